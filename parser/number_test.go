@@ -1,0 +1,80 @@
+package parser
+
+import "testing"
+
+func TestParseStatus(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint16
+		ok   bool
+	}{
+		{"200", 200, true}, {"000", 0, true}, {"499", 499, true}, {"999", 999, true}, {"042", 42, true},
+		{"+200", 0, false}, {"2e2", 0, false}, {"0x0C8", 0, false}, {"-1", 0, false}, {"20", 0, false},
+		{"1000", 0, false}, {"4294967496", 0, false}, {" 200", 0, false}, {"", 0, false}, {"-", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseStatus([]byte(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseStatus(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint64
+		ok   bool
+	}{
+		{"-", 0, true}, {"0", 0, true}, {"1234", 1234, true},
+		{"18446744073709551615", 18446744073709551615, true},
+		{"18446744073709551616", 0, false}, {"99999999999999999999", 0, false},
+		{"-5", 0, false}, {"1.5", 0, false}, {"1e3", 0, false}, {"", 0, false}, {"+1", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseSize([]byte(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseSize(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseDurations(t *testing.T) {
+	frac := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"0.123", 123000, true}, {"12", 12000000, true}, {"1.5", 1500000, true}, {"0.0000019", 1, true},
+		{"-0.1", 0, false}, {"1.", 0, false}, {".5", 0, false}, {"1e3", 0, false}, {"99999999999999", 0, false},
+	}
+	for _, tt := range frac {
+		got, ok := ParseSecondsFrac([]byte(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseSecondsFrac(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	if got, ok := ParseDurationUnit([]byte("250"), 1000); got != 250000 || !ok {
+		t.Errorf("ParseDurationUnit(250, ms) = %d %v", got, ok)
+	}
+	if _, ok := ParseDurationUnit([]byte("9223372036854775807"), 1000); ok {
+		t.Errorf("ParseDurationUnit accepted an overflowing value")
+	}
+	up := []struct {
+		in      string
+		want    int64
+		has, ok bool
+	}{
+		{"0.010", 10000, true, true},
+		{"0.010, 0.020 : 0.005", 35000, true, true},
+		{"-", 0, false, true},
+		{"-, 0.002", 2000, true, true},
+		{"0.01, x", 0, false, false},
+	}
+	for _, tt := range up {
+		got, has, ok := ParseUpstreamTimes([]byte(tt.in))
+		if got != tt.want || has != tt.has || ok != tt.ok {
+			t.Errorf("ParseUpstreamTimes(%q) = %d %v %v, want %d %v %v", tt.in, got, has, ok, tt.want, tt.has, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,243 @@
+package parser
+
+// Hand-written timestamp parsers for the forms access logs use. They are
+// strict: a date that does not exist (30 Feb, day 00, hour 24, zone minutes
+// 60) is rejected, never normalised into another instant. Second 60 (a leap
+// second) is accepted and counts as the first second of the next minute.
+//
+// Each returns the instant as seconds since the Unix epoch (UTC) plus
+// nanoseconds, and ok=false when the text is not a valid time.
+
+var monthAbbrev = [12][3]byte{
+	{'J', 'a', 'n'}, {'F', 'e', 'b'}, {'M', 'a', 'r'}, {'A', 'p', 'r'}, {'M', 'a', 'y'}, {'J', 'u', 'n'},
+	{'J', 'u', 'l'}, {'A', 'u', 'g'}, {'S', 'e', 'p'}, {'O', 'c', 't'}, {'N', 'o', 'v'}, {'D', 'e', 'c'},
+}
+
+// maxZoneMinutes bounds a UTC offset: real zones run from -12:00 to +14:00.
+const maxZoneMinutes = 14 * 60
+
+// ParseCLFTime parses the Common Log Format time "10/Oct/2000:13:55:36 -0700"
+// (without the brackets). Month names are English abbreviations, matched
+// case-sensitively as Apache and nginx write them.
+func ParseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
+	if len(b) != 26 || b[2] != '/' || b[6] != '/' || b[11] != ':' || b[14] != ':' || b[17] != ':' || b[20] != ' ' {
+		return 0, 0, false
+	}
+	day, ok1 := digits2(b[0:2])
+	month := -1
+	for i := range monthAbbrev {
+		m := &monthAbbrev[i]
+		if b[3] == m[0] && b[4] == m[1] && b[5] == m[2] {
+			month = i + 1
+			break
+		}
+	}
+	year, ok2 := digits4(b[7:11])
+	hour, ok3 := digits2(b[12:14])
+	minute, ok4 := digits2(b[15:17])
+	second, ok5 := digits2(b[18:20])
+	if !ok1 || month < 0 || !ok2 || !ok3 || !ok4 || !ok5 {
+		return 0, 0, false
+	}
+	offset, ok := parseZoneHHMM(b[21:26])
+	if !ok {
+		return 0, 0, false
+	}
+	return civilToUnix(year, month, day, hour, minute, second, offset)
+}
+
+// ParseISO8601 parses RFC 3339 / ISO 8601 times as nginx's $time_iso8601
+// writes them: "2024-03-05T14:00:00+01:00", "2024-03-05T14:00:00Z", with an
+// optional fraction ("14:00:00.123Z") and 'T' or a space between date and
+// time. The zone is required: a time without one is ambiguous.
+func ParseISO8601(b []byte) (sec int64, nsec int32, ok bool) {
+	if len(b) < 20 || (b[10] != 'T' && b[10] != ' ' && b[10] != 't') {
+		return 0, 0, false
+	}
+	year, month, day, ok := parseDate(b[:10])
+	if !ok {
+		return 0, 0, false
+	}
+	hour, minute, second, frac, n, ok := parseClock(b[11:])
+	if !ok {
+		return 0, 0, false
+	}
+	zone := b[11+n:]
+	var offset int
+	switch {
+	case len(zone) == 1 && (zone[0] == 'Z' || zone[0] == 'z'):
+	case len(zone) == 6 && zone[3] == ':':
+		var z [5]byte
+		z[0], z[1], z[2], z[3], z[4] = zone[0], zone[1], zone[2], zone[4], zone[5]
+		if offset, ok = parseZoneHHMM(z[:]); !ok {
+			return 0, 0, false
+		}
+	case len(zone) == 5:
+		if offset, ok = parseZoneHHMM(zone); !ok {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false
+	}
+	sec, _, ok = civilToUnix(year, month, day, hour, minute, second, offset)
+	return sec, frac, ok
+}
+
+// ParseW3CDateTime parses the W3C extended log format's separate date
+// ("2024-03-05") and time ("14:00:00", optionally with a fraction) fields.
+// W3C logs are in UTC by definition.
+func ParseW3CDateTime(date, clock []byte) (sec int64, nsec int32, ok bool) {
+	if len(date) != 10 {
+		return 0, 0, false
+	}
+	year, month, day, ok := parseDate(date)
+	if !ok {
+		return 0, 0, false
+	}
+	hour, minute, second, frac, n, ok := parseClock(clock)
+	if !ok || n != len(clock) {
+		return 0, 0, false
+	}
+	sec, _, ok = civilToUnix(year, month, day, hour, minute, second, 0)
+	return sec, frac, ok
+}
+
+// ParseEpoch parses seconds since the epoch with an optional fraction, as
+// nginx's $msec ("1700000000.123") and Apache's %{sec}t write them.
+func ParseEpoch(b []byte) (sec int64, nsec int32, ok bool) {
+	intPart, frac := b, []byte(nil)
+	for i, c := range b {
+		if c == '.' {
+			intPart, frac = b[:i], b[i+1:]
+			break
+		}
+	}
+	if len(intPart) == 0 || len(intPart) > 12 || len(frac) > 9 || (frac != nil && len(frac) == 0) {
+		return 0, 0, false
+	}
+	for _, c := range intPart {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		sec = sec*10 + int64(c-'0')
+	}
+	var scale int32 = 1e9
+	for _, c := range frac {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		scale /= 10
+		nsec += int32(c-'0') * scale
+	}
+	return sec, nsec, true
+}
+
+// parseDate parses "YYYY-MM-DD".
+func parseDate(b []byte) (year, month, day int, ok bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, 0, 0, false
+	}
+	year, ok1 := digits4(b[0:4])
+	month, ok2 := digits2(b[5:7])
+	day, ok3 := digits2(b[8:10])
+	return year, month, day, ok1 && ok2 && ok3
+}
+
+// parseClock parses "HH:MM:SS" with an optional ".fraction" (up to 9
+// digits) at the start of b, returning how many bytes it used.
+func parseClock(b []byte) (hour, minute, second int, nsec int32, n int, ok bool) {
+	if len(b) < 8 || b[2] != ':' || b[5] != ':' {
+		return 0, 0, 0, 0, 0, false
+	}
+	hour, ok1 := digits2(b[0:2])
+	minute, ok2 := digits2(b[3:5])
+	second, ok3 := digits2(b[6:8])
+	if !ok1 || !ok2 || !ok3 {
+		return 0, 0, 0, 0, 0, false
+	}
+	n = 8
+	if n < len(b) && (b[n] == '.' || b[n] == ',') {
+		n++
+		start := n
+		var scale int32 = 1e9
+		for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+			if n-start < 9 {
+				scale /= 10
+				nsec += int32(b[n]-'0') * scale
+			}
+			n++
+		}
+		if n == start {
+			return 0, 0, 0, 0, 0, false
+		}
+	}
+	return hour, minute, second, nsec, n, true
+}
+
+// parseZoneHHMM parses "+hhmm" / "-hhmm" into an offset in seconds east of UTC.
+func parseZoneHHMM(b []byte) (int, bool) {
+	if len(b) != 5 || (b[0] != '+' && b[0] != '-') {
+		return 0, false
+	}
+	h, ok1 := digits2(b[1:3])
+	m, ok2 := digits2(b[3:5])
+	if !ok1 || !ok2 || m >= 60 || h*60+m > maxZoneMinutes {
+		return 0, false
+	}
+	off := (h*60 + m) * 60
+	if b[0] == '-' {
+		off = -off
+	}
+	return off, true
+}
+
+func digits2(b []byte) (int, bool) {
+	d0, d1 := b[0]-'0', b[1]-'0'
+	if d0 > 9 || d1 > 9 {
+		return 0, false
+	}
+	return int(d0)*10 + int(d1), true
+}
+
+func digits4(b []byte) (int, bool) {
+	hi, ok1 := digits2(b[0:2])
+	lo, ok2 := digits2(b[2:4])
+	return hi*100 + lo, ok1 && ok2
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// civilToUnix validates a civil date and time and converts it, with a UTC
+// offset in seconds, to seconds since the epoch.
+func civilToUnix(year, month, day, hour, minute, second, offset int) (int64, int32, bool) {
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60 {
+		return 0, 0, false
+	}
+	dim := daysIn[month]
+	if month == 2 && isLeap(year) {
+		dim = 29
+	}
+	if day > dim {
+		return 0, 0, false
+	}
+	return daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+second-offset), 0, true
+}
+
+// daysFromCivil returns the number of days since 1970-01-01 of a proleptic
+// Gregorian date (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
