@@ -1,0 +1,213 @@
+package parser
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Compression is the encoding of an input stream, found from its first
+// bytes (its magic number), never from its file name.
+type Compression string
+
+const (
+	Plain Compression = "plain"
+	Gzip  Compression = "gzip"
+	Zstd  Compression = "zstd"
+	Bzip2 Compression = "bzip2"
+)
+
+// ErrUTF16 is returned by [Open] for input that starts with a UTF-16 byte
+// order mark: reading it as bytes would produce garbage lines.
+var ErrUTF16 = errors.New("input is UTF-16 (byte order mark found); convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8")
+
+// Input is an opened log stream: a file or standard input, decompressed.
+type Input struct {
+	Name        string      // as given on the command line; "-" is standard input
+	Compression Compression // found by sniffing
+	Size        int64       // size on disk in bytes, -1 when unknown (stdin, pipes)
+
+	r      io.Reader // decompressed bytes
+	raw    io.Reader // counted raw bytes, for progress
+	closer io.Closer
+	zstd   *zstd.Decoder
+	gz     *gzip.Reader
+	out    int64 // decompressed bytes delivered
+	rawN   int64 // raw bytes consumed
+}
+
+// Open opens name ("-" for stdin) and sniffs its compression.
+func Open(name string) (*Input, error) {
+	var f *os.File
+	size := int64(-1)
+	if name == "-" {
+		f = os.Stdin
+	} else {
+		var err error
+		f, err = os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		if st, err := f.Stat(); err == nil {
+			if st.IsDir() {
+				f.Close()
+				return nil, fmt.Errorf("%s: is a directory", name)
+			}
+			if st.Mode().IsRegular() {
+				size = st.Size()
+			}
+		}
+	}
+	in, err := NewInput(name, f, size)
+	if err != nil {
+		if name != "-" {
+			f.Close()
+		}
+		return nil, err
+	}
+	if name != "-" {
+		in.closer = f
+	}
+	return in, nil
+}
+
+// NewInput wraps r, sniffing its compression. size is the raw size when
+// known, or -1.
+func NewInput(name string, r io.Reader, size int64) (*Input, error) {
+	in := &Input{Name: name, Size: size}
+	counted := &countingReader{r: r, n: &in.rawN}
+	br := bufio.NewReaderSize(counted, 64<<10)
+	in.raw = br
+	head, _ := br.Peek(4)
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		in.Compression = Gzip
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		gz.Multistream(true) // logrotate's delaycompress and cat'ed archives are multi-member
+		in.gz = gz
+		in.r = gz
+	case len(head) >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd:
+		in.Compression = Zstd
+		// Decompression runs in the reader goroutine, overlapping with the
+		// parsing workers; one decoder goroutine keeps memory predictable.
+		dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<30))
+		if err != nil {
+			return nil, fmt.Errorf("%s: zstd: %w", name, err)
+		}
+		in.zstd = dec
+		in.r = dec
+	case len(head) >= 4 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' && head[3] <= '9':
+		in.Compression = Bzip2
+		in.r = bzip2.NewReader(br)
+	case len(head) >= 2 && (head[0] == 0xff && head[1] == 0xfe || head[0] == 0xfe && head[1] == 0xff):
+		return nil, fmt.Errorf("%s: %w", name, ErrUTF16)
+	default:
+		in.Compression = Plain
+		in.r = br
+	}
+	return in, nil
+}
+
+// Read reads decompressed bytes. Errors name the stream's compression and
+// say whether the data ended early; see [StreamError].
+func (in *Input) Read(p []byte) (int, error) {
+	n, err := in.r.Read(p)
+	in.out += int64(n)
+	if err != nil && err != io.EOF {
+		err = in.classify(err)
+	}
+	return n, err
+}
+
+func (in *Input) classify(err error) error {
+	se := &StreamError{Name: in.Name, Compression: in.Compression, Offset: in.out, Err: err}
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		se.Truncated = true
+	case in.Compression == Gzip && errors.Is(err, gzip.ErrHeader) && in.out > 0:
+		// A member ended cleanly and what follows is not another member.
+		se.TrailingGarbage = true
+	case errors.Is(err, gzip.ErrChecksum):
+		se.Checksum = true
+	}
+	return se
+}
+
+// RawOffset is how many bytes of the underlying file have been consumed, for
+// progress reports on compressed files.
+func (in *Input) RawOffset() int64 { return in.rawN }
+
+// Close releases the input.
+func (in *Input) Close() error {
+	if in.zstd != nil {
+		in.zstd.Close()
+	}
+	if in.gz != nil {
+		in.gz.Close()
+	}
+	if in.closer != nil {
+		return in.closer.Close()
+	}
+	return nil
+}
+
+// StreamError is a fault in an input stream after it was opened: a
+// truncated or corrupt compressed stream, or a read error. Lines read
+// before the fault still count.
+type StreamError struct {
+	Name        string
+	Compression Compression
+	Offset      int64 // decompressed bytes delivered before the fault
+	Err         error
+	// Truncated: the stream ended in the middle of the data (a cut-off
+	// download, a crash while compressing); the last partial line is
+	// counted as malformed ("truncated").
+	Truncated bool
+	// TrailingGarbage: a gzip stream is followed by bytes that are not a
+	// gzip member. Everything before them was read and checked.
+	TrailingGarbage bool
+	// Checksum: a gzip member's CRC or size did not match; its data was read
+	// but may be corrupt.
+	Checksum bool
+}
+
+func (e *StreamError) Error() string {
+	what := "read error"
+	switch {
+	case e.Truncated:
+		what = "stream truncated"
+	case e.TrailingGarbage:
+		what = "trailing garbage after compressed data"
+	case e.Checksum:
+		what = "checksum mismatch"
+	}
+	return fmt.Sprintf("%s: %s %s after %d bytes: %v", e.Name, e.Compression, what, e.Offset, e.Err)
+}
+
+func (e *StreamError) Unwrap() error { return e.Err }
+
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// IsBlank reports whether line is empty or only spaces and tabs.
+func IsBlank(line []byte) bool {
+	return len(bytes.Trim(line, " \t")) == 0
+}
