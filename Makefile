@@ -1,0 +1,51 @@
+# webalyze — see README.md. `make demo` and `make test` are the two commands
+# that must work on a fresh machine.
+
+GO      ?= go
+BIN     := bin/webalyze
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+SAMPLES := testdata/samples/nginx-access.log testdata/samples/nginx-access.log.1.gz \
+           testdata/samples/apache-vhost.log testdata/samples/iis-u_ex240304.log
+FUZZTIME ?= 30s
+
+.PHONY: all build test vet fmt-check race demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/webalyze
+
+# test: formatting, vet, and the whole suite under the race detector.
+test: fmt-check vet
+	$(GO) test -race -count=1 ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# demo: an HTML report of the bundled samples.
+demo: build
+	@mkdir -p demo
+	./$(BIN) report -o demo/report.html $(SAMPLES) || [ $$? -eq 3 ]
+	@echo "demo report: $(CURDIR)/demo/report.html"
+
+# bench: Go benchmarks, then the end-to-end comparison with GoAccess on
+# generated logs (needs ../shared/bench/genlog.py and goaccess).
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./parser ./aggregate ./report
+	./scripts/bench.sh
+
+# fuzz: every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in ./parser ./aggregate ./report; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin demo

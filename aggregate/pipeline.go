@@ -1,0 +1,324 @@
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/webalyze/webalyze/parser"
+)
+
+// RunConfig configures [Run].
+type RunConfig struct {
+	// Workers is the number of parsing goroutines; 0 means one per CPU.
+	Workers int
+	// MaxLine is the longest line read; 0 means parser.DefaultMaxLine.
+	MaxLine int
+	// Format, when set, is used for every input; otherwise each input's
+	// format is detected among Candidates.
+	Format     parser.Format
+	Candidates []parser.Format
+	// Since and Until bound the time window [Since, Until) in Unix seconds
+	// when HasSince / HasUntil are set. Records outside it, and records
+	// without a time when a window is set, are counted as filtered.
+	Since, Until       int64
+	HasSince, HasUntil bool
+	// Options configure the State.
+	Options Options
+	// OnFormat, if set, is called when an input's format is chosen.
+	OnFormat func(name string, f parser.Format, d parser.Detection)
+	// OnProgress, if set, is called from the reading goroutine after each
+	// block with the input's name, raw bytes consumed and its size (-1
+	// when unknown).
+	OnProgress func(name string, done, size int64)
+	// Open opens an input by name; nil means parser.Open.
+	Open func(name string) (*parser.Input, error)
+}
+
+// RunResult is what [Run] returns besides the State.
+type RunResult struct {
+	// Unreadable lists inputs that could not be opened or read at all.
+	Unreadable []error
+}
+
+// headSize is how much of each input is read for format detection.
+const headSize = 64 << 10
+
+type job struct {
+	chunk  *parser.Chunk
+	file   *fileRun
+	filter window
+}
+
+type fileRun struct {
+	name     string
+	format   parser.Format
+	stateful bool
+	noFormat bool
+}
+
+type window struct {
+	since, until       int64
+	hasSince, hasUntil bool
+}
+
+func (w window) active() bool { return w.hasSince || w.hasUntil }
+
+func (w window) excludes(rec *parser.Record) bool {
+	if !rec.HasTime {
+		return true
+	}
+	return (w.hasSince && rec.Time < w.since) || (w.hasUntil && rec.Time >= w.until)
+}
+
+// Run reads the named inputs ("-" is standard input), parses them on
+// cfg.Workers goroutines, each aggregating into its own State, and merges
+// the States. Inputs are read one after another by a single reading
+// goroutine that also decompresses, so decompression overlaps parsing.
+// The result does not depend on the number of workers.
+//
+// Inputs that cannot be opened are reported in RunResult and recorded as
+// file errors; the others are still read. Run returns early with ctx's
+// error when ctx is cancelled.
+func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult, error) {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	open := cfg.Open
+	if open == nil {
+		open = parser.Open
+	}
+	win := window{cfg.Since, cfg.Until, cfg.HasSince, cfg.HasUntil}
+	jobs := make(chan job, workers*2)
+	states := make([]*State, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		states[i] = New(cfg.Options)
+		wg.Add(1)
+		go func(st *State) {
+			defer wg.Done()
+			w := worker{st: st, maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
+			for j := range jobs {
+				w.process(j)
+			}
+		}(states[i])
+	}
+
+	readerState := New(cfg.Options) // what the reading goroutine itself counts
+	var res RunResult
+	var runErr error
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			break
+		}
+		if err := readInput(ctx, cfg, name, open, win, jobs, readerState); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				runErr = err
+				break
+			}
+			res.Unreadable = append(res.Unreadable, err)
+			readerState.AddFileError(name, err.Error())
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	total := readerState
+	for _, st := range states {
+		if err := total.Merge(st); err != nil {
+			return nil, res, err
+		}
+	}
+	return total, res, runErr
+}
+
+func maxLineOf(n int) int {
+	if n <= 0 {
+		return parser.DefaultMaxLine
+	}
+	return n
+}
+
+// readInput opens one input, picks its format and feeds its chunks to the
+// workers. It returns an error only when the input cannot be read at all;
+// faults after the first bytes are file errors in st.
+func readInput(ctx context.Context, cfg RunConfig, name string, open func(string) (*parser.Input, error), win window, jobs chan<- job, st *State) error {
+	in, err := open(name)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+
+	head := make([]byte, headSize)
+	n, rerr := io.ReadFull(in, head)
+	head = head[:n]
+	if rerr == io.ErrUnexpectedEOF || rerr == io.EOF {
+		rerr = nil
+	}
+	if rerr != nil && n == 0 {
+		var se *parser.StreamError
+		if !errors.As(rerr, &se) {
+			return rerr
+		}
+	}
+
+	fr := &fileRun{name: name, format: cfg.Format}
+	var det parser.Detection
+	if fr.format == nil {
+		det = parser.Detect(head, cfg.Candidates)
+		fr.format = det.Format
+	}
+	switch {
+	case fr.format != nil:
+		st.SetFormat(name, fr.format.Name())
+		_, fr.stateful = fr.format.NewParser().(parser.Stateful)
+	case det.Tried == 0:
+		st.SetFormat(name, "empty")
+	default:
+		fr.noFormat = true
+		st.SetFormat(name, "unknown")
+		st.AddFileError(name, fmt.Sprintf("no known format matched the first %d lines; give one with --log-format", det.Tried))
+	}
+	if cfg.OnFormat != nil {
+		cfg.OnFormat(name, fr.format, det)
+	}
+
+	var body io.Reader = in
+	if rerr != nil {
+		body = &errReader{err: rerr}
+	}
+	prefix := ""
+	if fr.stateful {
+		prefix = fr.format.NewParser().(parser.Stateful).DirectivePrefix()
+	}
+	sp := parser.NewSplitter(io.MultiReader(&byteReader{b: head}, body), cfg.MaxLine, prefix)
+	sp.OnLongLine = func(ll parser.LongLine) {
+		reason := parser.ReasonLineTooLong
+		detail := fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", ll.Length, maxLineOf(cfg.MaxLine))
+		if ll.AllNUL {
+			reason, detail = parser.ReasonNULRun, fmt.Sprintf("run of %d NUL bytes (pre-allocated file blocks after a crash?)", ll.Length)
+		}
+		st.AddMalformed(Malformed{Reason: reason, File: name, Line: ll.Line, Offset: ll.Offset, Detail: detail})
+	}
+	for {
+		c, err := sp.Next()
+		if err == io.EOF {
+			break
+		}
+		select {
+		case jobs <- job{chunk: c, file: fr, filter: win}:
+		case <-ctx.Done():
+			c.Release()
+			return ctx.Err()
+		}
+		if cfg.OnProgress != nil {
+			cfg.OnProgress(name, in.RawOffset(), in.Size)
+		}
+	}
+	if err := sp.Err(); err != nil {
+		st.AddFileError(name, err.Error())
+	}
+	return nil
+}
+
+// errReader returns err on every read: it stands in for an input whose
+// error was met while reading its head.
+type errReader struct{ err error }
+
+func (r *errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// byteReader is bytes.Reader without the seeking machinery.
+type byteReader struct{ b []byte }
+
+func (r *byteReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// worker parses chunks into its own State.
+type worker struct {
+	st      *State
+	maxLine int
+	parsers map[*fileRun]parser.LineParser
+	rec     parser.Record
+}
+
+func (w *worker) parserFor(j job) parser.LineParser {
+	if j.file.stateful {
+		// A stateful parser starts each chunk from the directive in force
+		// at the chunk's start.
+		p := j.file.format.NewParser()
+		if j.chunk.Directive != nil {
+			p.(parser.Stateful).Prime(j.chunk.Directive)
+		}
+		return p
+	}
+	p, ok := w.parsers[j.file]
+	if !ok {
+		p = j.file.format.NewParser()
+		w.parsers[j.file] = p
+	}
+	return p
+}
+
+func (w *worker) process(j job) {
+	defer j.chunk.Release()
+	var p parser.LineParser
+	if !j.file.noFormat {
+		p = w.parserFor(j)
+	}
+	st, rec, name := w.st, &w.rec, j.file.name
+	it := j.chunk.Lines()
+	for line, ok := it.Next(); ok; line, ok = it.Next() {
+		if len(line) > w.maxLine {
+			st.AddMalformed(Malformed{Reason: parser.ReasonLineTooLong, File: name, Line: it.Line, Offset: it.Offset,
+				Detail: fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", len(line), w.maxLine)})
+			continue
+		}
+		if it.Last && j.chunk.TruncatedTail {
+			st.AddMalformed(Malformed{Reason: parser.ReasonTruncated, File: name, Line: it.Line, Offset: it.Offset,
+				Detail: "last line of a stream that ended early", Text: line})
+			continue
+		}
+		if n := parser.LeadingNULs(line); n > 0 {
+			// The run of NULs is one record of its own; a line glued to its
+			// end is read as the next record.
+			st.AddMalformed(Malformed{Reason: parser.ReasonNULRun, File: name, Line: it.Line, Offset: it.Offset,
+				Detail: fmt.Sprintf("run of %d NUL bytes (pre-allocated file blocks after a crash?)", n)})
+			line = line[n:]
+			if len(line) == 0 {
+				continue
+			}
+		}
+		if parser.IsBlank(line) {
+			st.AddSkipped(parser.ReasonBlank, 1)
+			continue
+		}
+		if p == nil {
+			st.AddMalformed(Malformed{Reason: parser.ReasonNoFormat, File: name, Line: it.Line, Offset: it.Offset, Text: line})
+			continue
+		}
+		res := p.Parse(line, rec)
+		switch res.Kind {
+		case parser.Parsed:
+			if j.filter.active() && j.filter.excludes(rec) {
+				st.AddFiltered(1)
+				continue
+			}
+			st.Add(rec)
+		case parser.Skipped:
+			st.AddSkipped(res.Reason, 1)
+		default:
+			st.AddMalformed(Malformed{Reason: res.Reason, File: name, Line: it.Line, Offset: it.Offset,
+				Column: res.Column, Field: res.Field, Detail: res.Detail, Text: line})
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// InputFlags are the flags of commands that read logs.
+type InputFlags struct {
+	Files        []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
+	LogFormat    string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	W3CFields    string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
+	MaxLine      int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
+	Workers      int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
+	MaxMalformed string   `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
+}
+
+// formatConfig turns the format flags into the pipeline's format and
+// detection candidates.
+func (f *InputFlags) formatConfig() (parser.Format, []parser.Format, error) {
+	var defaults []string
+	if f.W3CFields != "" {
+		var err error
+		if defaults, err = parser.ParseW3CFieldsList(f.W3CFields); err != nil {
+			return nil, nil, usageError(fmt.Errorf("--w3c-fields: %w", err))
+		}
+	}
+	if f.LogFormat == "" || f.LogFormat == "auto" {
+		return nil, parser.AutoCandidates(defaults), nil
+	}
+	if f.LogFormat == "iis" || f.LogFormat == "w3c" {
+		return parser.NewW3C(defaults), nil, nil
+	}
+	format, err := parser.ParseFormatSpec(f.LogFormat)
+	if err != nil {
+		return nil, nil, usageError(fmt.Errorf("--log-format: %w", err))
+	}
+	return format, nil, nil
+}
+
+// expandFiles expands globs; a pattern matching nothing is kept as is, so
+// that opening it reports the missing file.
+func (f *InputFlags) expandFiles() []string {
+	if len(f.Files) == 0 {
+		return []string{"-"}
+	}
+	var out []string
+	for _, arg := range f.Files {
+		if arg != "-" && strings.ContainsAny(arg, "*?[") {
+			if matches, err := filepath.Glob(arg); err == nil && len(matches) > 0 {
+				out = append(out, matches...)
+				continue
+			}
+		}
+		out = append(out, arg)
+	}
+	return out
+}
+
+// maxMalformed parses --max-malformed into a count or a share.
+func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, err error) {
+	s := strings.TrimSpace(f.MaxMalformed)
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil || v < 0 || v > 100 {
+			return 0, 0, false, usageError(fmt.Errorf("--max-malformed %q: want a count or a percentage such as 1%%", s))
+		}
+		return 0, v / 100, true, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, 0, false, usageError(fmt.Errorf("--max-malformed %q: want a count or a percentage such as 1%%", s))
+	}
+	return n, 0, false, nil
+}
+
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// analyze reads the inputs into a State. It stops cleanly on Ctrl-C.
+func analyze(g *Globals, f *InputFlags, opts aggregate.Options) (*aggregate.State, aggregate.RunResult, error) {
+	format, candidates, err := f.formatConfig()
+	if err != nil {
+		return nil, aggregate.RunResult{}, err
+	}
+	if _, _, _, err := f.maxMalformed(); err != nil {
+		return nil, aggregate.RunResult{}, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cfg := aggregate.RunConfig{
+		Workers:    f.Workers,
+		MaxLine:    f.MaxLine,
+		Format:     format,
+		Candidates: candidates,
+		Options:    opts,
+	}
+	if g.Verbose {
+		cfg.OnFormat = func(name string, pf parser.Format, d parser.Detection) {
+			switch {
+			case pf == nil:
+				fmt.Fprintf(g.stderr, "%s: no format recognised in the first %d lines\n", termEscape(name), d.Tried)
+			case d.Tried > 0:
+				fmt.Fprintf(g.stderr, "%s: format %s (parsed %d of the first %d lines)\n", termEscape(name), pf.Name(), d.Parsed, d.Tried)
+			default:
+				fmt.Fprintf(g.stderr, "%s: format %s\n", termEscape(name), pf.Name())
+			}
+		}
+	}
+	st, res, err := aggregate.Run(ctx, cfg, f.expandFiles())
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, res, &exitError{code: exitUsage, err: fmt.Errorf("interrupted: nothing was written")}
+		}
+		return nil, res, err
+	}
+	return st, res, nil
+}
+
+// outcome turns what a run met into the exit status, after the output is
+// written: unreadable inputs → 2; file-level errors or too many malformed
+// lines → 3.
+func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
+	for _, err := range res.Unreadable {
+		fmt.Fprintln(g.stderr, "webalyze:", termEscape(err.Error()))
+	}
+	if len(res.Unreadable) > 0 {
+		return &exitError{code: exitUsage}
+	}
+	bad := false
+	for _, fe := range st.FileErrors {
+		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", termEscape(fe.File), termEscape(fe.Err))
+		bad = true
+	}
+	count, share, isShare, _ := f.maxMalformed()
+	mal, read := st.Lines.Malformed, st.Lines.Read
+	if isShare {
+		if read > 0 && float64(mal) > share*float64(read) {
+			fmt.Fprintf(g.stderr, "webalyze: %d of %d lines malformed (%.2f%%), over --max-malformed %s\n", mal, read, 100*float64(mal)/float64(read), f.MaxMalformed)
+			bad = true
+		}
+	} else if mal > count {
+		fmt.Fprintf(g.stderr, "webalyze: %d lines malformed, over --max-malformed %s\n", mal, f.MaxMalformed)
+		bad = true
+	}
+	if bad {
+		return &exitError{code: exitDataError}
+	}
+	return nil
+}

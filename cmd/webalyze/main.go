@@ -1,0 +1,118 @@
+// Command webalyze analyzes web server access logs (nginx, Apache, IIS)
+// and writes reports: a self-contained HTML page, JSON, CSV or a terminal
+// summary. Run "webalyze --help" for the commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit statuses, the same for every command (DESIGN "Output contract").
+const (
+	exitOK        = 0 // all went well
+	exitBreached  = 1 // a threshold of "check" was breached
+	exitUsage     = 2 // usage error or unreadable input
+	exitDataError = 3 // completed, but with data errors (truncated stream, too many malformed lines)
+)
+
+// Globals are the flags every command takes.
+type Globals struct {
+	Verbose bool             `short:"v" help:"Say more on standard error: the format picked for each file, file-level details."`
+	Quiet   bool             `short:"q" help:"Say nothing on standard error unless something is wrong."`
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	stdout, stderr io.Writer
+}
+
+// CLI is the command line.
+type CLI struct {
+	Globals
+
+	Summary SummaryCmd `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
+	Report  ReportCmd  `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), or CSV tables (-o x.csv)."`
+	Parse   ParseCmd   `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
+	Formats FormatsCmd `cmd:"" help:"List the named log formats and their definitions."`
+}
+
+const description = `webalyze analyzes web server access logs: nginx, Apache and IIS (W3C), plain or
+compressed (gzip, zstd, bzip2, found by content), and reports on every HTTP status
+code with its reason phrase and source, per class, per day/hour/minute, with top
+URLs, clients, referrers and agents.
+
+Every line is accounted for: parsed, malformed (with a reason), skipped (directives,
+blank lines) or filtered, and read = parsed + malformed + skipped + filtered.
+
+Exit status: 0 ok; 1 a threshold was breached (check); 2 usage error or unreadable
+input; 3 completed with data errors (truncated or corrupt stream, or more malformed
+lines than --max-malformed).
+
+Examples:
+  webalyze summary /var/log/nginx/access.log*
+  webalyze report -o report.html access.log.1 access.log.2.gz
+  webalyze summary --json --log-format combined - < access.log
+  webalyze parse --log-format 'nginx:$remote_addr [$time_local] "$request" $status' x.log`
+
+// exitError carries an exit status out of a command's Run method.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	var cli CLI
+	cli.stdout, cli.stderr = stdout, stderr
+	exited := false
+	parser, err := kong.New(&cli,
+		kong.Name("webalyze"),
+		kong.Description(description),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Vars{"version": version},
+		kong.Exit(func(c int) { exited = true; code = c }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "webalyze:", err)
+		return exitUsage
+	}
+	ctx, err := parser.Parse(args)
+	if exited {
+		return code
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "webalyze:", err)
+		return exitUsage
+	}
+	err = ctx.Run(&cli.Globals)
+	if exited {
+		return code
+	}
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.err != nil {
+				fmt.Fprintln(stderr, "webalyze:", ee.err)
+			}
+			return ee.code
+		}
+		fmt.Fprintln(stderr, "webalyze:", err)
+		return exitUsage
+	}
+	return exitOK
+}
