@@ -1,12 +1,14 @@
 package aggregate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/webalyze/webalyze/parser"
 )
@@ -36,12 +38,24 @@ type RunConfig struct {
 	OnProgress func(name string, done, size int64)
 	// Open opens an input by name; nil means parser.Open.
 	Open func(name string) (*parser.Input, error)
+
+	// Incremental makes the run resume each input where an earlier run left
+	// it, as recorded in Marks (see [InputMark]), and hold back a last
+	// line without LF for the next run.
+	Incremental bool
+	Marks       []InputMark
 }
 
 // RunResult is what [Run] returns besides the State.
 type RunResult struct {
 	// Unreadable lists inputs that could not be opened or read at all.
 	Unreadable []error
+	// Marks are, for an incremental run, the marks to save: one for each
+	// input of this run, then the earlier ones no input matched.
+	Marks []InputMark
+	// Resumed maps an input to the offset it was resumed at, for inputs an
+	// earlier run had read.
+	Resumed map[string]int64
 }
 
 // headSize is how much of each input is read for format detection.
@@ -58,6 +72,9 @@ type fileRun struct {
 	format   parser.Format
 	stateful bool
 	noFormat bool
+	// noFields is set once a data line before any #Fields directive has
+	// been reported as a file error, so that it is reported once per file.
+	noFields atomic.Bool
 }
 
 type window struct {
@@ -111,12 +128,13 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	readerState := New(cfg.Options) // what the reading goroutine itself counts
 	var res RunResult
 	var runErr error
+	r := &reader{cfg: cfg, open: open, win: win, jobs: jobs, st: readerState, used: map[int]bool{}, res: &res}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			runErr = err
 			break
 		}
-		if err := readInput(ctx, cfg, name, open, win, jobs, readerState); err != nil {
+		if err := r.readInput(ctx, name); err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				runErr = err
 				break
@@ -127,6 +145,9 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	}
 	close(jobs)
 	wg.Wait()
+	if cfg.Incremental {
+		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
+	}
 	total := readerState
 	for _, st := range states {
 		if err := total.Merge(st); err != nil {
@@ -143,11 +164,24 @@ func maxLineOf(n int) int {
 	return n
 }
 
+// reader is the reading side of a run.
+type reader struct {
+	cfg   RunConfig
+	open  func(string) (*parser.Input, error)
+	win   window
+	jobs  chan<- job
+	st    *State
+	used  map[int]bool // earlier marks matched in this run
+	marks []InputMark  // marks of this run's inputs
+	res   *RunResult
+}
+
 // readInput opens one input, picks its format and feeds its chunks to the
 // workers. It returns an error only when the input cannot be read at all;
-// faults after the first bytes are file errors in st.
-func readInput(ctx context.Context, cfg RunConfig, name string, open func(string) (*parser.Input, error), win window, jobs chan<- job, st *State) error {
-	in, err := open(name)
+// faults after the first bytes are file errors in the State.
+func (r *reader) readInput(ctx context.Context, name string) error {
+	cfg, st := r.cfg, r.st
+	in, err := r.open(name)
 	if err != nil {
 		return err
 	}
@@ -186,16 +220,63 @@ func readInput(ctx context.Context, cfg RunConfig, name string, open func(string
 	if cfg.OnFormat != nil {
 		cfg.OnFormat(name, fr.format, det)
 	}
+	if len(head) > 0 && bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0 {
+		st.AddFileError(name, "no LF in the first bytes but CR found: the file seems to use CR-only line ends (classic Mac OS); convert them with tr '\\r' '\\n'")
+	}
+
+	// Where to start: at the beginning, or where an earlier run stopped.
+	var mark *InputMark
+	start, startLine := int64(0), int64(1)
+	var directive []byte
+	if cfg.Incremental {
+		dev, ino := fileIdentity(name)
+		fpLen := min(len(head), FingerprintSize)
+		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
+		mark = &r.marks[len(r.marks)-1]
+		if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
+			r.used[i] = true
+			m := cfg.Marks[i]
+			// A plain file shorter than what was read was truncated
+			// (copytruncate): read it again from the start.
+			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) {
+				start, startLine = m.Offset, m.NextLine
+				if m.Directive != "" {
+					directive = []byte(m.Directive)
+				}
+				if r.res.Resumed == nil {
+					r.res.Resumed = map[string]int64{}
+				}
+				r.res.Resumed[name] = start
+			}
+		}
+	}
 
 	var body io.Reader = in
 	if rerr != nil {
 		body = &errReader{err: rerr}
 	}
+	if start <= int64(len(head)) {
+		body = io.MultiReader(&byteReader{b: head[start:]}, body)
+	} else if rerr == nil {
+		skipped, err := in.Skip(start - int64(len(head)))
+		if err != nil {
+			st.AddFileError(name, fmt.Sprintf("cannot resume at byte %d: %v", start, err))
+			return nil
+		}
+		if skipped < start-int64(len(head)) {
+			// Shorter than what was read before (a compressed copy of a
+			// truncated file): nothing new.
+			start = int64(len(head)) + skipped
+		}
+	}
 	prefix := ""
 	if fr.stateful {
 		prefix = fr.format.NewParser().(parser.Stateful).DirectivePrefix()
 	}
-	sp := parser.NewSplitter(io.MultiReader(&byteReader{b: head}, body), cfg.MaxLine, prefix)
+	sp := parser.NewSplitter(body, cfg.MaxLine, prefix)
+	sp.SetStart(startLine, start)
+	sp.SetDirective(directive)
+	sp.HoldPartial = cfg.Incremental
 	sp.OnLongLine = func(ll parser.LongLine) {
 		reason := parser.ReasonLineTooLong
 		detail := fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", ll.Length, maxLineOf(cfg.MaxLine))
@@ -210,7 +291,7 @@ func readInput(ctx context.Context, cfg RunConfig, name string, open func(string
 			break
 		}
 		select {
-		case jobs <- job{chunk: c, file: fr, filter: win}:
+		case r.jobs <- job{chunk: c, file: fr, filter: r.win}:
 		case <-ctx.Done():
 			c.Release()
 			return ctx.Err()
@@ -221,6 +302,10 @@ func readInput(ctx context.Context, cfg RunConfig, name string, open func(string
 	}
 	if err := sp.Err(); err != nil {
 		st.AddFileError(name, err.Error())
+	}
+	if mark != nil {
+		mark.Offset, mark.NextLine = sp.Consumed()
+		mark.Directive = string(sp.Directive())
 	}
 	return nil
 }
@@ -319,6 +404,9 @@ func (w *worker) process(j job) {
 		default:
 			st.AddMalformed(Malformed{Reason: res.Reason, File: name, Line: it.Line, Offset: it.Offset,
 				Column: res.Column, Field: res.Field, Detail: res.Detail, Text: line})
+			if res.Reason == parser.ReasonMissingFieldsDir && !j.file.noFields.Swap(true) {
+				st.AddFileError(name, "data lines before any #Fields directive (malformed: missing_fields_directive); give the field list with --w3c-fields")
+			}
 		}
 	}
 }

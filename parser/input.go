@@ -35,8 +35,10 @@ type Input struct {
 	Size        int64       // size on disk in bytes, -1 when unknown (stdin, pipes)
 
 	r      io.Reader // decompressed bytes
-	raw    io.Reader // counted raw bytes, for progress
+	br     *bufio.Reader
+	src    *countingReader
 	closer io.Closer
+	seeker io.Seeker // the file, when it is plain and seekable
 	zstd   *zstd.Decoder
 	gz     *gzip.Reader
 	out    int64 // decompressed bytes delivered
@@ -84,7 +86,7 @@ func NewInput(name string, r io.Reader, size int64) (*Input, error) {
 	in := &Input{Name: name, Size: size}
 	counted := &countingReader{r: r, n: &in.rawN}
 	br := bufio.NewReaderSize(counted, 64<<10)
-	in.raw = br
+	in.br, in.src = br, counted
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
@@ -114,9 +116,49 @@ func NewInput(name string, r io.Reader, size int64) (*Input, error) {
 	default:
 		in.Compression = Plain
 		in.r = br
+		if s, ok := r.(io.Seeker); ok {
+			if _, err := s.Seek(0, io.SeekCurrent); err == nil {
+				in.seeker = s
+			}
+		}
 	}
 	return in, nil
 }
+
+// Skip discards the next n decompressed bytes: a seek for a plain file, a
+// read for anything else. It returns how many bytes were skipped, fewer
+// than n when the stream ended first.
+func (in *Input) Skip(n int64) (int64, error) {
+	if n <= 0 {
+		return 0, nil
+	}
+	if in.seeker != nil {
+		if buffered := int64(in.br.Buffered()); buffered >= n {
+			_, err := in.br.Discard(int(n))
+			in.out += n
+			return n, err
+		}
+		target := in.out + n
+		end, err := in.seeker.Seek(0, io.SeekEnd)
+		if err == nil {
+			if target > end {
+				target = end
+			}
+			_, err = in.seeker.Seek(target, io.SeekStart)
+		}
+		if err != nil {
+			return 0, err
+		}
+		in.br.Reset(in.src)
+		skipped := target - in.out
+		in.out, in.rawN = target, target
+		return skipped, nil
+	}
+	return io.CopyN(io.Discard, in, n)
+}
+
+// Offset is the number of decompressed bytes delivered or skipped so far.
+func (in *Input) Offset() int64 { return in.out }
 
 // Read reads decompressed bytes. Errors name the stream's compression and
 // say whether the data ended early; see [StreamError].

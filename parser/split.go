@@ -74,7 +74,37 @@ type Splitter struct {
 
 	// OnLongLine, if set, is called for each line skipped as too long.
 	OnLongLine func(LongLine)
+
+	// HoldPartial keeps a last line without LF back instead of returning
+	// it: in incremental runs such a line may still be being written, and
+	// it is read in full by the next run. [Splitter.Consumed] then ends
+	// at the last LF.
+	HoldPartial bool
+	held        int64
 }
+
+// SetStart sets the line number and byte offset of the first byte the
+// splitter will read, when reading resumes in the middle of a stream.
+func (s *Splitter) SetStart(line, offset int64) {
+	s.line, s.offset = line, offset
+}
+
+// Consumed returns the offset just past the last byte handed out or
+// skipped, and the number of the next line: where a later run resumes.
+func (s *Splitter) Consumed() (offset, nextLine int64) {
+	return s.offset, s.line
+}
+
+// Directive returns the directive line in force after the data read so far
+// (stateful formats), and SetDirective sets it when resuming.
+func (s *Splitter) Directive() []byte { return s.directive }
+
+// SetDirective sets the directive in force at the start, when resuming.
+func (s *Splitter) SetDirective(d []byte) { s.directive = d }
+
+// Held returns how many bytes of an unfinished last line were held back
+// (see HoldPartial).
+func (s *Splitter) Held() int64 { return s.held }
 
 // NewSplitter returns a Splitter reading r. maxLine <= 0 means
 // DefaultMaxLine. directivePrefix is non-empty for stateful formats.
@@ -123,6 +153,9 @@ func (s *Splitter) Next() (*Chunk, error) {
 		}
 		var data []byte
 		switch last := bytes.LastIndexByte(b, '\n'); {
+		case s.eof && s.HoldPartial && s.err == nil:
+			data = b[:last+1]
+			s.held = int64(len(b) - (last + 1))
 		case s.eof:
 			data = b
 		case last >= 0:
