@@ -1,6 +1,11 @@
 package parser
 
 import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -404,5 +409,54 @@ func TestW3CNoAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per run, want 0", allocs)
+	}
+}
+
+var updateW3C = flag.Bool("update-w3c", false, "rewrite testdata/w3c/*.golden")
+
+// TestW3CSamples parses each testdata/w3c/*.log (LF-separated, a CR before
+// the LF stripped as the reader does) and compares one formatW3C line per
+// input line, numbered, with the .golden file beside it. A .fields file
+// beside a log holds its --w3c-fields default. Run with -update-w3c to
+// rewrite the golden files after checking the differences by hand.
+func TestW3CSamples(t *testing.T) {
+	logs, err := filepath.Glob("testdata/w3c/*.log")
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no samples: %v", err)
+	}
+	for _, name := range logs {
+		base := strings.TrimSuffix(name, ".log")
+		t.Run(filepath.Base(base), func(t *testing.T) {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var def []string
+			if fl, err := os.ReadFile(base + ".fields"); err == nil {
+				def = mustW3CFields(t, string(fl))
+			}
+			p := NewW3C(def).NewParser()
+			var rec Record
+			var out strings.Builder
+			data = bytes.TrimSuffix(data, []byte("\n"))
+			for i, line := range bytes.Split(data, []byte("\n")) {
+				line = bytes.TrimSuffix(line, []byte("\r"))
+				fmt.Fprintf(&out, "%d: %s\n", i+1, formatW3C(p.Parse(line, &rec), &rec))
+			}
+			golden := base + ".golden"
+			if *updateW3C {
+				if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != string(want) {
+				t.Errorf("%s differs from %s:\n%s", name, golden, out.String())
+			}
+		})
 	}
 }
