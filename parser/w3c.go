@@ -17,6 +17,10 @@ package parser
 // directive lines are Skipped with [ReasonDirective]; blank and
 // whitespace-only lines are Skipped with [ReasonBlank].
 //
+// A UTF-8 byte order mark is not stripped here: a parallel pipeline finds
+// "#Fields:" lines by prefix, so the line reader must drop a BOM at the
+// start of a file for serial and parallel runs to agree.
+//
 // Values are separated by spaces (runs of spaces count as one separator;
 // leading and trailing spaces are ignored). A value that starts with a
 // double quote runs to the next lone double quote, and "" inside it stands for
@@ -209,6 +213,7 @@ func ParseW3CFieldsList(s string) ([]string, error) {
 // Services", "#Version:" or "#Fields:" directive.
 func LooksLikeW3C(firstLines [][]byte) bool {
 	for _, l := range firstLines {
+		l = bytes.TrimPrefix(l, []byte("\xEF\xBB\xBF"))
 		if bytes.HasPrefix(l, []byte("#Software: Microsoft Internet Information Services")) ||
 			bytes.HasPrefix(l, []byte("#Version:")) ||
 			bytes.HasPrefix(l, []byte(W3CFieldsPrefix)) {

@@ -369,6 +369,7 @@ func TestLooksLikeW3C(t *testing.T) {
 		{"#Software: Microsoft HTTP Server API 2.0", false},
 		{`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326`, false},
 		{"# Fields: date", false},
+		{"\xEF\xBB\xBF#Software: Microsoft Internet Information Services 10.0", true},
 		{"", false},
 	}
 	for _, tt := range tests {
