@@ -54,6 +54,22 @@ package parser
 // s-computername, cs(Cookie), x-session...) goes to Extra under its name as
 // written in "#Fields:". A log with a date but no time field, or a time but
 // no date, has both validated but HasTime false: the instant is not known.
+// date-local/time-local (IIS Advanced Logging) carry no zone and are taken
+// as UTC. A "-" in any field leaves it absent: sc-status "-" (IIS FTP
+// control-channel events) gives a parsed line with HasStatus false.
+//
+// A data line is Malformed when it comes before any "#Fields:" and no
+// default field list was given (missing_fields_directive), when its value
+// count differs from the field count (field_count, "expected 14 fields, got
+// 12"), when sc-status is not three digits (invalid_status), when
+// sc-substatus, sc-win32-status (both 32-bit), sc-bytes, cs-bytes or
+// time-taken is not an unsigned decimal number (invalid_number), when the
+// date or time is not valid (invalid_timestamp), when a quote is not closed
+// (unterminated_quote) or a closing quote is not followed by a space or the
+// end of the line (literal_mismatch). Result.Column is the 1-based byte
+// column where the bad value starts (its opening quote when quoted; 1 for
+// the first two reasons) and Result.Field the field name as written in
+// "#Fields:".
 
 import (
 	"bytes"
