@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// realDataDir finds the shared corpus of real logs: ../../shared/testdata/real
+// w3cRealDataDir finds the shared corpus of real logs: ../../shared/testdata/real
 // from the main checkout, one more level up from a worktree under /work/wt, or
 // $WEBALYZE_REAL_DATA. It returns "" when none exists.
-func realDataDir() string {
+func w3cRealDataDir() string {
 	cands := []string{os.Getenv("WEBALYZE_REAL_DATA"), "../../shared/testdata/real", "../../../shared/testdata/real"}
 	for _, d := range cands {
 		if d == "" {
@@ -66,10 +66,10 @@ func summarizeW3C(p LineParser, data []byte) string {
 		}
 	}
 	return fmt.Sprintf("skipped=%s parsed=%d malformed=%s codes=%s sub=%s win32=%s",
-		countList(skipped), parsed, countList(malformed), countList(codes), countList(sub), countList(win32))
+		w3cCountList(skipped), parsed, w3cCountList(malformed), w3cCountList(codes), w3cCountList(sub), w3cCountList(win32))
 }
 
-func countList(m map[string]int) string {
+func w3cCountList(m map[string]int) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -90,7 +90,7 @@ func countList(m map[string]int) string {
 // win32 its `nonzero_win32`. Where our figures differ on purpose the case
 // says why.
 func TestW3CRealLogs(t *testing.T) {
-	dir := realDataDir()
+	dir := w3cRealDataDir()
 	if dir == "" {
 		t.Skip("real log corpus not found (../../shared/testdata/real or $WEBALYZE_REAL_DATA); skipping")
 	}
