@@ -1,0 +1,559 @@
+package parser
+
+// W3C extended log format (IIS, HTTP.sys, IIS Advanced Logging).
+//
+// A W3C log is a sequence of directive lines, which start with '#', and data
+// lines. The "#Fields:" directive names the columns of the data lines after
+// it, in order:
+//
+//	#Software: Microsoft Internet Information Services 10.0
+//	#Version: 1.0
+//	#Date: 2024-03-05 14:00:00
+//	#Fields: date time cs-method cs-uri-stem cs-uri-query c-ip sc-status sc-substatus time-taken
+//	2024-03-05 14:00:01 GET /x a=1 10.0.0.1 404 2 15
+//
+// A new header block (IIS writes one on every restart) may declare other
+// columns; every "#Fields:" line is honoured from the next line on. All
+// directive lines are Skipped with [ReasonDirective]; blank and
+// whitespace-only lines are Skipped with [ReasonBlank].
+//
+// A UTF-8 byte order mark is not stripped here: a parallel pipeline finds
+// "#Fields:" lines by prefix, so the line reader must drop a BOM at the
+// start of a file for serial and parallel runs to agree.
+//
+// Values are separated by spaces (runs of spaces count as one separator;
+// leading and trailing spaces are ignored). A value that starts with a
+// double quote runs to the next lone double quote, and "" inside it stands for
+// one quote, as the IIS Advanced Logging Module writes values that contain
+// spaces: `"Mozilla/5.0 (X11)"`. An unquoted "-" is an empty value. IIS
+// writes a space inside cs(User-Agent) as '+'; an unquoted user agent has
+// its '+' decoded to spaces.
+//
+// Known fields and where they go in [Record]:
+//
+//	date time            Time (UTC); date-local/time-local when date/time are absent
+//	cs-method            Method
+//	cs-uri-stem          Path
+//	cs-uri-query         Query
+//	cs-uri               Path and Query, split at the first '?'
+//	cs-version           Protocol
+//	c-ip                 Host
+//	cs-username          User
+//	s-ip, s-port         ServerAddr, ServerPort
+//	cs-host, cs(Host)    VHost
+//	cs(User-Agent)       UserAgent
+//	cs(Referer)          Referer
+//	cs(X-Forwarded-For)  XForwardedFor (also a custom field named X-Forwarded-For)
+//	sc-status            Status (exactly three digits)
+//	sc-substatus         SubStatus
+//	sc-win32-status      Win32Status
+//	sc-bytes, cs-bytes   Bytes, RequestBytes
+//	time-taken           Duration, given in milliseconds (TimeTakenMS likewise)
+//
+// Field names are matched case-insensitively. Every other field (s-sitename,
+// s-computername, cs(Cookie), x-session...) goes to Extra under its name as
+// written in "#Fields:". A log with a date but no time field, or a time but
+// no date, has both validated but HasTime false: the instant is not known.
+// date-local/time-local (IIS Advanced Logging) carry no zone and are taken
+// as UTC. A "-" in any field leaves it absent: sc-status "-" (IIS FTP
+// control-channel events) gives a parsed line with HasStatus false.
+//
+// A data line is Malformed when it comes before any "#Fields:" and no
+// default field list was given (missing_fields_directive), when its value
+// count differs from the field count (field_count, "expected 14 fields, got
+// 12"), when sc-status is not three digits (invalid_status), when
+// sc-substatus, sc-win32-status (both 32-bit), sc-bytes, cs-bytes or
+// time-taken is not an unsigned decimal number (invalid_number), when the
+// date or time is not valid (invalid_timestamp), when a quote is not closed
+// (unterminated_quote) or a closing quote is not followed by a space or the
+// end of the line (literal_mismatch). Result.Column is the 1-based byte
+// column where the bad value starts (its opening quote when quoted; 1 for
+// the first two reasons) and Result.Field the field name as written in
+// "#Fields:".
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// W3CFieldsPrefix is the directive that declares the columns of a W3C log.
+const W3CFieldsPrefix = "#Fields:"
+
+// w3cKind says what a W3C column feeds in a Record.
+type w3cKind uint8
+
+const (
+	w3cExtra w3cKind = iota
+	w3cDate
+	w3cTime
+	w3cMethod
+	w3cURIStem
+	w3cURIQuery
+	w3cURI
+	w3cVersion
+	w3cClientIP
+	w3cUser
+	w3cServerIP
+	w3cServerPort
+	w3cHost
+	w3cUserAgent
+	w3cReferer
+	w3cXFF
+	w3cStatus
+	w3cSubStatus
+	w3cWin32
+	w3cBytes
+	w3cReqBytes
+	w3cTimeTaken
+)
+
+var w3cKnown = map[string]w3cKind{
+	"date":                w3cDate,
+	"time":                w3cTime,
+	"cs-method":           w3cMethod,
+	"cs-uri-stem":         w3cURIStem,
+	"cs-uri-query":        w3cURIQuery,
+	"cs-uri":              w3cURI,
+	"cs-version":          w3cVersion,
+	"c-ip":                w3cClientIP,
+	"cs-username":         w3cUser,
+	"s-ip":                w3cServerIP,
+	"s-port":              w3cServerPort,
+	"cs-host":             w3cHost,
+	"cs(host)":            w3cHost,
+	"cs(user-agent)":      w3cUserAgent,
+	"cs(referer)":         w3cReferer,
+	"cs(x-forwarded-for)": w3cXFF,
+	"x-forwarded-for":     w3cXFF,
+	"sc-status":           w3cStatus,
+	"sc-substatus":        w3cSubStatus,
+	"sc-win32-status":     w3cWin32,
+	"sc-bytes":            w3cBytes,
+	"cs-bytes":            w3cReqBytes,
+	"time-taken":          w3cTimeTaken,
+	"timetakenms":         w3cTimeTaken,
+}
+
+type w3cCol struct {
+	kind w3cKind
+	name string // as written in #Fields
+}
+
+// w3cLayout is a compiled "#Fields:" list. It is immutable once built and
+// may be shared by parsers.
+type w3cLayout struct {
+	cols []w3cCol
+	// dateIdx and timeIdx are the columns of the date and time (-1 when
+	// absent); tsIdx is the later of the two, where the timestamp is parsed.
+	dateIdx, timeIdx, tsIdx int
+}
+
+// compileW3CFields compiles a list of field names.
+func compileW3CFields(names []string) *w3cLayout {
+	l := &w3cLayout{cols: make([]w3cCol, len(names)), dateIdx: -1, timeIdx: -1}
+	localDate, localTime := -1, -1
+	for i, n := range names {
+		lower := strings.ToLower(n)
+		k := w3cKnown[lower]
+		l.cols[i] = w3cCol{kind: k, name: n}
+		switch {
+		case k == w3cDate:
+			l.dateIdx = i
+		case k == w3cTime:
+			l.timeIdx = i
+		case lower == "date-local":
+			localDate = i
+		case lower == "time-local":
+			localTime = i
+		}
+	}
+	// IIS Advanced Logging writes only local times; use them when the UTC
+	// pair is absent (the zone is not recorded, so they are taken as UTC).
+	if l.dateIdx < 0 && l.timeIdx < 0 && (localDate >= 0 || localTime >= 0) {
+		if localDate >= 0 {
+			l.dateIdx = localDate
+			l.cols[localDate].kind = w3cDate
+		}
+		if localTime >= 0 {
+			l.timeIdx = localTime
+			l.cols[localTime].kind = w3cTime
+		}
+	}
+	l.tsIdx = max(l.dateIdx, l.timeIdx)
+	return l
+}
+
+// splitW3CFields splits the text of a "#Fields:" directive (without the
+// prefix) into names at runs of spaces and tabs.
+func splitW3CFields(s []byte) []string {
+	var names []string
+	for _, f := range bytes.Fields(s) {
+		names = append(names, string(f))
+	}
+	return names
+}
+
+// ParseW3CFieldsList parses a user-given W3C field list, as for the
+// --w3c-fields flag: names separated by spaces, tabs or commas, optionally
+// preceded by "#Fields:" so that a header line can be pasted as is. An empty
+// or blank list gives nil (no default). A name may not contain a double
+// quote or a '#', and may not appear twice.
+func ParseW3CFieldsList(s string) ([]string, error) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, W3CFieldsPrefix)
+	names := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+	if len(names) == 0 {
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		for i := 0; i < len(n); i++ {
+			if c := n[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' {
+				return nil, fmt.Errorf("w3c fields: invalid character %q in field name %q", c, n)
+			}
+		}
+		lower := strings.ToLower(n)
+		if seen[lower] {
+			return nil, fmt.Errorf("w3c fields: field %q appears twice", n)
+		}
+		seen[lower] = true
+	}
+	return names, nil
+}
+
+// LooksLikeW3C reports whether the first lines of a file look like a W3C
+// extended log: one of them is a "#Software: Microsoft Internet Information
+// Services", "#Version:" or "#Fields:" directive.
+func LooksLikeW3C(firstLines [][]byte) bool {
+	for _, l := range firstLines {
+		l = bytes.TrimPrefix(l, []byte("\xEF\xBB\xBF"))
+		if bytes.HasPrefix(l, []byte("#Software: Microsoft Internet Information Services")) ||
+			bytes.HasPrefix(l, []byte("#Version:")) ||
+			bytes.HasPrefix(l, []byte(W3CFieldsPrefix)) {
+			return true
+		}
+	}
+	return false
+}
+
+// w3cFormat is the "iis" Format.
+type w3cFormat struct {
+	def *w3cLayout // columns before any #Fields; nil when none
+}
+
+// NewW3C returns the W3C extended ("iis") format. defaultFields, when not
+// nil, are the columns of data lines before the first "#Fields:" directive
+// (for header-less logs, see [ParseW3CFieldsList]); with nil such lines are
+// malformed ([ReasonMissingFieldsDir]). Its parsers implement [Stateful].
+func NewW3C(defaultFields []string) Format {
+	f := &w3cFormat{}
+	if defaultFields != nil {
+		f.def = compileW3CFields(defaultFields)
+	}
+	return f
+}
+
+func (f *w3cFormat) Name() string { return "iis" }
+
+func (f *w3cFormat) NewParser() LineParser {
+	return &W3CParser{layout: f.def}
+}
+
+// W3CParser parses W3C extended log lines. Its state is the "#Fields:"
+// directive in force. Record byte fields point into the line or into the
+// parser's scratch buffer, and are valid until the next call to Parse.
+type W3CParser struct {
+	layout  *w3cLayout // nil before any #Fields and without a default
+	rawLast []byte     // text of the last #Fields compiled, to skip recompiling repeats
+	spans   []w3cSpan  // value spans of the current line, reused
+	scratch []byte     // decoded values of the current line, reused
+}
+
+// w3cSpan is one value of a data line: line[start:end], without its quotes
+// when quoted. esc is set when the quoted value holds "" pairs.
+type w3cSpan struct {
+	start, end int
+	quoted     bool
+	esc        bool
+}
+
+// DirectivePrefix implements [Stateful].
+func (p *W3CParser) DirectivePrefix() string { return W3CFieldsPrefix }
+
+// Prime implements [Stateful]: it sets the columns from a "#Fields:" line as
+// if the line had been parsed. Other lines are ignored.
+func (p *W3CParser) Prime(directive []byte) {
+	if bytes.HasPrefix(directive, []byte(W3CFieldsPrefix)) {
+		p.setFields(directive[len(W3CFieldsPrefix):])
+	}
+}
+
+func (p *W3CParser) setFields(text []byte) {
+	if p.layout != nil && p.rawLast != nil && bytes.Equal(text, p.rawLast) {
+		return // IIS repeats the same header on every restart
+	}
+	p.layout = compileW3CFields(splitW3CFields(text))
+	p.rawLast = append(p.rawLast[:0], text...)
+}
+
+// errW3CQuote and friends are internal tokenizer outcomes.
+var (
+	errW3CUnterminated = errors.New("unterminated quote")
+	errW3CAfterQuote   = errors.New("closing quote not followed by a space")
+)
+
+// tokenize splits line into p.spans. On error it returns the 1-based column
+// of the offending quote.
+func (p *W3CParser) tokenize(line []byte) (int, error) {
+	p.spans = p.spans[:0]
+	i, n := 0, len(line)
+	for {
+		for i < n && line[i] == ' ' {
+			i++
+		}
+		if i >= n {
+			return 0, nil
+		}
+		if line[i] != '"' {
+			j := bytes.IndexByte(line[i:], ' ')
+			if j < 0 {
+				p.spans = append(p.spans, w3cSpan{start: i, end: n})
+				return 0, nil
+			}
+			p.spans = append(p.spans, w3cSpan{start: i, end: i + j})
+			i += j + 1
+			continue
+		}
+		open := i
+		esc := false
+		j := i + 1
+		for {
+			k := bytes.IndexByte(line[j:], '"')
+			if k < 0 {
+				return open + 1, errW3CUnterminated
+			}
+			j += k
+			if j+1 < n && line[j+1] == '"' {
+				esc = true
+				j += 2
+				continue
+			}
+			break
+		}
+		// line[j] is the closing quote.
+		if j+1 < n && line[j+1] != ' ' {
+			return j + 2, errW3CAfterQuote
+		}
+		p.spans = append(p.spans, w3cSpan{start: open + 1, end: j, quoted: true, esc: esc})
+		i = j + 1
+	}
+}
+
+// Parse implements [LineParser].
+func (p *W3CParser) Parse(line []byte, rec *Record) Result {
+	rec.Reset()
+	if len(line) > 0 && line[0] == '#' {
+		if bytes.HasPrefix(line, []byte(W3CFieldsPrefix)) {
+			p.setFields(line[len(W3CFieldsPrefix):])
+		}
+		return Result{Kind: Skipped, Reason: ReasonDirective}
+	}
+	col, err := p.tokenize(line)
+	if err == nil && len(p.spans) == 0 {
+		return Result{Kind: Skipped, Reason: ReasonBlank}
+	}
+	l := p.layout
+	if l == nil {
+		return Result{Kind: Malformed, Reason: ReasonMissingFieldsDir, Column: 1,
+			Detail: "data line before any #Fields directive"}
+	}
+	if err != nil {
+		if err == errW3CUnterminated {
+			return Result{Kind: Malformed, Reason: ReasonUnterminatedQuote, Column: col, Detail: err.Error()}
+		}
+		return Result{Kind: Malformed, Reason: ReasonLiteralMismatch, Column: col, Detail: err.Error()}
+	}
+	if len(p.spans) != len(l.cols) {
+		return Result{Kind: Malformed, Reason: ReasonFieldCount, Column: 1,
+			Detail: "expected " + strconv.Itoa(len(l.cols)) + " fields, got " + strconv.Itoa(len(p.spans))}
+	}
+	p.scratch = p.scratch[:0]
+	var date, clock []byte
+	for i := range l.cols {
+		c := &l.cols[i]
+		sp := &p.spans[i]
+		v := line[sp.start:sp.end]
+		if sp.quoted {
+			if sp.esc {
+				v = p.unquote(v)
+			}
+		} else if len(v) == 1 && v[0] == '-' {
+			v = nil
+		}
+		switch c.kind {
+		case w3cExtra:
+			rec.Extra = append(rec.Extra, Field{Name: c.name, Value: v})
+		case w3cDate:
+			date = v
+		case w3cTime:
+			clock = v
+		case w3cMethod:
+			rec.Method = v
+		case w3cURIStem:
+			rec.Path = v
+		case w3cURIQuery:
+			rec.Query = v
+		case w3cURI:
+			if q := bytes.IndexByte(v, '?'); q >= 0 {
+				rec.Path, rec.Query = v[:q], v[q+1:]
+			} else {
+				rec.Path = v
+			}
+		case w3cVersion:
+			rec.Protocol = v
+		case w3cClientIP:
+			rec.Host = v
+		case w3cUser:
+			rec.User = v
+		case w3cServerIP:
+			rec.ServerAddr = v
+		case w3cServerPort:
+			rec.ServerPort = v
+		case w3cHost:
+			rec.VHost = v
+		case w3cUserAgent:
+			if !sp.quoted && bytes.IndexByte(v, '+') >= 0 {
+				v = p.plusToSpace(v)
+			}
+			rec.UserAgent = v
+		case w3cReferer:
+			rec.Referer = v
+		case w3cXFF:
+			rec.XForwardedFor = v
+		case w3cStatus:
+			if v != nil {
+				s, ok := ParseStatus(v)
+				if !ok {
+					return p.bad(ReasonInvalidStatus, c, sp, "status is not three digits")
+				}
+				rec.Status, rec.HasStatus = s, true
+			}
+		case w3cSubStatus, w3cWin32:
+			if v != nil {
+				n, ok := ParseUint(v)
+				if !ok || n > 1<<32-1 {
+					return p.bad(ReasonInvalidNumber, c, sp, "not a 32-bit unsigned number")
+				}
+				if c.kind == w3cSubStatus {
+					rec.SubStatus, rec.HasSubStatus = uint32(n), true
+				} else {
+					rec.Win32Status, rec.HasWin32Status = uint32(n), true
+				}
+			}
+		case w3cBytes, w3cReqBytes:
+			if v != nil {
+				n, ok := ParseUint(v)
+				if !ok {
+					return p.bad(ReasonInvalidNumber, c, sp, "not an unsigned number")
+				}
+				if c.kind == w3cBytes {
+					rec.Bytes, rec.HasBytes = n, true
+				} else {
+					rec.RequestBytes, rec.HasRequestBytes = n, true
+				}
+			}
+		case w3cTimeTaken:
+			if v != nil {
+				d, ok := ParseDurationUnit(v, 1000)
+				if !ok {
+					return p.bad(ReasonInvalidNumber, c, sp, "not a duration in milliseconds")
+				}
+				rec.Duration, rec.HasDuration = d, true
+			}
+		}
+		if i == l.tsIdx {
+			if r, ok := p.timestamp(l, date, clock, rec); !ok {
+				return r
+			}
+		}
+	}
+	return Result{Kind: Parsed}
+}
+
+// timestamp sets rec's time from the date and time values, or reports
+// which of the two is bad.
+func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
+	switch {
+	case l.dateIdx >= 0 && l.timeIdx >= 0:
+		if date == nil && clock == nil {
+			return Result{}, true
+		}
+		if date != nil && clock != nil {
+			if sec, nsec, ok := ParseW3CDateTime(date, clock); ok {
+				rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
+				return Result{}, true
+			}
+		}
+		// Blame the date if it is bad on its own, else the time.
+		if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); !ok {
+			return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
+		}
+		return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
+	case l.dateIdx >= 0:
+		if date != nil {
+			if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); !ok {
+				return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
+			}
+		}
+	case l.timeIdx >= 0:
+		if clock != nil {
+			if _, _, ok := ParseW3CDateTime([]byte("2000-01-01"), clock); !ok {
+				return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
+			}
+		}
+	}
+	return Result{}, true
+}
+
+// bad builds a Malformed result for column c whose value is sp. The column
+// is that of the value's first byte (its opening quote when quoted).
+func (p *W3CParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Result {
+	col := sp.start + 1
+	if sp.quoted {
+		col--
+	}
+	return Result{Kind: Malformed, Reason: reason, Column: col, Field: c.name, Detail: detail}
+}
+
+// unquote appends v with each "" turned into " to the scratch buffer and
+// returns the appended part.
+func (p *W3CParser) unquote(v []byte) []byte {
+	start := len(p.scratch)
+	for {
+		k := bytes.IndexByte(v, '"')
+		if k < 0 {
+			p.scratch = append(p.scratch, v...)
+			break
+		}
+		p.scratch = append(p.scratch, v[:k+1]...)
+		v = v[k+2:] // skip the second quote of the pair
+	}
+	return p.scratch[start:len(p.scratch):len(p.scratch)]
+}
+
+// plusToSpace appends v with '+' turned into ' ' to the scratch buffer and
+// returns the appended part.
+func (p *W3CParser) plusToSpace(v []byte) []byte {
+	start := len(p.scratch)
+	p.scratch = append(p.scratch, v...)
+	out := p.scratch[start:len(p.scratch):len(p.scratch)]
+	for i, c := range out {
+		if c == '+' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
