@@ -84,7 +84,7 @@ func classChart(id, title string, buckets []Bucket, labelEvery int) (template.HT
 			total.Add(ci, b.Classes.At(ci))
 		}
 	}
-	desc := fmt.Sprintf("%d bars from %s to %s; totals: %s.", len(buckets),
+	desc := fmt.Sprintf("%s from %s to %s; totals: %s.", plural(len(buckets), "bar"),
 		buckets[0].Label, buckets[len(buckets)-1].Label, classSummary(total))
 	return barChart(chartSpec{
 		id: id, title: title, desc: desc,
@@ -105,7 +105,7 @@ func hitsChart(id, title string, buckets []Bucket, value func(Bucket) int64, c c
 		vals[i] = float64(n)
 		sum += n
 	}
-	desc := fmt.Sprintf("%d bars from %s to %s; total %d.", len(buckets),
+	desc := fmt.Sprintf("%s from %s to %s; total %d.", plural(len(buckets), "bar"),
 		buckets[0].Label, buckets[len(buckets)-1].Label, sum)
 	return barChart(chartSpec{
 		id: id, title: title, desc: desc,
@@ -204,10 +204,8 @@ func barChart(spec chartSpec) (out template.HTML, err error) {
 		p.Y.Max = 1
 	}
 	p.NominalX(spec.labels...)
-	if n == 1 {
-		// One bar: give the axis some room on both sides.
-		p.X.Min, p.X.Max = -1, 1
-	}
+	// Half a slot on each side, so the first and last labels fit.
+	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 
 	c := vgsvg.New(spec.width, spec.height)
 	p.Draw(draw.New(c))
@@ -281,4 +279,11 @@ func shortCount(n int64) string {
 func trimZero(f float64) string {
 	s := fmt.Sprintf("%.1f", f)
 	return strings.TrimSuffix(s, ".0")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -23,14 +23,14 @@ func TestClassChart(t *testing.T) {
 	}{
 		{name: "empty", buckets: nil, empty: true},
 		{name: "one point", buckets: bucketsOf(ClassCounts{X2: 5}),
-			want: []string{`fill="#2E7D32"`, "1 bars from a to a; totals: 2xx 5."}},
+			want: []string{`fill="#2E7D32"`, "1 bar from a to a; totals: 2xx 5."}},
 		{name: "all zero", buckets: bucketsOf(ClassCounts{}, ClassCounts{}, ClassCounts{}),
 			want: []string{"totals: no requests."}},
 		{name: "large counts", buckets: bucketsOf(
 			ClassCounts{X2: 9_000_000_000_000, X5: 3},
 			ClassCounts{X4: 1 << 62},
 			ClassCounts{X0: 1, X1: 1, X3: 1}),
-			want: []string{`fill="#2E7D32"`, `fill="#B34D00"`, `fill="#C62828"`, `fill="#616161"`, `fill="#6A1B9A"`, `fill="#1565C0"`, "G</text>"},
+			want:    []string{`fill="#2E7D32"`, `fill="#B34D00"`, `fill="#C62828"`, `fill="#616161"`, `fill="#6A1B9A"`, `fill="#1565C0"`, "G</text>"},
 			notWant: []string{"e+"}},
 		{name: "many buckets", buckets: bucketsOf(make([]ClassCounts, 1500)...)},
 	}
