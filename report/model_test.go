@@ -63,7 +63,7 @@ func sampleModel() *Model {
 				}},
 			{Key: "2026-02", Label: "February 2026", Anchor: "m-2026-02",
 				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 5}},
-				Days: []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 5})}},
+				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 5})}},
 		},
 		Incidents: []Incident{{
 			Start: "2026-01-31T14:02:00Z", End: "2026-01-31T14:05:00Z", Errors: 18, Hits: 60, Rate: 0.3, What: "5xx",
