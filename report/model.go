@@ -35,7 +35,7 @@ type Model struct {
 	Bytes    int64 `json:"bytes"`    // response bytes sent
 	Visitors Count `json:"visitors"` // distinct clients
 	Pages    int64 `json:"pages"`    // requests for pages (documents)
-	Files    int64 `json:"files"`    // successful (2xx/304) responses
+	Files    int64 `json:"files"`    // successful (2xx) responses
 
 	// Status is the machine-readable status contract.
 	Status Status `json:"status"`
