@@ -127,11 +127,17 @@ func classSummary(c ClassCounts) string {
 	return strings.Join(parts, ", ")
 }
 
-// sparseLabels returns the bucket labels, keeping only every n-th one (and
-// choosing n so that at most about 16 labels show) when n <= 0.
+// sparseLabels returns the bucket labels, keeping only every n-th one.
+// When n <= 0 it picks n so that the labels, at about 5.5 points per
+// character on a 660-point axis, do not overlap.
 func sparseLabels(buckets []Bucket, n int) []string {
 	if n <= 0 {
-		n = (len(buckets) + 15) / 16
+		longest := 1
+		for _, b := range buckets {
+			longest = max(longest, len(b.Label))
+		}
+		fit := max(1, int(660/(5.5*float64(longest)+12)))
+		n = (len(buckets) + fit - 1) / fit
 	}
 	out := make([]string, len(buckets))
 	for i, b := range buckets {

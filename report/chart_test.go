@@ -83,3 +83,38 @@ func TestShortCount(t *testing.T) {
 		}
 	}
 }
+
+func TestSparseLabels(t *testing.T) {
+	mk := func(n int, label string) []Bucket {
+		b := make([]Bucket, n)
+		for i := range b {
+			b[i].Label = label
+		}
+		return b
+	}
+	count := func(ls []string) (n int) {
+		for _, l := range ls {
+			if l != "" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		n     int
+		label string
+		every int
+		want  int
+	}{
+		{1, "2026-01-01", 0, 1},
+		{31, "2026-01-01", 0, 8},
+		{48, "03-01 00h", 0, 10},
+		{24, "00", 0, 24},
+		{24, "00", 2, 12},
+		{1440, "14:03", 0, 16},
+	} {
+		if got := count(sparseLabels(mk(tt.n, tt.label), tt.every)); got != tt.want {
+			t.Errorf("%d × %q every %d: %d labels, want %d", tt.n, tt.label, tt.every, got, tt.want)
+		}
+	}
+}
