@@ -39,7 +39,8 @@ type Win32Count struct {
 }
 
 // Input is everything [BuildFrom] needs, in plain form. It is the contract
-// between an aggregate State and the report: [Build] fills it from a State.
+// between an aggregate State and the report: the State is converted into
+// an Input, and the report never sees the State itself.
 // Top lists carry Key, Hits, Bytes, Visitors and Err per row and Total,
 // Distinct, Exact and ErrorBound per list; BuildFrom computes shares and
 // cuts them to BuildOptions.TopN rows.
@@ -79,7 +80,7 @@ type Input struct {
 	Win32Text func(status uint32) string
 }
 
-// BuildOptions configure [Build] and [BuildFrom].
+// BuildOptions configure [BuildFrom].
 type BuildOptions struct {
 	// Title heads the report; default "Web access log report".
 	Title string

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Minute is one minute of traffic: the input from which [Build] derives
+// Minute is one minute of traffic: the input from which [BuildFrom] derives
 // every time series (months, days, hours, hour of day, client-aborted
 // series, incident timelines). Start is the beginning of the minute.
 type Minute struct {
