@@ -1,0 +1,401 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// StatusInfo is a status registry entry, as the aggregate package's
+// registry gives it.
+type StatusInfo struct {
+	Reason    string
+	Class     string // "2xx"; "0xx" for 000 and non-standard codes
+	Source    string
+	Cacheable bool
+	Known     bool
+}
+
+// CodeCount is the traffic of one status code (0–999).
+type CodeCount struct {
+	Code  int
+	Hits  int64
+	Bytes int64
+}
+
+// SubCount is the traffic of one IIS sub-status, such as 404.2.
+type SubCount struct {
+	Code int
+	Sub  uint32
+	Hits int64
+}
+
+// Win32Count is the traffic of one IIS sc-win32-status value.
+type Win32Count struct {
+	Status uint32
+	Hits   int64
+}
+
+// Input is everything [BuildFrom] needs, in plain form. It is the contract
+// between an aggregate State and the report: the State is converted into
+// an Input, and the report never sees the State itself.
+// Top lists carry Key, Hits, Bytes, Visitors and Err per row and Total,
+// Distinct, Exact and ErrorBound per list; BuildFrom computes shares and
+// cuts them to BuildOptions.TopN rows.
+type Input struct {
+	Lines            Lines
+	MalformedReasons map[string]int64
+	Bytes            int64
+	Visitors         Count
+	Pages            int64
+
+	Codes    []CodeCount
+	SubCodes []SubCount
+	Win32    []Win32Count
+
+	// Minutes holds per-minute counts; every time series is derived
+	// from them.
+	Minutes []Minute
+
+	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, Vhosts TopList
+	// URLsByCode and ClientsByCode are the drill-down lists per code.
+	URLsByCode, ClientsByCode map[int]TopList
+	// URLs5xx is the top list of URLs answered with any 5xx code. When it
+	// has no rows, BuildFrom merges URLsByCode over 500–599.
+	URLs5xx TopList
+
+	Latency    []Latency
+	Samples    []Sample
+	FileErrors []FileError
+	Formats    map[string]string
+
+	// Lookup returns the registry entry of a code; LookupSub the meaning
+	// of an IIS sub-status ("" when unknown); Win32 the meaning of a
+	// sc-win32-status value ("" when unknown). Nil functions give empty
+	// entries.
+	Lookup    func(code int) StatusInfo
+	LookupSub func(code int, sub uint32) string
+	Win32Text func(status uint32) string
+}
+
+// BuildOptions configure [BuildFrom].
+type BuildOptions struct {
+	// Title heads the report; default "Web access log report".
+	Title string
+	// TopN is the number of rows kept per top list; default 25.
+	TopN int
+	// Since and Until are the --since/--until window, shown as given.
+	Since, Until time.Time
+	// IncidentWindow is the width, in minutes, of an incident window
+	// (default 5); IncidentPad the minutes shown around it (default 10);
+	// MaxIncidents the number of windows shown (default 3, -1 for none).
+	IncidentWindow, IncidentPad, MaxIncidents int
+	// MaxDrill is the number of status codes with a drill-down, the
+	// error codes with the most requests first; default 8.
+	MaxDrill int
+}
+
+func (o *BuildOptions) defaults() {
+	if o.Title == "" {
+		o.Title = "Web access log report"
+	}
+	if o.TopN <= 0 {
+		o.TopN = 25
+	}
+	if o.IncidentWindow <= 0 {
+		o.IncidentWindow = 5
+	}
+	if o.IncidentPad <= 0 {
+		o.IncidentPad = 10
+	}
+	if o.MaxIncidents == 0 {
+		o.MaxIncidents = 3
+	}
+	if o.MaxDrill <= 0 {
+		o.MaxDrill = 8
+	}
+}
+
+func codeKey(code int) string { return fmt.Sprintf("%03d", code) }
+
+// classIndex maps a code to its index in [ClassNames]: 1–5 for 1xx–5xx,
+// 0 for 000, 001–099 and 600–999.
+func classIndex(code int) int {
+	if code >= 100 && code < 600 {
+		return code / 100
+	}
+	return 0
+}
+
+// isAborted reports whether code means the client never got a response
+// (nginx 499 and 444).
+func isAborted(code int) bool { return code == 499 || code == 444 }
+
+// BuildFrom builds the Model from in. Class and code counts, code shares
+// and the status contract all come from in.Codes, so they sum to the same
+// total; Requests is that total.
+func BuildFrom(in *Input, opts BuildOptions) *Model {
+	opts.defaults()
+	lookup := in.Lookup
+	if lookup == nil {
+		lookup = func(int) StatusInfo { return StatusInfo{} }
+	}
+	m := &Model{
+		Schema:           Schema,
+		Title:            opts.Title,
+		Lines:            in.Lines,
+		MalformedReasons: maps.Clone(in.MalformedReasons),
+		Bytes:            in.Bytes,
+		Visitors:         in.Visitors,
+		Pages:            in.Pages,
+		Formats:          maps.Clone(in.Formats),
+		Status: Status{
+			Classes:  map[string]int64{},
+			Codes:    map[string]int64{},
+			Subcodes: map[string]int64{},
+		},
+	}
+	if !opts.Since.IsZero() {
+		m.Period.Since = opts.Since.UTC().Format(rfc3339)
+	}
+	if !opts.Until.IsZero() {
+		m.Period.Until = opts.Until.UTC().Format(rfc3339)
+	}
+
+	// Codes and classes.
+	codes := slices.Clone(in.Codes)
+	slices.SortFunc(codes, func(a, b CodeCount) int { return a.Code - b.Code })
+	var classes [6]ClassRow
+	hitsByCode := map[int]int64{}
+	for _, c := range codes {
+		m.Requests += c.Hits
+	}
+	for _, c := range codes {
+		if c.Hits == 0 {
+			continue
+		}
+		hitsByCode[c.Code] += c.Hits
+		info := lookup(c.Code)
+		ci := classIndex(c.Code)
+		class := ClassNames[ci]
+		row := CodeRow{Code: codeKey(c.Code), Reason: info.Reason, Class: class, Source: info.Source,
+			Cacheable: info.Cacheable, Known: info.Known, Hits: c.Hits, Bytes: c.Bytes, Share: share(c.Hits, m.Requests)}
+		m.Codes = append(m.Codes, row)
+		m.Status.Codes[row.Code] += c.Hits
+		m.Status.Classes[class] += c.Hits
+		classes[ci].Hits += c.Hits
+		classes[ci].Bytes += c.Bytes
+		if ci == 2 {
+			m.Files += c.Hits
+		}
+		if isAborted(c.Code) {
+			m.ClientAborted.Hits += c.Hits
+			m.ClientAborted.Codes = append(m.ClientAborted.Codes, row)
+		}
+	}
+	for ci, c := range classes {
+		if c.Hits > 0 {
+			m.Classes = append(m.Classes, ClassRow{Class: ClassNames[ci], Hits: c.Hits, Bytes: c.Bytes, Share: share(c.Hits, m.Requests)})
+		}
+	}
+	m.ClientAborted.Share = share(m.ClientAborted.Hits, m.Requests)
+	for i := range m.ClientAborted.Codes {
+		c := &m.ClientAborted.Codes[i]
+		c.Share = share(c.Hits, m.ClientAborted.Hits)
+	}
+
+	// IIS sub-status and win32.
+	subs := slices.Clone(in.SubCodes)
+	slices.SortFunc(subs, func(a, b SubCount) int {
+		if a.Code != b.Code {
+			return a.Code - b.Code
+		}
+		return int(int64(a.Sub) - int64(b.Sub))
+	})
+	for _, s := range subs {
+		if s.Hits == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%03d.%d", s.Code, s.Sub)
+		meaning := ""
+		if in.LookupSub != nil {
+			meaning = in.LookupSub(s.Code, s.Sub)
+		}
+		m.SubCodes = append(m.SubCodes, SubCodeRow{Code: key, Meaning: meaning, Hits: s.Hits, Share: share(s.Hits, hitsByCode[s.Code])})
+		m.Status.Subcodes[key] += s.Hits
+	}
+	w32 := slices.Clone(in.Win32)
+	slices.SortFunc(w32, func(a, b Win32Count) int { return int(int64(a.Status) - int64(b.Status)) })
+	for _, w := range w32 {
+		if w.Hits == 0 {
+			continue
+		}
+		meaning := ""
+		if in.Win32Text != nil {
+			meaning = in.Win32Text(w.Status)
+		}
+		m.Win32 = append(m.Win32, Win32Row{Status: int64(w.Status), Meaning: meaning, Hits: w.Hits, Share: share(w.Hits, m.Requests)})
+	}
+
+	// Time series.
+	if len(in.Minutes) > 0 {
+		first, last := in.Minutes[0].Start, in.Minutes[0].Start
+		for _, mi := range in.Minutes {
+			if mi.Start.Before(first) {
+				first = mi.Start
+			}
+			if mi.Start.After(last) {
+				last = mi.Start
+			}
+		}
+		m.Period.Start = first.UTC().Format(rfc3339)
+		m.Period.End = last.UTC().Add(time.Minute).Format(rfc3339)
+		s := DeriveSeries(in.Minutes)
+		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
+		if opts.MaxIncidents > 0 {
+			m.Incidents = FindIncidents(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents)
+		}
+	}
+	if m.ClientAborted.Hits == 0 {
+		m.ClientAborted.Series = nil
+	}
+
+	// Top lists.
+	top := func(l TopList, title string) TopList { return cutTop(l, title, opts.TopN) }
+	m.TopURLs = top(in.URLs, "Top URLs")
+	m.TopURLsQuery = top(in.URLsQuery, "Top URLs with query string")
+	m.Top404 = top(in.URLsByCode[404], "Top 404 URLs")
+	u5 := in.URLs5xx
+	if len(u5.Rows) == 0 {
+		var parts []TopList
+		for _, code := range slices.Sorted(maps.Keys(in.URLsByCode)) {
+			if code >= 500 && code < 600 {
+				parts = append(parts, in.URLsByCode[code])
+			}
+		}
+		u5 = mergeTop(parts)
+	}
+	m.Top5xx = top(u5, "Top 5xx URLs")
+	m.ClientAborted.TopURLs = top(mergeTop([]TopList{in.URLsByCode[444], in.URLsByCode[499]}), "Top client-aborted URLs")
+	m.Clients = top(in.Clients, "Top clients")
+	m.Referrers = top(in.Referrers, "Top referrers")
+	m.Agents = top(in.Agents, "Top user agents")
+	m.Methods = top(in.Methods, "Methods")
+	m.Protocols = top(in.Protocols, "Protocols")
+	m.Vhosts = top(in.Vhosts, "Virtual hosts")
+
+	// Drill-down: error codes (4xx, 5xx, 0xx), most requests first.
+	var drill []CodeRow
+	for _, c := range m.Codes {
+		if c.Class == "4xx" || c.Class == "5xx" || c.Class == "0xx" {
+			drill = append(drill, c)
+		}
+	}
+	slices.SortStableFunc(drill, func(a, b CodeRow) int {
+		switch {
+		case a.Hits > b.Hits:
+			return -1
+		case a.Hits < b.Hits:
+			return 1
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	if len(drill) > opts.MaxDrill {
+		drill = drill[:opts.MaxDrill]
+	}
+	slices.SortFunc(drill, func(a, b CodeRow) int { return strings.Compare(a.Code, b.Code) })
+	for _, c := range drill {
+		var code int
+		fmt.Sscanf(c.Code, "%d", &code)
+		urls, clients := in.URLsByCode[code], in.ClientsByCode[code]
+		if len(urls.Rows) == 0 && len(clients.Rows) == 0 {
+			continue
+		}
+		m.Drill = append(m.Drill, Drill{Code: c.Code, Reason: c.Reason, Hits: c.Hits,
+			URLs: top(urls, "URLs"), Clients: top(clients, "Clients")})
+	}
+
+	m.Latency = slices.Clone(in.Latency)
+
+	// Diagnostics.
+	for _, r := range slices.Sorted(maps.Keys(in.MalformedReasons)) {
+		n := in.MalformedReasons[r]
+		m.Diagnostics.Reasons = append(m.Diagnostics.Reasons, ReasonRow{Reason: r, Count: n, Share: share(n, in.Lines.Read)})
+	}
+	m.Diagnostics.Samples = slices.Clone(in.Samples)
+	slices.SortStableFunc(m.Diagnostics.Samples, func(a, b Sample) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return int(a.Line - b.Line)
+	})
+	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
+	return m
+}
+
+// cutTop sorts l by hits (then key), keeps n rows and sets the shares.
+func cutTop(l TopList, title string, n int) TopList {
+	out := l
+	out.Title = title
+	out.Rows = slices.Clone(l.Rows)
+	slices.SortStableFunc(out.Rows, func(a, b TopRow) int {
+		switch {
+		case a.Hits > b.Hits:
+			return -1
+		case a.Hits < b.Hits:
+			return 1
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	if len(out.Rows) > n {
+		out.Rows = out.Rows[:n]
+	}
+	if out.Total == 0 {
+		for _, r := range l.Rows {
+			out.Total += r.Hits
+		}
+	}
+	if out.Distinct == 0 && l.Exact {
+		out.Distinct = int64(len(l.Rows))
+	}
+	for i := range out.Rows {
+		out.Rows[i].Share = share(out.Rows[i].Hits, out.Total)
+	}
+	return out
+}
+
+// mergeTop adds lists of disjoint request sets (one per status code) key
+// by key. The result is exact only if every part is; otherwise a key
+// missing from a truncated part may be understated, and a row may be
+// overstated by the sum of its parts' errors, so the error bound is the
+// sum of the parts' bounds.
+func mergeTop(parts []TopList) TopList {
+	out := TopList{Exact: true}
+	idx := map[string]int{}
+	for _, p := range parts {
+		out.Total += p.Total
+		out.ErrorBound += p.ErrorBound
+		out.Exact = out.Exact && p.Exact
+		for _, r := range p.Rows {
+			i, ok := idx[r.Key]
+			if !ok {
+				i = len(out.Rows)
+				idx[r.Key] = i
+				out.Rows = append(out.Rows, TopRow{Key: r.Key})
+			}
+			row := &out.Rows[i]
+			row.Hits += r.Hits
+			row.Bytes += r.Bytes
+			// Visitors under two codes may be the same people: keep the
+			// larger count, a lower bound.
+			row.Visitors = max(row.Visitors, r.Visitors)
+			row.Err += r.Err
+		}
+	}
+	if out.Exact {
+		out.Distinct = int64(len(out.Rows))
+	}
+	return out
+}

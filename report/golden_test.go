@@ -1,0 +1,93 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
+
+var writers = []struct {
+	ext   string
+	write func(io.Writer, *Model) error
+}{
+	{"html", WriteHTML},
+	{"json", WriteJSON},
+	{"txt", WriteText},
+	{"csv", WriteCSV},
+}
+
+var goldenModels = []struct {
+	name  string
+	model func() *Model
+}{
+	{"sample", sampleModel},
+	{"empty", func() *Model { return &Model{} }},
+}
+
+func TestGolden(t *testing.T) {
+	for _, gm := range goldenModels {
+		for _, w := range writers {
+			name := gm.name + "." + w.ext
+			t.Run(name, func(t *testing.T) {
+				var got bytes.Buffer
+				if err := w.write(&got, gm.model()); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join("testdata", name+".golden")
+				if *update {
+					if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if !bytes.Equal(got.Bytes(), want) {
+					t.Errorf("%s differs from %s; run go test -update and review the diff\n%s", name, path, firstDiff(got.Bytes(), want))
+				}
+				// Same model, same bytes.
+				var again bytes.Buffer
+				if err := w.write(&again, gm.model()); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), again.Bytes()) {
+					t.Errorf("%s: output is not deterministic", name)
+				}
+			})
+		}
+	}
+}
+
+// firstDiff describes the first line where got and want differ.
+func firstDiff(got, want []byte) string {
+	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+	for i := range max(len(g), len(w)) {
+		var gl, wl []byte
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if !bytes.Equal(gl, wl) {
+			return "line " + itoa(i+1) + ":\n got: " + trunc(gl) + "\nwant: " + trunc(wl)
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { return string(fmtInt(int64(i))) }
+
+func trunc(b []byte) string {
+	if len(b) > 300 {
+		return string(b[:300]) + "…"
+	}
+	return string(b)
+}

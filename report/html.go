@@ -1,0 +1,237 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/webalyze/webalyze/templates"
+)
+
+// maxHourly is the longest per-hour series charted for status classes;
+// longer periods are charted per day.
+const maxHourly = 96
+
+var (
+	tmplOnce sync.Once
+	tmpl     *template.Template
+	tmplCSS  template.CSS
+	tmplCSP  string
+	tmplErr  error
+)
+
+func loadTemplate() {
+	css, err := templates.FS.ReadFile("report.css")
+	if err != nil {
+		tmplErr = err
+		return
+	}
+	tmplCSS = template.CSS(css) // our own file, never log data
+	sum := sha256.Sum256(css)
+	tmplCSP = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; img-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+	tmpl, tmplErr = template.New("report.html").Funcs(funcs).ParseFS(templates.FS, "report.html")
+}
+
+var funcs = template.FuncMap{
+	"vis":   Visible,
+	"int":   fmtAnyInt,
+	"pct":   fmtPct,
+	"bytes": fmtBytes,
+	"count": fmtCount,
+	"ms":    fmtMs,
+	"href":  safeHref,
+	"inc":   func(i int) int { return i + 1 },
+	"add":   func(a, b int64) int64 { return a + b },
+	"top":   newTopView,
+}
+
+func fmtAnyInt(v any) string {
+	switch n := v.(type) {
+	case int:
+		return fmtInt(int64(n))
+	case int64:
+		return fmtInt(n)
+	}
+	return fmt.Sprint(v)
+}
+
+// safeHref returns s if it is an absolute http or https URL, and "" for
+// anything else (javascript:, data:, relative, unparsable), so only such
+// referrers become links.
+func safeHref(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || Visible(s) != s || strings.ContainsAny(s, " \"'<>`") {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return s
+	}
+	return ""
+}
+
+// topView is what the "top" template renders.
+type topView struct {
+	ID, Caption, KeyName string
+	L                    TopList
+	Links                bool
+	ShowBytes            bool
+	ShowVisitors         bool
+}
+
+func newTopView(id, caption, keyName string, l TopList, links bool) topView {
+	v := topView{ID: id, Caption: caption, KeyName: keyName, L: l, Links: links}
+	for _, r := range l.Rows {
+		v.ShowBytes = v.ShowBytes || r.Bytes != 0
+		v.ShowVisitors = v.ShowVisitors || r.Visitors != 0
+	}
+	return v
+}
+
+type navItem struct{ ID, Label string }
+
+type fileFormat struct{ File, Format string }
+
+// page is the value the HTML template executes with.
+type page struct {
+	M   *Model
+	CSS template.CSS
+	CSP string
+	Nav []navItem
+
+	Share4xx, Share5xx, MalformedShare float64
+
+	ClassChart        template.HTML
+	ClassChartCaption string
+	AbortChart        template.HTML
+	AbortChartCaption string
+	MonthsChart       template.HTML
+	MonthCharts       []template.HTML
+	HourChart         template.HTML
+	IncidentCharts    []template.HTML
+	Formats           []fileFormat
+	DrillCodes        map[string]bool // codes with a drill-down section
+}
+
+// WriteHTML writes m as one self-contained HTML page: inline CSS, inline
+// SVG charts, no script, and a Content-Security-Policy that allows nothing
+// else. The same Model always gives the same bytes.
+func WriteHTML(w io.Writer, m *Model) error {
+	tmplOnce.Do(loadTemplate)
+	if tmplErr != nil {
+		return fmt.Errorf("report: template: %w", tmplErr)
+	}
+	p, err := newPage(m)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, p); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func allDays(m *Model) []Bucket {
+	var days []Bucket
+	for _, mo := range m.Months {
+		days = append(days, mo.Days...)
+	}
+	return days
+}
+
+func newPage(m *Model) (*page, error) {
+	p := &page{M: m, CSS: tmplCSS, CSP: tmplCSP, DrillCodes: map[string]bool{}}
+	for _, d := range m.Drill {
+		p.DrillCodes[d.Code] = true
+	}
+	var cls ClassCounts
+	for _, c := range m.Classes {
+		for i, name := range ClassNames {
+			if c.Class == name {
+				cls.Add(i, c.Hits)
+			}
+		}
+	}
+	p.Share4xx = share(cls.X4, m.Requests)
+	p.Share5xx = share(cls.X5, m.Requests)
+	p.MalformedShare = share(m.Lines.Malformed, m.Lines.Read)
+
+	var err error
+	chart := func(h template.HTML, e error) template.HTML {
+		if e != nil && err == nil {
+			err = e
+		}
+		return h
+	}
+	days := allDays(m)
+	timeline, unit := days, "day"
+	if len(m.Hourly) > 0 && len(m.Hourly) <= maxHourly {
+		timeline, unit = m.Hourly, "hour"
+	}
+	p.ClassChart = chart(classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0))
+	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (UTC)."
+	abort := m.ClientAborted.Series
+	p.AbortChart = chart(hitsChart("ch-aborted", "Client-aborted requests over time", abort,
+		func(b Bucket) int64 { return b.Hits }, classColors[0], 0))
+	if len(abort) > 0 {
+		p.AbortChartCaption = fmt.Sprintf("Client-aborted requests (499 and 444), %s to %s.", abort[0].Label, abort[len(abort)-1].Label)
+	}
+	if len(m.Months) > 1 {
+		totals := make([]Bucket, len(m.Months))
+		for i, mo := range m.Months {
+			totals[i] = mo.Total
+			totals[i].Label = mo.Key
+		}
+		p.MonthsChart = chart(classChart("ch-months", "Requests per month by status class", totals, 1))
+	}
+	for _, mo := range m.Months {
+		p.MonthCharts = append(p.MonthCharts, chart(classChart("ch-"+mo.Anchor, "Requests per day in "+mo.Label+" by status class", mo.Days, 0)))
+	}
+	p.HourChart = chart(classChart("ch-hours", "Requests per hour of the day by status class", m.HourOfDay, 2))
+	for i, inc := range m.Incidents {
+		p.IncidentCharts = append(p.IncidentCharts, chart(classChart(fmt.Sprintf("ch-incident-%d", i+1),
+			fmt.Sprintf("Incident %d: requests per minute by status class", i+1), inc.Minutes, 0)))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range slices.Sorted(maps.Keys(m.Formats)) {
+		p.Formats = append(p.Formats, fileFormat{f, m.Formats[f]})
+	}
+
+	p.Nav = []navItem{{"summary", "Summary"}, {"classes", "Classes"}, {"codes", "Codes"}}
+	if len(m.SubCodes) > 0 || len(m.Win32) > 0 {
+		p.Nav = append(p.Nav, navItem{"iis", "IIS sub-status"})
+	}
+	if m.ClientAborted.Hits > 0 {
+		p.Nav = append(p.Nav, navItem{"aborted", "Client-aborted"})
+	}
+	if len(m.Incidents) > 0 {
+		p.Nav = append(p.Nav, navItem{"incidents", "Incidents"})
+	}
+	p.Nav = append(p.Nav, navItem{"months", "Months and days"})
+	if len(m.HourOfDay) > 0 {
+		p.Nav = append(p.Nav, navItem{"hours", "Hours"})
+	}
+	p.Nav = append(p.Nav, navItem{"urls", "URLs"}, navItem{"clients", "Clients"},
+		navItem{"referrers", "Referrers"}, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+	if len(m.Vhosts.Rows) > 0 {
+		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
+	}
+	if len(m.Latency) > 0 {
+		p.Nav = append(p.Nav, navItem{"latency", "Response times"})
+	}
+	p.Nav = append(p.Nav, navItem{"diagnostics", "Diagnostics"})
+	return p, nil
+}

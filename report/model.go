@@ -1,0 +1,321 @@
+// Package report turns an aggregated state into a [Model] and renders it.
+//
+// A Model is plain data: structs, slices, strings and numbers. Every
+// renderer reads the same Model, so the HTML page ([WriteHTML]), the JSON
+// document ([WriteJSON]), the terminal summary ([WriteText]) and the CSV
+// tables ([WriteCSV]) never disagree. Renderers never re-read logs and
+// never compute new figures; they only format what the Model holds.
+//
+// Every string that came from a log (URLs, referrers, agents, clients,
+// hosts, malformed samples) is kept verbatim in the Model. Renderers escape
+// it for their medium: html/template contextual escaping plus visible
+// escapes for control and bidi characters in HTML, visible escapes in text,
+// formula neutralisation in CSV, and JSON string escaping in JSON.
+//
+// Output is deterministic: the same Model always renders to the same bytes.
+package report
+
+// Schema is the version of the JSON model. It is bumped whenever a key is
+// renamed or removed; adding keys does not bump it.
+const Schema = 1
+
+// Model is everything a report shows. The zero value renders as an empty
+// report.
+type Model struct {
+	Schema int    `json:"schema"`
+	Title  string `json:"title"`
+	Period Period `json:"period"`
+
+	// Lines accounts for every line read: Read = Parsed + Malformed +
+	// Skipped + Filtered.
+	Lines            Lines            `json:"lines"`
+	MalformedReasons map[string]int64 `json:"malformed_reasons"`
+
+	Requests int64 `json:"requests"` // parsed requests (= Lines.Parsed)
+	Bytes    int64 `json:"bytes"`    // response bytes sent
+	Visitors Count `json:"visitors"` // distinct clients
+	Pages    int64 `json:"pages"`    // requests for pages (documents)
+	Files    int64 `json:"files"`    // successful (2xx) responses
+
+	// Status is the machine-readable status contract.
+	Status Status `json:"status"`
+	// Formats maps each input file to the format used to parse it.
+	Formats map[string]string `json:"formats"`
+
+	Classes  []ClassRow   `json:"classes"`   // per class, in class order
+	Codes    []CodeRow    `json:"codes"`     // per code, ascending
+	SubCodes []SubCodeRow `json:"sub_codes"` // IIS sub-status, ascending
+	Win32    []Win32Row   `json:"win32"`     // IIS sc-win32-status, ascending
+
+	ClientAborted Aborted    `json:"client_aborted"`
+	Incidents     []Incident `json:"incidents"`
+
+	// Months holds one entry per calendar month of the period, each with
+	// its days. Hourly is the per-clock-hour series, present only when
+	// the period is short enough to read it (a few days). HourOfDay has
+	// 24 entries (hour 0–23 summed over the period) or none.
+	Months    []Month  `json:"months"`
+	Hourly    []Bucket `json:"hourly"`
+	HourOfDay []Bucket `json:"hour_of_day"`
+
+	TopURLs      TopList   `json:"top_urls"`
+	TopURLsQuery TopList   `json:"top_urls_query"`
+	Top404       TopList   `json:"top_404_urls"`
+	Top5xx       TopList   `json:"top_5xx_urls"`
+	Drill        []Drill   `json:"drill_down"`
+	Clients      TopList   `json:"clients"`
+	Referrers    TopList   `json:"referrers"`
+	Agents       TopList   `json:"agents"`
+	Methods      TopList   `json:"methods"`
+	Protocols    TopList   `json:"protocols"`
+	Vhosts       TopList   `json:"vhosts"`
+	Latency      []Latency `json:"latency"`
+
+	Diagnostics Diagnostics `json:"diagnostics"`
+}
+
+// Period is the time range covered, as RFC 3339 timestamps in UTC. Both
+// are empty when no request was parsed.
+type Period struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	Since string `json:"since,omitempty"` // --since, when given
+	Until string `json:"until,omitempty"` // --until, when given
+}
+
+// Lines counts every line read by exactly one outcome.
+type Lines struct {
+	Read      int64 `json:"read"`
+	Parsed    int64 `json:"parsed"`
+	Malformed int64 `json:"malformed"`
+	Skipped   int64 `json:"skipped"`
+	Filtered  int64 `json:"filtered"`
+}
+
+// Count is a number that may be an estimate. When Exact is false, N is
+// within RelErr (a fraction, e.g. 0.01) of the true value.
+type Count struct {
+	N      int64   `json:"n"`
+	Exact  bool    `json:"exact"`
+	RelErr float64 `json:"rel_err,omitempty"`
+}
+
+// Status is the JSON status contract: counts per class ("2xx"), per code
+// ("404") and per IIS sub-status ("404.2").
+type Status struct {
+	Classes  map[string]int64 `json:"classes"`
+	Codes    map[string]int64 `json:"codes"`
+	Subcodes map[string]int64 `json:"subcodes"`
+}
+
+// ClassRow is one status class. Class "0xx" holds 000 ("no response") and
+// non-standard codes (001–099, 600–999).
+type ClassRow struct {
+	Class string  `json:"class"`
+	Hits  int64   `json:"hits"`
+	Bytes int64   `json:"bytes"`
+	Share float64 `json:"share"` // of requests, 0–1
+}
+
+// CodeRow is one status code with its registry entry.
+type CodeRow struct {
+	Code      string  `json:"code"` // three digits
+	Reason    string  `json:"reason"`
+	Class     string  `json:"class"`
+	Source    string  `json:"source"`    // RFC9110, nginx, iis, aws-elb, ...
+	Cacheable bool    `json:"cacheable"` // heuristically cacheable by default
+	Known     bool    `json:"known"`     // in the registry
+	Hits      int64   `json:"hits"`
+	Bytes     int64   `json:"bytes"`
+	Share     float64 `json:"share"`
+}
+
+// SubCodeRow is one IIS sub-status such as "404.2".
+type SubCodeRow struct {
+	Code    string  `json:"code"` // "404.2"
+	Meaning string  `json:"meaning"`
+	Hits    int64   `json:"hits"`
+	Share   float64 `json:"share"` // of the parent code's hits
+}
+
+// Win32Row is one IIS sc-win32-status value.
+type Win32Row struct {
+	Status  int64   `json:"status"`
+	Meaning string  `json:"meaning"`
+	Hits    int64   `json:"hits"`
+	Share   float64 `json:"share"` // of requests
+}
+
+// ClassCounts counts requests per status class in one bucket.
+type ClassCounts struct {
+	X0 int64 `json:"0xx"`
+	X1 int64 `json:"1xx"`
+	X2 int64 `json:"2xx"`
+	X3 int64 `json:"3xx"`
+	X4 int64 `json:"4xx"`
+	X5 int64 `json:"5xx"`
+}
+
+// ClassNames lists the classes in display order; index i matches
+// [ClassCounts.At].
+var ClassNames = [6]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// At returns the count for class index i (0 for "0xx" … 5 for "5xx").
+func (c ClassCounts) At(i int) int64 {
+	switch i {
+	case 0:
+		return c.X0
+	case 1:
+		return c.X1
+	case 2:
+		return c.X2
+	case 3:
+		return c.X3
+	case 4:
+		return c.X4
+	case 5:
+		return c.X5
+	}
+	return 0
+}
+
+// Add adds n to class index i.
+func (c *ClassCounts) Add(i int, n int64) {
+	switch i {
+	case 1:
+		c.X1 += n
+	case 2:
+		c.X2 += n
+	case 3:
+		c.X3 += n
+	case 4:
+		c.X4 += n
+	case 5:
+		c.X5 += n
+	default:
+		c.X0 += n
+	}
+}
+
+// Total is the sum over all classes.
+func (c ClassCounts) Total() int64 { return c.X0 + c.X1 + c.X2 + c.X3 + c.X4 + c.X5 }
+
+// Bucket is one time slot (minute, hour, day or month) or one hour of the
+// day.
+type Bucket struct {
+	Label    string      `json:"label"` // "2026-01-02", "14:00", ...
+	Start    string      `json:"start"` // RFC 3339, empty for hour-of-day
+	Hits     int64       `json:"hits"`
+	Bytes    int64       `json:"bytes"`
+	Pages    int64       `json:"pages"`
+	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
+	Aborted  int64       `json:"aborted"`  // 499 + 444
+	Classes  ClassCounts `json:"classes"`
+}
+
+// Month is one calendar month with its daily series.
+type Month struct {
+	Key    string   `json:"key"`    // "2026-01"
+	Label  string   `json:"label"`  // "January 2026"
+	Anchor string   `json:"anchor"` // HTML id, "m-2026-01"
+	Total  Bucket   `json:"total"`
+	Days   []Bucket `json:"days"`
+}
+
+// Aborted describes client-aborted requests (nginx 499 and 444).
+type Aborted struct {
+	Hits    int64     `json:"hits"`
+	Share   float64   `json:"share"`
+	Codes   []CodeRow `json:"codes"`
+	Series  []Bucket  `json:"series"` // per hour or per day, as Hourly/Days
+	TopURLs TopList   `json:"top_urls"`
+}
+
+// Incident is a window with many errors and its per-minute timeline.
+type Incident struct {
+	Start   string   `json:"start"` // RFC 3339, first minute of the window
+	End     string   `json:"end"`   // RFC 3339, end of the last minute
+	Errors  int64    `json:"errors"`
+	Hits    int64    `json:"hits"`
+	Rate    float64  `json:"rate"` // Errors / Hits
+	What    string   `json:"what"` // what counts as an error, e.g. "5xx"
+	Minutes []Bucket `json:"minutes"`
+}
+
+// TopList is a ranked list. When Exact is false the counts come from a
+// bounded summary (Space-Saving): each row's hits may be overstated by at
+// most its Err, and ErrorBound is the largest such error.
+type TopList struct {
+	Title      string   `json:"title"`
+	Total      int64    `json:"total"` // hits over everything, listed or not
+	Distinct   int64    `json:"distinct"`
+	Exact      bool     `json:"exact"`
+	ErrorBound int64    `json:"error_bound"`
+	Rows       []TopRow `json:"rows"`
+}
+
+// TopRow is one entry of a [TopList].
+type TopRow struct {
+	Key      string  `json:"key"`
+	Hits     int64   `json:"hits"`
+	Bytes    int64   `json:"bytes"`
+	Visitors int64   `json:"visitors"`
+	Share    float64 `json:"share"` // Hits / TopList.Total
+	Err      int64   `json:"err"`   // hits may be overstated by up to Err
+}
+
+// Drill is the drill-down for one status code.
+type Drill struct {
+	Code    string  `json:"code"`
+	Reason  string  `json:"reason"`
+	Hits    int64   `json:"hits"`
+	URLs    TopList `json:"urls"`
+	Clients TopList `json:"clients"`
+}
+
+// Latency holds response-time percentiles, in milliseconds, for one scope
+// ("all", "2xx", ...). RelErr is the sketch's relative error bound.
+type Latency struct {
+	Scope  string  `json:"scope"`
+	Count  int64   `json:"count"`
+	P50    float64 `json:"p50_ms"`
+	P90    float64 `json:"p90_ms"`
+	P95    float64 `json:"p95_ms"`
+	P99    float64 `json:"p99_ms"`
+	Max    float64 `json:"max_ms"`
+	RelErr float64 `json:"rel_err"`
+}
+
+// Diagnostics explains what could not be parsed.
+type Diagnostics struct {
+	Reasons    []ReasonRow `json:"reasons"`
+	Samples    []Sample    `json:"samples"`
+	FileErrors []FileError `json:"file_errors"`
+}
+
+// ReasonRow is one malformed-line reason.
+type ReasonRow struct {
+	Reason string  `json:"reason"`
+	Count  int64   `json:"count"`
+	Share  float64 `json:"share"` // of lines read
+}
+
+// Sample is one malformed line kept for the report. Line and Column are
+// 1-based; Offset is the byte offset of the line in the (decompressed)
+// file.
+type Sample struct {
+	File   string `json:"file"`
+	Line   int64  `json:"line"`
+	Offset int64  `json:"offset"`
+	Column int    `json:"column"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail"`
+	Text   string `json:"text"`
+}
+
+// FileError is an input that failed (unreadable, truncated, corrupt).
+type FileError struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
+}

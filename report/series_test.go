@@ -1,0 +1,117 @@
+package report
+
+import (
+	"testing"
+	"time"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func minute(ts string, c ClassCounts) Minute {
+	return Minute{Start: at(ts), Hits: c.Total(), Bytes: c.Total() * 10, Classes: c}
+}
+
+func TestDeriveSeries(t *testing.T) {
+	if s := DeriveSeries(nil); s.Months != nil || s.Hourly != nil || s.HourOfDay != nil || s.Aborted != nil {
+		t.Errorf("empty input: got %+v", s)
+	}
+	ms := []Minute{
+		minute("2026-02-01T00:10:00Z", ClassCounts{X2: 3}),
+		minute("2026-01-31T23:59:00Z", ClassCounts{X2: 1, X5: 1}),
+		{Start: at("2026-02-01T00:20:00Z"), Hits: 2, Aborted: 2, Classes: ClassCounts{X4: 2}},
+	}
+	s := DeriveSeries(ms)
+	if len(s.Months) != 2 || s.Months[0].Key != "2026-01" || s.Months[1].Key != "2026-02" {
+		t.Fatalf("months: %+v", s.Months)
+	}
+	if got := s.Months[0].Total.Classes; got != (ClassCounts{X2: 1, X5: 1}) {
+		t.Errorf("January classes = %+v", got)
+	}
+	if got := s.Months[1].Total; got.Hits != 5 || got.Aborted != 2 || got.Bytes != 30 {
+		t.Errorf("February total = %+v", got)
+	}
+	if s.Months[1].Label != "February 2026" || s.Months[1].Anchor != "m-2026-02" {
+		t.Errorf("February label/anchor = %q %q", s.Months[1].Label, s.Months[1].Anchor)
+	}
+	if len(s.Hourly) != 2 || s.Hourly[0].Hits != 2 || s.Hourly[1].Hits != 5 || s.Hourly[1].Label != "02-01 00h" {
+		t.Errorf("hourly = %+v", s.Hourly)
+	}
+	if len(s.HourOfDay) != 24 || s.HourOfDay[23].Hits != 2 || s.HourOfDay[0].Hits != 5 {
+		t.Errorf("hour of day = %+v", s.HourOfDay)
+	}
+	if len(s.Aborted) != 2 || s.Aborted[1].Hits != 2 {
+		t.Errorf("aborted series = %+v", s.Aborted)
+	}
+
+	// A gap of days is zero-filled; a long period has no hourly series.
+	s = DeriveSeries([]Minute{
+		minute("2026-03-01T12:00:00Z", ClassCounts{X2: 1}),
+		minute("2026-03-10T12:00:00Z", ClassCounts{X2: 1}),
+	})
+	if len(s.Months) != 1 || len(s.Months[0].Days) != 10 || s.Months[0].Days[4].Hits != 0 || s.Months[0].Total.Hits != 2 {
+		t.Errorf("zero-filled days: %+v", s.Months)
+	}
+	if s.Hourly != nil || len(s.Aborted) != 10 {
+		t.Errorf("long period: hourly %d, aborted %d", len(s.Hourly), len(s.Aborted))
+	}
+	var sum int64
+	for _, d := range s.Months[0].Days {
+		sum += d.Hits
+	}
+	if sum != 2 {
+		t.Errorf("days sum to %d, want 2", sum)
+	}
+}
+
+func TestFindIncidents(t *testing.T) {
+	ms := []Minute{
+		minute("2026-01-01T10:00:00Z", ClassCounts{X2: 10}),
+		minute("2026-01-01T10:01:00Z", ClassCounts{X2: 5, X5: 5}),
+		minute("2026-01-01T10:02:00Z", ClassCounts{X2: 5, X5: 9}),
+		minute("2026-01-01T10:05:00Z", ClassCounts{X2: 10}),
+		minute("2026-01-01T11:00:00Z", ClassCounts{X2: 8, X5: 2}),
+		minute("2026-01-01T12:00:00Z", ClassCounts{X2: 8}),
+	}
+	tests := []struct {
+		name               string
+		window, pad, max   int
+		want               []string // Start, End of each incident
+		wantErrs, wantHits []int64
+		wantMinutes        int // of the first incident
+	}{
+		{"two windows", 2, 1, 5, []string{"2026-01-01T10:01:00Z", "2026-01-01T10:03:00Z", "2026-01-01T10:59:00Z", "2026-01-01T11:01:00Z"},
+			[]int64{14, 2}, []int64{24, 10}, 4},
+		{"only the worst", 3, 0, 1, []string{"2026-01-01T10:00:00Z", "2026-01-01T10:03:00Z"}, []int64{14}, []int64{34}, 3},
+		{"zero max", 3, 0, 0, nil, nil, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := FindIncidents(ms, tt.window, tt.pad, tt.max)
+			if len(got)*2 != len(tt.want) {
+				t.Fatalf("got %d incidents, want %d: %+v", len(got), len(tt.want)/2, got)
+			}
+			for i, inc := range got {
+				if inc.Start != tt.want[2*i] || inc.End != tt.want[2*i+1] || inc.Errors != tt.wantErrs[i] || inc.Hits != tt.wantHits[i] {
+					t.Errorf("incident %d = %s..%s errors %d hits %d", i, inc.Start, inc.End, inc.Errors, inc.Hits)
+				}
+			}
+			if len(got) > 0 && len(got[0].Minutes) != tt.wantMinutes {
+				t.Errorf("first incident has %d minutes, want %d", len(got[0].Minutes), tt.wantMinutes)
+			}
+		})
+	}
+	if got := FindIncidents([]Minute{minute("2026-01-01T10:00:00Z", ClassCounts{X2: 1})}, 5, 2, 3); got != nil {
+		t.Errorf("no 5xx: got %+v", got)
+	}
+	// Padding before the first minute is zero-filled with real times.
+	got := FindIncidents([]Minute{minute("2026-01-01T00:00:00Z", ClassCounts{X5: 1})}, 1, 2, 1)
+	if len(got) != 1 || len(got[0].Minutes) != 5 || got[0].Minutes[0].Label != "23:58" || got[0].Minutes[2].Hits != 1 {
+		t.Errorf("padded single minute: %+v", got)
+	}
+}
