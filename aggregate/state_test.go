@@ -141,6 +141,11 @@ func normalize(s *State) *State {
 			t.Entries[i].Visitors.canonical()
 		}
 	}
+	for _, d := range s.Visitors {
+		d.canonical()
+	}
+	s.UndatedVisitors.canonical()
+	s.ClientAddrs.canonical()
 	for _, m := range s.Minutes {
 		slices.SortFunc(m.Codes, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
 	}

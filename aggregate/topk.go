@@ -122,13 +122,10 @@ func (e *TopEntry) addLatency(v int64, i int32) {
 	e.Latency.addIndex(v, i)
 }
 
-func (t *TopK) less(a, b int32) bool {
-	ea, eb := &t.Entries[a], &t.Entries[b]
-	if ea.Hits != eb.Hits {
-		return ea.Hits < eb.Hits
-	}
-	return ea.Key > eb.Key // evict the last in report order first
-}
+// less orders the heap by hits alone: comparing keys on ties would cost
+// more than the whole Add, and the eviction order is deterministic anyway
+// (it depends only on the sequence of Adds).
+func (t *TopK) less(a, b int32) bool { return t.Entries[a].Hits < t.Entries[b].Hits }
 
 func (t *TopK) buildHeap() {
 	n := len(t.Entries)
