@@ -267,7 +267,7 @@ func (d *Distinct) GobDecode(b []byte) error {
 	d.capacity = int(c)
 	rest := b[len(b)-r.Len():]
 	if kind == 1 {
-		if len(rest) != 1<<distinctP {
+		if !validRegs(rest, distinctP) {
 			return errDistinct
 		}
 		d.set, d.regs = nil, slices.Clone(rest)
@@ -384,4 +384,18 @@ func (d *Distinct) canonical() {
 	for _, h := range hs {
 		d.set.add(h)
 	}
+}
+
+// validRegs reports whether regs are the registers of a HyperLogLog of
+// precision p: 2^p of them, none over 64-p+1.
+func validRegs(regs []uint8, p uint) bool {
+	if len(regs) != 1<<p {
+		return false
+	}
+	for _, r := range regs {
+		if int(r) > 64-int(p)+1 {
+			return false
+		}
+	}
+	return true
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -134,6 +135,11 @@ func (s *State) restore() error {
 		if m == nil {
 			return fmt.Errorf("minute %d missing", minute)
 		}
+		for _, c := range m.Codes {
+			if c.Code > 999 {
+				return fmt.Errorf("minute %d has status %d", minute, c.Code)
+			}
+		}
 	}
 	lists := []**TopK{&s.URLs, &s.URLsQuery, &s.Clients, &s.Referrers, &s.Agents, &s.Methods, &s.Protocols, &s.VHosts}
 	for _, t := range lists {
@@ -185,7 +191,7 @@ func (t *TopK) check() error {
 			return fmt.Errorf("top list has key %q twice", e.Key)
 		}
 		seen[e.Key] = struct{}{}
-		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && len(e.Visitors.Regs) != 1<<smallP) {
+		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && !validRegs(e.Visitors.Regs, smallP)) {
 			return fmt.Errorf("top list entry %q has a bad visitor counter", e.Key)
 		}
 		if e.Latency != nil {
@@ -194,11 +200,21 @@ func (t *TopK) check() error {
 			}
 		}
 	}
-	t.index, t.heap, t.pos, t.heapOK = nil, nil, nil, false
+	t.index, t.heap, t.pos, t.heapOK, t.last = nil, nil, nil, false, 0
 	return nil
 }
 
+// latMaxIndex is the bucket of MaxInt64, the largest a Latency can have.
+var latMaxIndex = latencyIndex(math.MaxInt64)
+
 func (l *Latency) check() error {
+	if len(l.Counts) > 0 && (l.Offset < 0 || int64(l.Offset)+int64(len(l.Counts)) > int64(latMaxIndex)+1 ||
+		l.Counts[0] == 0 || l.Counts[len(l.Counts)-1] == 0) {
+		return fmt.Errorf("latency sketch has buckets %d..%d", l.Offset, int64(l.Offset)+int64(len(l.Counts)))
+	}
+	if l.Count > 0 && (l.Min < 0 || l.Max < l.Min) {
+		return fmt.Errorf("latency sketch has min %d, max %d", l.Min, l.Max)
+	}
 	var n uint64
 	for _, c := range l.Counts {
 		n += c

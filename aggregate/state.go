@@ -97,7 +97,8 @@ type FileError struct {
 	Err  string
 }
 
-// Drill is the drill-down of one status code: where it happened.
+// Drill is the drill-down of one status code: where it happened. Its lists
+// do not count visitors (NoVisitors).
 type Drill struct {
 	URLs    *TopK
 	Clients *TopK
@@ -405,6 +406,7 @@ func (s *State) drillFor(code uint16) *Drill {
 	d := s.drill[code]
 	if d == nil {
 		d = &Drill{URLs: NewTopK(s.Settings.DrillCapacity), Clients: NewTopK(s.Settings.DrillCapacity)}
+		d.URLs.NoVisitors, d.Clients.NoVisitors = true, true
 		s.drill[code] = d
 		s.Drills[code] = d
 	}

@@ -135,7 +135,7 @@ func normalize(s *State) *State {
 		lists = append(lists, d.URLs, d.Clients)
 	}
 	for _, t := range lists {
-		t.index, t.heap, t.pos, t.heapOK = nil, nil, nil, false
+		t.index, t.heap, t.pos, t.heapOK, t.last = nil, nil, nil, false, 0
 		slices.SortFunc(t.Entries, func(a, b TopEntry) int { return cmp.Compare(a.Key, b.Key) })
 		for i := range t.Entries {
 			t.Entries[i].Visitors.canonical()

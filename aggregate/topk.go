@@ -39,9 +39,12 @@ type TopEntry struct {
 // Create one with [NewTopK]; the exported fields are its encoded state.
 type TopK struct {
 	Capacity int
-	Dropped  bool   // a key was evicted or cut: counts are estimates
-	Total    uint64 // hits added over all keys, listed or not: exact
-	Entries  []TopEntry
+	Dropped  bool // a key was evicted or cut: counts are estimates
+	// NoVisitors turns off the per-entry visitor counters (drill-down
+	// lists, where they are not shown): their Visitors stay empty.
+	NoVisitors bool
+	Total      uint64 // hits added over all keys, listed or not: exact
+	Entries    []TopEntry
 
 	index map[string]int32 // key → entry; nil until first needed
 	heap  []int32          // entries as a min-heap by Hits, valid when heapOK
@@ -49,6 +52,9 @@ type TopK struct {
 	// heapOK says heap and pos are valid (they are built at the first
 	// eviction and kept up to date after it).
 	heapOK bool
+	// last is the entry of the previous Add plus one (0: none): runs of
+	// the same key (methods, protocols, a busy client) skip the map.
+	last int32
 }
 
 // NewTopK returns an empty list holding at most capacity keys (at least 1).
@@ -61,6 +67,7 @@ func (t *TopK) ensureIndex() {
 		return
 	}
 	t.index = make(map[string]int32, len(t.Entries))
+	t.last = 0
 	for i := range t.Entries {
 		t.index[t.Entries[i].Key] = int32(i)
 	}
@@ -72,11 +79,20 @@ func (t *TopK) ensureIndex() {
 func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 	t.ensureIndex()
 	t.Total++
-	if i, ok := t.index[string(key)]; ok {
+	i, ok := t.last-1, false
+	if i >= 0 && t.Entries[i].Key == string(key) {
+		ok = true
+	} else {
+		i, ok = t.index[string(key)]
+	}
+	if ok {
+		t.last = i + 1
 		e := &t.Entries[i]
 		e.Hits++
 		e.Bytes = addSat(e.Bytes, bytes)
-		e.Visitors.Add(visitor)
+		if !t.NoVisitors {
+			e.Visitors.Add(visitor)
+		}
 		if t.heapOK {
 			t.down(int(t.pos[i]))
 		}
@@ -86,8 +102,11 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 		t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: 1, Bytes: bytes})
 		i := int32(len(t.Entries) - 1)
 		t.index[t.Entries[i].Key] = i
+		t.last = i + 1
 		e := &t.Entries[i]
-		e.Visitors.Add(visitor)
+		if !t.NoVisitors {
+			e.Visitors.Add(visitor)
+		}
 		if t.heapOK {
 			t.pos = append(t.pos, int32(len(t.heap)))
 			t.heap = append(t.heap, i)
@@ -100,7 +119,8 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 		t.buildHeap()
 	}
 	t.Dropped = true
-	i := t.heap[0]
+	i = t.heap[0]
+	t.last = i + 1
 	e := &t.Entries[i]
 	delete(t.index, e.Key)
 	lat := e.Latency
@@ -108,7 +128,9 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 		*lat = Latency{Counts: lat.Counts[:0]}
 	}
 	*e = TopEntry{Key: string(key), Hits: e.Hits + 1, HitsErr: e.Hits, Bytes: bytes, Latency: lat}
-	e.Visitors.Add(visitor)
+	if !t.NoVisitors {
+		e.Visitors.Add(visitor)
+	}
 	t.index[e.Key] = i
 	t.down(0)
 	return e
@@ -270,7 +292,7 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
-	t.heapOK, t.heap, t.pos = false, nil, nil
+	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
 	if len(t.Entries) > t.Capacity {
 		slices.SortFunc(t.Entries, func(a, b TopEntry) int { return compareEntries(&a, &b) })
 		clear(t.Entries[t.Capacity:])
