@@ -140,7 +140,8 @@ type State struct {
 	Pages, Files uint64
 
 	// Codes counts records per status code (000-999) and CodeBytes their
-	// response bytes. NoStatus counts records of formats without a status.
+	// response bytes. NoStatus counts records without a status (formats
+	// without one; a status over 999, which parsers never give, too).
 	Codes     [1000]uint64
 	CodeBytes [1000]uint64
 	NoStatus  uint64
