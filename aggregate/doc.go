@@ -1,0 +1,32 @@
+// Package aggregate turns parsed log records into a [State]: the counts,
+// time series, top lists and sketches a report is built from. It does no
+// I/O besides encoding and decoding state files.
+//
+// Feed a State from one goroutine with [State.Add] (one parsed record: the
+// hot path, allocation-free once its keys are known) and with
+// [State.AddMalformed], [State.AddSkipped], [State.AddFiltered],
+// [State.AddFileError] and [State.SetFormat]. Every line read is exactly
+// one of parsed, malformed, skipped or filtered, and [State.Check] verifies
+// that the counts add up. Build one State per worker and fold them
+// together with [State.Merge]; merging is associative and commutative, so
+// the result does not depend on how the input was split. [State.Encode]
+// and [Decode] save and load a State as a versioned, compressed file, so
+// that incremental runs and shards from several machines can be merged.
+//
+// What is exact and what is estimated is always stated:
+//
+//   - counters (lines, requests, bytes, status codes, IIS sub-status and
+//     win32 status, minute buckets) are exact; byte sums saturate instead
+//     of wrapping;
+//   - a top list ([TopK]) is exact up to its capacity, then a Space-Saving
+//     summary with a per-entry and a list-wide error bound;
+//   - a unique counter ([Distinct]) is exact up to its capacity, then a
+//     HyperLogLog with a relative standard error of about 0.8 %;
+//   - request-time quantiles ([Latency]) are within 1 % of a true value,
+//     count, sum, min and max being exact.
+//
+// The status registry ([Lookup], [LookupSub], [ClassOf]) is the embedded
+// copy of shared/data/status-codes.tsv: every code keeps its number, 000
+// is its own class, 001-099 and 600-999 are "non-standard", and nginx 499
+// and 444 form the client-aborted group ([IsClientAborted]).
+package aggregate

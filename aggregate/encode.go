@@ -1,0 +1,226 @@
+package aggregate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// SchemaVersion is the version of the state file layout written by
+// [State.Encode]. Bump it whenever the encoded fields change meaning.
+const SchemaVersion = 1
+
+// stateMagic starts every state file.
+var stateMagic = []byte("WBLZSTAT")
+
+// Encode writes s as a state file: the 8 bytes "WBLZSTAT", the schema
+// version as a big-endian uint32, then a zstd stream of the gob encoding
+// of s's exported fields.
+func (s *State) Encode(w io.Writer) error {
+	var hdr [12]byte
+	copy(hdr[:], stateMagic)
+	binary.BigEndian.PutUint32(hdr[8:], SchemaVersion)
+	if _, err := w.Write(hdr[:]); err != nil {
+		return err
+	}
+	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(zw).Encode(s); err != nil {
+		zw.Close()
+		return fmt.Errorf("aggregate: encoding state: %w", err)
+	}
+	return zw.Close()
+}
+
+// ErrNotState is returned by [Decode] for input that is not a state file.
+var ErrNotState = errors.New("aggregate: not a webalyze state file")
+
+// Decode reads a state file written by [State.Encode]. It refuses a file
+// of another schema version, naming both versions.
+func Decode(r io.Reader) (st *State, err error) {
+	br := bufio.NewReader(r)
+	var hdr [12]byte
+	if _, err := io.ReadFull(br, hdr[:]); err != nil || !bytes.Equal(hdr[:8], stateMagic) {
+		return nil, ErrNotState
+	}
+	if v := binary.BigEndian.Uint32(hdr[8:]); v != SchemaVersion {
+		return nil, fmt.Errorf("aggregate: state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
+	}
+	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	defer func() {
+		if p := recover(); p != nil {
+			st, err = nil, fmt.Errorf("aggregate: corrupt state file: %v", p)
+		}
+	}()
+	s := &State{}
+	if err := gob.NewDecoder(zr).Decode(s); err != nil {
+		return nil, fmt.Errorf("aggregate: corrupt state file: %w", err)
+	}
+	if err := s.restore(); err != nil {
+		return nil, fmt.Errorf("aggregate: corrupt state file: %w", err)
+	}
+	return s, nil
+}
+
+// restore validates a decoded State and rebuilds what is not encoded.
+func (s *State) restore() error {
+	set := &s.Settings
+	if set.TopCapacity <= 0 || set.DrillCapacity <= 0 || set.DistinctCapacity < 0 {
+		return errors.New("bad capacities")
+	}
+	loc := time.UTC
+	if set.Zone != "UTC" && set.Zone != "" {
+		var err error
+		if loc, err = time.LoadLocation(set.Zone); err != nil {
+			return fmt.Errorf("time zone %q: %w", set.Zone, err)
+		}
+	}
+	set.Zone = loc.String()
+	if s.MalformedReasons == nil {
+		s.MalformedReasons = map[parser.Reason]uint64{}
+	}
+	if s.SkippedReasons == nil {
+		s.SkippedReasons = map[parser.Reason]uint64{}
+	}
+	if s.Samples == nil {
+		s.Samples = map[parser.Reason][]Sample{}
+	}
+	if s.Formats == nil {
+		s.Formats = map[string]string{}
+	}
+	if s.SubCodes == nil {
+		s.SubCodes = map[uint64]uint64{}
+	}
+	if s.Win32 == nil {
+		s.Win32 = map[uint32]uint64{}
+	}
+	if s.Minutes == nil {
+		s.Minutes = map[int64]*MinuteBucket{}
+	}
+	if s.Visitors == nil {
+		s.Visitors = map[int64]*Distinct{}
+	}
+	if s.Drills == nil {
+		s.Drills = map[uint16]*Drill{}
+	}
+	if s.CodeLatency == nil {
+		s.CodeLatency = map[uint16]*Latency{}
+	}
+	for _, d := range []**Distinct{&s.UndatedVisitors, &s.ClientAddrs} {
+		if *d == nil {
+			*d = NewDistinct(set.DistinctCapacity)
+		}
+	}
+	for day, d := range s.Visitors {
+		if d == nil {
+			return fmt.Errorf("visitors of day %d missing", day)
+		}
+	}
+	for minute, m := range s.Minutes {
+		if m == nil {
+			return fmt.Errorf("minute %d missing", minute)
+		}
+		for _, c := range m.Codes {
+			if c.Code > 999 {
+				return fmt.Errorf("minute %d has status %d", minute, c.Code)
+			}
+		}
+	}
+	lists := []**TopK{&s.URLs, &s.URLsQuery, &s.Clients, &s.Referrers, &s.Agents, &s.Methods, &s.Protocols, &s.VHosts}
+	for _, t := range lists {
+		if *t == nil {
+			*t = NewTopK(set.TopCapacity)
+		}
+		if err := (*t).check(); err != nil {
+			return err
+		}
+	}
+	for code, d := range s.Drills {
+		if code >= 1000 || d == nil || d.URLs == nil || d.Clients == nil {
+			return fmt.Errorf("drill-down of code %d is incomplete", code)
+		}
+		if err := d.URLs.check(); err != nil {
+			return err
+		}
+		if err := d.Clients.check(); err != nil {
+			return err
+		}
+	}
+	lats := []*Latency{&s.Latency, &s.Upstream}
+	for i := range s.ClassLatency {
+		lats = append(lats, &s.ClassLatency[i])
+	}
+	for code, l := range s.CodeLatency {
+		if code >= 1000 || l == nil {
+			return fmt.Errorf("latency of code %d is incomplete", code)
+		}
+		lats = append(lats, l)
+	}
+	for _, l := range lats {
+		if err := l.check(); err != nil {
+			return err
+		}
+	}
+	s.setup(loc)
+	return nil
+}
+
+func (t *TopK) check() error {
+	if t.Capacity <= 0 || len(t.Entries) > t.Capacity {
+		return fmt.Errorf("top list of %d entries has capacity %d", len(t.Entries), t.Capacity)
+	}
+	seen := make(map[string]struct{}, len(t.Entries))
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if _, dup := seen[e.Key]; dup {
+			return fmt.Errorf("top list has key %q twice", e.Key)
+		}
+		seen[e.Key] = struct{}{}
+		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && !validRegs(e.Visitors.Regs, smallP)) {
+			return fmt.Errorf("top list entry %q has a bad visitor counter", e.Key)
+		}
+		if e.Latency != nil {
+			if err := e.Latency.check(); err != nil {
+				return err
+			}
+		}
+	}
+	t.index, t.heap, t.pos, t.heapOK, t.last = nil, nil, nil, false, 0
+	return nil
+}
+
+// latMaxIndex is the bucket of MaxInt64, the largest a Latency can have.
+var latMaxIndex = latencyIndex(math.MaxInt64)
+
+func (l *Latency) check() error {
+	if len(l.Counts) > 0 && (l.Offset < 0 || int64(l.Offset)+int64(len(l.Counts)) > int64(latMaxIndex)+1 ||
+		l.Counts[0] == 0 || l.Counts[len(l.Counts)-1] == 0) {
+		return fmt.Errorf("latency sketch has buckets %d..%d", l.Offset, int64(l.Offset)+int64(len(l.Counts)))
+	}
+	if l.Count > 0 && (l.Min < 0 || l.Max < l.Min) {
+		return fmt.Errorf("latency sketch has min %d, max %d", l.Min, l.Max)
+	}
+	var n uint64
+	for _, c := range l.Counts {
+		n += c
+	}
+	if n+l.Zero != l.Count {
+		return fmt.Errorf("latency sketch counts %d values in buckets, says %d", n+l.Zero, l.Count)
+	}
+	return nil
+}

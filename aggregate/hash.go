@@ -1,0 +1,52 @@
+package aggregate
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// Hashes are saved in state files and merged across runs and machines, so
+// they must be the same everywhere: hash64 is a fixed, seedless function
+// in the style of xxHash64 (one lane), not hash/maphash.
+const (
+	prime1 uint64 = 11400714785074694791
+	prime2 uint64 = 14029467366897019727
+	prime3 uint64 = 1609587929392839161
+	prime4 uint64 = 9650029242287828579
+	prime5 uint64 = 2870177450012600261
+)
+
+// hash64 hashes b, starting from seed so that several fields can be
+// chained: hash64(ua, hash64(client, 0)).
+func hash64(b []byte, seed uint64) uint64 {
+	h := seed + prime5 + uint64(len(b))
+	for len(b) >= 8 {
+		k := binary.LittleEndian.Uint64(b)
+		k *= prime2
+		k = bits.RotateLeft64(k, 31)
+		k *= prime1
+		h ^= k
+		h = bits.RotateLeft64(h, 27)*prime1 + prime4
+		b = b[8:]
+	}
+	if len(b) >= 4 {
+		h ^= uint64(binary.LittleEndian.Uint32(b)) * prime1
+		h = bits.RotateLeft64(h, 23)*prime2 + prime3
+		b = b[4:]
+	}
+	for _, c := range b {
+		h ^= uint64(c) * prime5
+		h = bits.RotateLeft64(h, 11) * prime1
+	}
+	return mix64(h)
+}
+
+// mix64 is xxHash64's final avalanche.
+func mix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= prime2
+	h ^= h >> 29
+	h *= prime3
+	h ^= h >> 32
+	return h
+}

@@ -1,0 +1,125 @@
+package aggregate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Merge folds o into s; o is not changed (apart from internal indexes) and
+// shares no memory with s afterwards. The result does not depend on the
+// order in which States are merged, except for the order of FileErrors
+// (appended) and, for top lists that overflowed their capacity, within
+// their stated error bounds. States built with different locations or page
+// extensions count different things and are refused; capacities may
+// differ, s's are kept.
+func (s *State) Merge(o *State) error {
+	if s == o {
+		return errors.New("aggregate: cannot merge a State into itself")
+	}
+	if s.Settings.Zone != o.Settings.Zone {
+		return fmt.Errorf("aggregate: cannot merge states of different time zones (%s and %s)", s.Settings.Zone, o.Settings.Zone)
+	}
+	if !slices.Equal(s.Settings.PageExtensions, o.Settings.PageExtensions) {
+		return fmt.Errorf("aggregate: cannot merge states with different page extensions (%q and %q)", s.Settings.PageExtensions, o.Settings.PageExtensions)
+	}
+	s.Lines.Read += o.Lines.Read
+	s.Lines.Parsed += o.Lines.Parsed
+	s.Lines.Malformed += o.Lines.Malformed
+	s.Lines.Skipped += o.Lines.Skipped
+	s.Lines.Filtered += o.Lines.Filtered
+	for r, n := range o.MalformedReasons {
+		s.MalformedReasons[r] += n
+	}
+	for r, n := range o.SkippedReasons {
+		s.SkippedReasons[r] += n
+	}
+	for r, list := range o.Samples {
+		for _, x := range list {
+			s.addSample(r, x)
+		}
+	}
+	s.FileErrors = append(s.FileErrors, o.FileErrors...)
+	for f, name := range o.Formats {
+		if old, ok := s.Formats[f]; !ok || name < old {
+			s.Formats[f] = name // a file read twice with two formats: keep one, whatever the order
+		}
+	}
+
+	s.Requests += o.Requests
+	s.addBytes(&s.Bytes, o.Bytes)
+	s.BytesSaturated = s.BytesSaturated || o.BytesSaturated
+	s.Pages += o.Pages
+	s.Files += o.Files
+	for c := range s.Codes {
+		s.Codes[c] += o.Codes[c]
+		s.addBytes(&s.CodeBytes[c], o.CodeBytes[c])
+	}
+	s.NoStatus += o.NoStatus
+	for k, n := range o.SubCodes {
+		s.SubCodes[k] += n
+	}
+	for k, n := range o.Win32 {
+		s.Win32[k] += n
+	}
+
+	for minute, om := range o.Minutes {
+		m := s.Minutes[minute]
+		if m == nil {
+			m = &MinuteBucket{}
+			s.Minutes[minute] = m
+		}
+		m.Requests += om.Requests
+		s.addBytes(&m.Bytes, om.Bytes)
+		for _, c := range om.Codes {
+			m.addCode(c.Code, c.N)
+		}
+	}
+	s.Undated += o.Undated
+	for day, od := range o.Visitors {
+		d := s.Visitors[day]
+		if d == nil {
+			d = NewDistinct(s.Settings.DistinctCapacity)
+			s.Visitors[day] = d
+		}
+		d.Merge(od)
+	}
+	s.UndatedVisitors.Merge(o.UndatedVisitors)
+	s.ClientAddrs.Merge(o.ClientAddrs)
+
+	s.URLs.Merge(o.URLs)
+	s.URLsQuery.Merge(o.URLsQuery)
+	s.Clients.Merge(o.Clients)
+	s.Referrers.Merge(o.Referrers)
+	s.Agents.Merge(o.Agents)
+	s.Methods.Merge(o.Methods)
+	s.Protocols.Merge(o.Protocols)
+	s.VHosts.Merge(o.VHosts)
+	for code, od := range o.Drills {
+		if code >= 1000 {
+			continue
+		}
+		d := s.drillFor(code)
+		d.URLs.Merge(od.URLs)
+		d.Clients.Merge(od.Clients)
+	}
+
+	s.Latency.Merge(&o.Latency)
+	for i := range s.ClassLatency {
+		s.ClassLatency[i].Merge(&o.ClassLatency[i])
+	}
+	for code, ol := range o.CodeLatency {
+		if code >= 1000 {
+			continue
+		}
+		l := s.codeLat[code]
+		if l == nil {
+			l = &Latency{}
+			s.codeLat[code] = l
+			s.CodeLatency[code] = l
+		}
+		l.Merge(ol)
+	}
+	s.Upstream.Merge(&o.Upstream)
+	return nil
+}

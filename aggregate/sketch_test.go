@@ -1,0 +1,368 @@
+package aggregate
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+func TestHash64Stable(t *testing.T) {
+	// State files are merged across runs and machines: these values must
+	// never change (if they must, bump SchemaVersion). Below 32 bytes with
+	// seed 0, hash64 is xxHash64: the first two are its reference values.
+	tests := []struct {
+		in   string
+		seed uint64
+		want uint64
+	}{
+		{"", 0, 0xef46db3751d8e999},
+		{"a", 0, 0xd24ec4f1a98c6e5b},
+		{"192.168.0.1", 0, 0x87f49df2f9f76384},
+		{"Mozilla/5.0 (X11; Linux x86_64)", 42, 0xacf7691376c5c03d},
+	}
+	for _, tt := range tests {
+		if got := hash64([]byte(tt.in), tt.seed); got != tt.want {
+			t.Errorf("hash64(%q, %d) = %#x, want %#x", tt.in, tt.seed, got, tt.want)
+		}
+	}
+}
+
+func relErr(got, want float64) float64 { return math.Abs(got-want) / want }
+
+func TestDistinct(t *testing.T) {
+	tests := []struct {
+		capacity, n int
+	}{
+		{100, 0}, {100, 1}, {100, 100}, {100, 101}, {1000, 5_000}, {0, 10}, {0, 1000},
+		{1000, 50_000}, {1000, 300_000}, {100_000, 100_000}, {10, 2_000_000},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("cap%d/n%d", tt.capacity, tt.n), func(t *testing.T) {
+			d := NewDistinct(tt.capacity)
+			r := rand.New(rand.NewPCG(1, uint64(tt.n)))
+			for i := range tt.n {
+				h := hash64([]byte(strconv.Itoa(i)), 7)
+				d.Add(h)
+				if r.IntN(4) == 0 {
+					d.Add(h) // duplicates change nothing
+				}
+			}
+			exact := tt.n <= tt.capacity
+			if d.Exact() != exact {
+				t.Fatalf("Exact() = %v, want %v", d.Exact(), exact)
+			}
+			got := d.Count()
+			if exact {
+				if got != uint64(tt.n) || d.RelativeError() != 0 {
+					t.Fatalf("exact Count() = %d (error %v), want %d", got, d.RelativeError(), tt.n)
+				}
+				return
+			}
+			// Within 4 standard errors (fixed seeds: deterministic).
+			if e := relErr(float64(got), float64(tt.n)); e > 4*d.RelativeError() {
+				t.Fatalf("Count() = %d for %d: relative error %.4f over 4×%.4f", got, tt.n, e, d.RelativeError())
+			}
+		})
+	}
+}
+
+func TestDistinctMergeAndGob(t *testing.T) {
+	for _, n := range []int{50, 500, 20_000} {
+		whole, a, b := NewDistinct(200), NewDistinct(200), NewDistinct(200)
+		for i := range n {
+			h := hash64([]byte(strconv.Itoa(i)), 1)
+			whole.Add(h)
+			if i%3 == 0 {
+				a.Add(h)
+			} else {
+				b.Add(h)
+			}
+			if i%5 == 0 {
+				a.Add(h) // overlap
+			}
+		}
+		ab, ba := roundTripDistinct(t, a), roundTripDistinct(t, b)
+		ab.Merge(b)
+		ba.Merge(a)
+		for _, m := range []*Distinct{ab, ba} {
+			if m.Count() != whole.Count() || m.Exact() != whole.Exact() {
+				t.Errorf("n=%d: merged Count %d exact %v, whole %d exact %v", n, m.Count(), m.Exact(), whole.Count(), whole.Exact())
+			}
+			mb, _ := m.GobEncode()
+			wb, _ := whole.GobEncode()
+			if !bytes.Equal(mb, wb) {
+				t.Errorf("n=%d: merged state differs from the whole run's", n)
+			}
+		}
+	}
+	var d Distinct
+	if err := d.GobDecode([]byte{1, 1, 3}); err == nil {
+		t.Error("GobDecode accepted a short register set")
+	}
+}
+
+func roundTripDistinct(t *testing.T, d *Distinct) *Distinct {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	var out Distinct
+	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Count() != d.Count() || out.Exact() != d.Exact() || out.capacity != d.capacity {
+		t.Fatalf("gob round trip: %d/%v, want %d/%v", out.Count(), out.Exact(), d.Count(), d.Exact())
+	}
+	return &out
+}
+
+func TestSmallDistinct(t *testing.T) {
+	for _, n := range []int{0, 1, SmallExact, SmallExact + 1, 100, 1000, 20_000} {
+		var s, a, b SmallDistinct
+		for i := range n {
+			h := hash64([]byte(strconv.Itoa(i)), 3)
+			s.Add(h)
+			s.Add(h)
+			if i%2 == 0 {
+				a.Add(h)
+			} else {
+				b.Add(h)
+			}
+		}
+		if s.Exact() != (n <= SmallExact) {
+			t.Errorf("n=%d: Exact() = %v", n, s.Exact())
+		}
+		if s.Exact() && s.Count() != uint64(n) {
+			t.Errorf("n=%d: exact Count() = %d", n, s.Count())
+		}
+		if !s.Exact() {
+			if e := relErr(float64(s.Count()), float64(n)); e > 4*s.RelativeError() {
+				t.Errorf("n=%d: Count() = %d, relative error %.3f over 4×%.3f", n, s.Count(), e, s.RelativeError())
+			}
+		}
+		a.Merge(&b)
+		a.canonical()
+		s.canonical()
+		if !reflect.DeepEqual(a, s) {
+			t.Errorf("n=%d: merged halves differ from the whole", n)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 3))
+	var whole, a, b Latency
+	var vals []int64
+	for i := range 100_000 {
+		v := int64(math.Exp(r.NormFloat64()*2 + 9)) // log-normal around 8 ms
+		if i%50 == 0 {
+			v = 0
+		}
+		vals = append(vals, v)
+		whole.Add(v)
+		if r.IntN(2) == 0 {
+			a.Add(v)
+		} else {
+			b.Add(v)
+		}
+	}
+	slices.Sort(vals)
+	for _, q := range []float64{0, 0.01, 0.25, 0.5, 0.9, 0.99, 0.999, 1} {
+		want := vals[int(q*float64(len(vals)-1))]
+		got := whole.Quantile(q)
+		if math.Abs(float64(got-want)) > LatencyAccuracy*float64(want)+1 {
+			t.Errorf("Quantile(%v) = %d, exact %d: over %.0f %%", q, got, want, 100*LatencyAccuracy)
+		}
+	}
+	if whole.Count != uint64(len(vals)) || whole.Min != vals[0] || whole.Max != vals[len(vals)-1] {
+		t.Errorf("Count/Min/Max = %d/%d/%d", whole.Count, whole.Min, whole.Max)
+	}
+	var sum uint64
+	for _, v := range vals {
+		sum += uint64(v)
+	}
+	if whole.Sum != sum {
+		t.Errorf("Sum = %d, want %d", whole.Sum, sum)
+	}
+	ab, ba := a.Clone(), b.Clone()
+	ab.Merge(&b)
+	ba.Merge(&a)
+	if !reflect.DeepEqual(ab, &whole) || !reflect.DeepEqual(ba, &whole) {
+		t.Error("merged halves differ from the whole run")
+	}
+	var e Latency
+	if e.Quantile(0.5) != 0 || e.Mean() != 0 {
+		t.Error("empty sketch is not 0")
+	}
+	e.Add(-5)
+	e.Add(1)
+	if e.Min != 0 || e.Zero != 1 || e.Quantile(0.5) != 0 || e.Max != 1 {
+		t.Errorf("negative and tiny values: %+v", e)
+	}
+}
+
+func zipfKeys(seed uint64, n, keys int) [][]byte {
+	r := rand.New(rand.NewPCG(seed, 99))
+	z := rand.NewZipf(r, 1.2, 1, uint64(keys-1))
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = []byte("/k/" + strconv.FormatUint(z.Uint64(), 10))
+	}
+	return out
+}
+
+func TestTopKExact(t *testing.T) {
+	keys := zipfKeys(1, 20_000, 500)
+	tk := NewTopK(500)
+	want := map[string]uint64{}
+	for i, k := range keys {
+		tk.Add(k, uint64(i%7), uint64(i%3))
+		want[string(k)]++
+	}
+	if !tk.Exact() || tk.ErrorBound() != 0 || tk.Total != uint64(len(keys)) {
+		t.Fatalf("Exact %v bound %d total %d", tk.Exact(), tk.ErrorBound(), tk.Total)
+	}
+	top := tk.Top(0)
+	if len(top) != len(want) {
+		t.Fatalf("%d entries, want %d", len(top), len(want))
+	}
+	for i, e := range top {
+		if e.Hits != want[e.Key] || e.HitsErr != 0 {
+			t.Errorf("%s: %d hits (±%d), want %d", e.Key, e.Hits, e.HitsErr, want[e.Key])
+		}
+		if i > 0 && compareEntries(&top[i-1], &top[i]) >= 0 {
+			t.Errorf("Top not ordered at %d: %s/%d then %s/%d", i, top[i-1].Key, top[i-1].Hits, e.Key, e.Hits)
+		}
+	}
+	if got := tk.Top(3); len(got) != 3 || got[0].Key != top[0].Key {
+		t.Errorf("Top(3) = %v", got)
+	}
+}
+
+func TestTopKTies(t *testing.T) {
+	tk := NewTopK(10)
+	for _, k := range []string{"c", "b", "a", "b", "c", "a", "d"} {
+		tk.Add([]byte(k), 0, 0)
+	}
+	var got []string
+	for _, e := range tk.Top(0) {
+		got = append(got, e.Key)
+	}
+	if want := []string{"a", "b", "c", "d"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// checkSpaceSaving checks the Space-Saving guarantees of tk against the
+// true counts.
+func checkSpaceSaving(t *testing.T, tk *TopK, want map[string]uint64) {
+	t.Helper()
+	var total uint64
+	for _, n := range want {
+		total += n
+	}
+	if tk.Total != total {
+		t.Errorf("Total %d, want %d", tk.Total, total)
+	}
+	bound := tk.ErrorBound()
+	listed := map[string]bool{}
+	for _, e := range tk.Entries {
+		listed[e.Key] = true
+		if tr := want[e.Key]; e.Hits < tr || e.Hits-e.HitsErr > tr {
+			t.Errorf("%s: %d hits ±%d, true %d outside [Hits-HitsErr, Hits]", e.Key, e.Hits, e.HitsErr, tr)
+		}
+		if e.HitsErr > bound {
+			t.Errorf("%s: HitsErr %d over ErrorBound %d", e.Key, e.HitsErr, bound)
+		}
+	}
+	for k, n := range want {
+		if !listed[k] && n > bound {
+			t.Errorf("%s with %d hits is missing, over the bound %d", k, n, bound)
+		}
+		if n > total/uint64(tk.Capacity) && !listed[k] {
+			t.Errorf("heavy hitter %s (%d of %d) missing", k, n, total)
+		}
+	}
+}
+
+func TestTopKSpaceSaving(t *testing.T) {
+	for _, capacity := range []int{10, 100, 1000} {
+		t.Run(strconv.Itoa(capacity), func(t *testing.T) {
+			keys := zipfKeys(uint64(capacity), 100_000, 20_000)
+			whole := NewTopK(capacity)
+			parts := []*TopK{NewTopK(capacity), NewTopK(capacity), NewTopK(capacity)}
+			want := map[string]uint64{}
+			for i, k := range keys {
+				whole.Add(k, 1, 0)
+				parts[i%3].Add(k, 1, 0)
+				want[string(k)]++
+			}
+			if whole.Exact() || whole.Len() != capacity {
+				t.Fatalf("Exact %v, %d entries", whole.Exact(), whole.Len())
+			}
+			checkSpaceSaving(t, whole, want)
+			merged := NewTopK(capacity)
+			for _, p := range []int{2, 0, 1} {
+				merged.Merge(parts[p])
+			}
+			checkSpaceSaving(t, merged, want)
+		})
+	}
+}
+
+func TestTopKMergeExact(t *testing.T) {
+	keys := zipfKeys(5, 5000, 300)
+	whole, a, b := NewTopK(300), NewTopK(300), NewTopK(300)
+	for i, k := range keys {
+		whole.Add(k, uint64(i), uint64(i%11))
+		if i%2 == 0 {
+			a.Add(k, uint64(i), uint64(i%11))
+		} else {
+			b.Add(k, uint64(i), uint64(i%11))
+		}
+	}
+	a.Merge(b)
+	if !a.Exact() {
+		t.Fatal("merge of exact lists that fit is not exact")
+	}
+	if got, want := dumpTop(a), dumpTop(whole); got != want {
+		t.Errorf("merged:\n%s\nwhole:\n%s", got, want)
+	}
+	// Over capacity: the merge cuts and says so.
+	c := NewTopK(5)
+	c.Merge(whole)
+	if c.Exact() || c.Len() != 5 || c.Total != whole.Total {
+		t.Errorf("cut merge: exact %v len %d total %d", c.Exact(), c.Len(), c.Total)
+	}
+}
+
+func dumpTop(t *TopK) string {
+	var b bytes.Buffer
+	for _, e := range t.Top(0) {
+		e.Visitors.canonical()
+		fmt.Fprintf(&b, "%s %d±%d %dB v%d %v\n", e.Key, e.Hits, e.HitsErr, e.Bytes, e.Visitors.Count(), e.Visitors.Hashes)
+	}
+	return b.String()
+}
+
+func TestTopKAddAllocs(t *testing.T) {
+	tk := NewTopK(4)
+	keys := [][]byte{[]byte("a"), []byte("b"), []byte("c"), []byte("d")}
+	for _, k := range keys {
+		tk.Add(k, 1, 1)
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		for _, k := range keys {
+			tk.Add(k, 1, 1)
+		}
+	}); n != 0 {
+		t.Errorf("Add of known keys allocates %v times", n)
+	}
+}

@@ -1,0 +1,607 @@
+package aggregate
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/webalyze/webalyze/parser"
+)
+
+// Defaults of [Options].
+const (
+	DefaultTopCapacity      = 100_000
+	DefaultDrillCapacity    = 1_000
+	DefaultDistinctCapacity = 100_000
+	// DefaultSamples is how many malformed lines are kept per reason.
+	DefaultSamples = 5
+	// SampleTextMax is how many bytes of a malformed line a sample keeps.
+	SampleTextMax = 512
+)
+
+// DefaultPageExtensions are the extensions of Webalizer "pages"; "" stands
+// for a path whose last segment has no extension ("/", "/about").
+var DefaultPageExtensions = []string{"htm", "html", "php", "asp", "aspx", "jsp", "cgi", "pl", "shtml", ""}
+
+// Options configure a [State]. The zero value gives the defaults.
+type Options struct {
+	// TopCapacity is the exact capacity of each top list (URLs, clients,
+	// agents...); default DefaultTopCapacity. Above it a list keeps its
+	// TopCapacity heaviest keys with a stated error.
+	TopCapacity int
+	// DrillCapacity is the capacity of the per-status-code lists of URLs
+	// and clients; default DefaultDrillCapacity.
+	DrillCapacity int
+	// DistinctCapacity is how many values a unique counter (clients,
+	// visitors of a day) counts exactly before it switches to
+	// HyperLogLog; default DefaultDistinctCapacity.
+	DistinctCapacity int
+	// PageExtensions lists, in lower case and without the dot, the
+	// extensions of requests counted as pages; "" means no extension.
+	// Default (nil): DefaultPageExtensions.
+	PageExtensions []string
+	// Location is the zone of day and hour buckets and of the day in a
+	// visitor's identity; default (nil) UTC. It must be the same in States
+	// that are merged.
+	Location *time.Location
+	// Samples is how many malformed lines are kept per reason; default
+	// DefaultSamples.
+	Samples int
+}
+
+// Settings are the Options as a State records them (Location by name), so
+// that a decoded State knows what it was built with.
+type Settings struct {
+	TopCapacity, DrillCapacity, DistinctCapacity, Samples int
+	PageExtensions                                        []string
+	Zone                                                  string // Location.String()
+}
+
+// Lines counts what became of every line read. Read = Parsed + Malformed +
+// Skipped + Filtered always holds (see [State.Check]).
+type Lines struct {
+	Read, Parsed, Malformed, Skipped, Filtered uint64
+}
+
+// Malformed describes one malformed line for [State.AddMalformed].
+type Malformed struct {
+	Reason parser.Reason
+	File   string
+	Line   int64 // 1-based line number
+	Offset int64 // byte offset of the line in the (decompressed) stream
+	Column int   // 1-based byte column of the fault, 0 when unknown
+	Field  string
+	Detail string
+	Text   []byte // the raw line; copied (at most SampleTextMax bytes)
+}
+
+// Sample is a kept malformed line.
+type Sample struct {
+	File    string
+	Line    int64
+	Offset  int64
+	Column  int
+	Field   string
+	Detail  string
+	Text    string // raw bytes of the line, at most SampleTextMax; escape before showing
+	TextLen int    // length of the whole line
+}
+
+// FileError is a file-level error (unreadable input, truncated stream...).
+type FileError struct {
+	File string
+	Err  string
+}
+
+// Drill is the drill-down of one status code: where it happened. Its lists
+// do not count visitors (NoVisitors).
+type Drill struct {
+	URLs    *TopK
+	Clients *TopK
+}
+
+// State is the whole aggregation of a run: every counter, series, list and
+// sketch a report shows. Build one with [New], feed it with Add and the
+// other Add* methods (one State per goroutine: a State is not safe for
+// concurrent use), fold States together with [State.Merge], and save one
+// with [State.Encode].
+//
+// Invariants ([State.Check]): Lines.Read = Parsed + Malformed + Skipped +
+// Filtered; Requests = Parsed; the sum of Codes plus NoStatus is Parsed,
+// and so is the sum of the classes; the minute buckets' Requests plus
+// Undated is Parsed.
+type State struct {
+	Settings Settings
+
+	Lines            Lines
+	MalformedReasons map[parser.Reason]uint64
+	SkippedReasons   map[parser.Reason]uint64
+	// Samples keeps, per malformed reason, the Settings.Samples lines that
+	// come first by (File, Line, Offset), whatever the merge order.
+	Samples map[parser.Reason][]Sample
+	// FileErrors are kept in the order they were added; Merge appends the
+	// other State's errors.
+	FileErrors []FileError
+	// Formats maps each input to the name of its format.
+	Formats map[string]string
+
+	Requests uint64
+	// Bytes is the sum of response sizes. It saturates at MaxUint64 rather
+	// than wrap; BytesSaturated says that happened (here or in a minute).
+	Bytes          uint64
+	BytesSaturated bool
+	// Pages counts requests whose path ends in a page extension
+	// (Options.PageExtensions), whatever the status; Files counts requests
+	// answered 200, as The Webalizer does.
+	Pages, Files uint64
+
+	// Codes counts records per status code (000-999) and CodeBytes their
+	// response bytes. NoStatus counts records without a status (formats
+	// without one; a status over 999, which parsers never give, too).
+	Codes     [1000]uint64
+	CodeBytes [1000]uint64
+	NoStatus  uint64
+	// SubCodes counts IIS code.sub pairs, keyed by SubKey(code, sub); a
+	// 404 with sc-substatus 2 is in Codes[404] and SubCodes[SubKey(404, 2)].
+	SubCodes map[uint64]uint64
+	// Win32 counts IIS sc-win32-status values.
+	Win32 map[uint32]uint64
+
+	// Minutes holds the finest time series, keyed by Unix minute (Unix
+	// seconds / 60). Records without a time are in no bucket: they are
+	// counted in Undated (and so is their status, in Codes).
+	Minutes map[int64]*MinuteBucket
+	Undated uint64
+
+	// Visitors counts unique visitors per day, keyed by day number (days
+	// since 1970-01-01 in the State's location): a visitor is a client
+	// address + user agent on one day, as GoAccess defines it.
+	// UndatedVisitors counts them for records without a time.
+	Visitors        map[int64]*Distinct
+	UndatedVisitors *Distinct
+	// ClientAddrs counts distinct client addresses.
+	ClientAddrs *Distinct
+
+	// Top lists. Every record counts in URLs (path without query),
+	// URLsQuery (path?query), Clients, Agents, Methods and Protocols, under
+	// the empty key when the field is absent. VHosts counts records with a
+	// virtual host. Referrers counts external referrers only: a non-empty
+	// referrer other than "-" whose host (between "://" and the next "/",
+	// without user info and port, case-insensitive) differs from the
+	// request's virtual host (without port); when the record has no
+	// virtual host every referrer is external.
+	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, VHosts *TopK
+	// Drills holds, for each status code seen, its top URLs and clients.
+	Drills map[uint16]*Drill
+
+	// Latency is the distribution of request times (records with a
+	// duration), overall, per class and per code; Upstream that of the
+	// upstream (backend) time.
+	Latency      Latency
+	ClassLatency [NumClasses]Latency
+	CodeLatency  map[uint16]*Latency
+	Upstream     Latency
+
+	// Not encoded: derived when a State is built or decoded.
+	loc       *time.Location
+	zone      zoneCache
+	pageExt   map[string]struct{}
+	curMinute int64
+	curBucket *MinuteBucket
+	curDay    int64
+	curDayD   *Distinct
+	drill     [1000]*Drill
+	codeLat   [1000]*Latency
+	scratch   []byte
+}
+
+// SubKey is the key of [State.SubCodes] for code.sub.
+func SubKey(code uint16, sub uint32) uint64 { return subKey(code, sub) }
+
+// New returns an empty State.
+func New(opts Options) *State {
+	set := Settings{
+		TopCapacity:      cmp.Or(opts.TopCapacity, DefaultTopCapacity),
+		DrillCapacity:    cmp.Or(opts.DrillCapacity, DefaultDrillCapacity),
+		DistinctCapacity: cmp.Or(opts.DistinctCapacity, DefaultDistinctCapacity),
+		Samples:          cmp.Or(opts.Samples, DefaultSamples),
+		PageExtensions:   opts.PageExtensions,
+		Zone:             "UTC",
+	}
+	if set.PageExtensions == nil {
+		set.PageExtensions = DefaultPageExtensions
+	}
+	set.PageExtensions = slices.Clone(set.PageExtensions)
+	for i, e := range set.PageExtensions {
+		set.PageExtensions[i] = strings.ToLower(strings.TrimPrefix(e, "."))
+	}
+	slices.Sort(set.PageExtensions)
+	set.PageExtensions = slices.Compact(set.PageExtensions)
+	loc := time.UTC
+	if opts.Location != nil {
+		loc = opts.Location
+		set.Zone = loc.String()
+	}
+	top := set.TopCapacity
+	s := &State{
+		Settings:         set,
+		MalformedReasons: map[parser.Reason]uint64{},
+		SkippedReasons:   map[parser.Reason]uint64{},
+		Samples:          map[parser.Reason][]Sample{},
+		Formats:          map[string]string{},
+		SubCodes:         map[uint64]uint64{},
+		Win32:            map[uint32]uint64{},
+		Minutes:          map[int64]*MinuteBucket{},
+		Visitors:         map[int64]*Distinct{},
+		UndatedVisitors:  NewDistinct(set.DistinctCapacity),
+		ClientAddrs:      NewDistinct(set.DistinctCapacity),
+		URLs:             NewTopK(top),
+		URLsQuery:        NewTopK(top),
+		Clients:          NewTopK(top),
+		Referrers:        NewTopK(top),
+		Agents:           NewTopK(top),
+		Methods:          NewTopK(top),
+		Protocols:        NewTopK(top),
+		VHosts:           NewTopK(top),
+		Drills:           map[uint16]*Drill{},
+		CodeLatency:      map[uint16]*Latency{},
+	}
+	s.setup(loc)
+	return s
+}
+
+// setup derives the unexported fields from the exported ones.
+func (s *State) setup(loc *time.Location) {
+	s.loc = loc
+	s.zone = newZoneCache(loc)
+	s.pageExt = map[string]struct{}{}
+	for _, e := range s.Settings.PageExtensions {
+		s.pageExt[e] = struct{}{}
+	}
+	s.curBucket, s.curDayD = nil, nil
+	s.drill = [1000]*Drill{}
+	for c, d := range s.Drills {
+		if c < 1000 {
+			s.drill[c] = d
+		}
+	}
+	s.codeLat = [1000]*Latency{}
+	for c, l := range s.CodeLatency {
+		if c < 1000 {
+			s.codeLat[c] = l
+		}
+	}
+}
+
+// Location returns the zone of the State's day and hour buckets.
+func (s *State) Location() *time.Location { return s.loc }
+
+// Add aggregates one parsed record. It keeps nothing that points into rec.
+// In the steady state (keys already seen) it does not allocate.
+func (s *State) Add(rec *parser.Record) {
+	s.Lines.Read++
+	s.Lines.Parsed++
+	s.Requests++
+	s.addBytes(&s.Bytes, rec.Bytes)
+
+	code := rec.Status
+	hasCode := rec.HasStatus && code < 1000
+	if hasCode {
+		s.Codes[code]++
+		s.addBytes(&s.CodeBytes[code], rec.Bytes)
+		if rec.HasSubStatus {
+			s.SubCodes[subKey(code, rec.SubStatus)]++
+		}
+		if code == 200 {
+			s.Files++
+		}
+	} else {
+		s.NoStatus++
+	}
+	if rec.HasWin32Status {
+		s.Win32[rec.Win32Status]++
+	}
+	if s.isPage(rec.Path) {
+		s.Pages++
+	}
+
+	client := hash64(rec.Host, 0)
+	s.ClientAddrs.Add(client)
+	visitor := hash64(rec.UserAgent, client)
+	if rec.HasTime {
+		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor)
+		visitor = mix64(visitor + uint64(s.curDay)*prime1)
+	} else {
+		s.Undated++
+		s.UndatedVisitors.Add(visitor)
+	}
+
+	url := s.URLs.Add(rec.Path, rec.Bytes, visitor)
+	if len(rec.Query) > 0 {
+		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
+		s.URLsQuery.Add(s.scratch, rec.Bytes, visitor)
+	} else {
+		s.URLsQuery.Add(rec.Path, rec.Bytes, visitor)
+	}
+	s.Clients.Add(rec.Host, rec.Bytes, visitor)
+	s.Agents.Add(rec.UserAgent, rec.Bytes, visitor)
+	s.Methods.Add(rec.Method, rec.Bytes, visitor)
+	s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
+	if len(rec.VHost) > 0 {
+		s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
+	}
+	if isExternalReferrer(rec.Referer, rec.VHost) {
+		s.Referrers.Add(rec.Referer, rec.Bytes, visitor)
+	}
+	var d *Drill
+	if hasCode {
+		d = s.drillFor(code)
+		d.URLs.Add(rec.Path, rec.Bytes, visitor)
+		d.Clients.Add(rec.Host, rec.Bytes, visitor)
+	}
+
+	if rec.HasDuration {
+		v := max(rec.Duration, 0)
+		i := latencyIndex(v)
+		s.Latency.addIndex(v, i)
+		url.addLatency(v, i)
+		if hasCode {
+			s.ClassLatency[ClassIndex(code)].addIndex(v, i)
+			l := s.codeLat[code]
+			if l == nil {
+				l = &Latency{}
+				s.codeLat[code] = l
+				s.CodeLatency[code] = l
+			}
+			l.addIndex(v, i)
+		}
+	}
+	if rec.HasUpstream {
+		s.Upstream.Add(rec.Upstream)
+	}
+}
+
+func (s *State) addBytes(dst *uint64, n uint64) {
+	v := addSat(*dst, n)
+	if v == math.MaxUint64 && n != 0 {
+		s.BytesSaturated = true
+	}
+	*dst = v
+}
+
+// addTime puts a record in its minute bucket and its visitor in its day.
+func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64) {
+	minute := floorDiv(sec, 60)
+	b := s.curBucket
+	if b == nil || minute != s.curMinute {
+		b = s.Minutes[minute]
+		if b == nil {
+			b = &MinuteBucket{}
+			s.Minutes[minute] = b
+		}
+		s.curMinute, s.curBucket = minute, b
+	}
+	b.Requests++
+	s.addBytes(&b.Bytes, n)
+	if hasCode {
+		b.addCode(code, 1)
+	}
+	day := floorDiv(sec+s.zone.offset(sec), 86400)
+	d := s.curDayD
+	if d == nil || day != s.curDay {
+		d = s.Visitors[day]
+		if d == nil {
+			d = NewDistinct(s.Settings.DistinctCapacity)
+			s.Visitors[day] = d
+		}
+		s.curDay, s.curDayD = day, d
+	}
+	d.Add(mix64(visitor + uint64(day)*prime1))
+}
+
+func (s *State) drillFor(code uint16) *Drill {
+	d := s.drill[code]
+	if d == nil {
+		d = &Drill{URLs: NewTopK(s.Settings.DrillCapacity), Clients: NewTopK(s.Settings.DrillCapacity)}
+		d.URLs.NoVisitors, d.Clients.NoVisitors = true, true
+		s.drill[code] = d
+		s.Drills[code] = d
+	}
+	return d
+}
+
+// isPage reports whether path's last segment has a page extension.
+func (s *State) isPage(path []byte) bool {
+	seg := path[bytes.LastIndexByte(path, '/')+1:]
+	dot := bytes.LastIndexByte(seg, '.')
+	var ext []byte
+	if dot >= 0 {
+		ext = seg[dot+1:]
+	}
+	var buf [16]byte
+	if len(ext) > len(buf) {
+		return false
+	}
+	for i, c := range ext {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	_, ok := s.pageExt[string(buf[:len(ext)])]
+	return ok
+}
+
+// isExternalReferrer applies the rule documented on [State.Referrers].
+func isExternalReferrer(ref, vhost []byte) bool {
+	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
+		return false
+	}
+	if len(vhost) == 0 {
+		return true
+	}
+	return !bytes.EqualFold(hostOf(ref), stripPort(vhost))
+}
+
+// hostOf returns the host of an absolute URL, or nil.
+func hostOf(u []byte) []byte {
+	i := bytes.Index(u, []byte("://"))
+	if i < 0 {
+		return nil
+	}
+	h := u[i+3:]
+	if j := bytes.IndexAny(h, "/?#"); j >= 0 {
+		h = h[:j]
+	}
+	if j := bytes.LastIndexByte(h, '@'); j >= 0 {
+		h = h[j+1:]
+	}
+	return stripPort(h)
+}
+
+// stripPort removes a ":port" suffix (not inside an IPv6 literal).
+func stripPort(h []byte) []byte {
+	if i := bytes.LastIndexByte(h, ':'); i >= 0 && bytes.IndexByte(h[i:], ']') < 0 {
+		return h[:i]
+	}
+	return h
+}
+
+// AddMalformed counts one malformed line and keeps it as a sample when it
+// is among the first Settings.Samples of its reason by (File, Line,
+// Offset). m.Text is copied.
+func (s *State) AddMalformed(m Malformed) {
+	s.Lines.Read++
+	s.Lines.Malformed++
+	s.MalformedReasons[m.Reason]++
+	text := m.Text
+	if len(text) > SampleTextMax {
+		text = text[:SampleTextMax]
+	}
+	s.addSample(m.Reason, Sample{File: m.File, Line: m.Line, Offset: m.Offset, Column: m.Column,
+		Field: m.Field, Detail: m.Detail, Text: string(text), TextLen: len(m.Text)})
+}
+
+func compareSamples(a, b Sample) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Offset, b.Offset),
+		cmp.Compare(a.Column, b.Column), cmp.Compare(a.Detail, b.Detail), cmp.Compare(a.Text, b.Text))
+}
+
+func (s *State) addSample(r parser.Reason, x Sample) {
+	list := s.Samples[r]
+	n := max(s.Settings.Samples, 0)
+	if len(list) >= n && (n == 0 || compareSamples(x, list[len(list)-1]) >= 0) {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(list, x, compareSamples)
+	list = slices.Insert(list, i, x)
+	if len(list) > n {
+		list = list[:n]
+	}
+	s.Samples[r] = list
+}
+
+// AddSkipped counts n lines skipped for reason (directives, blank lines).
+func (s *State) AddSkipped(reason parser.Reason, n uint64) {
+	s.Lines.Read += n
+	s.Lines.Skipped += n
+	s.SkippedReasons[reason] += n
+}
+
+// AddFiltered counts n lines left out by the time window or a filter.
+func (s *State) AddFiltered(n uint64) {
+	s.Lines.Read += n
+	s.Lines.Filtered += n
+}
+
+// AddFileError records a file-level error, after the earlier ones.
+func (s *State) AddFileError(file string, err string) {
+	s.FileErrors = append(s.FileErrors, FileError{File: file, Err: err})
+}
+
+// SetFormat records the format used for file.
+func (s *State) SetFormat(file, format string) { s.Formats[file] = format }
+
+// Classes returns the records per class, by class index (see ClassNames),
+// derived from Codes.
+func (s *State) Classes() [NumClasses]uint64 {
+	var c [NumClasses]uint64
+	for code, n := range s.Codes {
+		c[ClassIndex(uint16(code))] += n
+	}
+	return c
+}
+
+// ClientAborted returns the records of the client-aborted group (nginx
+// 499 and 444).
+func (s *State) ClientAborted() uint64 { return s.Codes[499] + s.Codes[444] }
+
+// SubCode is a count of one IIS code.sub pair.
+type SubCode struct {
+	Code uint16
+	Sub  uint32
+	N    uint64
+}
+
+// SubCodeList returns SubCodes sorted by code, then sub-status.
+func (s *State) SubCodeList() []SubCode {
+	out := make([]SubCode, 0, len(s.SubCodes))
+	for k, n := range s.SubCodes {
+		out = append(out, SubCode{Code: uint16(k >> 32), Sub: uint32(k), N: n})
+	}
+	slices.SortFunc(out, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })
+	return out
+}
+
+// TotalVisitors returns the unique visitors of the whole run: the sum of
+// the daily counts plus the undated ones (a visitor is per day), and
+// whether that is exact.
+func (s *State) TotalVisitors() (n uint64, exact bool) {
+	exact = s.UndatedVisitors.Exact()
+	n = s.UndatedVisitors.Count()
+	for _, d := range s.Visitors {
+		n += d.Count()
+		exact = exact && d.Exact()
+	}
+	return n, exact
+}
+
+// Check verifies the State's accounting invariants (see [State]).
+func (s *State) Check() error {
+	l := s.Lines
+	if l.Read != l.Parsed+l.Malformed+l.Skipped+l.Filtered {
+		return fmt.Errorf("aggregate: lines read %d != parsed %d + malformed %d + skipped %d + filtered %d",
+			l.Read, l.Parsed, l.Malformed, l.Skipped, l.Filtered)
+	}
+	if s.Requests != l.Parsed {
+		return fmt.Errorf("aggregate: requests %d != parsed %d", s.Requests, l.Parsed)
+	}
+	var codes, classes, minutes uint64
+	for _, n := range s.Codes {
+		codes += n
+	}
+	for _, n := range s.Classes() {
+		classes += n
+	}
+	for _, m := range s.Minutes {
+		minutes += m.Requests
+	}
+	if codes+s.NoStatus != l.Parsed || classes+s.NoStatus != l.Parsed {
+		return fmt.Errorf("aggregate: codes %d / classes %d + no status %d != parsed %d", codes, classes, s.NoStatus, l.Parsed)
+	}
+	if minutes+s.Undated != l.Parsed {
+		return fmt.Errorf("aggregate: minute buckets %d + undated %d != parsed %d", minutes, s.Undated, l.Parsed)
+	}
+	var mal uint64
+	for _, n := range s.MalformedReasons {
+		mal += n
+	}
+	if mal != l.Malformed {
+		return fmt.Errorf("aggregate: malformed reasons sum to %d, not %d", mal, l.Malformed)
+	}
+	return nil
+}

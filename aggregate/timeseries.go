@@ -1,0 +1,186 @@
+package aggregate
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// zoneCache gives the UTC offset of a Unix second in one location without a
+// time.Time per record: it remembers the zone period (from one transition
+// to the next, see time.Time.ZoneBounds) that the last second fell in, so
+// a daylight-saving change is honoured at the exact second it happens.
+type zoneCache struct {
+	loc        *time.Location
+	start, end int64 // [start, end) in Unix seconds
+	off        int64 // seconds east of UTC
+}
+
+func newZoneCache(loc *time.Location) zoneCache {
+	return zoneCache{loc: loc, start: 1, end: 0} // empty: first call fills it
+}
+
+func (z *zoneCache) offset(sec int64) int64 {
+	if sec >= z.start && sec < z.end {
+		return z.off
+	}
+	t := time.Unix(sec, 0).In(z.loc)
+	_, off := t.Zone()
+	s, e := t.ZoneBounds()
+	z.off, z.start, z.end = int64(off), math.MinInt64, math.MaxInt64
+	if !s.IsZero() {
+		z.start = s.Unix()
+	}
+	if !e.IsZero() {
+		z.end = e.Unix()
+	}
+	return z.off
+}
+
+// floorDiv divides rounding toward minus infinity, for times before 1970.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// CodeCount is a number of records with one status code.
+type CodeCount struct {
+	Code uint16
+	N    uint64
+}
+
+// MinuteBucket is what one Unix minute (Unix seconds / 60, UTC) holds: the
+// finest time series, from which all others are derived.
+type MinuteBucket struct {
+	Requests uint64
+	Bytes    uint64      // saturating
+	Codes    []CodeCount // records with a status, one entry per code seen
+}
+
+func (m *MinuteBucket) addCode(code uint16, n uint64) {
+	for i := range m.Codes {
+		if m.Codes[i].Code == code {
+			m.Codes[i].N += n
+			return
+		}
+	}
+	m.Codes = append(m.Codes, CodeCount{code, n})
+}
+
+// Bucket is one step of a time series derived from the minute buckets.
+type Bucket struct {
+	// Start is the bucket's first instant, in the series' location. For
+	// PerHourOfDay it is the hour on 1970-01-01 (only Hour() matters).
+	Start    time.Time
+	Requests uint64
+	Bytes    uint64
+	Classes  [NumClasses]uint64 // by class index (see ClassNames)
+	Codes    []CodeCount        // sorted by code
+}
+
+func (b *Bucket) add(m *MinuteBucket) {
+	b.Requests += m.Requests
+	b.Bytes = addSat(b.Bytes, m.Bytes)
+	for _, c := range m.Codes {
+		b.Classes[ClassIndex(c.Code)] += c.N
+		i, ok := slices.BinarySearchFunc(b.Codes, c.Code, func(x CodeCount, code uint16) int { return int(x.Code) - int(code) })
+		if ok {
+			b.Codes[i].N += c.N
+		} else {
+			b.Codes = slices.Insert(b.Codes, i, c)
+		}
+	}
+}
+
+// series folds the minute buckets into buckets keyed by key(wall), where
+// wall is the minute's start as local wall-clock seconds since the epoch
+// in loc; start(key) gives a bucket's first instant. Minutes for which
+// keep is false are left out.
+func (s *State) series(loc *time.Location, key func(wall int64) int64, start func(k int64) time.Time, keep func(minute int64) bool) []Bucket {
+	if loc == nil {
+		loc = s.loc
+	}
+	z := newZoneCache(loc)
+	byKey := map[int64]*Bucket{}
+	for minute, m := range s.Minutes {
+		if keep != nil && !keep(minute) {
+			continue
+		}
+		sec := minute * 60
+		k := key(sec + z.offset(sec))
+		b := byKey[k]
+		if b == nil {
+			b = &Bucket{}
+			byKey[k] = b
+		}
+		b.add(m)
+	}
+	keys := make([]int64, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]Bucket, len(keys))
+	for i, k := range keys {
+		out[i] = *byKey[k]
+		out[i].Start = start(k)
+	}
+	return out
+}
+
+// wallTime turns local wall-clock seconds into a time in loc.
+func wallTime(wall int64, loc *time.Location) time.Time {
+	u := time.Unix(wall, 0).UTC()
+	return time.Date(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), 0, loc)
+}
+
+// Series returns the requests in buckets of step (a whole number of
+// minutes; less than a minute counts as one) aligned on loc's wall clock
+// (nil: the State's location), oldest first; only non-empty buckets are
+// returned. Records without a time are in no bucket: they are counted in
+// [State.Undated].
+func (s *State) Series(step time.Duration, loc *time.Location) []Bucket {
+	if loc == nil {
+		loc = s.loc
+	}
+	w := max(int64(step/time.Minute), 1) * 60
+	return s.series(loc, func(wall int64) int64 { return floorDiv(wall, w) },
+		func(k int64) time.Time { return wallTime(k*w, loc) }, nil)
+}
+
+// PerMinute returns the minutes starting in [from, to) that have
+// requests, oldest first.
+func (s *State) PerMinute(from, to time.Time) []Bucket {
+	lo, hi := from.Unix(), to.Unix()
+	loc := s.loc
+	return s.series(loc, func(wall int64) int64 { return floorDiv(wall, 60) },
+		func(k int64) time.Time { return wallTime(k*60, loc) },
+		func(m int64) bool { return m*60 >= lo && m*60 < hi })
+}
+
+// PerHour returns hourly buckets in the State's location.
+func (s *State) PerHour() []Bucket { return s.Series(time.Hour, nil) }
+
+// PerDay returns daily buckets in the State's location.
+func (s *State) PerDay() []Bucket { return s.Series(24*time.Hour, nil) }
+
+// PerMonth returns monthly buckets in the State's location.
+func (s *State) PerMonth() []Bucket {
+	loc := s.loc
+	return s.series(loc, func(wall int64) int64 {
+		u := time.Unix(wall, 0).UTC()
+		return int64(u.Year())*12 + int64(u.Month()) - 1
+	}, func(k int64) time.Time {
+		return time.Date(int(floorDiv(k, 12)), time.Month(k-12*floorDiv(k, 12)+1), 1, 0, 0, 0, 0, loc)
+	}, nil)
+}
+
+// PerHourOfDay returns up to 24 buckets, one per hour of the day (0-23) in
+// the State's location, summed over all days.
+func (s *State) PerHourOfDay() []Bucket {
+	return s.series(s.loc, func(wall int64) int64 { return floorDiv(wall, 3600) - 24*floorDiv(wall, 86400) },
+		func(k int64) time.Time { return time.Date(1970, 1, 1, int(k), 0, 0, 0, s.loc) }, nil)
+}
