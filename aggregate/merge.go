@@ -12,7 +12,8 @@ import (
 // (appended) and, for top lists that overflowed their capacity, within
 // their stated error bounds. States built with different locations or page
 // extensions count different things and are refused; capacities may
-// differ, s's are kept.
+// differ, s's are kept. Marks are not merged: they describe where one
+// incremental series stopped reading, and s keeps its own.
 func (s *State) Merge(o *State) error {
 	if s == o {
 		return errors.New("aggregate: cannot merge a State into itself")
@@ -73,6 +74,14 @@ func (s *State) Merge(o *State) error {
 		s.addBytes(&m.Bytes, om.Bytes)
 		for _, c := range om.Codes {
 			m.addCode(c.Code, c.N)
+		}
+	}
+	if o.Requests > o.Undated {
+		if s.Requests-o.Requests == s.Undated || o.Earliest < s.Earliest {
+			s.Earliest = o.Earliest
+		}
+		if s.Requests-o.Requests == s.Undated || o.Latest > s.Latest {
+			s.Latest = o.Latest
 		}
 	}
 	s.Undated += o.Undated

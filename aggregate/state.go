@@ -156,6 +156,14 @@ type State struct {
 	// counted in Undated (and so is their status, in Codes).
 	Minutes map[int64]*MinuteBucket
 	Undated uint64
+	// Earliest and Latest are the first and last instants (Unix seconds)
+	// of dated records; both are 0 when there are none (Requests ==
+	// Undated).
+	Earliest, Latest int64
+
+	// Marks are where an incremental run (--state) left each input; they
+	// are saved with the State and are not merged (see [State.Merge]).
+	Marks []InputMark
 
 	// Visitors counts unique visitors per day, keyed by day number (days
 	// since 1970-01-01 in the State's location): a visitor is a client
@@ -375,6 +383,12 @@ func (s *State) addBytes(dst *uint64, n uint64) {
 
 // addTime puts a record in its minute bucket and its visitor in its day.
 func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64) {
+	if s.Requests-s.Undated == 1 || sec < s.Earliest {
+		s.Earliest = sec
+	}
+	if s.Requests-s.Undated == 1 || sec > s.Latest {
+		s.Latest = sec
+	}
 	minute := floorDiv(sec, 60)
 	b := s.curBucket
 	if b == nil || minute != s.curMinute {

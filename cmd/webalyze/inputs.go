@@ -1,16 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/parser"
+	"github.com/webalyze/webalyze/report"
 )
 
 // InputFlags are the flags of commands that read logs.
@@ -84,59 +82,19 @@ func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, 
 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
 
-// analyze reads the inputs into a State. It stops cleanly on Ctrl-C.
-func analyze(g *Globals, f *InputFlags, opts aggregate.Options) (*aggregate.State, aggregate.RunResult, error) {
-	format, candidates, err := f.formatConfig()
-	if err != nil {
-		return nil, aggregate.RunResult{}, err
-	}
-	if _, _, _, err := f.maxMalformed(); err != nil {
-		return nil, aggregate.RunResult{}, err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	cfg := aggregate.RunConfig{
-		Workers:    f.Workers,
-		MaxLine:    f.MaxLine,
-		Format:     format,
-		Candidates: candidates,
-		Options:    opts,
-	}
-	if g.Verbose {
-		cfg.OnFormat = func(name string, pf parser.Format, d parser.Detection) {
-			switch {
-			case pf == nil:
-				fmt.Fprintf(g.stderr, "%s: no format recognised in the first %d lines\n", termEscape(name), d.Tried)
-			case d.Tried > 0:
-				fmt.Fprintf(g.stderr, "%s: format %s (parsed %d of the first %d lines)\n", termEscape(name), pf.Name(), d.Parsed, d.Tried)
-			default:
-				fmt.Fprintf(g.stderr, "%s: format %s\n", termEscape(name), pf.Name())
-			}
-		}
-	}
-	st, res, err := aggregate.Run(ctx, cfg, f.expandFiles())
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, res, &exitError{code: exitUsage, err: fmt.Errorf("interrupted: nothing was written")}
-		}
-		return nil, res, err
-	}
-	return st, res, nil
-}
-
 // outcome turns what a run met into the exit status, after the output is
 // written: unreadable inputs → 2; file-level errors or too many malformed
 // lines → 3.
 func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
 	for _, err := range res.Unreadable {
-		fmt.Fprintln(g.stderr, "webalyze:", termEscape(err.Error()))
+		fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
 	}
 	if len(res.Unreadable) > 0 {
 		return &exitError{code: exitUsage}
 	}
 	bad := false
 	for _, fe := range st.FileErrors {
-		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", termEscape(fe.File), termEscape(fe.Err))
+		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", report.Visible(fe.File), report.Visible(fe.Err))
 		bad = true
 	}
 	count, share, isShare, _ := f.maxMalformed()

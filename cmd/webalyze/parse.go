@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/webalyze/webalyze/parser"
+	"github.com/webalyze/webalyze/report"
 )
 
 // ParseCmd prints every line as a JSON object.
@@ -75,7 +76,7 @@ func (c *ParseCmd) Run(g *Globals) error {
 	for _, name := range c.expandFiles() {
 		n, err := c.parseOne(g, enc, name, format, candidates)
 		if err != nil {
-			fmt.Fprintln(g.stderr, "webalyze:", termEscape(err.Error()))
+			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
 			if n < 0 {
 				unreadable++
 			} else {
@@ -112,7 +113,7 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 		format = det.Format
 	}
 	if g.Verbose {
-		fmt.Fprintf(g.stderr, "%s: format %s\n", termEscape(name), format.Name())
+		fmt.Fprintf(g.stderr, "%s: format %s\n", report.Visible(name), format.Name())
 	}
 	p := format.NewParser()
 	prefix := ""

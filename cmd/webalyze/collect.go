@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/parser"
+	"github.com/webalyze/webalyze/report"
+)
+
+// StateFlags select an incremental state file.
+type StateFlags struct {
+	State string `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone."`
+}
+
+// job is what the commands that read logs share: inputs, window, state.
+type job struct {
+	in    *InputFlags
+	win   *WindowFlags
+	state *StateFlags
+	// now is the clock for relative windows; tests set it.
+	now func() time.Time
+}
+
+// collected is the outcome of reading.
+type collected struct {
+	st              *aggregate.State
+	res             aggregate.RunResult
+	since, until    time.Time
+	hasSince, hasUn bool
+}
+
+// collect reads the inputs (and the --state file) into one State. It saves
+// the state file, when asked, only after a complete run.
+func (j *job) collect(g *Globals) (*collected, error) {
+	loc, err := j.win.location()
+	if err != nil {
+		return nil, err
+	}
+	format, candidates, err := j.in.formatConfig()
+	if err != nil {
+		return nil, err
+	}
+	if _, _, _, err := j.in.maxMalformed(); err != nil {
+		return nil, err
+	}
+	var prev *aggregate.State
+	statePath := ""
+	if j.state != nil && j.state.State != "" {
+		statePath = j.state.State
+		if prev, err = aggregate.LoadFile(statePath); err != nil {
+			return nil, usageError(err)
+		}
+		if prev != nil && prev.Settings.Zone != loc.String() {
+			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
+		}
+	}
+	if prev != nil && len(j.in.Files) == 0 {
+		// Render from the state alone.
+		return &collected{st: prev}, nil
+	}
+	now := time.Now
+	if j.now != nil {
+		now = j.now
+	}
+	names := j.in.expandFiles()
+	anchor := now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opts := aggregate.Options{Location: loc}
+	base := aggregate.RunConfig{
+		Workers:    j.in.Workers,
+		MaxLine:    j.in.MaxLine,
+		Format:     format,
+		Candidates: candidates,
+		Options:    opts,
+	}
+	if j.win.relative() && j.win.RelativeTo == "end" {
+		// The end of the data is known only after reading it: a first pass.
+		for _, n := range names {
+			if n == "-" {
+				return nil, usageError(errors.New("--relative-to end reads the inputs twice and cannot read standard input"))
+			}
+		}
+		first, _, err := aggregate.Run(ctx, base, names)
+		if err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		if prev != nil {
+			if err := first.Merge(prev); err != nil {
+				return nil, err
+			}
+		}
+		if first.Requests == first.Undated {
+			return nil, usageError(errors.New("--relative-to end: the inputs hold no dated request"))
+		}
+		anchor = time.Unix(first.Latest+1, 0)
+	}
+	c := &collected{}
+	c.since, c.until, c.hasSince, c.hasUn, err = j.win.bounds(anchor, loc)
+	if err != nil {
+		return nil, err
+	}
+	cfg := base
+	cfg.Since, cfg.HasSince = c.since.Unix(), c.hasSince
+	cfg.Until, cfg.HasUntil = c.until.Unix(), c.hasUn
+	if statePath != "" {
+		cfg.Incremental = true
+		if prev != nil {
+			cfg.Marks = prev.Marks
+		}
+	}
+	if g.Verbose {
+		cfg.OnFormat = func(name string, pf parser.Format, d parser.Detection) {
+			switch {
+			case pf == nil:
+				fmt.Fprintf(g.stderr, "%s: no format recognised in the first %d lines\n", report.Visible(name), d.Tried)
+			case d.Tried > 0:
+				fmt.Fprintf(g.stderr, "%s: format %s (parsed %d of the first %d lines)\n", report.Visible(name), report.Visible(pf.Name()), d.Parsed, d.Tried)
+			default:
+				fmt.Fprintf(g.stderr, "%s: format %s\n", report.Visible(name), report.Visible(pf.Name()))
+			}
+		}
+	}
+	prog := newProgress(g)
+	if prog != nil {
+		cfg.OnProgress = prog.update
+	}
+	st, res, err := aggregate.Run(ctx, cfg, names)
+	prog.done()
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	if prev != nil {
+		marks := res.Marks
+		if err := prev.Merge(st); err != nil {
+			return nil, err
+		}
+		st = prev
+		st.Marks = marks
+	} else {
+		st.Marks = res.Marks
+	}
+	if statePath != "" {
+		if err := aggregate.SaveFile(statePath, st); err != nil {
+			return nil, fmt.Errorf("saving state: %w", err)
+		}
+	}
+	c.st, c.res = st, res
+	return c, nil
+}
+
+// interrupted turns a cancelled run into the message DESIGN asks for.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &exitError{code: exitUsage, err: errors.New("interrupted: nothing was written or saved")}
+	}
+	return err
+}
+
+// buildOptions are the report options common to commands.
+func (c *collected) buildOptions(title string, top int) report.BuildOptions {
+	o := report.BuildOptions{Title: title, TopN: top}
+	if c.hasSince {
+		o.Since = c.since
+	}
+	if c.hasUn {
+		o.Until = c.until
+	}
+	return o
+}

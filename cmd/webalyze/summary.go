@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/webalyze/webalyze/report"
+)
+
+// ReportFlags are the flags that shape a report's content.
+type ReportFlags struct {
+	Title string `default:"Web access log report" help:"Title of the report."`
+	Top   int    `default:"25" help:"Rows per top list (URLs, clients, referrers, agents...)."`
+}
+
+// SummaryCmd prints the headline tables or the JSON model.
+type SummaryCmd struct {
+	InputFlags
+	WindowFlags
+	StateFlags
+	ReportFlags
+	JSON bool `help:"Print the JSON model (the same document as report -o x.json) instead of text."`
+}
+
+// Run reads the inputs and prints the summary.
+func (c *SummaryCmd) Run(g *Globals) error {
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	col, err := j.collect(g)
+	if err != nil {
+		return err
+	}
+	m := report.Build(col.st, col.buildOptions(c.Title, c.Top))
+	out := bufio.NewWriter(g.stdout)
+	if c.JSON {
+		err = report.WriteJSON(out, m)
+	} else {
+		err = report.WriteText(out, m)
+	}
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
+		return err
+	}
+	return outcome(g, &c.InputFlags, col.st, col.res)
+}
+
+// ReportCmd writes a report file.
+type ReportCmd struct {
+	InputFlags
+	WindowFlags
+	StateFlags
+	ReportFlags
+	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables, anything else the HTML report. - writes HTML to standard output."`
+}
+
+// Run reads the inputs and writes the report.
+func (c *ReportCmd) Run(g *Globals) error {
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	col, err := j.collect(g)
+	if err != nil {
+		return err
+	}
+	m := report.Build(col.st, col.buildOptions(c.Title, c.Top))
+	write := report.WriteHTML
+	switch strings.ToLower(filepath.Ext(c.Output)) {
+	case ".json":
+		write = report.WriteJSON
+	case ".csv":
+		write = report.WriteCSV
+	}
+	if c.Output == "-" {
+		out := bufio.NewWriter(g.stdout)
+		if err := write(out, m); err != nil {
+			return err
+		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFileAtomic(c.Output, func(f *bufio.Writer) error { return write(f, m) }); err != nil {
+			return err
+		}
+		if !g.Quiet {
+			fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
+		}
+	}
+	return outcome(g, &c.InputFlags, col.st, col.res)
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// directory and a rename, so that a reader never sees half a report.
+func writeFileAtomic(path string, write func(*bufio.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if err = write(w); err != nil {
+		return err
+	}
+	if err = w.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

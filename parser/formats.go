@@ -1,0 +1,94 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+)
+
+// NamedFormat is a format known by name.
+type NamedFormat struct {
+	Name       string
+	Syntax     string // "apache", "nginx" or "w3c"
+	Definition string
+}
+
+// The named formats' definitions.
+const (
+	CommonFormat    = `%h %l %u %t "%r" %>s %b`
+	CombinedFormat  = `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`
+	VCombinedFormat = `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`
+	NginxFormat     = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
+)
+
+// NamedFormats lists the formats --log-format accepts by name.
+func NamedFormats() []NamedFormat {
+	return []NamedFormat{
+		{"common", "apache", CommonFormat},
+		{"combined", "apache", CombinedFormat},
+		{"vcombined", "apache", VCombinedFormat + "  (Apache vhost_combined)"},
+		{"nginx", "nginx", NginxFormat + "  (nginx's combined)"},
+		{"iis", "w3c", "W3C extended: columns named by each #Fields: directive (alias w3c)"},
+	}
+}
+
+// Named returns the named format, or false. defaultFields is the IIS
+// column list for data lines before any #Fields directive (nil for none).
+func Named(name string, defaultFields []string) (Format, bool) {
+	var f Format
+	var err error
+	switch name {
+	case "common":
+		f, err = CompileApache("common", CommonFormat)
+	case "combined":
+		f, err = CompileApache("combined", CombinedFormat)
+	case "vcombined", "vhost_combined":
+		f, err = CompileApache("vcombined", VCombinedFormat)
+	case "nginx":
+		f, err = CompileNginx("nginx", NginxFormat)
+	case "iis", "w3c":
+		f = NewW3C(defaultFields)
+	default:
+		return nil, false
+	}
+	if err != nil {
+		panic("parser: built-in format does not compile: " + err.Error())
+	}
+	return f, true
+}
+
+// ParseFormatSpec resolves a --log-format value other than "auto": a name
+// from [NamedFormats], apache:'<LogFormat string>' or nginx:'<log_format
+// string>'. The text after the colon may be wrapped in single quotes.
+func ParseFormatSpec(spec string) (Format, error) {
+	if f, ok := Named(spec, nil); ok {
+		return f, nil
+	}
+	kind, text, ok := strings.Cut(spec, ":")
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q: want auto, common, combined, vcombined, nginx, iis, apache:'...' or nginx:'...'", spec)
+	}
+	text = strings.TrimSpace(text)
+	if len(text) >= 2 && text[0] == '\'' && text[len(text)-1] == '\'' {
+		text = text[1 : len(text)-1]
+	}
+	switch kind {
+	case "apache":
+		return CompileApache("", text)
+	case "nginx":
+		return CompileNginx("", text)
+	}
+	return nil, fmt.Errorf("unknown format kind %q: want apache:'...' or nginx:'...'", kind)
+}
+
+// AutoCandidates are the formats "auto" tries on each file, narrowest
+// first so that ties go to the narrower one: common before combined (a
+// combined parser also reads common lines). An nginx default log reads as
+// "combined", which it is.
+func AutoCandidates(defaultFields []string) []Format {
+	var out []Format
+	for _, name := range []string{"common", "combined", "vcombined", "iis"} {
+		f, _ := Named(name, defaultFields)
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,614 @@
+package parser
+
+// The engine behind the Apache and nginx formats.
+//
+// A format string is compiled once into a leading literal and a list of
+// fields, each followed by the literal that separates it from the next
+// field:
+//
+//	%h %l %u %t "%r" %>s %b
+//	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
+//
+// A line is matched left to right with byte scanning. An unquoted field
+// runs to the first byte of the literal after it (or to the end of the
+// line when it is last). A quoted field (the literal before it ends with
+// '"' and the literal after it starts with '"') runs to the first quote
+// not escaped by a backslash that is followed by the whole literal after
+// it, so a stray raw quote inside a user agent does not break the line;
+// the last quoted field of a line ends at its first unescaped quote, and
+// anything after that quote but spaces is trailing data. Apache's %t is a
+// bracketed field: it runs from '[' to the first ']'.
+//
+// Escapes in values are decoded into a per-parser buffer: Apache writes
+// \" \\ \n \t \r \b \v \f and \xhh, nginx writes \xhh (escape=default) or
+// JSON escapes (escape=json). A value "-" is empty.
+//
+// Lenience, deliberately narrow: trailing spaces and tabs are ignored, and a
+// line may end before fields that are commonly dropped (referrer, user
+// agent, X-Forwarded-For), so that a "common" line inside a "combined" log
+// parses with no referrer and no agent. Everything else that does not fit
+// is malformed with a reason and the 1-based byte column of the fault.
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// fieldKind says where a field's value goes in a [Record].
+type fieldKind uint8
+
+const (
+	kExtra fieldKind = iota // Record.Extra under the field's name
+	kHost
+	kIdent
+	kUser
+	kTimeCLF    // "10/Oct/2000:13:55:36 -0700"
+	kTimeISO    // "2000-10-10T13:55:36-07:00"
+	kTimeEpoch  // seconds with an optional fraction ($msec, %{sec}t)
+	kTimeMilli  // %{msec}t: milliseconds since the epoch
+	kTimeMicro  // %{usec}t: microseconds since the epoch
+	kTimeFrac   // %{msec_frac}t, %{usec_frac}t: fraction digits of the second
+	kTimeLayout // %{strftime layout}t
+	kRequest
+	kMethod
+	kURI // path?query
+	kPath
+	kQuery // with or without a leading '?'
+	kProtocol
+	kStatus
+	kBytes // "-" is 0 (Apache %b)
+	kRequestBytes
+	kDuration // an integer count of unit microseconds
+	kDurationSeconds
+	kUpstream
+	kReferer
+	kUserAgent
+	kVHost
+	kServerAddr
+	kServerPort
+	kXFF
+	kScheme
+)
+
+// numeric reports whether values of kind k are numbers (never unescaped).
+func (k fieldKind) numeric() bool {
+	switch k {
+	case kTimeEpoch, kTimeMilli, kTimeMicro, kTimeFrac, kStatus, kBytes, kRequestBytes, kDuration, kDurationSeconds, kUpstream:
+		return true
+	}
+	return false
+}
+
+// droppable reports whether a line may end before a field of kind k.
+func (k fieldKind) droppable() bool {
+	return k == kReferer || k == kUserAgent || k == kXFF
+}
+
+// escapeMode is how a server escapes bytes in values.
+type escapeMode uint8
+
+const (
+	escapeApache escapeMode = iota // \" \\ \n ... \xhh
+	escapeNginx                    // \xhh (nginx escape=default)
+	escapeJSON                     // JSON string escapes (nginx escape=json)
+	escapeNone                     // nothing is escaped (nginx escape=none)
+)
+
+// logField is one compiled field.
+type logField struct {
+	kind    fieldKind
+	name    string // as written: "%>s", "%{Referer}i", "$status"
+	quoted  bool
+	bracket bool   // Apache %t: the value is "[...]"
+	after   []byte // literal up to the next field; empty only for the last field
+	unit    int64  // kDuration: microseconds per unit
+	fracLen int    // kTimeFrac: 3 (msec_frac) or 6 (usec_frac)
+	layout  *timeLayout
+	// canEnd: the line may end right after this field (all later fields
+	// are droppable).
+	canEnd bool
+}
+
+// lineFormat is a compiled Apache or nginx format.
+type lineFormat struct {
+	name    string
+	escape  escapeMode
+	lead    []byte
+	fields  []logField
+	timeAcc bool // the time is assembled from several fields
+}
+
+func (f *lineFormat) Name() string { return f.name }
+
+func (f *lineFormat) NewParser() LineParser { return &lineParser{f: f} }
+
+// finish computes the derived parts of a compiled format.
+func (f *lineFormat) finish() {
+	canEnd := true
+	for i := len(f.fields) - 1; i >= 0; i-- {
+		f.fields[i].canEnd = canEnd
+		if !f.fields[i].kind.droppable() || (i > 0 && !startsWithSpace(f.fields[i-1].after)) {
+			canEnd = false
+		}
+	}
+	n := 0
+	for _, fl := range f.fields {
+		switch fl.kind {
+		case kTimeCLF, kTimeISO, kTimeEpoch, kTimeMilli, kTimeMicro:
+			n++
+		case kTimeFrac, kTimeLayout:
+			n += 2 // always assembled
+		}
+	}
+	f.timeAcc = n > 1
+}
+
+func startsWithSpace(b []byte) bool { return len(b) > 0 && b[0] == ' ' }
+
+// lineParser parses lines of one lineFormat. Record byte fields point into
+// the line or into the parser's scratch buffer.
+type lineParser struct {
+	f       *lineFormat
+	scratch []byte
+	t       timeParts
+}
+
+// Parse implements [LineParser].
+func (p *lineParser) Parse(line []byte, rec *Record) Result {
+	rec.Reset()
+	p.scratch = p.scratch[:0]
+	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
+		line = line[:len(line)-1]
+	}
+	if len(line) == 0 {
+		return Result{Kind: Skipped, Reason: ReasonBlank}
+	}
+	f := p.f
+	if f.timeAcc {
+		p.t = timeParts{}
+	}
+	if !bytes.HasPrefix(line, f.lead) {
+		return p.literalFault(line, 0, f.lead, "")
+	}
+	pos := len(f.lead)
+	for i := range f.fields {
+		fl := &f.fields[i]
+		start, end, next, res := p.scan(line, pos, fl)
+		if res.Kind != Parsed {
+			return res
+		}
+		if r, ok := p.store(fl, line[start:end], start, rec); !ok {
+			return r
+		}
+		pos = next
+		if pos >= len(line) && i < len(f.fields)-1 {
+			if !fl.canEnd {
+				return Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1,
+					Field: f.fields[i+1].name, Detail: "line ends before " + f.fields[i+1].name}
+			}
+			break
+		}
+	}
+	if pos < len(line) {
+		return Result{Kind: Malformed, Reason: ReasonTrailingData, Column: pos + 1,
+			Detail: "unexpected data after the last field"}
+	}
+	if f.timeAcc {
+		if r, ok := p.assembleTime(rec); !ok {
+			return r
+		}
+	}
+	if rec.Request != nil && rec.Method == nil && rec.Path == nil {
+		splitRequest(rec)
+	}
+	return Result{Kind: Parsed}
+}
+
+// scan finds the value of field fl starting at pos. It returns the value's
+// bounds and where the next field starts (past the literal after it), or a
+// Malformed result.
+func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next int, res Result) {
+	res.Kind = Parsed
+	start = pos
+	switch {
+	case fl.bracket:
+		if pos >= len(line) {
+			return 0, 0, 0, p.missing(line, fl)
+		}
+		if line[pos] != '[' {
+			return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonLiteralMismatch, Column: pos + 1, Field: fl.name, Detail: "expected '['"}
+		}
+		k := bytes.IndexByte(line[pos:], ']')
+		if k < 0 {
+			return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1, Field: fl.name, Detail: "no closing ']'"}
+		}
+		start, end = pos+1, pos+k
+	case fl.quoted:
+		end = p.closingQuote(line, pos, fl)
+		if end < 0 {
+			return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonUnterminatedQuote, Column: pos, Field: fl.name, Detail: "no closing quote"}
+		}
+	case len(fl.after) == 0:
+		end = len(line)
+	default:
+		k := bytes.IndexByte(line[pos:], fl.after[0])
+		if k < 0 {
+			if fl.canEnd {
+				return pos, len(line), len(line), res
+			}
+			if pos >= len(line) {
+				return 0, 0, 0, p.missing(line, fl)
+			}
+			return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1, Field: fl.name,
+				Detail: "no " + strconv.Quote(string(fl.after[:1])) + " after " + fl.name}
+		}
+		end = pos + k
+	}
+	rest := line[end:]
+	if fl.bracket {
+		rest = line[end+1:]
+	}
+	if bytes.HasPrefix(rest, fl.after) {
+		return start, end, len(line) - len(rest) + len(fl.after), res
+	}
+	// The line ends inside the literal, or the literal does not match.
+	if bytes.HasPrefix(fl.after, rest) {
+		if fl.canEnd && (len(rest) == 0 || fl.quoted && len(rest) == 1) {
+			return start, end, len(line), res
+		}
+		return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1, Field: fl.name,
+			Detail: "line ends after " + fl.name}
+	}
+	return 0, 0, 0, p.literalFault(line, len(line)-len(rest), fl.after, fl.name)
+}
+
+// closingQuote returns the index of the quote that closes the quoted field
+// fl whose value starts at pos, or -1.
+func (p *lineParser) closingQuote(line []byte, pos int, fl *logField) int {
+	last := -1 // the last unescaped quote, for a line ending inside a literal
+	for i := pos; i < len(line); {
+		k := bytes.IndexByte(line[i:], '"')
+		if k < 0 {
+			break
+		}
+		q := i + k
+		i = q + 1
+		if p.f.escape != escapeNone && escapedAt(line, pos, q) {
+			continue
+		}
+		if last < 0 {
+			last = q
+		}
+		if len(fl.after) <= 1 || bytes.HasPrefix(line[q:], fl.after) {
+			return q
+		}
+		if bytes.HasPrefix(fl.after, line[q:]) {
+			return q // the line ends inside the literal: scan reports it
+		}
+	}
+	// No quote is followed by the literal: cut at the first unescaped one
+	// so that the fault is reported where it is.
+	return last
+}
+
+// escapedAt reports whether line[q] is preceded by an odd number of
+// backslashes (after from).
+func escapedAt(line []byte, from, q int) bool {
+	n := 0
+	for j := q - 1; j >= from && line[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+func (p *lineParser) missing(line []byte, fl *logField) Result {
+	return Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1, Field: fl.name, Detail: "line ends before " + fl.name}
+}
+
+// literalFault reports that the literal lit was expected at line[at:].
+func (p *lineParser) literalFault(line []byte, at int, lit []byte, after string) Result {
+	rest := line[at:]
+	if len(rest) < len(lit) && bytes.HasPrefix(lit, rest) {
+		return Result{Kind: Malformed, Reason: ReasonMissingFields, Column: len(line) + 1, Field: after, Detail: "line ends early"}
+	}
+	reason := ReasonLiteralMismatch
+	if p.f.escape == escapeJSON {
+		reason = ReasonInvalidJSON
+	}
+	col := at
+	for i := 0; i < len(lit) && i < len(rest) && rest[i] == lit[i]; i++ {
+		col++
+	}
+	detail := "expected " + strconv.Quote(string(lit))
+	if after != "" {
+		detail += " after " + after
+	}
+	return Result{Kind: Malformed, Reason: reason, Column: col + 1, Field: after, Detail: detail}
+}
+
+// store puts value v of field fl (at column start) into rec.
+func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) (Result, bool) {
+	if !fl.kind.numeric() {
+		if len(v) == 1 && v[0] == '-' {
+			v = nil
+		} else if p.f.escape != escapeNone && bytes.IndexByte(v, '\\') >= 0 {
+			v = p.unescape(v)
+		}
+	}
+	bad := func(reason Reason, detail string) (Result, bool) {
+		return Result{Kind: Malformed, Reason: reason, Column: start + 1, Field: fl.name, Detail: detail}, false
+	}
+	switch fl.kind {
+	case kExtra:
+		rec.Extra = append(rec.Extra, Field{Name: fl.name, Value: v})
+	case kHost:
+		rec.Host = v
+	case kIdent:
+		rec.Ident = v
+	case kUser:
+		rec.User = v
+	case kTimeCLF, kTimeISO:
+		if v == nil {
+			return Result{}, true
+		}
+		var sec int64
+		var nsec int32
+		var ok bool
+		if fl.kind == kTimeCLF {
+			sec, nsec, ok = ParseCLFTime(v)
+		} else {
+			sec, nsec, ok = ParseISO8601(v)
+		}
+		if !ok {
+			return bad(ReasonInvalidTimestamp, "not a valid time")
+		}
+		if p.f.timeAcc {
+			p.t.setEpoch(sec, nsec)
+		} else {
+			rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
+		}
+	case kTimeEpoch, kTimeMilli, kTimeMicro:
+		if len(v) == 1 && v[0] == '-' {
+			return Result{}, true
+		}
+		var sec int64
+		var nsec int32
+		ok := false
+		if fl.kind == kTimeEpoch {
+			sec, nsec, ok = ParseEpoch(v)
+		} else if n, good := ParseUint(v); good && n < 1<<62 {
+			ok = true
+			if fl.kind == kTimeMilli {
+				sec, nsec = int64(n/1000), int32(n%1000)*1e6
+			} else {
+				sec, nsec = int64(n/1e6), int32(n%1e6)*1e3
+			}
+		}
+		if !ok || sec > maxEpoch {
+			return bad(ReasonInvalidTimestamp, "not a valid epoch time")
+		}
+		if p.f.timeAcc {
+			p.t.setEpoch(sec, nsec)
+		} else {
+			rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
+		}
+	case kTimeFrac:
+		if len(v) != fl.fracLen {
+			return bad(ReasonInvalidTimestamp, "not a fraction of "+strconv.Itoa(fl.fracLen)+" digits")
+		}
+		n, ok := ParseUint(v)
+		if !ok {
+			return bad(ReasonInvalidTimestamp, "not a fraction of a second")
+		}
+		if fl.fracLen == 3 {
+			p.t.nsec, p.t.hasNsec = int32(n)*1e6, true
+		} else {
+			p.t.nsec, p.t.hasNsec = int32(n)*1e3, true
+		}
+	case kTimeLayout:
+		if v == nil {
+			return Result{}, true
+		}
+		if col, ok := fl.layout.parse(v, &p.t); !ok {
+			return Result{Kind: Malformed, Reason: ReasonInvalidTimestamp, Column: start + col + 1, Field: fl.name,
+				Detail: "does not match the time layout " + strconv.Quote(fl.layout.text)}, false
+		}
+	case kRequest:
+		rec.Request = v
+	case kMethod:
+		rec.Method = v
+	case kURI:
+		if q := bytes.IndexByte(v, '?'); q >= 0 {
+			rec.Path, rec.Query = v[:q], v[q+1:]
+		} else {
+			rec.Path = v
+		}
+	case kPath:
+		rec.Path = v
+	case kQuery:
+		if len(v) > 0 && v[0] == '?' {
+			v = v[1:]
+		}
+		if len(v) == 0 {
+			v = nil
+		}
+		rec.Query = v
+	case kProtocol:
+		rec.Protocol = v
+	case kStatus:
+		if len(v) == 1 && v[0] == '-' {
+			return Result{}, true
+		}
+		s, ok := ParseStatus(v)
+		if !ok {
+			return bad(ReasonInvalidStatus, "status is not three digits")
+		}
+		rec.Status, rec.HasStatus = s, true
+	case kBytes, kRequestBytes:
+		n, ok := ParseSize(v)
+		if !ok {
+			return bad(ReasonInvalidNumber, "not a byte count")
+		}
+		if len(v) == 1 && v[0] == '-' && fl.kind == kRequestBytes {
+			return Result{}, true
+		}
+		if fl.kind == kBytes {
+			rec.Bytes, rec.HasBytes = n, true
+		} else {
+			rec.RequestBytes, rec.HasRequestBytes = n, true
+		}
+	case kDuration, kDurationSeconds:
+		if len(v) == 1 && v[0] == '-' {
+			return Result{}, true
+		}
+		var d int64
+		var ok bool
+		if fl.kind == kDuration {
+			d, ok = ParseDurationUnit(v, fl.unit)
+		} else {
+			d, ok = ParseSecondsFrac(v)
+		}
+		if !ok {
+			return bad(ReasonInvalidNumber, "not a duration")
+		}
+		rec.Duration, rec.HasDuration = d, true
+	case kUpstream:
+		d, has, ok := ParseUpstreamTimes(v)
+		if !ok {
+			return bad(ReasonInvalidNumber, "not a list of upstream times")
+		}
+		rec.Upstream, rec.HasUpstream = d, has
+	case kReferer:
+		rec.Referer = v
+	case kUserAgent:
+		rec.UserAgent = v
+	case kVHost:
+		rec.VHost = v
+	case kServerAddr:
+		rec.ServerAddr = v
+	case kServerPort:
+		rec.ServerPort = v
+	case kXFF:
+		rec.XForwardedFor = v
+	case kScheme:
+		rec.Scheme = v
+	}
+	return Result{}, true
+}
+
+// maxEpoch bounds epoch times to year 9999.
+const maxEpoch = 253402300799
+
+// unescape decodes the escapes of v into the scratch buffer and returns the
+// decoded value. Malformed escapes are kept as written.
+func (p *lineParser) unescape(v []byte) []byte {
+	start := len(p.scratch)
+	out := p.scratch
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 == len(v) {
+			out = append(out, c)
+			continue
+		}
+		n := v[i+1]
+		switch {
+		case n == 'x' && i+3 < len(v) && isHex(v[i+2]) && isHex(v[i+3]) && p.f.escape != escapeJSON:
+			out = append(out, unhex(v[i+2])<<4|unhex(v[i+3]))
+			i += 3
+		case n == 'u' && p.f.escape == escapeJSON && i+5 < len(v) && isHex(v[i+2]) && isHex(v[i+3]) && isHex(v[i+4]) && isHex(v[i+5]):
+			r := rune(unhex(v[i+2]))<<12 | rune(unhex(v[i+3]))<<8 | rune(unhex(v[i+4]))<<4 | rune(unhex(v[i+5]))
+			out = appendRune(out, r)
+			i += 5
+		case n == '"' || n == '\\' || (n == '/' && p.f.escape == escapeJSON):
+			out = append(out, n)
+			i++
+		case p.f.escape != escapeNginx && (n == 'n' || n == 't' || n == 'r' || n == 'b' || n == 'f' || (n == 'v' && p.f.escape == escapeApache)):
+			out = append(out, controlEscape(n))
+			i++
+		default:
+			out = append(out, c)
+		}
+	}
+	p.scratch = out
+	return out[start:len(out):len(out)]
+}
+
+// controlEscape returns the control character of the escape \c.
+func controlEscape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	}
+	return '\v'
+}
+
+func isHex(c byte) bool { return c-'0' < 10 || (c|0x20)-'a' < 6 }
+
+func unhex(c byte) byte {
+	if c-'0' < 10 {
+		return c - '0'
+	}
+	return (c | 0x20) - 'a' + 10
+}
+
+// appendRune appends r as UTF-8 (surrogates and invalid runes as U+FFFD).
+func appendRune(b []byte, r rune) []byte {
+	switch {
+	case r < 0x80:
+		return append(b, byte(r))
+	case r < 0x800:
+		return append(b, 0xC0|byte(r>>6), 0x80|byte(r)&0x3F)
+	case r >= 0xD800 && r < 0xE000:
+		return append(b, 0xEF, 0xBF, 0xBD)
+	default:
+		return append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+	}
+}
+
+// splitRequest splits rec.Request ("GET /a?b=1 HTTP/1.1") into Method,
+// Path, Query and Protocol. HTTP/0.9 requests have no protocol ("GET /").
+// A target may contain spaces (some clients send them unencoded): the
+// protocol is the last word when it starts with "HTTP/". A request whose
+// first word is not an HTTP method token (TLS handshakes sent to a plain
+// port, binary garbage) keeps only Request: the line is still a request
+// the server answered, usually with 400.
+func splitRequest(rec *Record) {
+	r := rec.Request
+	sp := bytes.IndexByte(r, ' ')
+	if sp <= 0 || !isToken(r[:sp]) {
+		return
+	}
+	method, target := r[:sp], r[sp+1:]
+	if last := bytes.LastIndexByte(target, ' '); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
+		rec.Protocol = target[last+1:]
+		target = target[:last]
+	}
+	for len(target) > 0 && target[len(target)-1] == ' ' {
+		target = target[:len(target)-1]
+	}
+	rec.Method = method
+	if q := bytes.IndexByte(target, '?'); q >= 0 {
+		rec.Path, rec.Query = target[:q], target[q+1:]
+	} else {
+		rec.Path = target
+	}
+}
+
+// isToken reports whether b is an HTTP token of letters, digits and the
+// usual punctuation, as a method is.
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if !(c-'A' < 26 || c-'a' < 26 || c-'0' < 10 || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '+' || c == '\'' || c == '#' || c == '$' || c == '%' || c == '&' || c == '^' || c == '`' || c == '|') {
+			return false
+		}
+	}
+	return len(b) > 0
+}

@@ -1,0 +1,256 @@
+package parser
+
+// nginx log_format strings (ngx_http_log_module).
+//
+// CompileNginx takes the format as nginx sees it after joining the quoted
+// parts of the directive, for example its built-in "combined":
+//
+//	$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
+//
+// or a whole directive as written in nginx.conf, with its name, an
+// optional escape= parameter and several quoted parts:
+//
+//	log_format timed escape=json '{"t":"$time_iso8601","s":$status,'
+//	                             '"rt":$request_time}';
+//
+// A bare format may also be preceded by "escape=json " (or default, none).
+// Variables and where their values go in a [Record]:
+//
+//	$remote_addr                    Host
+//	$remote_user                    User
+//	$time_local $time_iso8601       Time (CLF or ISO 8601)
+//	$msec                           Time (seconds.milliseconds)
+//	$request                        Request, split into Method, Path, Query, Protocol
+//	$request_method $server_protocol Method, Protocol
+//	$request_uri                    Path and Query
+//	$uri $document_uri $args $query_string  Path, Query (when no $request_uri)
+//	$status                         Status
+//	$body_bytes_sent                Bytes; $bytes_sent when it is absent
+//	$request_length                 RequestBytes
+//	$request_time                   Duration (seconds with milliseconds)
+//	$upstream_response_time         Upstream: the sum of a "0.1, 0.2 : 0.3" list
+//	$http_referer $http_user_agent  Referer, UserAgent
+//	$http_x_forwarded_for           XForwardedFor
+//	$host $server_name $http_host   VHost (the first present)
+//	$server_addr $server_port       ServerAddr, ServerPort
+//	$scheme                         Scheme
+//	any other variable              Extra under its name: "upstream_status", "ssl_protocol"
+//
+// With escape=default nginx writes '"', '\' and bytes outside 0x20-0x7E as
+// \xNN; with escape=json as JSON string escapes; both are decoded. With
+// escape=json a line that does not fit the template is malformed as
+// invalid_json.
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CompileNginx compiles an nginx log_format into a [Format] named name
+// (the format text itself when name is empty).
+func CompileNginx(name, spec string) (Format, error) {
+	text, escape, err := nginxFormatText(spec)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = "nginx:" + text
+	}
+	f := &lineFormat{name: name, escape: escape}
+	var lits [][]byte
+	var vars []string
+	var lit []byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '$' {
+			lit = append(lit, c)
+			continue
+		}
+		j := i + 1
+		var v string
+		if j < len(text) && text[j] == '{' {
+			end := strings.IndexByte(text[j:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("nginx format: unclosed ${ at byte %d", i+1)
+			}
+			v = text[j+1 : j+end]
+			j += end + 1
+		} else {
+			for j < len(text) && isVarByte(text[j]) {
+				j++
+			}
+			v = text[i+1 : j]
+		}
+		if v == "" {
+			lit = append(lit, c) // a lone $ is a literal
+			continue
+		}
+		lits = append(lits, lit)
+		lit = nil
+		vars = append(vars, v)
+		i = j - 1
+	}
+	lits = append(lits, lit)
+	if len(vars) == 0 {
+		return nil, errors.New("nginx format: no $variable")
+	}
+	has := map[string]bool{}
+	for _, v := range vars {
+		has[v] = true
+	}
+	f.lead = lits[0]
+	for i, v := range vars {
+		fl := logField{name: v, after: lits[i+1], kind: nginxKind(v, has)}
+		if i < len(vars)-1 && len(fl.after) == 0 {
+			return nil, fmt.Errorf("nginx format: $%s and $%s have nothing between them", v, vars[i+1])
+		}
+		fl.quoted = len(lits[i]) > 0 && lits[i][len(lits[i])-1] == '"' && len(fl.after) > 0 && fl.after[0] == '"'
+		f.fields = append(f.fields, fl)
+	}
+	dedupeFields(f.fields)
+	f.finish()
+	return f, nil
+}
+
+func isVarByte(c byte) bool {
+	return c-'a' < 26 || c-'A' < 26 || c-'0' < 10 || c == '_'
+}
+
+// nginxKind maps a variable to a Record field.
+func nginxKind(v string, has map[string]bool) fieldKind {
+	switch v {
+	case "remote_addr":
+		return kHost
+	case "remote_user":
+		return kUser
+	case "time_local":
+		return kTimeCLF
+	case "time_iso8601":
+		return kTimeISO
+	case "msec":
+		return kTimeEpoch
+	case "request":
+		return kRequest
+	case "request_method":
+		return kMethod
+	case "server_protocol":
+		return kProtocol
+	case "request_uri":
+		return kURI
+	case "uri", "document_uri":
+		if !has["request_uri"] {
+			return kPath
+		}
+	case "args", "query_string":
+		if !has["request_uri"] {
+			return kQuery
+		}
+	case "status":
+		return kStatus
+	case "body_bytes_sent":
+		return kBytes
+	case "bytes_sent":
+		if !has["body_bytes_sent"] {
+			return kBytes
+		}
+	case "request_length":
+		return kRequestBytes
+	case "request_time":
+		return kDurationSeconds
+	case "upstream_response_time":
+		return kUpstream
+	case "http_referer":
+		return kReferer
+	case "http_user_agent":
+		return kUserAgent
+	case "http_x_forwarded_for":
+		return kXFF
+	case "host", "server_name", "http_host":
+		return kVHost
+	case "server_addr":
+		return kServerAddr
+	case "server_port":
+		return kServerPort
+	case "scheme":
+		return kScheme
+	}
+	return kExtra
+}
+
+// nginxFormatText extracts the format and escaping from a log_format
+// directive or a bare format.
+func nginxFormatText(spec string) (string, escapeMode, error) {
+	s := strings.TrimSpace(spec)
+	escape := escapeNginx
+	cutEscape := func(s string) (string, error) {
+		for _, m := range []struct {
+			p string
+			e escapeMode
+		}{{"escape=json", escapeJSON}, {"escape=default", escapeNginx}, {"escape=none", escapeNone}} {
+			if rest, ok := strings.CutPrefix(s, m.p); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+				escape = m.e
+				return strings.TrimLeft(rest, " \t\r\n"), nil
+			}
+		}
+		if strings.HasPrefix(s, "escape=") {
+			return "", fmt.Errorf("nginx format: unknown %s", strings.Fields(s)[0])
+		}
+		return s, nil
+	}
+	rest, ok := strings.CutPrefix(s, "log_format")
+	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n') {
+		text, err := cutEscape(s)
+		return text, escape, err
+	}
+	// A directive: log_format name [escape=...] 'part' "part" bare ... ;
+	rest = strings.TrimSpace(rest)
+	rest = strings.TrimSuffix(strings.TrimSpace(rest), ";")
+	var words []string
+	var b strings.Builder
+	inWord := false
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for ; j < len(rest) && rest[j] != c; j++ {
+				if rest[j] == '\\' && j+1 < len(rest) {
+					j++
+					if rest[j] != c && rest[j] != '\\' {
+						b.WriteByte('\\')
+					}
+				}
+				b.WriteByte(rest[j])
+			}
+			if j >= len(rest) {
+				return "", 0, errors.New("nginx format: unterminated quoted string in log_format")
+			}
+			i = j
+			inWord = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			if inWord {
+				words = append(words, b.String())
+				b.Reset()
+				inWord = false
+			}
+		default:
+			b.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, b.String())
+	}
+	if len(words) < 2 {
+		return "", 0, errors.New("nginx format: log_format needs a name and a format")
+	}
+	words = words[1:] // the name
+	if strings.HasPrefix(words[0], "escape=") {
+		if _, err := cutEscape(words[0]); err != nil {
+			return "", 0, err
+		}
+		words = words[1:]
+	}
+	return strings.Join(words, ""), escape, nil
+}
