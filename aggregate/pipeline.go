@@ -363,16 +363,6 @@ func (w *worker) process(j job) {
 	st, rec, name := w.st, &w.rec, j.file.name
 	it := j.chunk.Lines()
 	for line, ok := it.Next(); ok; line, ok = it.Next() {
-		if len(line) > w.maxLine {
-			st.AddMalformed(Malformed{Reason: parser.ReasonLineTooLong, File: name, Line: it.Line, Offset: it.Offset,
-				Detail: fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", len(line), w.maxLine)})
-			continue
-		}
-		if it.Last && j.chunk.TruncatedTail {
-			st.AddMalformed(Malformed{Reason: parser.ReasonTruncated, File: name, Line: it.Line, Offset: it.Offset,
-				Detail: "last line of a stream that ended early", Text: line})
-			continue
-		}
 		if n := parser.LeadingNULs(line); n > 0 {
 			// The run of NULs is one record of its own; a line glued to its
 			// end is read as the next record.
@@ -382,6 +372,16 @@ func (w *worker) process(j job) {
 			if len(line) == 0 {
 				continue
 			}
+		}
+		if len(line) > w.maxLine {
+			st.AddMalformed(Malformed{Reason: parser.ReasonLineTooLong, File: name, Line: it.Line, Offset: it.Offset,
+				Detail: fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", len(line), w.maxLine)})
+			continue
+		}
+		if it.Last && j.chunk.TruncatedTail {
+			st.AddMalformed(Malformed{Reason: parser.ReasonTruncated, File: name, Line: it.Line, Offset: it.Offset,
+				Detail: "last line of a stream that ended early", Text: line})
+			continue
 		}
 		if parser.IsBlank(line) {
 			st.AddSkipped(parser.ReasonBlank, 1)

@@ -44,7 +44,7 @@ func Detect(head []byte, candidates []Format) Detection {
 				score++
 			}
 		}
-		if parsed > 0 && score > bestScore {
+		if score > bestScore {
 			best.Format, best.Parsed, bestScore = f, parsed, score
 		}
 	}

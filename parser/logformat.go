@@ -124,12 +124,15 @@ func (f *lineFormat) NewParser() LineParser { return &lineParser{f: f} }
 
 // finish computes the derived parts of a compiled format.
 func (f *lineFormat) finish() {
-	canEnd := true
+	rest := true // every field after i is droppable
 	for i := len(f.fields) - 1; i >= 0; i-- {
-		f.fields[i].canEnd = canEnd
-		if !f.fields[i].kind.droppable() || (i > 0 && !startsWithSpace(f.fields[i-1].after)) {
-			canEnd = false
+		fl := &f.fields[i]
+		after := fl.after
+		if fl.quoted && len(after) > 0 {
+			after = after[1:] // past the closing quote
 		}
+		fl.canEnd = rest && (i == len(f.fields)-1 || startsWithSpace(after))
+		rest = rest && fl.kind.droppable()
 	}
 	n := 0
 	for _, fl := range f.fields {

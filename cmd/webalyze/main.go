@@ -36,10 +36,13 @@ type Globals struct {
 type CLI struct {
 	Globals
 
-	Summary SummaryCmd `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
-	Report  ReportCmd  `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), or CSV tables (-o x.csv)."`
-	Parse   ParseCmd   `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
-	Formats FormatsCmd `cmd:"" help:"List the named log formats and their definitions."`
+	Summary  SummaryCmd  `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
+	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), or CSV tables (-o x.csv)."`
+	Check    CheckCmd    `cmd:"" help:"Check thresholds (--max 5xx=1% --max 499=500), over the whole run or every sliding --window: exit 0 when all hold, 1 when one is breached."`
+	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking where error rates jump."`
+	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`
+	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
+	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
 }
 
 const description = `webalyze analyzes web server access logs: nginx, Apache and IIS (W3C), plain or
@@ -58,6 +61,9 @@ Examples:
   webalyze summary /var/log/nginx/access.log*
   webalyze report -o report.html access.log.1 access.log.2.gz
   webalyze summary --json --log-format combined - < access.log
+  webalyze check --max 5xx=1% --window 5m --state /var/lib/webalyze/check.state access.log
+  webalyze timeline --since '2024-03-05 14:00' --until '2024-03-05 15:00' access.log*
+  webalyze merge -o all.state web1.state web2.state
   webalyze parse --log-format 'nginx:$remote_addr [$time_local] "$request" $status' x.log`
 
 // exitError carries an exit status out of a command's Run method.

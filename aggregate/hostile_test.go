@@ -1,0 +1,144 @@
+package aggregate
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/webalyze/webalyze/parser"
+)
+
+// hostileCase is one row of testdata/hostile/cases.tsv.
+type hostileCase struct {
+	file, format                     string
+	read, parsed, malformed, skipped uint64
+	reasons                          map[string]uint64
+	fileErrors                       int
+	note                             string
+}
+
+func loadHostileCases(t *testing.T) []hostileCase {
+	t.Helper()
+	f, err := os.Open("../testdata/hostile/cases.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []hostileCase
+	sc := bufio.NewScanner(f)
+	for first := true; sc.Scan(); first = false {
+		if first {
+			continue
+		}
+		col := strings.Split(sc.Text(), "\t")
+		if len(col) < 8 {
+			t.Fatalf("cases.tsv: short row %q", sc.Text())
+		}
+		num := func(s string) uint64 {
+			n, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				t.Fatalf("cases.tsv: %q: %v", sc.Text(), err)
+			}
+			return n
+		}
+		c := hostileCase{file: col[0], format: col[1], read: num(col[2]), parsed: num(col[3]),
+			malformed: num(col[4]), skipped: num(col[5]), reasons: map[string]uint64{}, fileErrors: int(num(col[7]))}
+		if len(col) > 8 {
+			c.note = col[8]
+		}
+		if col[6] != "-" {
+			for _, kv := range strings.Split(col[6], ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				c.reasons[k] = num(v)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestHostileCorpus runs every case of testdata/hostile (see gen.py there)
+// through the whole pipeline, serial and parallel, with the named format
+// and with detection, and checks the accounting of every line.
+func TestHostileCorpus(t *testing.T) {
+	for _, c := range loadHostileCases(t) {
+		for _, mode := range []struct {
+			name    string
+			workers int
+			auto    bool
+		}{{"serial", 1, false}, {"parallel", 4, false}, {"auto", 2, true}} {
+			if mode.auto && c.parsed == 0 && c.format != "iis" {
+				continue // nothing parses: detection rightly finds no format (no_format)
+			}
+			t.Run(c.file+"/"+mode.name, func(t *testing.T) {
+				cfg := RunConfig{Workers: mode.workers}
+				if mode.auto {
+					cfg.Candidates = parser.AutoCandidates(nil)
+				} else {
+					f, err := parser.ParseFormatSpec(c.format)
+					if err != nil {
+						t.Fatal(err)
+					}
+					cfg.Format = f
+				}
+				name := filepath.Join("..", "testdata", "hostile", c.file)
+				st, res, err := Run(context.Background(), cfg, []string{name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := st.Check(); err != nil {
+					t.Errorf("accounting: %v", err)
+				}
+				got := fmt.Sprintf("read=%d parsed=%d malformed=%d skipped=%d filtered=%d",
+					st.Lines.Read, st.Lines.Parsed, st.Lines.Malformed, st.Lines.Skipped, st.Lines.Filtered)
+				want := fmt.Sprintf("read=%d parsed=%d malformed=%d skipped=%d filtered=0",
+					c.read, c.parsed, c.malformed, c.skipped)
+				if got != want {
+					t.Errorf("%s\n got %s\nwant %s", c.note, got, want)
+				}
+				gotReasons := map[string]uint64{}
+				for r, n := range st.MalformedReasons {
+					gotReasons[string(r)] = n
+				}
+				if !mapsEqual(gotReasons, c.reasons) {
+					t.Errorf("reasons: got %v, want %v", gotReasons, c.reasons)
+				}
+				if len(st.FileErrors) != c.fileErrors {
+					t.Errorf("file errors: got %d %v, want %d", len(st.FileErrors), st.FileErrors, c.fileErrors)
+				}
+				_ = res
+				// Samples keep the file, line and offset of a malformed line.
+				for r, list := range st.Samples {
+					for _, s := range list {
+						if s.File != name || s.Line < 1 || s.Offset < 0 {
+							t.Errorf("%s sample without position: %+v", r, s)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func mapsEqual(a, b map[string]uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if b[k] != a[k] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/report"
+)
+
+// CheckCmd evaluates thresholds, for cron alerting.
+type CheckCmd struct {
+	InputFlags
+	WindowFlags
+	StateFlags
+	Max    []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
+	Window string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; the worst window per threshold is reported. Not for code.sub thresholds."`
+}
+
+// Run checks the thresholds: exit 0 when all hold, 1 when any is breached.
+func (c *CheckCmd) Run(g *Globals) error {
+	var ts []threshold
+	for _, s := range c.Max {
+		t, err := parseThreshold(s)
+		if err != nil {
+			return usageError(err)
+		}
+		ts = append(ts, t)
+	}
+	var window time.Duration
+	if c.Window != "" {
+		w, err := parseSpan(c.Window)
+		if err != nil || w < time.Minute {
+			return usageError(fmt.Errorf("--window %q: want a span of at least one minute, such as 5m", c.Window))
+		}
+		for _, t := range ts {
+			if t.hasSub {
+				return usageError(fmt.Errorf("--max %s: sub-status counts are kept for the whole run, not per minute; drop --window or use the code (%03d)", t.spec, t.code))
+			}
+		}
+		window = w
+	}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	col, err := j.collect(g)
+	if err != nil {
+		return err
+	}
+	var breaches []breach
+	if window > 0 {
+		breaches = checkWindows(ts, minutesOf(col.st), window)
+	} else {
+		total := countsOf(col.st)
+		for _, t := range ts {
+			if b, over := t.check(&total); over {
+				breaches = append(breaches, b)
+			}
+		}
+	}
+	for _, b := range breaches {
+		fmt.Fprintln(g.stdout, "BREACHED", report.Visible(b.String()))
+	}
+	if g.Verbose && len(breaches) == 0 {
+		fmt.Fprintf(g.stdout, "ok: %d thresholds hold over %d requests\n", len(ts), col.st.Requests)
+	}
+	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
+		return err
+	}
+	if len(breaches) > 0 {
+		return &exitError{code: exitBreached}
+	}
+	return nil
+}
+
+// countsOf gives the whole-run counts of a State.
+func countsOf(st *aggregate.State) counts {
+	c := counts{requests: st.Requests, codes: map[uint16]uint64{}, subcodes: map[[2]uint32]uint64{}}
+	for code, n := range st.Codes {
+		if n == 0 {
+			continue
+		}
+		c.codes[uint16(code)] = n
+		if i := aggregate.ClassIndex(uint16(code)); i < len(c.classes) {
+			c.classes[i] += n
+		}
+	}
+	for _, sc := range st.SubCodeList() {
+		c.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] = sc.N
+	}
+	return c
+}
+
+// minutesOf gives the per-minute counts of a State, oldest first.
+func minutesOf(st *aggregate.State) []minute {
+	out := make([]minute, 0, len(st.Minutes))
+	for m, b := range st.Minutes {
+		x := minute{start: m * 60}
+		x.requests = b.Requests
+		x.codes = map[uint16]uint64{}
+		for _, cc := range b.Codes {
+			x.codes[cc.Code] += cc.N
+			if i := aggregate.ClassIndex(cc.Code); i < len(x.classes) {
+				x.classes[i] += cc.N
+			}
+		}
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b minute) int { return int(a.start - b.start) })
+	return out
+}

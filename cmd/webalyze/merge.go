@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/report"
+)
+
+// MergeCmd merges state files.
+type MergeCmd struct {
+	Output string   `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically)."`
+	States []string `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods)."`
+}
+
+// Run merges the states: the result equals one run over all their inputs.
+func (c *MergeCmd) Run(g *Globals) error {
+	var total *aggregate.State
+	for _, path := range c.States {
+		st, err := aggregate.LoadFile(path)
+		if err != nil {
+			return usageError(err)
+		}
+		if st == nil {
+			return usageError(fmt.Errorf("%s: no such file", report.Visible(path)))
+		}
+		st.Marks = nil // where one host stopped reading means nothing for the merged whole
+		if total == nil {
+			total = st
+			continue
+		}
+		if err := total.Merge(st); err != nil {
+			return usageError(fmt.Errorf("%s: %w", report.Visible(path), err))
+		}
+	}
+	if err := aggregate.SaveFile(c.Output, total); err != nil {
+		return err
+	}
+	if g.Verbose {
+		fmt.Fprintf(g.stderr, "merged %d states into %s: %d requests, %d lines read\n", len(c.States), report.Visible(c.Output), total.Requests, total.Lines.Read)
+	}
+	return nil
+}
