@@ -117,7 +117,8 @@ func CompileApache(name, spec string) (Format, error) {
 	f.lead = lits[0]
 	for i, d := range dirs {
 		fl := logField{name: d.dir, after: lits[i+1]}
-		if i < len(dirs)-1 && len(fl.after) == 0 {
+		fl.beforeQuery = d.conv == 'U' && i < len(dirs)-1 && dirs[i+1].conv == 'q' && len(fl.after) == 0
+		if i < len(dirs)-1 && len(fl.after) == 0 && !fl.beforeQuery {
 			return nil, fmt.Errorf("apache format: %s and %s have nothing between them", d.dir, dirs[i+1].dir)
 		}
 		if err := apacheField(&fl, d.conv, d.arg, d.dir, has); err != nil {

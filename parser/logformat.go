@@ -104,6 +104,12 @@ type logField struct {
 	unit    int64  // kDuration: microseconds per unit
 	fracLen int    // kTimeFrac: 3 (msec_frac) or 6 (usec_frac)
 	layout  *timeLayout
+	// list: the value is a list that nginx writes with ", " and " : "
+	// between items ($upstream_*), so a space before or after a separator
+	// does not end it.
+	list bool
+	// beforeQuery: Apache %U directly followed by %q; the value ends at '?'.
+	beforeQuery bool
 	// canEnd: the line may end right after this field (all later fields
 	// are droppable).
 	canEnd bool
@@ -231,6 +237,12 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 		if end < 0 {
 			return 0, 0, 0, Result{Kind: Malformed, Reason: ReasonUnterminatedQuote, Column: pos, Field: fl.name, Detail: "no closing quote"}
 		}
+	case fl.beforeQuery:
+		end = len(line)
+		if k := bytes.IndexByte(line[pos:], '?'); k >= 0 {
+			end = pos + k
+		}
+		return start, end, end, res
 	case len(fl.after) == 0:
 		end = len(line)
 	default:
@@ -246,6 +258,9 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 				Detail: "no " + strconv.Quote(string(fl.after[:1])) + " after " + fl.name}
 		}
 		end = pos + k
+		if fl.list {
+			end = listEnd(line, end)
+		}
 	}
 	rest := line[end:]
 	if fl.bracket {
@@ -263,6 +278,20 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 			Detail: "line ends after " + fl.name}
 	}
 	return 0, 0, 0, p.literalFault(line, len(line)-len(rest), fl.after, fl.name)
+}
+
+// listEnd extends a list value ending at a space at end over the ", "
+// and " : " separators nginx writes between items.
+func listEnd(line []byte, end int) int {
+	for end < len(line) && line[end] == ' ' &&
+		(line[end-1] == ',' || line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':')) {
+		k := bytes.IndexByte(line[end+1:], ' ')
+		if k < 0 {
+			return len(line)
+		}
+		end += 1 + k
+	}
+	return end
 }
 
 // closingQuote returns the index of the quote that closes the quoted field

@@ -101,7 +101,7 @@ func CompileNginx(name, spec string) (Format, error) {
 	}
 	f.lead = lits[0]
 	for i, v := range vars {
-		fl := logField{name: v, after: lits[i+1], kind: nginxKind(v, has)}
+		fl := logField{name: v, after: lits[i+1], kind: nginxKind(v, has), list: strings.HasPrefix(v, "upstream_")}
 		if i < len(vars)-1 && len(fl.after) == 0 {
 			return nil, fmt.Errorf("nginx format: $%s and $%s have nothing between them", v, vars[i+1])
 		}

@@ -1,0 +1,214 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// describe renders the fields of rec a test checks, in a fixed order,
+// leaving out empty ones.
+func describe(rec *Record) string {
+	var b strings.Builder
+	add := func(k string, v []byte) {
+		if v != nil {
+			fmt.Fprintf(&b, " %s=%q", k, v)
+		}
+	}
+	add("host", rec.Host)
+	add("user", rec.User)
+	if rec.HasTime {
+		fmt.Fprintf(&b, " time=%s", time.Unix(rec.Time, int64(rec.Nanos)).UTC().Format(time.RFC3339Nano))
+	}
+	add("method", rec.Method)
+	add("path", rec.Path)
+	add("query", rec.Query)
+	add("proto", rec.Protocol)
+	if rec.HasStatus {
+		fmt.Fprintf(&b, " status=%03d", rec.Status)
+	}
+	if rec.HasBytes {
+		fmt.Fprintf(&b, " bytes=%d", rec.Bytes)
+	}
+	if rec.HasRequestBytes {
+		fmt.Fprintf(&b, " reqbytes=%d", rec.RequestBytes)
+	}
+	if rec.HasDuration {
+		fmt.Fprintf(&b, " dur=%dus", rec.Duration)
+	}
+	if rec.HasUpstream {
+		fmt.Fprintf(&b, " up=%dus", rec.Upstream)
+	}
+	add("ref", rec.Referer)
+	add("ua", rec.UserAgent)
+	add("vhost", rec.VHost)
+	add("port", rec.ServerPort)
+	add("xff", rec.XForwardedFor)
+	add("scheme", rec.Scheme)
+	for _, f := range rec.Extra {
+		add(f.Name, f.Value)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// outcome renders a parse result: the record when parsed, else the
+// reason, column and field.
+func outcome(res Result, rec *Record) string {
+	switch res.Kind {
+	case Parsed:
+		return describe(rec)
+	case Skipped:
+		return "skipped " + string(res.Reason)
+	}
+	s := fmt.Sprintf("malformed %s col=%d", res.Reason, res.Column)
+	if res.Field != "" {
+		s += " field=" + res.Field
+	}
+	return s
+}
+
+const clfLine = `1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] "GET /a.html?x=1 HTTP/1.1" 200 2326`
+
+func TestLineFormats(t *testing.T) {
+	tests := []struct {
+		name, spec, line, want string
+	}{
+		{"common", "common", clfLine,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326`},
+		{"combined", "combined", clfLine + ` "http://r.example/" "Mozilla/5.0 (X11)"`,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326 ref="http://r.example/" ua="Mozilla/5.0 (X11)"`},
+		{"combined accepts a common line", "combined", clfLine,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326`},
+		{"combined accepts a line without agent", "combined", clfLine + ` "-"`,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326`},
+		{"dash bytes and dash request", "common", `::1 - - [10/Oct/2000:13:55:36 +0000] "-" 408 -`,
+			`host="::1" time=2000-10-10T13:55:36Z status=408 bytes=0`},
+		{"trailing spaces", "combined", clfLine + ` "-" "ua"  ` + "\t", `host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326 ua="ua"`},
+		{"apache escapes", "combined", clfLine + ` "-" "say \"hi\" \\ \x41\t"`,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326 ua="say \"hi\" \\ A\t"`},
+		{"raw quote inside a quoted field", "combined", clfLine + ` "a "quoted" ref" "ua"`,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326 ref="a \"quoted\" ref" ua="ua"`},
+		{"raw quote inside the last field is not guessed", "combined", clfLine + ` "-" "a "quoted" agent"`, `malformed trailing_data col=88`},
+		{"binary request", "common", `1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] "\x16\x03\x01\x00" 400 226`,
+			`host="1.2.3.4" time=2000-10-10T13:55:36Z status=400 bytes=226`},
+		{"HTTP/0.9 and spaces in the target", "common", `h - - [10/Oct/2000:13:55:36 +0000] "GET /a b c HTTP/1.0" 200 1`,
+			`host="h" time=2000-10-10T13:55:36Z method="GET" path="/a b c" proto="HTTP/1.0" status=200 bytes=1`},
+		{"vcombined", "vcombined", `www.example.org:443 ` + clfLine + ` "-" "ua"`,
+			`host="1.2.3.4" user="bob" time=2000-10-10T20:55:36Z method="GET" path="/a.html" query="x=1" proto="HTTP/1.1" status=200 bytes=2326 ua="ua" vhost="www.example.org" port="443"`},
+		{"nginx default", "nginx", `1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/2.0" 499 0 "-" "x\x22y"`,
+			`host="1.2.3.4" time=2000-10-10T13:55:36Z method="GET" path="/" proto="HTTP/2.0" status=499 bytes=0 ua="x\"y"`},
+
+		// Apache directives.
+		{"apache timing and headers", `apache:%h %l %u %t "%r" %>s %b %D %{ms}T "%{X-Forwarded-For}i" %{X-Request-Id}i %v`,
+			`1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.1" 503 10 1500 2 "9.9.9.9, 8.8.8.8" abc-1 site`,
+			`host="1.2.3.4" time=2000-10-10T13:55:36Z method="GET" path="/" proto="HTTP/1.1" status=503 bytes=10 dur=1500us vhost="site" xff="9.9.9.9, 8.8.8.8" %{ms}T="2" %{X-Request-Id}i="abc-1"`},
+		{"apache %T seconds", `apache:%h %>s %T`, `h 200 3`, `host="h" status=200 dur=3000000us`},
+		{"apache strftime time as in the manual", `apache:%h [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] %>s`,
+			`h [10/Oct/2000 13:55:36.250 -0700] 200`, `host="h" time=2000-10-10T20:55:36.25Z status=200`},
+		{"apache ISO strftime", `apache:%{%Y-%m-%dT%H:%M:%S%z}t %>s`, `2024-03-05T14:00:00+0100 404`, `time=2024-03-05T13:00:00Z status=404`},
+		{"apache epoch msec", `apache:%{msec}t %>s`, `1709647200123 200`, `time=2024-03-05T14:00:00.123Z status=200`},
+		{"apache LogFormat directive", `apache:LogFormat "%h \"%r\" %>s" short`, `h "GET /x HTTP/1.1" 302`,
+			`host="h" method="GET" path="/x" proto="HTTP/1.1" status=302`},
+		{"apache escaped quotes as in httpd.conf", `apache:%h \"%r\" %>s`, `h "GET /x HTTP/1.1" 302`,
+			`host="h" method="GET" path="/x" proto="HTTP/1.1" status=302`},
+		{"apache %s and %>s", `apache:%s %>s`, `302 200`, `status=200 %s="302"`},
+		{"apache %m %U %q %H", `apache:%m %U%q %H %>s`, `GET /a?b=1 HTTP/1.1 200`, `method="GET" path="/a" query="b=1" proto="HTTP/1.1" status=200`},
+
+		// nginx variables.
+		{"nginx timed", `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent $request_time $upstream_response_time $upstream_addr`,
+			`1.2.3.4 [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.1" 502 0 1.250 0.500, 0.250 : 0.125 10.0.0.1:80`,
+			`host="1.2.3.4" time=2000-10-10T13:55:36Z method="GET" path="/" proto="HTTP/1.1" status=502 bytes=0 dur=1250000us up=875000us upstream_addr="10.0.0.1:80"`},
+		{"nginx no upstream", `nginx:$status $request_time $upstream_response_time`, `444 0.000 -`, `status=444 dur=0us`},
+		{"nginx iso and request_uri", `nginx:$time_iso8601 $request_method $request_uri $server_protocol $status $host`,
+			`2024-03-05T14:00:00+01:00 POST /api?id=7 HTTP/2.0 201 shop.example`,
+			`time=2024-03-05T13:00:00Z method="POST" path="/api" query="id=7" proto="HTTP/2.0" status=201 vhost="shop.example"`},
+		{"nginx msec", `nginx:$msec $status`, `1709647200.123 200`, `time=2024-03-05T14:00:00.123Z status=200`},
+		{"nginx json", `nginx:escape=json {"t":"$time_iso8601","s":$status,"u":"$request_uri","ua":"$http_user_agent","rt":$request_time}`,
+			`{"t":"2024-03-05T14:00:00Z","s":200,"u":"/a","ua":"say \"hi\" \u00e9\\","rt":0.004}`,
+			`time=2024-03-05T14:00:00Z path="/a" status=200 dur=4000us ua="say \"hi\" é\\"`},
+		{"nginx json wrong shape", `nginx:escape=json {"t":"$time_iso8601","s":$status}`, `{"s":200,"t":"2024-03-05T14:00:00Z"}`,
+			`malformed invalid_json col=3`},
+		{"nginx log_format directive", `nginx:log_format main '$remote_addr "$request" '` + "\n" + `  '$status';`, `h "GET / HTTP/1.1" 200`,
+			`host="h" method="GET" path="/" proto="HTTP/1.1" status=200`},
+
+		// Malformed lines.
+		{"bad status", "common", strings.Replace(clfLine, " 200 ", " 2e2 ", 1), `malformed invalid_status col=71 field=%>s`},
+		{"status over three digits", "common", strings.Replace(clfLine, " 200 ", " 1000 ", 1), `malformed invalid_status col=71 field=%>s`},
+		{"bad date", "common", strings.Replace(clfLine, "10/Oct", "31/Feb", 1), `malformed invalid_timestamp col=16 field=%t`},
+		{"bad bytes", "common", strings.Replace(clfLine, "2326", "-5", 1), `malformed invalid_number col=75 field=%b`},
+		{"line ends after status", "combined", `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200`, `malformed missing_fields col=62 field=%>s`},
+		{"line ends after time", "combined", `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700]`, `malformed missing_fields col=41 field=%t`},
+		{"unterminated request", "combined", `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1`, `malformed unterminated_quote col=42 field=%r`},
+		{"trailing field", "combined", clfLine + ` "-" "ua" "extra"`, `malformed trailing_data col=88`},
+		{"no bracket", "common", `1.2.3.4 - - 10/Oct/2000:13:55:36 -0700 "GET / HTTP/1.1" 200 1`, `malformed literal_mismatch col=13 field=%t`},
+		{"blank", "common", "   ", `skipped blank`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseFormatSpec(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec Record
+			got := outcome(f.NewParser().Parse([]byte(tt.line), &rec), &rec)
+			if got != tt.want {
+				t.Errorf("line %q\n got %s\nwant %s", tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{"apache:%h%l", "nothing between them"},
+		{"apache:%h %Z", "unknown directive"},
+		{"apache:%h %{Referer", "unclosed {"},
+		{"apache:%h %{%Q}t", "not supported"},
+		{"apache:plain text", "no % directive"},
+		{"apache:%{xs}T", "unknown unit"},
+		{"nginx:$a$b", "nothing between them"},
+		{"nginx:no variables", "no $variable"},
+		{"nginx:escape=xml $a", "unknown escape=xml"},
+		{"nginx:log_format main '$a", "unterminated"},
+		{"bogus", "unknown format"},
+		{"xml:$a", "unknown format kind"},
+	}
+	for _, tt := range tests {
+		_, err := ParseFormatSpec(tt.spec)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseFormatSpec(%q) = %v, want an error with %q", tt.spec, err, tt.want)
+		}
+	}
+}
+
+func TestAutoPicksNarrowest(t *testing.T) {
+	tests := []struct{ lines, want string }{
+		{clfLine + "\n" + clfLine + "\n", "common"},
+		{clfLine + ` "-" "ua"` + "\n" + clfLine + "\n", "combined"},
+		{`v:80 ` + clfLine + ` "-" "ua"` + "\n", "vcombined"},
+		{"#Fields: date time sc-status\n2024-03-05 14:00:00 200\n", "iis"},
+		{"#Software: IIS\n#Fields: date time sc-status\n", "iis"},
+	}
+	for _, tt := range tests {
+		d := Detect([]byte(tt.lines), AutoCandidates(nil))
+		got := "none"
+		if d.Format != nil {
+			got = d.Format.Name()
+		}
+		if got != tt.want {
+			t.Errorf("Detect(%q) = %s, want %s", tt.lines, got, tt.want)
+		}
+	}
+}
+
+func TestParseAllocs(t *testing.T) {
+	f, _ := ParseFormatSpec("combined")
+	p := f.NewParser()
+	line := []byte(clfLine + ` "http://r/\"x\"" "Mozilla \x41"`)
+	var rec Record
+	p.Parse(line, &rec)
+	if n := testing.AllocsPerRun(100, func() { p.Parse(line, &rec) }); n != 0 {
+		t.Errorf("Parse allocates %.1f times per line, want 0", n)
+	}
+}
