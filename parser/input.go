@@ -102,7 +102,7 @@ func NewInput(name string, r io.Reader, size int64) (*Input, error) {
 		in.Compression = Zstd
 		// Decompression runs in the reader goroutine, overlapping with the
 		// parsing workers; one decoder goroutine keeps memory predictable.
-		dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<30))
+		dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<27))
 		if err != nil {
 			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}
