@@ -183,7 +183,10 @@ type State struct {
 	// request's virtual host (without port); when the record has no
 	// virtual host every referrer is external.
 	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, VHosts *TopK
-	// Drills holds, for each status code seen, its top URLs and clients.
+	// Drills holds, for each error status code seen (see [HasDrill]: 4xx,
+	// 5xx, 000 and non-standard codes), its top URLs and clients. Success
+	// and redirect codes have none: nobody drills into where 200s came
+	// from, and their lists cost more than all others together.
 	Drills map[uint16]*Drill
 
 	// Latency is the distribution of request times (records with a
@@ -346,7 +349,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.Referrers.Add(rec.Referer, rec.Bytes, visitor)
 	}
 	var d *Drill
-	if hasCode {
+	if hasCode && HasDrill(code) {
 		d = s.drillFor(code)
 		d.URLs.Add(rec.Path, rec.Bytes, visitor)
 		d.Clients.Add(rec.Host, rec.Bytes, visitor)
@@ -416,6 +419,10 @@ func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor 
 	}
 	d.Add(mix64(visitor + uint64(day)*prime1))
 }
+
+// HasDrill reports whether records of code get a drill-down list: error
+// codes (4xx, 5xx), 000 and non-standard codes.
+func HasDrill(code uint16) bool { return code < 100 || code >= 400 }
 
 func (s *State) drillFor(code uint16) *Drill {
 	d := s.drill[code]
