@@ -50,6 +50,8 @@ type Input struct {
 	Bytes            int64
 	Visitors         Count
 	Pages            int64
+	// NoStatus counts requests without a status; they are in no code.
+	NoStatus int64
 
 	Codes    []CodeCount
 	SubCodes []SubCount
@@ -95,6 +97,8 @@ type BuildOptions struct {
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
+	// Location is the zone of days and hours; nil means UTC.
+	Location *time.Location
 }
 
 func (o *BuildOptions) defaults() {
@@ -142,8 +146,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	if lookup == nil {
 		lookup = func(int) StatusInfo { return StatusInfo{} }
 	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
 	m := &Model{
 		Schema:           Schema,
+		Zone:             loc.String(),
 		Title:            opts.Title,
 		Lines:            in.Lines,
 		MalformedReasons: maps.Clone(in.MalformedReasons),
@@ -169,6 +178,8 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	slices.SortFunc(codes, func(a, b CodeCount) int { return a.Code - b.Code })
 	var classes [6]ClassRow
 	hitsByCode := map[int]int64{}
+	m.NoStatus = in.NoStatus
+	m.Requests = in.NoStatus
 	for _, c := range codes {
 		m.Requests += c.Hits
 	}
@@ -252,7 +263,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		m.Period.Start = first.UTC().Format(rfc3339)
 		m.Period.End = last.UTC().Add(time.Minute).Format(rfc3339)
-		s := DeriveSeries(in.Minutes)
+		s := DeriveSeriesIn(in.Minutes, opts.Location)
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
 		if opts.MaxIncidents > 0 {
 			m.Incidents = FindIncidents(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents)

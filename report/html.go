@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -180,7 +181,7 @@ func newPage(m *Model) (*page, error) {
 		timeline, unit = m.Hourly, "hour"
 	}
 	p.ClassChart = chart(classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0))
-	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (UTC)."
+	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (" + cmp.Or(m.Zone, "UTC") + ")."
 	abort := m.ClientAborted.Series
 	p.AbortChart = chart(hitsChart("ch-aborted", "Client-aborted requests over time", abort,
 		func(b Bucket) int64 { return b.Hits }, classColors[0], 0))

@@ -25,6 +25,8 @@ type Model struct {
 	Schema int    `json:"schema"`
 	Title  string `json:"title"`
 	Period Period `json:"period"`
+	// Zone is the time zone of days and hours (--tz), an IANA name.
+	Zone string `json:"zone"`
 
 	// Lines accounts for every line read: Read = Parsed + Malformed +
 	// Skipped + Filtered.
@@ -32,10 +34,17 @@ type Model struct {
 	MalformedReasons map[string]int64 `json:"malformed_reasons"`
 
 	Requests int64 `json:"requests"` // parsed requests (= Lines.Parsed)
+	// NoStatus counts parsed requests without a status (an IIS "-"
+	// status, formats without one); they are in Requests but in no class.
+	NoStatus int64 `json:"no_status"`
 	Bytes    int64 `json:"bytes"`    // response bytes sent
-	Visitors Count `json:"visitors"` // distinct clients
-	Pages    int64 `json:"pages"`    // requests for pages (documents)
-	Files    int64 `json:"files"`    // successful (2xx) responses
+	Visitors Count `json:"visitors"` // unique visitors: client + user agent, per day, summed
+	// DistinctClients counts distinct client addresses over the period.
+	DistinctClients Count `json:"distinct_clients"`
+	// BytesSaturated says Bytes reached the largest count and stopped.
+	BytesSaturated bool  `json:"bytes_saturated,omitempty"`
+	Pages          int64 `json:"pages"` // requests for pages (documents)
+	Files          int64 `json:"files"` // successful (2xx) responses
 
 	// Status is the machine-readable status contract.
 	Status Status `json:"status"`

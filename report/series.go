@@ -46,29 +46,42 @@ type Series struct {
 // DeriveSeries sums minutes into months (each with every day from the first
 // to the last day that has traffic, zero days included), clock hours and
 // hours of the day, all in UTC. minutes need not be sorted.
-func DeriveSeries(minutes []Minute) Series {
+func DeriveSeries(minutes []Minute) Series { return DeriveSeriesIn(minutes, time.UTC) }
+
+// DeriveSeriesIn is [DeriveSeries] with days and hours on loc's wall clock:
+// a day is a calendar day in loc (23 or 25 hours long across a daylight
+// saving change), and an hour a clock hour in loc.
+func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	var s Series
 	if len(minutes) == 0 {
 		return s
 	}
+	if loc == nil {
+		loc = time.UTC
+	}
 	ms := slices.Clone(minutes)
 	slices.SortStableFunc(ms, func(a, b Minute) int { return a.Start.Compare(b.Start) })
-	first := ms[0].Start.UTC()
-	last := ms[len(ms)-1].Start.UTC()
+	first := ms[0].Start.In(loc)
+	last := ms[len(ms)-1].Start.In(loc)
 
 	// Days, zero-filled, grouped into months.
-	day0 := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)
-	dayN := time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC)
+	day0 := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
+	dayN := time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, loc)
 	var days []Bucket
+	dayIndex := map[string]int{}
 	for d := day0; !d.After(dayN); d = d.AddDate(0, 0, 1) {
+		dayIndex[d.Format("2006-01-02")] = len(days)
 		days = append(days, Bucket{Label: d.Format("2006-01-02"), Start: d.Format(rfc3339)})
 	}
 	hourOfDay := make([]Bucket, 24)
 	for h := range hourOfDay {
 		hourOfDay[h].Label = fmt.Sprintf("%02d", h)
 	}
-	hour0 := first.Truncate(time.Hour)
-	nHours := int(last.Truncate(time.Hour).Sub(hour0)/time.Hour) + 1
+	localHour := func(t time.Time) time.Time {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, loc)
+	}
+	hour0 := localHour(first)
+	nHours := int(localHour(last).Sub(hour0)/time.Hour) + 1
 	var hourly []Bucket
 	if nHours <= hourlyLimit {
 		hourly = make([]Bucket, nHours)
@@ -79,12 +92,13 @@ func DeriveSeries(minutes []Minute) Series {
 		}
 	}
 	for _, mi := range ms {
-		t := mi.Start.UTC()
-		d := int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Sub(day0) / (24 * time.Hour))
-		mi.add(&days[d])
+		t := mi.Start.In(loc)
+		mi.add(&days[dayIndex[t.Format("2006-01-02")]])
 		mi.add(&hourOfDay[t.Hour()])
 		if hourly != nil {
-			mi.add(&hourly[int(t.Truncate(time.Hour).Sub(hour0)/time.Hour)])
+			if i := int(localHour(t).Sub(hour0) / time.Hour); i >= 0 && i < len(hourly) {
+				mi.add(&hourly[i])
+			}
 		}
 	}
 	for _, d := range days {

@@ -88,6 +88,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.Name("webalyze"),
 		kong.Description(description),
 		kong.UsageOnError(),
+		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
 		kong.Vars{"version": version},
 		kong.Exit(func(c int) { exited = true; code = c }),
