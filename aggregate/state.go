@@ -175,9 +175,11 @@ type State struct {
 	ClientAddrs *Distinct
 
 	// Top lists. Every record counts in URLs (path without query),
-	// URLsQuery (path?query), Clients, Agents, Methods and Protocols, under
-	// the empty key when the field is absent. VHosts counts records with a
-	// virtual host. Referrers counts external referrers only: a non-empty
+	// Clients, Agents, Methods and Protocols, under the empty key when the
+	// field is absent. URLsQuery counts the records that have a query
+	// string, by path?query (the others are in URLs already, and counting
+	// them twice would cost a quarter of the aggregation time). VHosts
+	// counts records with a virtual host. Referrers counts external referrers only: a non-empty
 	// referrer other than "-" whose host (between "://" and the next "/",
 	// without user info and port, case-insensitive) differs from the
 	// request's virtual host (without port); when the record has no
@@ -335,8 +337,6 @@ func (s *State) Add(rec *parser.Record) {
 	if len(rec.Query) > 0 {
 		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
 		s.URLsQuery.Add(s.scratch, rec.Bytes, visitor)
-	} else {
-		s.URLsQuery.Add(rec.Path, rec.Bytes, visitor)
 	}
 	s.Clients.Add(rec.Host, rec.Bytes, visitor)
 	s.Agents.Add(rec.UserAgent, rec.Bytes, visitor)
