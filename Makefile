@@ -9,7 +9,7 @@ SAMPLES := testdata/samples/nginx-access.log testdata/samples/nginx-access.log.1
            testdata/samples/apache-vhost.log testdata/samples/iis-u_ex240304.log
 FUZZTIME ?= 30s
 
-.PHONY: all build test vet fmt-check race demo bench fuzz clean
+.PHONY: all build test vet fmt-check race demo bench bench-quick bench-tools fuzz clean
 
 all: build
 
@@ -33,11 +33,21 @@ demo: build
 	./$(BIN) report -o demo/report.html $(SAMPLES) || [ $$? -eq 3 ]
 	@echo "demo report: $(CURDIR)/demo/report.html"
 
-# bench: Go benchmarks, then the end-to-end comparison with GoAccess on
-# generated logs (needs ../shared/bench/genlog.py and goaccess).
-bench: build
+# bench: Go benchmarks of the hot paths, then the end-to-end comparison
+# with GoAccess and the floor program on generated logs (needs
+# ../shared/bench/genlog.py, python3 and Debian's goaccess; logs are cached
+# in bench/out). Not part of `make test`.
+bench: bench-tools
 	$(GO) test -run '^$$' -bench . -benchmem ./parser ./aggregate ./report
-	./scripts/bench.sh
+	bin/benchcmp -webalyze $(BIN) -floor bin/floor -out bench/out
+
+# bench-quick: the comparison on small logs, one run each.
+bench-quick: bench-tools
+	bin/benchcmp -quick -webalyze $(BIN) -floor bin/floor -out bench/out-quick
+
+bench-tools: build
+	$(GO) build -o bin/floor ./cmd/floor
+	$(GO) build -o bin/benchcmp ./cmd/benchcmp
 
 # fuzz: every fuzz target for FUZZTIME each.
 fuzz:
