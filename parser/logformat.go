@@ -283,7 +283,7 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 // listEnd extends a list value ending at a space at end over the ", "
 // and " : " separators nginx writes between items.
 func listEnd(line []byte, end int) int {
-	for end < len(line) && line[end] == ' ' &&
+	for end > 0 && end < len(line) && line[end] == ' ' &&
 		(line[end-1] == ',' || line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':')) {
 		k := bytes.IndexByte(line[end+1:], ' ')
 		if k < 0 {

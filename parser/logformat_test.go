@@ -120,6 +120,7 @@ func TestLineFormats(t *testing.T) {
 			`1.2.3.4 [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.1" 502 0 1.250 0.500, 0.250 : 0.125 10.0.0.1:80`,
 			`host="1.2.3.4" time=2000-10-10T13:55:36Z method="GET" path="/" proto="HTTP/1.1" status=502 bytes=0 dur=1250000us up=875000us upstream_addr="10.0.0.1:80"`},
 		{"nginx no upstream", `nginx:$status $request_time $upstream_response_time`, `444 0.000 -`, `status=444 dur=0us`},
+		{"nginx list field empty at the start of the line", `nginx:$upstream_addr $status`, ` 200`, `status=200 upstream_addr=""`},
 		{"nginx iso and request_uri", `nginx:$time_iso8601 $request_method $request_uri $server_protocol $status $host`,
 			`2024-03-05T14:00:00+01:00 POST /api?id=7 HTTP/2.0 201 shop.example`,
 			`time=2024-03-05T13:00:00Z method="POST" path="/api" query="id=7" proto="HTTP/2.0" status=201 vhost="shop.example"`},
