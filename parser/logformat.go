@@ -10,8 +10,11 @@ package parser
 //	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
 //
 // A line is matched left to right with byte scanning. An unquoted field
-// runs to the first byte of the literal after it (or to the end of the
-// line when it is last). A quoted field (the literal before it ends with
+// runs to the first byte of the literal after it, or to the end of the
+// line when it is last; a last numeric field (a status, a size, a time
+// taken) ends at the first space or tab instead, since a number has none,
+// so that a field the format does not declare is trailing data rather
+// than a bad number. A quoted field (the literal before it ends with
 // '"' and the literal after it starts with '"') runs to the first quote
 // not escaped by a backslash that is followed by the whole literal after
 // it, so a stray raw quote inside a user agent does not break the line;
@@ -245,6 +248,14 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 		return start, end, end, res
 	case len(fl.after) == 0:
 		end = len(line)
+		if fl.kind.numeric() {
+			if k := bytes.IndexAny(line[pos:], " \t"); k >= 0 {
+				end = pos + k
+				if fl.list {
+					end = listEnd(line, end)
+				}
+			}
+		}
 	default:
 		k := bytes.IndexByte(line[pos:], fl.after[0])
 		if k < 0 {

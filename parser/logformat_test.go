@@ -142,6 +142,11 @@ func TestLineFormats(t *testing.T) {
 		{"line ends after time", "combined", `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700]`, `malformed missing_fields col=41 field=%t`},
 		{"unterminated request", "combined", `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1`, `malformed unterminated_quote col=42 field=%r`},
 		{"trailing field", "combined", clfLine + ` "-" "ua" "extra"`, `malformed trailing_data col=88`},
+		{"trailing field after a last number", "common", clfLine + ` "-" "ua"`, `malformed trailing_data col=79`},
+		{"trailing field after a last duration", `nginx:$status $request_time`, `200 - 0.321`, `malformed trailing_data col=6`},
+		{"trailing field after a last upstream list", `nginx:$status $upstream_response_time`, `502 0.001, 0.002 : 0.003 x`, `malformed trailing_data col=25`},
+		{"a last upstream list", `nginx:$status $upstream_response_time`, `502 0.001, 0.002 : 0.003`, `status=502 up=6000us`},
+		{"a bad last number is still a bad number", "common", strings.Replace(clfLine, "2326", "23x6", 1), `malformed invalid_number col=75 field=%b`},
 		{"no bracket", "common", `1.2.3.4 - - 10/Oct/2000:13:55:36 -0700 "GET / HTTP/1.1" 200 1`, `malformed literal_mismatch col=13 field=%t`},
 		{"blank", "common", "   ", `skipped blank`},
 	}
