@@ -17,7 +17,9 @@ package parser
 // than a bad number. A quoted field (the literal before it ends with
 // '"' and the literal after it starts with '"') runs to the first quote
 // not escaped by a backslash that is followed by the whole literal after
-// it, so a stray raw quote inside a user agent does not break the line;
+// it, so a stray raw quote inside a user agent does not break the line
+// (with escape=json, where nginx escapes every quote, to the first
+// unescaped quote);
 // the last quoted field of a line ends at its first unescaped quote, and
 // anything after that quote but spaces is trailing data. Apache's %t is a
 // bracketed field: it runs from '[' to the first ']'.
@@ -322,7 +324,10 @@ func (p *lineParser) closingQuote(line []byte, pos int, fl *logField) int {
 		if last < 0 {
 			last = q
 		}
-		if len(fl.after) <= 1 || bytes.HasPrefix(line[q:], fl.after) {
+		// nginx's escape=json escapes every quote in a value, so the
+		// first unescaped one ends it: a line of another shape (an extra
+		// key) is then invalid_json where its literal does not match.
+		if p.f.escape == escapeJSON || len(fl.after) <= 1 || bytes.HasPrefix(line[q:], fl.after) {
 			return q
 		}
 		if bytes.HasPrefix(fl.after, line[q:]) {

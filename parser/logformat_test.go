@@ -130,6 +130,12 @@ func TestLineFormats(t *testing.T) {
 			`time=2024-03-05T14:00:00Z path="/a" status=200 dur=4000us ua="say \"hi\" é\\"`},
 		{"nginx json wrong shape", `nginx:escape=json {"t":"$time_iso8601","s":$status}`, `{"s":200,"t":"2024-03-05T14:00:00Z"}`,
 			`malformed invalid_json col=3`},
+		{"nginx json extra key", `nginx:escape=json {"u":"$request_uri","s":"$status"}`, `{"u":"/a","s":"200","r":"x"}`,
+			`malformed invalid_json col=20 field=status`},
+		{"nginx json raw quote in a value", `nginx:escape=json {"u":"$request_uri","s":"$status"}`, `{"u":"/a"b","s":"200"}`,
+			`malformed invalid_json col=10 field=request_uri`},
+		{"nginx json escaped quote and backslash before the closing quote", `nginx:escape=json {"ua":"$http_user_agent","s":$status}`, `{"ua":"a\"b\\","s":200}`,
+			`status=200 ua="a\"b\\"`},
 		{"nginx log_format directive", `nginx:log_format main '$remote_addr "$request" '` + "\n" + `  '$status';`, `h "GET / HTTP/1.1" 200`,
 			`host="h" method="GET" path="/" proto="HTTP/1.1" status=200`},
 
