@@ -113,6 +113,10 @@ func TestLineFormats(t *testing.T) {
 		{"apache escaped quotes as in httpd.conf", `apache:%h \"%r\" %>s`, `h "GET /x HTTP/1.1" 302`,
 			`host="h" method="GET" path="/x" proto="HTTP/1.1" status=302`},
 		{"apache %s and %>s", `apache:%s %>s`, `302 200`, `status=200 %s="302"`},
+		{"apache mod_ssl request log", `apache:%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x "%r" %b`,
+			`[10/Oct/2000:13:55:36 +0000] 1.2.3.4 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET / HTTP/1.1" -`,
+			`host="1.2.3.4" time=2000-10-10T13:55:36Z method="GET" path="/" proto="HTTP/1.1" bytes=0 %{SSL_PROTOCOL}x="TLSv1.2" %{SSL_CIPHER}x="ECDHE-RSA-AES128-GCM-SHA256"`},
+		{"apache two-letter directives", `apache:%h %>s %^FB %{Grpc-Status}^to`, `h 200 1520 0`, `host="h" status=200 %^FB="1520" %{Grpc-Status}^to="0"`},
 		{"apache %m %U %q %H", `apache:%m %U%q %H %>s`, `GET /a?b=1 HTTP/1.1 200`, `method="GET" path="/a" query="b=1" proto="HTTP/1.1" status=200`},
 
 		// nginx variables.
@@ -179,6 +183,8 @@ func TestCompileErrors(t *testing.T) {
 		{"apache:%h %{%Q}t", "not supported"},
 		{"apache:plain text", "no % directive"},
 		{"apache:%{xs}T", "unknown unit"},
+		{"apache:%h %^FX", "unknown directive %^FX"},
+		{"apache:%h %^t", "unknown directive %^t"},
 		{"nginx:$a$b", "nothing between them"},
 		{"nginx:no variables", "no $variable"},
 		{"nginx:escape=xml $a", "unknown escape=xml"},
