@@ -175,6 +175,31 @@ func TestLineFormats(t *testing.T) {
 	}
 }
 
+func TestFormatNames(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{"combined", "combined"},
+		{`nginx:$remote_addr $status`, `nginx:$remote_addr $status`},
+		{`nginx:escape=default $remote_addr $status`, `nginx:$remote_addr $status`},
+		{`nginx:escape=json {"s":$status}`, `nginx:escape=json {"s":$status}`},
+		{`nginx:log_format j escape=none '$status';`, `nginx:escape=none $status`},
+		{`apache:%h \"%r\" %>s`, `apache:%h "%r" %>s`},
+	}
+	for _, tt := range tests {
+		f, err := ParseFormatSpec(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name() != tt.want {
+			t.Errorf("ParseFormatSpec(%q).Name() = %q, want %q", tt.spec, f.Name(), tt.want)
+		}
+		// The name compiles the same format.
+		again, err := ParseFormatSpec(f.Name())
+		if err != nil || again.Name() != f.Name() {
+			t.Errorf("ParseFormatSpec(%q) = %v, %v; want the format %q", f.Name(), again, err, f.Name())
+		}
+	}
+}
+
 func TestCompileErrors(t *testing.T) {
 	tests := []struct{ spec, want string }{
 		{"apache:%h%l", "nothing between them"},
