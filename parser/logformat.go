@@ -164,6 +164,7 @@ func startsWithSpace(b []byte) bool { return len(b) > 0 && b[0] == ' ' }
 type lineParser struct {
 	f       *lineFormat
 	scratch []byte
+	lineLen int // length of the line being parsed, see unescape
 	t       timeParts
 }
 
@@ -177,6 +178,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 	if len(line) == 0 {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
+	p.lineLen = len(line)
 	f := p.f
 	if f.timeAcc {
 		p.t = timeParts{}
@@ -550,6 +552,12 @@ const maxEpoch = 253402300799
 // unescape decodes the escapes of v into the scratch buffer and returns the
 // decoded value. Malformed escapes are kept as written.
 func (p *lineParser) unescape(v []byte) []byte {
+	if len(p.scratch) == 0 && cap(p.scratch) < p.lineLen {
+		// A value never decodes to more bytes than it has, so with room
+		// for the whole line no later value of the line moves the
+		// earlier ones to a new array.
+		p.scratch = make([]byte, 0, p.lineLen)
+	}
 	start := len(p.scratch)
 	out := p.scratch
 	for i := 0; i < len(v); i++ {
