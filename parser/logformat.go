@@ -26,7 +26,9 @@ package parser
 //
 // Escapes in values are decoded into a per-parser buffer: Apache writes
 // \" \\ \n \t \r \b \v \f and \xhh, nginx writes \xhh (escape=default) or
-// JSON escapes (escape=json). A value "-" is empty.
+// JSON escapes (escape=json). A value "-" is empty; so is an empty number
+// with escape=json or escape=none, where nginx writes an unset variable as
+// nothing instead of "-".
 //
 // Lenience, deliberately narrow: trailing spaces and tabs are ignored, and a
 // line may end before fields that are commonly dropped (referrer, user
@@ -384,6 +386,11 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) (Resu
 		} else if p.f.escape != escapeNone && bytes.IndexByte(v, '\\') >= 0 {
 			v = p.unescape(v)
 		}
+	} else if len(v) == 0 && fl.kind != kStatus && (p.f.escape == escapeJSON || p.f.escape == escapeNone) {
+		// nginx writes an unset variable as "-" with escape=default but as
+		// nothing with escape=json and escape=none ("urt":"" when there was
+		// no upstream). $status is always set: an empty one stays invalid.
+		v = dash
 	}
 	bad := func(reason Reason, detail string) (Result, bool) {
 		return Result{Kind: Malformed, Reason: reason, Column: start + 1, Field: fl.name, Detail: detail}, false
@@ -545,6 +552,8 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) (Resu
 	}
 	return Result{}, true
 }
+
+var dash = []byte{'-'}
 
 // maxEpoch bounds epoch times to year 9999.
 const maxEpoch = 253402300799
