@@ -32,7 +32,9 @@ package parser
 //	%{Referer}i %{User-Agent}i %{X-Forwarded-For}i %{Host}i
 //	                 Referer, UserAgent, XForwardedFor, VHost (when no %v)
 //	anything else    Extra under its name as written: %{X-Request-Id}i,
-//	                 %{Set-Cookie}o, %{UNIQUE_ID}e, %X, %k, %L, %P, %R, %f ...
+//	                 %{Set-Cookie}o, %{UNIQUE_ID}e, %X, %k, %L, %P, %R, %f,
+//	                 %{VAR}^ti, %{VAR}^to, %^FB, mod_ssl's %{SSL_PROTOCOL}x
+//	                 and %{errcode}c ...
 //
 // Conditions and modifiers (%400,501{User-agent}i, %!200{Referer}i, %<s)
 // are accepted and ignored: the log holds "-" where they suppressed a value.
@@ -95,12 +97,22 @@ func CompileApache(name, spec string) (Format, error) {
 			return nil, fmt.Errorf("apache format: directive without a letter at byte %d", start)
 		}
 		conv := text[i]
-		dir := string(conv)
+		letters := string(conv)
+		if conv == '^' {
+			// Two-letter directives: %{VARNAME}^ti and ^to (trailers),
+			// %^FB (mod_logio: microseconds to the first byte).
+			if i+2 >= len(text) || (text[i+1:i+3] != "ti" && text[i+1:i+3] != "to" && text[i+1:i+3] != "FB") {
+				return nil, fmt.Errorf("apache format: unknown directive %%%s at byte %d", text[start:min(i+3, len(text))], start)
+			}
+			letters = text[i : i+3]
+			i += 2
+		}
+		dir := letters
 		if final {
 			dir = ">" + dir
 		}
 		if arg != "" {
-			dir = "{" + arg + "}" + string(conv)
+			dir = "{" + arg + "}" + letters
 		}
 		lits = append(lits, lit)
 		lit = nil
@@ -255,7 +267,7 @@ func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) 
 				fl.kind = kVHost
 			}
 		}
-	case 'e', 'o', 'n', 'C', 'X', 'k', 'L', 'P', 'R', 'f', 'S', '^':
+	case 'e', 'o', 'n', 'C', 'X', 'k', 'L', 'P', 'R', 'f', 'S', '^', 'x', 'c':
 		// Extra.
 	default:
 		return fmt.Errorf("apache format: unknown directive %s", dir)

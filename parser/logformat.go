@@ -10,18 +10,25 @@ package parser
 //	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
 //
 // A line is matched left to right with byte scanning. An unquoted field
-// runs to the first byte of the literal after it (or to the end of the
-// line when it is last). A quoted field (the literal before it ends with
+// runs to the first byte of the literal after it, or to the end of the
+// line when it is last; a last numeric field (a status, a size, a time
+// taken) ends at the first space or tab instead, since a number has none,
+// so that a field the format does not declare is trailing data rather
+// than a bad number. A quoted field (the literal before it ends with
 // '"' and the literal after it starts with '"') runs to the first quote
 // not escaped by a backslash that is followed by the whole literal after
-// it, so a stray raw quote inside a user agent does not break the line;
+// it, so a stray raw quote inside a user agent does not break the line
+// (with escape=json, where nginx escapes every quote, to the first
+// unescaped quote);
 // the last quoted field of a line ends at its first unescaped quote, and
 // anything after that quote but spaces is trailing data. Apache's %t is a
 // bracketed field: it runs from '[' to the first ']'.
 //
 // Escapes in values are decoded into a per-parser buffer: Apache writes
 // \" \\ \n \t \r \b \v \f and \xhh, nginx writes \xhh (escape=default) or
-// JSON escapes (escape=json). A value "-" is empty.
+// JSON escapes (escape=json). A value "-" is empty; so is an empty number
+// with escape=json or escape=none, where nginx writes an unset variable as
+// nothing instead of "-".
 //
 // Lenience, deliberately narrow: trailing spaces and tabs are ignored, and a
 // line may end before fields that are commonly dropped (referrer, user
@@ -159,6 +166,7 @@ func startsWithSpace(b []byte) bool { return len(b) > 0 && b[0] == ' ' }
 type lineParser struct {
 	f       *lineFormat
 	scratch []byte
+	lineLen int // length of the line being parsed, see unescape
 	t       timeParts
 }
 
@@ -172,6 +180,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 	if len(line) == 0 {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
+	p.lineLen = len(line)
 	f := p.f
 	if f.timeAcc {
 		p.t = timeParts{}
@@ -245,6 +254,14 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 		return start, end, end, res
 	case len(fl.after) == 0:
 		end = len(line)
+		if fl.kind.numeric() {
+			if k := bytes.IndexAny(line[pos:], " \t"); k >= 0 {
+				end = pos + k
+				if fl.list {
+					end = listEnd(line, end)
+				}
+			}
+		}
 	default:
 		k := bytes.IndexByte(line[pos:], fl.after[0])
 		if k < 0 {
@@ -283,7 +300,7 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 // listEnd extends a list value ending at a space at end over the ", "
 // and " : " separators nginx writes between items.
 func listEnd(line []byte, end int) int {
-	for end < len(line) && line[end] == ' ' &&
+	for end > 0 && end < len(line) && line[end] == ' ' &&
 		(line[end-1] == ',' || line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':')) {
 		k := bytes.IndexByte(line[end+1:], ' ')
 		if k < 0 {
@@ -311,7 +328,10 @@ func (p *lineParser) closingQuote(line []byte, pos int, fl *logField) int {
 		if last < 0 {
 			last = q
 		}
-		if len(fl.after) <= 1 || bytes.HasPrefix(line[q:], fl.after) {
+		// nginx's escape=json escapes every quote in a value, so the
+		// first unescaped one ends it: a line of another shape (an extra
+		// key) is then invalid_json where its literal does not match.
+		if p.f.escape == escapeJSON || len(fl.after) <= 1 || bytes.HasPrefix(line[q:], fl.after) {
 			return q
 		}
 		if bytes.HasPrefix(fl.after, line[q:]) {
@@ -366,6 +386,11 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) (Resu
 		} else if p.f.escape != escapeNone && bytes.IndexByte(v, '\\') >= 0 {
 			v = p.unescape(v)
 		}
+	} else if len(v) == 0 && fl.kind != kStatus && (p.f.escape == escapeJSON || p.f.escape == escapeNone) {
+		// nginx writes an unset variable as "-" with escape=default but as
+		// nothing with escape=json and escape=none ("urt":"" when there was
+		// no upstream). $status is always set: an empty one stays invalid.
+		v = dash
 	}
 	bad := func(reason Reason, detail string) (Result, bool) {
 		return Result{Kind: Malformed, Reason: reason, Column: start + 1, Field: fl.name, Detail: detail}, false
@@ -528,12 +553,20 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) (Resu
 	return Result{}, true
 }
 
+var dash = []byte{'-'}
+
 // maxEpoch bounds epoch times to year 9999.
 const maxEpoch = 253402300799
 
 // unescape decodes the escapes of v into the scratch buffer and returns the
 // decoded value. Malformed escapes are kept as written.
 func (p *lineParser) unescape(v []byte) []byte {
+	if len(p.scratch) == 0 && cap(p.scratch) < p.lineLen {
+		// A value never decodes to more bytes than it has, so with room
+		// for the whole line no later value of the line moves the
+		// earlier ones to a new array.
+		p.scratch = make([]byte, 0, p.lineLen)
+	}
 	start := len(p.scratch)
 	out := p.scratch
 	for i := 0; i < len(v); i++ {

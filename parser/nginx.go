@@ -48,7 +48,9 @@ import (
 )
 
 // CompileNginx compiles an nginx log_format into a [Format] named name
-// (the format text itself when name is empty).
+// (when name is empty, "nginx:" and the format text, preceded by its
+// escape= parameter unless that is the default, so that the name given
+// back to [ParseFormatSpec] compiles the same format).
 func CompileNginx(name, spec string) (Format, error) {
 	text, escape, err := nginxFormatText(spec)
 	if err != nil {
@@ -56,6 +58,12 @@ func CompileNginx(name, spec string) (Format, error) {
 	}
 	if name == "" {
 		name = "nginx:" + text
+		switch escape {
+		case escapeJSON:
+			name = "nginx:escape=json " + text
+		case escapeNone:
+			name = "nginx:escape=none " + text
+		}
 	}
 	f := &lineFormat{name: name, escape: escape}
 	var lits [][]byte
