@@ -97,6 +97,10 @@ type BuildOptions struct {
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
+	// DrillAll shows drill-downs for every code that has lists, success
+	// and redirect codes after the error codes (MaxDrill still applies to
+	// the error codes).
+	DrillAll bool
 	// Location is the zone of days and hours; nil means UTC.
 	Location *time.Location
 }
@@ -315,6 +319,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	})
 	if len(drill) > opts.MaxDrill {
 		drill = drill[:opts.MaxDrill]
+	}
+	if opts.DrillAll {
+		for _, c := range m.Codes {
+			if c.Class != "4xx" && c.Class != "5xx" && c.Class != "0xx" {
+				drill = append(drill, c)
+			}
+		}
 	}
 	slices.SortFunc(drill, func(a, b CodeRow) int { return strings.Compare(a.Code, b.Code) })
 	for _, c := range drill {

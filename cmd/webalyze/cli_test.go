@@ -308,3 +308,32 @@ func TestTimeline(t *testing.T) {
 		t.Errorf("windowed check: exit %d, output %q", code, out)
 	}
 }
+
+func TestDrillAllCodes(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "a.log")
+	f, _ := os.Create(log)
+	for m := range 10 {
+		f.WriteString(logLine(m, []int{200, 404}[m%2]) + "\n")
+	}
+	f.Close()
+	for _, tt := range []struct {
+		flag  []string
+		codes string
+	}{{nil, "404"}, {[]string{"--drill-all-codes"}, "200 404"}} {
+		_, out, errs := runCLI(t, append(append([]string{"summary", "--json"}, tt.flag...), log)...)
+		var doc struct {
+			Drill []struct{ Code string } `json:"drill_down"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err, errs)
+		}
+		var got []string
+		for _, d := range doc.Drill {
+			got = append(got, d.Code)
+		}
+		if strings.Join(got, " ") != tt.codes {
+			t.Errorf("%v: drill-downs for %v, want %s", tt.flag, got, tt.codes)
+		}
+	}
+}

@@ -23,6 +23,8 @@ type job struct {
 	in    *InputFlags
 	win   *WindowFlags
 	state *StateFlags
+	// drillAll keeps drill-down lists for every code (--drill-all-codes).
+	drillAll bool
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 }
@@ -72,7 +74,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	anchor := now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc}
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll}
 	base := aggregate.RunConfig{
 		Workers:    j.in.Workers,
 		MaxLine:    j.in.MaxLine,
@@ -164,8 +166,8 @@ func interrupted(ctx context.Context, err error) error {
 }
 
 // buildOptions are the report options common to commands.
-func (c *collected) buildOptions(title string, top int) report.BuildOptions {
-	o := report.BuildOptions{Title: title, TopN: top}
+func (c *collected) buildOptions(f *ReportFlags) report.BuildOptions {
+	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes}
 	if c.hasSince {
 		o.Since = c.since
 	}
