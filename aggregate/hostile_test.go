@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -141,4 +142,38 @@ func mapsEqual(a, b map[string]uint64) bool {
 		}
 	}
 	return true
+}
+
+// FuzzPipelineAccounting feeds arbitrary bytes, as a file, through the
+// whole pipeline with format detection and a small line limit: whatever
+// the input, every line is counted once (read = parsed + malformed +
+// skipped + filtered) and class, code and time totals sum to parsed.
+func FuzzPipelineAccounting(f *testing.F) {
+	for _, c := range []string{
+		"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200 1 \"-\" \"ua\"\n",
+		"#Fields: date time sc-status sc-substatus\n2024-03-05 14:00:00 404 2\n2024-03-05 14:00:00 - 2\n",
+		"\x00\x00\x00\n\r\n\n  \nabc",
+		"a\rb\rc",
+		"\xef\xbb\xbf1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 999 -",
+	} {
+		f.Add([]byte(c), uint8(1))
+	}
+	for _, name := range []string{"nul-run.log", "time.log", "status.log", "iis-fields-change.log", "truncated.log.gz"} {
+		if b, err := os.ReadFile(filepath.Join("..", "testdata", "hostile", name)); err == nil {
+			f.Add(b, uint8(2))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
+		cfg := RunConfig{Workers: int(workers%4) + 1, MaxLine: 256, Candidates: parser.AutoCandidates(nil),
+			Open: func(name string) (*parser.Input, error) {
+				return parser.NewInput(name, bytes.NewReader(data), int64(len(data)))
+			}}
+		st, _, err := Run(context.Background(), cfg, []string{"fuzz.log"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

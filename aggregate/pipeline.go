@@ -211,6 +211,9 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		st.SetFormat(name, fr.format.Name())
 		_, fr.stateful = fr.format.NewParser().(parser.Stateful)
 	case det.Tried == 0:
+		// Nothing but blank lines at the start: they are skipped; any
+		// later line has no format to be read with.
+		fr.noFormat = true
 		st.SetFormat(name, "empty")
 	default:
 		fr.noFormat = true
