@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SAMPLES := testdata/samples/nginx-access.log testdata/samples/nginx-access.log.1.gz \
            testdata/samples/apache-vhost.log testdata/samples/iis-u_ex240304.log
-FUZZTIME ?= 30s
+FUZZTIME ?= 3m
 
 .PHONY: all build test vet fmt-check race demo bench bench-quick bench-tools fuzz clean
 

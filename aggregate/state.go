@@ -324,7 +324,8 @@ func (s *State) Add(rec *parser.Record) {
 	if rec.HasWin32Status {
 		s.Win32[rec.Win32Status]++
 	}
-	if s.isPage(rec.Path) {
+	page := s.isPage(rec.Path)
+	if page {
 		s.Pages++
 	}
 
@@ -332,7 +333,7 @@ func (s *State) Add(rec *parser.Record) {
 	s.ClientAddrs.Add(client)
 	visitor := hash64(rec.UserAgent, client)
 	if rec.HasTime {
-		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor)
+		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor, page)
 		visitor = mix64(visitor + uint64(s.curDay)*prime1)
 	} else {
 		s.Undated++
@@ -391,7 +392,7 @@ func (s *State) addBytes(dst *uint64, n uint64) {
 }
 
 // addTime puts a record in its minute bucket and its visitor in its day.
-func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64) {
+func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64, page bool) {
 	if s.Requests-s.Undated == 1 || sec < s.Earliest {
 		s.Earliest = sec
 	}
@@ -409,6 +410,9 @@ func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor 
 		s.curMinute, s.curBucket = minute, b
 	}
 	b.Requests++
+	if page {
+		b.Pages++
+	}
 	s.addBytes(&b.Bytes, n)
 	if hasCode {
 		b.addCode(code, 1)

@@ -56,6 +56,7 @@ type CodeCount struct {
 // finest time series, from which all others are derived.
 type MinuteBucket struct {
 	Requests uint64
+	Pages    uint64      // requests for pages (see Options.PageExtensions)
 	Bytes    uint64      // saturating
 	Codes    []CodeCount // records with a status, one entry per code seen
 }
@@ -76,6 +77,7 @@ type Bucket struct {
 	// PerHourOfDay it is the hour on 1970-01-01 (only Hour() matters).
 	Start    time.Time
 	Requests uint64
+	Pages    uint64
 	Bytes    uint64
 	Classes  [NumClasses]uint64 // by class index (see ClassNames)
 	Codes    []CodeCount        // sorted by code
@@ -83,6 +85,7 @@ type Bucket struct {
 
 func (b *Bucket) add(m *MinuteBucket) {
 	b.Requests += m.Requests
+	b.Pages += m.Pages
 	b.Bytes = addSat(b.Bytes, m.Bytes)
 	for _, c := range m.Codes {
 		b.Classes[ClassIndex(c.Code)] += c.N

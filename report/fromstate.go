@@ -81,7 +81,7 @@ func InputFrom(st *aggregate.State, top int) *Input {
 	}
 
 	for minute, b := range st.Minutes {
-		mi := Minute{Start: time.Unix(minute*60, 0).UTC(), Hits: i64(b.Requests), Bytes: i64(b.Bytes)}
+		mi := Minute{Start: time.Unix(minute*60, 0).UTC(), Hits: i64(b.Requests), Bytes: i64(b.Bytes), Pages: i64(b.Pages)}
 		for _, c := range b.Codes {
 			mi.Classes.Add(classIndex(int(c.Code)), i64(c.N))
 			if isAborted(int(c.Code)) {
