@@ -1,8 +1,10 @@
 package aggregate
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,10 +32,16 @@ func LoadFile(path string) (*State, error) {
 // it over the state file; tests use it to simulate a crash there.
 var beforeRename = func(tmp string) error { return nil }
 
-// SaveFile writes st to path atomically: it writes a temporary file in the
-// same directory, syncs it, and renames it over path. A crash at any point
-// leaves either the old state or the new one, never a mix.
-func SaveFile(path string, st *State) (err error) {
+// SaveFile writes st to path atomically (see [WriteFileAtomic]).
+func SaveFile(path string, st *State) error {
+	return WriteFileAtomic(path, 0o600, st.Encode)
+}
+
+// WriteFileAtomic writes a file through write: into a temporary file in
+// the same directory, synced, then renamed over path (and the directory
+// synced). A crash at any point leaves either the old file or the new one,
+// never a mix, and a reader never sees half a file.
+func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -45,7 +53,14 @@ func SaveFile(path string, st *State) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = st.Encode(tmp); err != nil {
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

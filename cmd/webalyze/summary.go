@@ -3,10 +3,11 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -82,7 +83,7 @@ func (c *ReportCmd) Run(g *Globals) error {
 			return err
 		}
 	} else {
-		if err := writeFileAtomic(c.Output, func(f *bufio.Writer) error { return write(f, m) }); err != nil {
+		if err := aggregate.WriteFileAtomic(c.Output, 0o644, func(f io.Writer) error { return write(f, m) }); err != nil {
 			return err
 		}
 		if !g.Quiet {
@@ -90,33 +91,4 @@ func (c *ReportCmd) Run(g *Globals) error {
 		}
 	}
 	return outcome(g, &c.InputFlags, col.st, col.res)
-}
-
-// writeFileAtomic writes a file through a temporary file in the same
-// directory and a rename, so that a reader never sees half a report.
-func writeFileAtomic(path string, write func(*bufio.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err = write(w); err != nil {
-		return err
-	}
-	if err = w.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
