@@ -3,7 +3,9 @@ package aggregate
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Merge folds o into s; o is not changed (apart from internal indexes) and
@@ -97,22 +99,19 @@ func (s *State) Merge(o *State) error {
 	s.UndatedVisitors.Merge(o.UndatedVisitors)
 	s.ClientAddrs.Merge(o.ClientAddrs)
 
-	s.URLs.Merge(o.URLs)
-	s.URLsQuery.Merge(o.URLsQuery)
-	s.Clients.Merge(o.Clients)
-	s.Referrers.Merge(o.Referrers)
-	s.Agents.Merge(o.Agents)
-	s.Methods.Merge(o.Methods)
-	s.Protocols.Merge(o.Protocols)
-	s.VHosts.Merge(o.VHosts)
+	// The top lists are the bulk of a merge and independent of each
+	// other: merge them concurrently (the big ones first).
+	pairs := [][2]*TopK{{s.URLs, o.URLs}, {s.Clients, o.Clients}, {s.URLsQuery, o.URLsQuery},
+		{s.Referrers, o.Referrers}, {s.Agents, o.Agents}, {s.Methods, o.Methods},
+		{s.Protocols, o.Protocols}, {s.VHosts, o.VHosts}}
 	for code, od := range o.Drills {
 		if code >= 1000 {
 			continue
 		}
 		d := s.drillFor(code)
-		d.URLs.Merge(od.URLs)
-		d.Clients.Merge(od.Clients)
+		pairs = append(pairs, [2]*TopK{d.URLs, od.URLs}, [2]*TopK{d.Clients, od.Clients})
 	}
+	mergeTopLists(pairs)
 
 	s.Latency.Merge(&o.Latency)
 	for i := range s.ClassLatency {
@@ -132,4 +131,25 @@ func (s *State) Merge(o *State) error {
 	}
 	s.Upstream.Merge(&o.Upstream)
 	return nil
+}
+
+// mergeTopLists merges each pair's second list into its first, on up to
+// GOMAXPROCS goroutines. The lists of a pair belong to it alone.
+func mergeTopLists(pairs [][2]*TopK) {
+	work := make(chan [2]*TopK, len(pairs))
+	for _, p := range pairs {
+		work <- p
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pairs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				p[0].Merge(p[1])
+			}
+		}()
+	}
+	wg.Wait()
 }
