@@ -82,7 +82,11 @@ func InputFrom(st *aggregate.State, top int) *Input {
 
 	for minute, b := range st.Minutes {
 		mi := Minute{Start: time.Unix(minute*60, 0).UTC(), Hits: i64(b.Requests), Bytes: i64(b.Bytes), Pages: i64(b.Pages)}
+		if len(b.Codes) > 0 {
+			mi.Codes = make(map[int]int64, len(b.Codes))
+		}
 		for _, c := range b.Codes {
+			mi.Codes[int(c.Code)] += i64(c.N)
 			mi.Classes.Add(classIndex(int(c.Code)), i64(c.N))
 			if isAborted(int(c.Code)) {
 				mi.Aborted += i64(c.N)

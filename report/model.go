@@ -220,6 +220,9 @@ type Bucket struct {
 	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
 	Aborted  int64       `json:"aborted"`  // 499 + 444
 	Classes  ClassCounts `json:"classes"`
+	// Codes counts requests per status code ("502"), when the input has
+	// per-code counts (every Build from a State does).
+	Codes map[string]int64 `json:"codes,omitempty"`
 }
 
 // Month is one calendar month with its daily series.

@@ -16,6 +16,7 @@ type Minute struct {
 	Pages   int64
 	Aborted int64 // 499 + 444
 	Classes ClassCounts
+	Codes   map[int]int64 // per status code, when known
 }
 
 func (mi Minute) add(b *Bucket) {
@@ -25,6 +26,12 @@ func (mi Minute) add(b *Bucket) {
 	b.Aborted += mi.Aborted
 	for ci := range ClassNames {
 		b.Classes.Add(ci, mi.Classes.At(ci))
+	}
+	for code, n := range mi.Codes {
+		if b.Codes == nil {
+			b.Codes = map[string]int64{}
+		}
+		b.Codes[codeKey(code)] += n
 	}
 }
 
@@ -132,6 +139,12 @@ func addBucket(dst *Bucket, b Bucket) {
 	dst.Visitors += b.Visitors
 	for ci := range ClassNames {
 		dst.Classes.Add(ci, b.Classes.At(ci))
+	}
+	for code, n := range b.Codes {
+		if dst.Codes == nil {
+			dst.Codes = map[string]int64{}
+		}
+		dst.Codes[code] += n
 	}
 }
 
