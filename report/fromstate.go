@@ -147,9 +147,21 @@ func InputFrom(st *aggregate.State, top int) *Input {
 func topList(t *aggregate.TopK, n int) TopList {
 	l := TopList{Total: i64(t.Total), Distinct: int64(t.Len()), Exact: t.Exact(), ErrorBound: i64(t.ErrorBound())}
 	for _, e := range t.Top(n) {
-		l.Rows = append(l.Rows, TopRow{Key: e.Key, Hits: i64(e.Hits), Bytes: i64(e.Bytes), Visitors: i64(e.Visitors.Count()), Err: i64(e.HitsErr)})
+		row := TopRow{Key: e.Key, Hits: i64(e.Hits), Bytes: i64(e.Bytes), Visitors: i64(e.Visitors.Count()), Err: i64(e.HitsErr)}
+		if e.Latency != nil && e.Latency.Count > 0 {
+			lat := latencyRow("", e.Latency)
+			row.Latency = &lat
+		}
+		l.Rows = append(l.Rows, row)
 	}
 	return l
+}
+
+// latencyRow gives the percentiles of l in milliseconds.
+func latencyRow(scope string, l *aggregate.Latency) Latency {
+	ms := func(us int64) float64 { return float64(us) / 1000 }
+	return Latency{Scope: scope, Count: i64(l.Count), P50: ms(l.Quantile(0.5)), P90: ms(l.Quantile(0.9)),
+		P95: ms(l.Quantile(0.95)), P99: ms(l.Quantile(0.99)), Max: ms(l.Max), RelErr: aggregate.LatencyAccuracy}
 }
 
 // latencyRows gives the request-time percentiles: overall, per class, per
@@ -160,9 +172,7 @@ func latencyRows(st *aggregate.State) []Latency {
 		if l == nil || l.Count == 0 {
 			return
 		}
-		ms := func(us int64) float64 { return float64(us) / 1000 }
-		out = append(out, Latency{Scope: scope, Count: i64(l.Count), P50: ms(l.Quantile(0.5)), P90: ms(l.Quantile(0.9)),
-			P95: ms(l.Quantile(0.95)), P99: ms(l.Quantile(0.99)), Max: ms(l.Max), RelErr: aggregate.LatencyAccuracy})
+		out = append(out, latencyRow(scope, l))
 	}
 	add("all requests", &st.Latency)
 	for ci := range st.ClassLatency {

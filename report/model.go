@@ -274,6 +274,9 @@ type TopRow struct {
 	Visitors int64   `json:"visitors"`
 	Share    float64 `json:"share"` // Hits / TopList.Total
 	Err      int64   `json:"err"`   // hits may be overstated by up to Err
+	// Latency of the key's requests (top URLs, when the log has request
+	// times), within aggregate.LatencyAccuracy.
+	Latency *Latency `json:"latency,omitempty"`
 }
 
 // Drill is the drill-down for one status code.
