@@ -328,16 +328,31 @@ func compress(path, ext string) string {
 }
 
 // countLines returns the lines and uncompressed bytes of file (for a
-// compressed copy, those of the plain original).
+// compressed copy, those of the plain original). It streams: the harness
+// must stay small, since a child's peak RSS as the kernel reports it can
+// include what its parent held when it was forked.
 func countLines(file, plain string, compressed ...string) (int64, int64) {
 	if slices.Contains(compressed, file) && file != plain {
 		file = plain
 	}
-	b, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		fatal(err)
 	}
-	return int64(bytes.Count(b, []byte{'\n'})), int64(len(b))
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	var lines, size int64
+	for {
+		n, err := f.Read(buf)
+		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+		size += int64(n)
+		if err == io.EOF {
+			return lines, size
+		}
+		if err != nil {
+			fatal(err)
+		}
+	}
 }
 
 // formatTable renders the results and the ratios as Markdown.
