@@ -70,6 +70,7 @@ func (s *State) Merge(o *State) error {
 			s.Minutes[minute] = m
 		}
 		m.Requests += om.Requests
+		m.Pages += om.Pages
 		s.addBytes(&m.Bytes, om.Bytes)
 		for _, c := range om.Codes {
 			m.addCode(c.Code, c.N)

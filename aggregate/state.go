@@ -305,7 +305,8 @@ func (s *State) Add(rec *parser.Record) {
 	if rec.HasWin32Status {
 		s.Win32[rec.Win32Status]++
 	}
-	if s.isPage(rec.Path) {
+	page := s.isPage(rec.Path)
+	if page {
 		s.Pages++
 	}
 
@@ -313,7 +314,7 @@ func (s *State) Add(rec *parser.Record) {
 	s.ClientAddrs.Add(client)
 	visitor := hash64(rec.UserAgent, client)
 	if rec.HasTime {
-		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor)
+		s.addTime(rec.Time, code, hasCode, page, rec.Bytes, visitor)
 		visitor = mix64(visitor + uint64(s.curDay)*prime1)
 	} else {
 		s.Undated++
@@ -374,7 +375,7 @@ func (s *State) addBytes(dst *uint64, n uint64) {
 }
 
 // addTime puts a record in its minute bucket and its visitor in its day.
-func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64) {
+func (s *State) addTime(sec int64, code uint16, hasCode, page bool, n uint64, visitor uint64) {
 	minute := floorDiv(sec, 60)
 	b := s.curBucket
 	if b == nil || minute != s.curMinute {
@@ -386,6 +387,9 @@ func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor 
 		s.curMinute, s.curBucket = minute, b
 	}
 	b.Requests++
+	if page {
+		b.Pages++
+	}
 	s.addBytes(&b.Bytes, n)
 	if hasCode {
 		b.addCode(code, 1)

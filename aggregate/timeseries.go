@@ -56,8 +56,11 @@ type CodeCount struct {
 // finest time series, from which all others are derived.
 type MinuteBucket struct {
 	Requests uint64
-	Bytes    uint64      // saturating
-	Codes    []CodeCount // records with a status, one entry per code seen
+	// Pages counts the minute's requests for pages (see [State.Pages]).
+	// State files written before it existed decode with 0.
+	Pages uint64
+	Bytes uint64      // saturating
+	Codes []CodeCount // records with a status, one entry per code seen
 }
 
 func (m *MinuteBucket) addCode(code uint16, n uint64) {
@@ -76,6 +79,7 @@ type Bucket struct {
 	// PerHourOfDay it is the hour on 1970-01-01 (only Hour() matters).
 	Start    time.Time
 	Requests uint64
+	Pages    uint64
 	Bytes    uint64
 	Classes  [NumClasses]uint64 // by class index (see ClassNames)
 	Codes    []CodeCount        // sorted by code
@@ -83,6 +87,7 @@ type Bucket struct {
 
 func (b *Bucket) add(m *MinuteBucket) {
 	b.Requests += m.Requests
+	b.Pages += m.Pages
 	b.Bytes = addSat(b.Bytes, m.Bytes)
 	for _, c := range m.Codes {
 		b.Classes[ClassIndex(c.Code)] += c.N
