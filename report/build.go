@@ -47,17 +47,28 @@ type Win32Count struct {
 type Input struct {
 	Lines            Lines
 	MalformedReasons map[string]int64
+	SkippedReasons   map[string]int64
 	Bytes            int64
+	BytesSaturated   bool
 	Visitors         Count
+	DistinctClients  Count
 	Pages            int64
 
-	Codes    []CodeCount
+	Codes []CodeCount
+	// NoStatus counts requests without a status; Requests is the sum of
+	// Codes plus NoStatus.
+	NoStatus int64
 	SubCodes []SubCount
 	Win32    []Win32Count
 
 	// Minutes holds per-minute counts; every time series is derived
-	// from them.
+	// from them. Undated counts the requests in no minute (no time).
 	Minutes []Minute
+	Undated int64
+	// DayVisitors gives the unique visitors per day, keyed by the day's
+	// label ("2026-01-02") in BuildOptions.Location; days not in it show
+	// none.
+	DayVisitors map[string]int64
 
 	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, Vhosts TopList
 	// URLsByCode and ClientsByCode are the drill-down lists per code.
@@ -95,6 +106,9 @@ type BuildOptions struct {
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
+	// Location is the time zone of days, hours, labels and timestamps;
+	// default (nil) UTC for BuildFrom, and the State's zone for Build.
+	Location *time.Location
 }
 
 func (o *BuildOptions) defaults() {
@@ -116,6 +130,9 @@ func (o *BuildOptions) defaults() {
 	if o.MaxDrill <= 0 {
 		o.MaxDrill = 8
 	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
 }
 
 func codeKey(code int) string { return fmt.Sprintf("%03d", code) }
@@ -134,8 +151,8 @@ func classIndex(code int) int {
 func isAborted(code int) bool { return code == 499 || code == 444 }
 
 // BuildFrom builds the Model from in. Class and code counts, code shares
-// and the status contract all come from in.Codes, so they sum to the same
-// total; Requests is that total.
+// and the status contract all come from in.Codes (plus in.NoStatus), so
+// they sum to the same total; Requests is that total.
 func BuildFrom(in *Input, opts BuildOptions) *Model {
 	opts.defaults()
 	lookup := in.Lookup
@@ -147,21 +164,28 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		Title:            opts.Title,
 		Lines:            in.Lines,
 		MalformedReasons: maps.Clone(in.MalformedReasons),
+		SkippedReasons:   maps.Clone(in.SkippedReasons),
 		Bytes:            in.Bytes,
+		BytesSaturated:   in.BytesSaturated,
 		Visitors:         in.Visitors,
+		DistinctClients:  in.DistinctClients,
 		Pages:            in.Pages,
+		Undated:          in.Undated,
 		Formats:          maps.Clone(in.Formats),
 		Status: Status{
 			Classes:  map[string]int64{},
 			Codes:    map[string]int64{},
 			Subcodes: map[string]int64{},
+			NoStatus: in.NoStatus,
 		},
 	}
+	loc := opts.Location
+	m.Period.Zone = loc.String()
 	if !opts.Since.IsZero() {
-		m.Period.Since = opts.Since.UTC().Format(rfc3339)
+		m.Period.Since = opts.Since.In(loc).Format(rfc3339)
 	}
 	if !opts.Until.IsZero() {
-		m.Period.Until = opts.Until.UTC().Format(rfc3339)
+		m.Period.Until = opts.Until.In(loc).Format(rfc3339)
 	}
 
 	// Codes and classes.
@@ -169,6 +193,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	slices.SortFunc(codes, func(a, b CodeCount) int { return a.Code - b.Code })
 	var classes [6]ClassRow
 	hitsByCode := map[int]int64{}
+	m.Requests = in.NoStatus
 	for _, c := range codes {
 		m.Requests += c.Hits
 	}
@@ -250,12 +275,22 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 				last = mi.Start
 			}
 		}
-		m.Period.Start = first.UTC().Format(rfc3339)
-		m.Period.End = last.UTC().Add(time.Minute).Format(rfc3339)
-		s := DeriveSeries(in.Minutes)
+		m.Period.Start = first.In(loc).Format(rfc3339)
+		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
+		s := DeriveSeriesIn(in.Minutes, loc)
+		if in.DayVisitors != nil {
+			for i := range s.Months {
+				mo := &s.Months[i]
+				mo.Total.Visitors = 0
+				for j := range mo.Days {
+					mo.Days[j].Visitors = in.DayVisitors[mo.Days[j].Label]
+					mo.Total.Visitors += mo.Days[j].Visitors
+				}
+			}
+		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
 		if opts.MaxIncidents > 0 {
-			m.Incidents = FindIncidents(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents)
+			m.Incidents = FindIncidentsIn(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents, loc)
 		}
 	}
 	if m.ClientAborted.Hits == 0 {
@@ -332,7 +367,41 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		return int(a.Line - b.Line)
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
+	m.Approximate = approximate(m)
 	return m
+}
+
+// approximate lists, by JSON path, the figures of m that are estimates.
+func approximate(m *Model) []string {
+	var out []string
+	if !m.Visitors.Exact && m.Visitors.N > 0 {
+		out = append(out, "visitors")
+	}
+	if !m.DistinctClients.Exact && m.DistinctClients.N > 0 {
+		out = append(out, "distinct_clients")
+	}
+	for _, l := range []struct {
+		path string
+		l    *TopList
+	}{
+		{"top_urls", &m.TopURLs}, {"top_urls_query", &m.TopURLsQuery}, {"top_404_urls", &m.Top404},
+		{"top_5xx_urls", &m.Top5xx}, {"client_aborted.top_urls", &m.ClientAborted.TopURLs},
+		{"clients", &m.Clients}, {"referrers", &m.Referrers}, {"agents", &m.Agents},
+		{"methods", &m.Methods}, {"protocols", &m.Protocols}, {"vhosts", &m.Vhosts},
+	} {
+		if !l.l.Exact && len(l.l.Rows) > 0 {
+			out = append(out, l.path)
+		}
+	}
+	for _, d := range m.Drill {
+		if !d.URLs.Exact && len(d.URLs.Rows) > 0 {
+			out = append(out, "drill_down."+d.Code+".urls")
+		}
+		if !d.Clients.Exact && len(d.Clients.Rows) > 0 {
+			out = append(out, "drill_down."+d.Code+".clients")
+		}
+	}
+	return out
 }
 
 // cutTop sorts l by hits (then key), keeps n rows and sets the shares.
