@@ -301,19 +301,19 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	top := func(l TopList, title string) TopList { return cutTop(l, title, opts.TopN) }
 	m.TopURLs = top(in.URLs, "Top URLs")
 	m.TopURLsQuery = top(in.URLsQuery, "Top URLs with query string")
-	m.Top404 = top(in.URLsByCode[404], "Top 404 URLs")
+	m.Top404 = top(byCode(in.URLsByCode, 404), "Top 404 URLs")
 	u5 := in.URLs5xx
 	if len(u5.Rows) == 0 {
 		var parts []TopList
 		for _, code := range slices.Sorted(maps.Keys(in.URLsByCode)) {
 			if code >= 500 && code < 600 {
-				parts = append(parts, in.URLsByCode[code])
+				parts = append(parts, byCode(in.URLsByCode, code))
 			}
 		}
 		u5 = mergeTop(parts)
 	}
 	m.Top5xx = top(u5, "Top 5xx URLs")
-	m.ClientAborted.TopURLs = top(mergeTop([]TopList{in.URLsByCode[444], in.URLsByCode[499]}), "Top client-aborted URLs")
+	m.ClientAborted.TopURLs = top(mergeTop([]TopList{byCode(in.URLsByCode, 444), byCode(in.URLsByCode, 499)}), "Top client-aborted URLs")
 	m.Clients = top(in.Clients, "Top clients")
 	m.Referrers = top(in.Referrers, "Top referrers")
 	m.Agents = top(in.Agents, "Top user agents")
@@ -344,7 +344,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	for _, c := range drill {
 		var code int
 		fmt.Sscanf(c.Code, "%d", &code)
-		urls, clients := in.URLsByCode[code], in.ClientsByCode[code]
+		urls, clients := byCode(in.URLsByCode, code), byCode(in.ClientsByCode, code)
 		if len(urls.Rows) == 0 && len(clients.Rows) == 0 {
 			continue
 		}
@@ -402,6 +402,15 @@ func approximate(m *Model) []string {
 		}
 	}
 	return out
+}
+
+// byCode returns lists[code], or an empty exact list when there is none:
+// no request had that code, so the list is exactly empty.
+func byCode(lists map[int]TopList, code int) TopList {
+	if l, ok := lists[code]; ok {
+		return l
+	}
+	return TopList{Exact: true}
 }
 
 // cutTop sorts l by hits (then key), keeps n rows and sets the shares.

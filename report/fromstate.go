@@ -1,0 +1,242 @@
+package report
+
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// Build builds the Model of an aggregate State: it converts st into an
+// [Input] with [NewInput] and calls [BuildFrom]. When opts.Location is
+// nil the report uses the State's zone (st.Location()), so the days and
+// hours of the report are those of the run's --tz.
+func Build(st *aggregate.State, opts BuildOptions) *Model {
+	if opts.Location == nil {
+		opts.Location = st.Location()
+	}
+	return BuildFrom(NewInput(st, opts), opts)
+}
+
+// NewInput converts st into the plain [Input] that [BuildFrom] reads.
+// Counters wider than int64 are clamped to math.MaxInt64 (and the byte
+// count is then marked saturated). Top lists keep opts.TopN rows (default
+// 25) with their exactness and error bounds; the per-code drill-down
+// lists are kept whole, so that the 5xx and client-aborted lists merged
+// from them are as exact as their parts. Registry lookups come from the
+// aggregate package: when every input has the same origin (all IIS, all
+// nginx), a code with several meanings gets that origin's.
+//
+// Per-day visitors are filled in only when opts.Location is nil or is the
+// State's zone: the State counts a visitor per day of its own zone.
+func NewInput(st *aggregate.State, opts BuildOptions) *Input {
+	sameZone := opts.Location == nil || opts.Location.String() == st.Location().String()
+	opts.defaults()
+	in := &Input{
+		Lines: Lines{
+			Read:      clamp(st.Lines.Read),
+			Parsed:    clamp(st.Lines.Parsed),
+			Malformed: clamp(st.Lines.Malformed),
+			Skipped:   clamp(st.Lines.Skipped),
+			Filtered:  clamp(st.Lines.Filtered),
+		},
+		MalformedReasons: reasons(st.MalformedReasons),
+		SkippedReasons:   reasons(st.SkippedReasons),
+		Bytes:            clamp(st.Bytes),
+		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,
+		Pages:            clamp(st.Pages),
+		NoStatus:         clamp(st.NoStatus),
+		Undated:          clamp(st.Undated),
+		Formats:          maps.Clone(st.Formats),
+		URLsByCode:       map[int]TopList{},
+		ClientsByCode:    map[int]TopList{},
+		Win32Text:        aggregate.Win32Text,
+	}
+
+	// Unique counts.
+	n, exact := st.TotalVisitors()
+	in.Visitors = Count{N: clamp(n), Exact: exact}
+	if !exact {
+		rel := st.UndatedVisitors.RelativeError()
+		for _, d := range st.Visitors {
+			rel = max(rel, d.RelativeError())
+		}
+		in.Visitors.RelErr = rel
+	}
+	in.DistinctClients = Count{N: clamp(st.ClientAddrs.Count()), Exact: st.ClientAddrs.Exact(), RelErr: st.ClientAddrs.RelativeError()}
+	if sameZone && len(st.Visitors) > 0 {
+		in.DayVisitors = make(map[string]int64, len(st.Visitors))
+		for day, d := range st.Visitors {
+			// A day number counts calendar days of the State's zone
+			// from 1970-01-01: as a UTC date it is that calendar day.
+			in.DayVisitors[time.Unix(day*86400, 0).UTC().Format("2006-01-02")] = clamp(d.Count())
+		}
+	}
+
+	// Status codes, IIS sub-status and win32 status.
+	for code, hits := range st.Codes {
+		if hits != 0 {
+			if st.CodeBytes[code] > math.MaxInt64 {
+				in.BytesSaturated = true
+			}
+			in.Codes = append(in.Codes, CodeCount{Code: code, Hits: clamp(hits), Bytes: clamp(st.CodeBytes[code])})
+		}
+	}
+	for _, sc := range st.SubCodeList() {
+		in.SubCodes = append(in.SubCodes, SubCount{Code: int(sc.Code), Sub: sc.Sub, Hits: clamp(sc.N)})
+	}
+	for _, w := range slices.Sorted(maps.Keys(st.Win32)) {
+		in.Win32 = append(in.Win32, Win32Count{Status: w, Hits: clamp(st.Win32[w])})
+	}
+	origin := originOf(st.Formats)
+	in.Lookup = func(code int) StatusInfo {
+		if code < 0 || code > 999 {
+			return StatusInfo{}
+		}
+		s, ok := aggregate.LookupFrom(uint16(code), origin)
+		if !ok {
+			return StatusInfo{Class: aggregate.ClassOf(uint16(code))}
+		}
+		return StatusInfo{Reason: s.Reason, Class: s.Class, Source: s.Source, Cacheable: s.Cacheable, Known: true}
+	}
+	subOrigin := cmp.Or(origin, "iis")
+	in.LookupSub = func(code int, sub uint32) string {
+		if code < 0 || code > 999 {
+			return ""
+		}
+		s, _ := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		return s.Reason
+	}
+
+	// Minutes. A MinuteBucket counts codes; a Minute counts classes.
+	in.Minutes = make([]Minute, 0, len(st.Minutes))
+	for _, key := range slices.Sorted(maps.Keys(st.Minutes)) {
+		b := st.Minutes[key]
+		if b.Bytes > math.MaxInt64 {
+			in.BytesSaturated = true
+		}
+		mi := Minute{Start: time.Unix(key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
+		var withStatus uint64
+		for _, c := range b.Codes {
+			withStatus += c.N
+			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
+			if isAborted(int(c.Code)) {
+				mi.Aborted += clamp(c.N)
+			}
+		}
+		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
+		in.Minutes = append(in.Minutes, mi)
+	}
+
+	// Top lists.
+	top := opts.TopN
+	in.URLs = topList(st.URLs, top)
+	in.URLsQuery = topList(st.URLsQuery, top)
+	in.Clients = topList(st.Clients, top)
+	in.Referrers = topList(st.Referrers, top)
+	in.Agents = topList(st.Agents, top)
+	in.Methods = topList(st.Methods, top)
+	in.Protocols = topList(st.Protocols, top)
+	in.Vhosts = topList(st.VHosts, top)
+	for code, d := range st.Drills {
+		in.URLsByCode[int(code)] = topList(d.URLs, 0)
+		in.ClientsByCode[int(code)] = topList(d.Clients, 0)
+	}
+
+	// Request times.
+	lat := func(scope string, l *aggregate.Latency) {
+		if l == nil || l.Count == 0 {
+			return
+		}
+		ms := func(us int64) float64 { return float64(us) / 1000 }
+		in.Latency = append(in.Latency, Latency{Scope: scope, Count: clamp(l.Count),
+			P50: ms(l.P50()), P90: ms(l.P90()), P95: ms(l.Quantile(0.95)), P99: ms(l.P99()), Max: ms(l.Max),
+			RelErr: aggregate.LatencyAccuracy})
+	}
+	lat("all", &st.Latency)
+	for ci := range st.ClassLatency {
+		lat(aggregate.ClassNames[ci], &st.ClassLatency[ci])
+	}
+	for _, code := range slices.Sorted(maps.Keys(st.CodeLatency)) {
+		lat(codeKey(int(code)), st.CodeLatency[code])
+	}
+	lat("upstream", &st.Upstream)
+
+	// Diagnostics.
+	for _, r := range slices.Sorted(maps.Keys(st.Samples)) {
+		for _, s := range st.Samples[r] {
+			in.Samples = append(in.Samples, Sample{File: s.File, Line: s.Line, Offset: s.Offset, Column: s.Column,
+				Field: s.Field, Reason: string(r), Detail: s.Detail, Text: s.Text, TextLen: s.TextLen})
+		}
+	}
+	for _, fe := range st.FileErrors {
+		in.FileErrors = append(in.FileErrors, FileError{File: fe.File, Error: fe.Err})
+	}
+	return in
+}
+
+// topList converts a top list, keeping its n heaviest keys (all when n ≤
+// 0). An exact list knows how many keys it has; one past its capacity
+// does not (Distinct 0), and its ErrorBound covers every row's error.
+func topList(t *aggregate.TopK, n int) TopList {
+	if t == nil {
+		return TopList{Exact: true}
+	}
+	l := TopList{Total: clamp(t.Total), Exact: t.Exact()}
+	bound := t.ErrorBound()
+	for i := range t.Entries {
+		bound = max(bound, t.Entries[i].HitsErr)
+	}
+	if l.Exact {
+		l.Distinct = int64(t.Len())
+	} else {
+		l.ErrorBound = clamp(bound)
+	}
+	for _, e := range t.Top(n) {
+		l.Rows = append(l.Rows, TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
+			Visitors: clamp(e.Visitors.Count()), Err: clamp(e.HitsErr)})
+	}
+	return l
+}
+
+// originOf returns the origin of the registry rows to prefer ("iis",
+// "nginx") when every input has a format of that family, else "".
+func originOf(formats map[string]string) string {
+	origin := ""
+	for _, f := range formats {
+		fam, _, _ := strings.Cut(strings.ToLower(f), ":")
+		switch fam {
+		case "iis", "w3c":
+			fam = "iis"
+		case "nginx":
+		default:
+			return ""
+		}
+		if origin != "" && origin != fam {
+			return ""
+		}
+		origin = fam
+	}
+	return origin
+}
+
+func reasons(m map[parser.Reason]uint64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for r, n := range m {
+		out[string(r)] = clamp(n)
+	}
+	return out
+}
+
+// clamp converts a count to int64, saturating at math.MaxInt64.
+func clamp(n uint64) int64 {
+	if n > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(n)
+}
