@@ -12,7 +12,7 @@ import (
 // registry gives it.
 type StatusInfo struct {
 	Reason    string
-	Class     string // "2xx"; "0xx" for 000 and non-standard codes
+	Class     string // "2xx"; the report files 000 and non-standard codes under "0xx"
 	Source    string
 	Cacheable bool
 	Known     bool

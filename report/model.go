@@ -301,8 +301,10 @@ type Drill struct {
 	Clients TopList `json:"clients"`
 }
 
-// Latency holds response-time percentiles, in milliseconds, for one scope
-// ("all", "2xx", ...). RelErr is the sketch's relative error bound.
+// Latency holds response-time percentiles, in milliseconds, for one scope:
+// "all", a class ("2xx", "non-standard"), a code ("503") or "upstream"
+// (the backend time of a proxy). RelErr is the sketch's relative error
+// bound.
 type Latency struct {
 	Scope  string  `json:"scope"`
 	Count  int64   `json:"count"`
