@@ -155,3 +155,20 @@ func TestParseRegistryErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWin32Text(t *testing.T) {
+	for _, tt := range []struct {
+		status uint32
+		want   string
+	}{
+		{0, "The operation completed successfully"},
+		{64, "The specified network name is no longer available"},
+		{1236, "The network connection was aborted by the local system"},
+		{0x8009030E, "No credentials are available in the security package"},
+		{4242, ""},
+	} {
+		if got := Win32Text(tt.status); got != tt.want {
+			t.Errorf("Win32Text(%d) = %q, want %q", tt.status, got, tt.want)
+		}
+	}
+}

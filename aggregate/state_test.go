@@ -521,3 +521,29 @@ func TestAddAllocs(t *testing.T) {
 		t.Errorf("Add allocates %v times per %d known records", n, len(recs))
 	}
 }
+
+func TestMinutePages(t *testing.T) {
+	s := New(Options{})
+	t0 := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC).Unix()
+	for i, path := range []string{"/", "/a.html", "/x.css", "/b.php"} {
+		s.Add(&parser.Record{Path: []byte(path), HasTime: true, Time: t0 + int64(i*30), HasStatus: true, Status: 200})
+	}
+	s.Add(&parser.Record{Path: []byte("/undated.html"), HasStatus: true, Status: 200})
+	o := New(Options{})
+	o.Add(&parser.Record{Path: []byte("/c.html"), HasTime: true, Time: t0, HasStatus: true, Status: 200})
+	if err := s.Merge(o); err != nil {
+		t.Fatal(err)
+	}
+	var pages uint64
+	for _, m := range s.Minutes {
+		pages += m.Pages
+	}
+	// 4 dated pages (/, /a.html, /b.php, /c.html); the undated one is in
+	// no minute.
+	if pages != 4 || s.Pages != 5 || s.Minutes[t0/60].Pages != 3 {
+		t.Errorf("minute pages %d (first minute %d), pages %d", pages, s.Minutes[t0/60].Pages, s.Pages)
+	}
+	if b := s.PerDay(); len(b) != 1 || b[0].Pages != 4 {
+		t.Errorf("PerDay = %+v", b)
+	}
+}

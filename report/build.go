@@ -12,7 +12,7 @@ import (
 // registry gives it.
 type StatusInfo struct {
 	Reason    string
-	Class     string // "2xx"; "0xx" for 000 and non-standard codes
+	Class     string // "2xx"; the report files 000 and non-standard codes under "0xx"
 	Source    string
 	Cacheable bool
 	Known     bool
@@ -47,19 +47,28 @@ type Win32Count struct {
 type Input struct {
 	Lines            Lines
 	MalformedReasons map[string]int64
+	SkippedReasons   map[string]int64
 	Bytes            int64
+	BytesSaturated   bool
 	Visitors         Count
+	DistinctClients  Count
 	Pages            int64
-	// NoStatus counts requests without a status; they are in no code.
-	NoStatus int64
 
-	Codes    []CodeCount
+	Codes []CodeCount
+	// NoStatus counts requests without a status; Requests is the sum of
+	// Codes plus NoStatus.
+	NoStatus int64
 	SubCodes []SubCount
 	Win32    []Win32Count
 
 	// Minutes holds per-minute counts; every time series is derived
-	// from them.
+	// from them. Undated counts the requests in no minute (no time).
 	Minutes []Minute
+	Undated int64
+	// DayVisitors gives the unique visitors per day, keyed by the day's
+	// label ("2026-01-02") in BuildOptions.Location; days not in it show
+	// none.
+	DayVisitors map[string]int64
 
 	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, Vhosts TopList
 	// URLsByCode and ClientsByCode are the drill-down lists per code.
@@ -101,7 +110,8 @@ type BuildOptions struct {
 	// and redirect codes after the error codes (MaxDrill still applies to
 	// the error codes).
 	DrillAll bool
-	// Location is the zone of days and hours; nil means UTC.
+	// Location is the time zone of days, hours, labels and timestamps;
+	// default (nil) UTC for BuildFrom, and the State's zone for Build.
 	Location *time.Location
 }
 
@@ -124,6 +134,9 @@ func (o *BuildOptions) defaults() {
 	if o.MaxDrill <= 0 {
 		o.MaxDrill = 8
 	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
 }
 
 func codeKey(code int) string { return fmt.Sprintf("%03d", code) }
@@ -142,39 +155,41 @@ func classIndex(code int) int {
 func isAborted(code int) bool { return code == 499 || code == 444 }
 
 // BuildFrom builds the Model from in. Class and code counts, code shares
-// and the status contract all come from in.Codes, so they sum to the same
-// total; Requests is that total.
+// and the status contract all come from in.Codes (plus in.NoStatus), so
+// they sum to the same total; Requests is that total.
 func BuildFrom(in *Input, opts BuildOptions) *Model {
 	opts.defaults()
 	lookup := in.Lookup
 	if lookup == nil {
 		lookup = func(int) StatusInfo { return StatusInfo{} }
 	}
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	m := &Model{
 		Schema:           Schema,
-		Zone:             loc.String(),
 		Title:            opts.Title,
 		Lines:            in.Lines,
 		MalformedReasons: maps.Clone(in.MalformedReasons),
+		SkippedReasons:   maps.Clone(in.SkippedReasons),
 		Bytes:            in.Bytes,
+		BytesSaturated:   in.BytesSaturated,
 		Visitors:         in.Visitors,
+		DistinctClients:  in.DistinctClients,
 		Pages:            in.Pages,
+		Undated:          in.Undated,
 		Formats:          maps.Clone(in.Formats),
 		Status: Status{
 			Classes:  map[string]int64{},
 			Codes:    map[string]int64{},
 			Subcodes: map[string]int64{},
+			NoStatus: in.NoStatus,
 		},
 	}
+	loc := opts.Location
+	m.Period.Zone = loc.String()
 	if !opts.Since.IsZero() {
-		m.Period.Since = opts.Since.UTC().Format(rfc3339)
+		m.Period.Since = opts.Since.In(loc).Format(rfc3339)
 	}
 	if !opts.Until.IsZero() {
-		m.Period.Until = opts.Until.UTC().Format(rfc3339)
+		m.Period.Until = opts.Until.In(loc).Format(rfc3339)
 	}
 
 	// Codes and classes.
@@ -182,7 +197,6 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	slices.SortFunc(codes, func(a, b CodeCount) int { return a.Code - b.Code })
 	var classes [6]ClassRow
 	hitsByCode := map[int]int64{}
-	m.NoStatus = in.NoStatus
 	m.Requests = in.NoStatus
 	for _, c := range codes {
 		m.Requests += c.Hits
@@ -265,12 +279,22 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 				last = mi.Start
 			}
 		}
-		m.Period.Start = first.UTC().Format(rfc3339)
-		m.Period.End = last.UTC().Add(time.Minute).Format(rfc3339)
-		s := DeriveSeriesIn(in.Minutes, opts.Location)
+		m.Period.Start = first.In(loc).Format(rfc3339)
+		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
+		s := DeriveSeriesIn(in.Minutes, loc)
+		if in.DayVisitors != nil {
+			for i := range s.Months {
+				mo := &s.Months[i]
+				mo.Total.Visitors = 0
+				for j := range mo.Days {
+					mo.Days[j].Visitors = in.DayVisitors[mo.Days[j].Label]
+					mo.Total.Visitors += mo.Days[j].Visitors
+				}
+			}
+		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
 		if opts.MaxIncidents > 0 {
-			m.Incidents = FindIncidents(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents)
+			m.Incidents = FindIncidentsIn(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents, loc)
 		}
 	}
 	if m.ClientAborted.Hits == 0 {
@@ -281,19 +305,19 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	top := func(l TopList, title string) TopList { return cutTop(l, title, opts.TopN) }
 	m.TopURLs = top(in.URLs, "Top URLs")
 	m.TopURLsQuery = top(in.URLsQuery, "Top URLs with query string")
-	m.Top404 = top(in.URLsByCode[404], "Top 404 URLs")
+	m.Top404 = top(byCode(in.URLsByCode, 404), "Top 404 URLs")
 	u5 := in.URLs5xx
 	if len(u5.Rows) == 0 {
 		var parts []TopList
 		for _, code := range slices.Sorted(maps.Keys(in.URLsByCode)) {
 			if code >= 500 && code < 600 {
-				parts = append(parts, in.URLsByCode[code])
+				parts = append(parts, byCode(in.URLsByCode, code))
 			}
 		}
 		u5 = mergeTop(parts)
 	}
 	m.Top5xx = top(u5, "Top 5xx URLs")
-	m.ClientAborted.TopURLs = top(mergeTop([]TopList{in.URLsByCode[444], in.URLsByCode[499]}), "Top client-aborted URLs")
+	m.ClientAborted.TopURLs = top(mergeTop([]TopList{byCode(in.URLsByCode, 444), byCode(in.URLsByCode, 499)}), "Top client-aborted URLs")
 	m.Clients = top(in.Clients, "Top clients")
 	m.Referrers = top(in.Referrers, "Top referrers")
 	m.Agents = top(in.Agents, "Top user agents")
@@ -331,7 +355,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	for _, c := range drill {
 		var code int
 		fmt.Sscanf(c.Code, "%d", &code)
-		urls, clients := in.URLsByCode[code], in.ClientsByCode[code]
+		urls, clients := byCode(in.URLsByCode, code), byCode(in.ClientsByCode, code)
 		if len(urls.Rows) == 0 && len(clients.Rows) == 0 {
 			continue
 		}
@@ -354,7 +378,50 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		return int(a.Line - b.Line)
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
+	m.Approximate = approximate(m)
 	return m
+}
+
+// approximate lists, by JSON path, the figures of m that are estimates.
+func approximate(m *Model) []string {
+	var out []string
+	if !m.Visitors.Exact && m.Visitors.N > 0 {
+		out = append(out, "visitors")
+	}
+	if !m.DistinctClients.Exact && m.DistinctClients.N > 0 {
+		out = append(out, "distinct_clients")
+	}
+	for _, l := range []struct {
+		path string
+		l    *TopList
+	}{
+		{"top_urls", &m.TopURLs}, {"top_urls_query", &m.TopURLsQuery}, {"top_404_urls", &m.Top404},
+		{"top_5xx_urls", &m.Top5xx}, {"client_aborted.top_urls", &m.ClientAborted.TopURLs},
+		{"clients", &m.Clients}, {"referrers", &m.Referrers}, {"agents", &m.Agents},
+		{"methods", &m.Methods}, {"protocols", &m.Protocols}, {"vhosts", &m.Vhosts},
+	} {
+		if !l.l.Exact && len(l.l.Rows) > 0 {
+			out = append(out, l.path)
+		}
+	}
+	for _, d := range m.Drill {
+		if !d.URLs.Exact && len(d.URLs.Rows) > 0 {
+			out = append(out, "drill_down."+d.Code+".urls")
+		}
+		if !d.Clients.Exact && len(d.Clients.Rows) > 0 {
+			out = append(out, "drill_down."+d.Code+".clients")
+		}
+	}
+	return out
+}
+
+// byCode returns lists[code], or an empty exact list when there is none:
+// no request had that code, so the list is exactly empty.
+func byCode(lists map[int]TopList, code int) TopList {
+	if l, ok := lists[code]; ok {
+		return l
+	}
+	return TopList{Exact: true}
 }
 
 // cutTop sorts l by hits (then key), keeps n rows and sets the shares.

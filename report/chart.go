@@ -30,6 +30,10 @@ var classColors = [6]color.RGBA{
 	{0xc6, 0x28, 0x28, 0xff}, // 5xx: red
 }
 
+// noStatusColor is the chart colour of requests without a status (brown,
+// 7.6:1 against white; --cn in templates/report.css).
+var noStatusColor = color.RGBA{0x6d, 0x4c, 0x41, 0xff}
+
 // series is one layer of a stacked bar chart.
 type series struct {
 	name   string
@@ -66,6 +70,15 @@ func classSeries(buckets []Bucket) []series {
 			out = append(out, series{ClassNames[ci], classColors[ci], vals})
 		}
 	}
+	var none bool
+	vals := make([]float64, len(buckets))
+	for i, b := range buckets {
+		vals[i] = float64(b.NoStatus)
+		none = none || b.NoStatus != 0
+	}
+	if none {
+		out = append(out, series{"no status", noStatusColor, vals})
+	}
 	if out == nil {
 		out = append(out, series{"2xx", classColors[2], make([]float64, len(buckets))})
 	}
@@ -79,13 +92,23 @@ func classChart(id, title string, buckets []Bucket, labelEvery int) (template.HT
 		return "", nil
 	}
 	var total ClassCounts
+	var none int64
 	for _, b := range buckets {
 		for ci := range ClassNames {
 			total.Add(ci, b.Classes.At(ci))
 		}
+		none += b.NoStatus
+	}
+	sum := classSummary(total)
+	if none != 0 {
+		sum = strings.TrimSuffix(sum, "no requests")
+		if sum != "" {
+			sum += ", "
+		}
+		sum += fmt.Sprintf("no status %d", none)
 	}
 	desc := fmt.Sprintf("%s from %s to %s; totals: %s.", plural(len(buckets), "bar"),
-		buckets[0].Label, buckets[len(buckets)-1].Label, classSummary(total))
+		buckets[0].Label, buckets[len(buckets)-1].Label, sum)
 	return barChart(chartSpec{
 		id: id, title: title, desc: desc,
 		labels: sparseLabels(buckets, labelEvery),

@@ -28,6 +28,12 @@ func WriteCSV(w io.Writer, m *Model) error {
 	c.row("bytes", i(m.Bytes, 10))
 	c.row("visitors", i(m.Visitors.N, 10))
 	c.row("visitors_exact", b(m.Visitors.Exact))
+	c.row("distinct_clients", i(m.DistinctClients.N, 10))
+	c.row("distinct_clients_exact", b(m.DistinctClients.Exact))
+	c.row("bytes_saturated", b(m.BytesSaturated))
+	c.row("no_status", i(m.Status.NoStatus, 10))
+	c.row("undated", i(m.Undated, 10))
+	c.row("zone", m.Period.Zone)
 	c.row("pages", i(m.Pages, 10))
 	c.row("files", i(m.Files, 10))
 	c.row("lines_read", i(m.Lines.Read, 10))
@@ -39,6 +45,9 @@ func WriteCSV(w io.Writer, m *Model) error {
 	c.table("classes", "class", "requests", "share", "bytes")
 	for _, r := range m.Classes {
 		c.row(r.Class, i(r.Hits, 10), f(r.Share), i(r.Bytes, 10))
+	}
+	if n := m.Status.NoStatus; n > 0 {
+		c.row("no_status", i(n, 10), f(share(n, m.Requests)), "")
 	}
 	c.table("codes", "code", "reason", "class", "source", "known", "cacheable", "requests", "share", "bytes")
 	for _, r := range m.Codes {
@@ -57,13 +66,13 @@ func WriteCSV(w io.Writer, m *Model) error {
 		c.row(r.Code, r.Reason, i(r.Hits, 10), f(r.Share))
 	}
 
-	bucketCols := []string{"requests", "pages", "visitors", "bytes", "0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "aborted"}
+	bucketCols := []string{"requests", "pages", "visitors", "bytes", "0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "aborted", "no_status"}
 	bucketRow := func(lead []string, k Bucket) {
 		row := append(lead, i(k.Hits, 10), i(k.Pages, 10), i(k.Visitors, 10), i(k.Bytes, 10))
 		for ci := range ClassNames {
 			row = append(row, i(k.Classes.At(ci), 10))
 		}
-		c.row(append(row, i(k.Aborted, 10))...)
+		c.row(append(row, i(k.Aborted, 10), i(k.NoStatus, 10))...)
 	}
 	c.table("months", append([]string{"month"}, bucketCols...)...)
 	for _, mo := range m.Months {
@@ -124,13 +133,21 @@ func WriteCSV(w io.Writer, m *Model) error {
 	for _, r := range slices.Sorted(maps.Keys(m.MalformedReasons)) {
 		c.row(r, i(m.MalformedReasons[r], 10))
 	}
-	c.table("malformed_samples", "file", "line", "offset", "column", "field", "reason", "detail", "text")
+	c.table("skipped_reasons", "reason", "lines")
+	for _, r := range slices.Sorted(maps.Keys(m.SkippedReasons)) {
+		c.row(r, i(m.SkippedReasons[r], 10))
+	}
+	c.table("malformed_samples", "file", "line", "offset", "column", "field", "reason", "detail", "text", "text_len")
 	for _, s := range m.Diagnostics.Samples {
-		c.row(s.File, i(s.Line, 10), i(s.Offset, 10), strconv.Itoa(s.Column), s.Field, s.Reason, s.Detail, s.Text)
+		c.row(s.File, i(s.Line, 10), i(s.Offset, 10), strconv.Itoa(s.Column), s.Field, s.Reason, s.Detail, s.Text, strconv.Itoa(s.TextLen))
 	}
 	c.table("file_errors", "file", "error")
 	for _, e := range m.Diagnostics.FileErrors {
 		c.row(e.File, e.Error)
+	}
+	c.table("approximate", "path")
+	for _, a := range m.Approximate {
+		c.row(a)
 	}
 	c.table("formats", "file", "format")
 	for _, k := range slices.Sorted(maps.Keys(m.Formats)) {

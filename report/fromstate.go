@@ -1,101 +1,144 @@
 package report
 
 import (
+	"cmp"
+	"maps"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/parser"
 )
 
-// Build builds the Model of an aggregated State: it converts the State into
-// an [Input] (see [InputFrom]) and calls [BuildFrom]. Days and hours are in
-// opts.Location, or the State's zone when nil. Daily unique visitors (same
-// client, user agent and day, as GoAccess counts them) are filled in the
-// day and month buckets.
+// Build builds the Model of an aggregate State: it converts st into an
+// [Input] with [NewInput] and calls [BuildFrom]. When opts.Location is
+// nil the report uses the State's zone (st.Location()), so the days and
+// hours of the report are those of the run's --tz.
 func Build(st *aggregate.State, opts BuildOptions) *Model {
 	if opts.Location == nil {
 		opts.Location = st.Location()
 	}
-	opts.defaults()
-	m := BuildFrom(InputFrom(st, opts.TopN), opts)
-	for i := range m.Months {
-		mo := &m.Months[i]
-		mo.Total.Visitors = 0
-		for j := range mo.Days {
-			d := &mo.Days[j]
-			t, err := time.Parse("2006-01-02", d.Label)
-			if err != nil {
-				continue
-			}
-			if v := st.Visitors[t.Unix()/86400]; v != nil {
-				d.Visitors = int64(v.Count())
-				mo.Total.Visitors += d.Visitors
-			}
-		}
-	}
-	m.DistinctClients = Count{N: int64(st.ClientAddrs.Count()), Exact: st.ClientAddrs.Exact(), RelErr: st.ClientAddrs.RelativeError()}
-	m.BytesSaturated = st.BytesSaturated
-	return m
+	return BuildFrom(NewInput(st, opts), opts)
 }
 
-// InputFrom converts st into the plain Input of [BuildFrom]. Top lists
-// keep top rows each (drill-down lists four times as many, so that lists
-// merged from several codes stay right).
-func InputFrom(st *aggregate.State, top int) *Input {
-	if top <= 0 {
-		top = 25
-	}
+// NewInput converts st into the plain [Input] that [BuildFrom] reads.
+// Counters wider than int64 are clamped to math.MaxInt64 (and the byte
+// count is then marked saturated). Top lists keep opts.TopN rows (default
+// 25) with their exactness and error bounds; the per-code drill-down
+// lists are kept whole, so that the 5xx and client-aborted lists merged
+// from them are as exact as their parts. Registry lookups come from the
+// aggregate package: when every input has the same origin (all IIS, all
+// nginx), a code with several meanings gets that origin's.
+//
+// Per-day visitors are filled in only when opts.Location is nil or is the
+// State's zone: the State counts a visitor per day of its own zone.
+func NewInput(st *aggregate.State, opts BuildOptions) *Input {
+	sameZone := opts.Location == nil || opts.Location.String() == st.Location().String()
+	opts.defaults()
 	in := &Input{
-		Lines: Lines{Read: i64(st.Lines.Read), Parsed: i64(st.Lines.Parsed), Malformed: i64(st.Lines.Malformed),
-			Skipped: i64(st.Lines.Skipped), Filtered: i64(st.Lines.Filtered)},
-		MalformedReasons: map[string]int64{},
-		Bytes:            i64(st.Bytes),
-		Pages:            i64(st.Pages),
-		NoStatus:         i64(st.NoStatus),
-		Formats:          map[string]string{},
+		Lines: Lines{
+			Read:      clamp(st.Lines.Read),
+			Parsed:    clamp(st.Lines.Parsed),
+			Malformed: clamp(st.Lines.Malformed),
+			Skipped:   clamp(st.Lines.Skipped),
+			Filtered:  clamp(st.Lines.Filtered),
+		},
+		MalformedReasons: reasons(st.MalformedReasons),
+		SkippedReasons:   reasons(st.SkippedReasons),
+		Bytes:            clamp(st.Bytes),
+		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,
+		Pages:            clamp(st.Pages),
+		NoStatus:         clamp(st.NoStatus),
+		Undated:          clamp(st.Undated),
+		Formats:          maps.Clone(st.Formats),
 		URLsByCode:       map[int]TopList{},
 		ClientsByCode:    map[int]TopList{},
-	}
-	for r, n := range st.MalformedReasons {
-		in.MalformedReasons[string(r)] = i64(n)
-	}
-	for f, name := range st.Formats {
-		in.Formats[f] = name
-	}
-	n, exact := st.TotalVisitors()
-	in.Visitors = Count{N: i64(n), Exact: exact}
-	if !exact {
-		in.Visitors.RelErr = st.ClientAddrs.RelativeError()
+		Win32Text:        aggregate.Win32Text,
 	}
 
+	// Unique counts.
+	n, exact := st.TotalVisitors()
+	in.Visitors = Count{N: clamp(n), Exact: exact}
+	if !exact {
+		rel := st.UndatedVisitors.RelativeError()
+		for _, d := range st.Visitors {
+			rel = max(rel, d.RelativeError())
+		}
+		in.Visitors.RelErr = rel
+	}
+	in.DistinctClients = Count{N: clamp(st.ClientAddrs.Count()), Exact: st.ClientAddrs.Exact(), RelErr: st.ClientAddrs.RelativeError()}
+	if sameZone && len(st.Visitors) > 0 {
+		in.DayVisitors = make(map[string]int64, len(st.Visitors))
+		for day, d := range st.Visitors {
+			// A day number counts calendar days of the State's zone
+			// from 1970-01-01: as a UTC date it is that calendar day.
+			in.DayVisitors[time.Unix(day*86400, 0).UTC().Format("2006-01-02")] = clamp(d.Count())
+		}
+	}
+
+	// Status codes, IIS sub-status and win32 status.
 	for code, hits := range st.Codes {
-		if hits > 0 {
-			in.Codes = append(in.Codes, CodeCount{Code: code, Hits: i64(hits), Bytes: i64(st.CodeBytes[code])})
+		if hits != 0 {
+			if st.CodeBytes[code] > math.MaxInt64 {
+				in.BytesSaturated = true
+			}
+			in.Codes = append(in.Codes, CodeCount{Code: code, Hits: clamp(hits), Bytes: clamp(st.CodeBytes[code])})
 		}
 	}
 	for _, sc := range st.SubCodeList() {
-		in.SubCodes = append(in.SubCodes, SubCount{Code: int(sc.Code), Sub: sc.Sub, Hits: i64(sc.N)})
+		in.SubCodes = append(in.SubCodes, SubCount{Code: int(sc.Code), Sub: sc.Sub, Hits: clamp(sc.N)})
 	}
-	for status, hits := range st.Win32 {
-		in.Win32 = append(in.Win32, Win32Count{Status: status, Hits: i64(hits)})
+	for _, w := range slices.Sorted(maps.Keys(st.Win32)) {
+		in.Win32 = append(in.Win32, Win32Count{Status: w, Hits: clamp(st.Win32[w])})
+	}
+	origin := originOf(st.Formats)
+	in.Lookup = func(code int) StatusInfo {
+		if code < 0 || code > 999 {
+			return StatusInfo{}
+		}
+		s, ok := aggregate.LookupFrom(uint16(code), origin)
+		if !ok {
+			return StatusInfo{Class: aggregate.ClassOf(uint16(code))}
+		}
+		return StatusInfo{Reason: s.Reason, Class: s.Class, Source: s.Source, Cacheable: s.Cacheable, Known: true}
+	}
+	subOrigin := cmp.Or(origin, "iis")
+	in.LookupSub = func(code int, sub uint32) string {
+		if code < 0 || code > 999 {
+			return ""
+		}
+		s, _ := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		return s.Reason
 	}
 
-	for minute, b := range st.Minutes {
-		mi := Minute{Start: time.Unix(minute*60, 0).UTC(), Hits: i64(b.Requests), Bytes: i64(b.Bytes), Pages: i64(b.Pages)}
+	// Minutes. A MinuteBucket counts codes; a Minute counts classes.
+	in.Minutes = make([]Minute, 0, len(st.Minutes))
+	for _, key := range slices.Sorted(maps.Keys(st.Minutes)) {
+		b := st.Minutes[key]
+		if b.Bytes > math.MaxInt64 {
+			in.BytesSaturated = true
+		}
+		mi := Minute{Start: time.Unix(key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
+		var withStatus uint64
 		if len(b.Codes) > 0 {
 			mi.Codes = make(map[int]int64, len(b.Codes))
 		}
 		for _, c := range b.Codes {
-			mi.Codes[int(c.Code)] += i64(c.N)
-			mi.Classes.Add(classIndex(int(c.Code)), i64(c.N))
+			mi.Codes[int(c.Code)] += clamp(c.N)
+			withStatus += c.N
+			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
 			if isAborted(int(c.Code)) {
-				mi.Aborted += i64(c.N)
+				mi.Aborted += clamp(c.N)
 			}
 		}
+		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
 		in.Minutes = append(in.Minutes, mi)
 	}
-	slices.SortFunc(in.Minutes, func(a, b Minute) int { return a.Start.Compare(b.Start) })
 
+	// Top lists.
+	top := opts.TopN
 	in.URLs = topList(st.URLs, top)
 	in.URLsQuery = topList(st.URLsQuery, top)
 	in.Clients = topList(st.Clients, top)
@@ -105,51 +148,61 @@ func InputFrom(st *aggregate.State, top int) *Input {
 	in.Protocols = topList(st.Protocols, top)
 	in.Vhosts = topList(st.VHosts, top)
 	for code, d := range st.Drills {
-		in.URLsByCode[int(code)] = topList(d.URLs, 4*top)
-		in.ClientsByCode[int(code)] = topList(d.Clients, 4*top)
+		in.URLsByCode[int(code)] = topList(d.URLs, 0)
+		in.ClientsByCode[int(code)] = topList(d.Clients, 0)
 	}
 
-	in.Latency = latencyRows(st)
-	for reason, list := range st.Samples {
-		for _, s := range list {
+	// Request times.
+	lat := func(scope string, l *aggregate.Latency) {
+		if l == nil || l.Count == 0 {
+			return
+		}
+		in.Latency = append(in.Latency, latencyOf(scope, l))
+	}
+	lat("all", &st.Latency)
+	for ci := range st.ClassLatency {
+		lat(aggregate.ClassNames[ci], &st.ClassLatency[ci])
+	}
+	for _, code := range slices.Sorted(maps.Keys(st.CodeLatency)) {
+		lat(codeKey(int(code)), st.CodeLatency[code])
+	}
+	lat("upstream", &st.Upstream)
+
+	// Diagnostics.
+	for _, r := range slices.Sorted(maps.Keys(st.Samples)) {
+		for _, s := range st.Samples[r] {
 			in.Samples = append(in.Samples, Sample{File: s.File, Line: s.Line, Offset: s.Offset, Column: s.Column,
-				Field: s.Field, Reason: string(reason), Detail: s.Detail, Text: s.Text})
+				Field: s.Field, Reason: string(r), Detail: s.Detail, Text: s.Text, TextLen: s.TextLen})
 		}
 	}
 	for _, fe := range st.FileErrors {
 		in.FileErrors = append(in.FileErrors, FileError{File: fe.File, Error: fe.Err})
 	}
-
-	origin := ""
-	for _, f := range st.Formats {
-		if f != "iis" {
-			origin = ""
-			break
-		}
-		origin = "iis"
-	}
-	in.Lookup = func(code int) StatusInfo {
-		s, ok := aggregate.LookupFrom(uint16(code), origin)
-		if !ok {
-			return StatusInfo{Class: ClassNames[classIndex(code)]}
-		}
-		return StatusInfo{Reason: s.Reason, Class: s.Class, Source: s.Source, Cacheable: s.Cacheable, Known: true}
-	}
-	in.LookupSub = func(code int, sub uint32) string {
-		s, _ := aggregate.LookupSub(uint16(code), sub)
-		return s.Reason
-	}
-	in.Win32Text = aggregate.Win32Meaning
 	return in
 }
 
-// topList converts the n heaviest entries of t.
+// topList converts a top list, keeping its n heaviest keys (all when n ≤
+// 0). An exact list knows how many keys it has; one past its capacity
+// does not (Distinct 0), and its ErrorBound covers every row's error.
 func topList(t *aggregate.TopK, n int) TopList {
-	l := TopList{Total: i64(t.Total), Distinct: int64(t.Len()), Exact: t.Exact(), ErrorBound: i64(t.ErrorBound())}
+	if t == nil {
+		return TopList{Exact: true}
+	}
+	l := TopList{Total: clamp(t.Total), Exact: t.Exact()}
+	bound := t.ErrorBound()
+	for i := range t.Entries {
+		bound = max(bound, t.Entries[i].HitsErr)
+	}
+	if l.Exact {
+		l.Distinct = int64(t.Len())
+	} else {
+		l.ErrorBound = clamp(bound)
+	}
 	for _, e := range t.Top(n) {
-		row := TopRow{Key: e.Key, Hits: i64(e.Hits), Bytes: i64(e.Bytes), Visitors: i64(e.Visitors.Count()), Err: i64(e.HitsErr)}
+		row := TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
+			Visitors: clamp(e.Visitors.Count()), Err: clamp(e.HitsErr)}
 		if e.Latency != nil && e.Latency.Count > 0 {
-			lat := latencyRow("", e.Latency)
+			lat := latencyOf("", e.Latency)
 			row.Latency = &lat
 		}
 		l.Rows = append(l.Rows, row)
@@ -157,44 +210,46 @@ func topList(t *aggregate.TopK, n int) TopList {
 	return l
 }
 
-// latencyRow gives the percentiles of l in milliseconds.
-func latencyRow(scope string, l *aggregate.Latency) Latency {
+// latencyOf gives the percentiles of l in milliseconds.
+func latencyOf(scope string, l *aggregate.Latency) Latency {
 	ms := func(us int64) float64 { return float64(us) / 1000 }
-	return Latency{Scope: scope, Count: i64(l.Count), P50: ms(l.Quantile(0.5)), P90: ms(l.Quantile(0.9)),
-		P95: ms(l.Quantile(0.95)), P99: ms(l.Quantile(0.99)), Max: ms(l.Max), RelErr: aggregate.LatencyAccuracy}
+	return Latency{Scope: scope, Count: clamp(l.Count), P50: ms(l.P50()), P90: ms(l.P90()),
+		P95: ms(l.Quantile(0.95)), P99: ms(l.P99()), Max: ms(l.Max), RelErr: aggregate.LatencyAccuracy}
 }
 
-// latencyRows gives the request-time percentiles: overall, per class, per
-// code (the codes with timings) and of the upstream.
-func latencyRows(st *aggregate.State) []Latency {
-	var out []Latency
-	add := func(scope string, l *aggregate.Latency) {
-		if l == nil || l.Count == 0 {
-			return
+// originOf returns the origin of the registry rows to prefer ("iis",
+// "nginx") when every input has a format of that family, else "".
+func originOf(formats map[string]string) string {
+	origin := ""
+	for _, f := range formats {
+		fam, _, _ := strings.Cut(strings.ToLower(f), ":")
+		switch fam {
+		case "iis", "w3c":
+			fam = "iis"
+		case "nginx":
+		default:
+			return ""
 		}
-		out = append(out, latencyRow(scope, l))
+		if origin != "" && origin != fam {
+			return ""
+		}
+		origin = fam
 	}
-	add("all requests", &st.Latency)
-	for ci := range st.ClassLatency {
-		add(aggregate.ClassNames[ci], &st.ClassLatency[ci])
+	return origin
+}
+
+func reasons(m map[parser.Reason]uint64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for r, n := range m {
+		out[string(r)] = clamp(n)
 	}
-	codes := make([]int, 0, len(st.CodeLatency))
-	for c := range st.CodeLatency {
-		codes = append(codes, int(c))
-	}
-	slices.Sort(codes)
-	for _, c := range codes {
-		add(codeKey(c), st.CodeLatency[uint16(c)])
-	}
-	add("upstream", &st.Upstream)
 	return out
 }
 
-// i64 converts a count; counts beyond int64 (never seen in practice)
-// saturate rather than turn negative.
-func i64(n uint64) int64 {
-	if n > 1<<63-1 {
-		return 1<<63 - 1
+// clamp converts a count to int64, saturating at math.MaxInt64.
+func clamp(n uint64) int64 {
+	if n > math.MaxInt64 {
+		return math.MaxInt64
 	}
 	return int64(n)
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -52,6 +51,8 @@ var funcs = template.FuncMap{
 	"href":  safeHref,
 	"inc":   func(i int) int { return i + 1 },
 	"add":   func(a, b int64) int64 { return a + b },
+	"add3":  func(a, b, c int64) int64 { return a + b + c },
+	"cut":   func(s Sample) bool { return s.TextLen > len(s.Text) },
 	"top":   newTopView,
 }
 
@@ -110,6 +111,12 @@ type page struct {
 	Nav []navItem
 
 	Share4xx, Share5xx, MalformedShare float64
+	// Zone names the time zone of days and hours.
+	Zone string
+	// NoStatusShare is the share of requests without a status.
+	NoStatusShare float64
+	// SkippedReasons are the skipped-line reasons, sorted.
+	SkippedReasons []ReasonRow
 
 	ClassChart        template.HTML
 	ClassChartCaption string
@@ -167,6 +174,14 @@ func newPage(m *Model) (*page, error) {
 	p.Share4xx = share(cls.X4, m.Requests)
 	p.Share5xx = share(cls.X5, m.Requests)
 	p.MalformedShare = share(m.Lines.Malformed, m.Lines.Read)
+	p.NoStatusShare = share(m.Status.NoStatus, m.Requests)
+	p.Zone = m.Period.Zone
+	if p.Zone == "" {
+		p.Zone = "UTC"
+	}
+	for _, r := range slices.Sorted(maps.Keys(m.SkippedReasons)) {
+		p.SkippedReasons = append(p.SkippedReasons, ReasonRow{Reason: r, Count: m.SkippedReasons[r], Share: share(m.SkippedReasons[r], m.Lines.Read)})
+	}
 
 	var err error
 	chart := func(h template.HTML, e error) template.HTML {
@@ -181,7 +196,7 @@ func newPage(m *Model) (*page, error) {
 		timeline, unit = m.Hourly, "hour"
 	}
 	p.ClassChart = chart(classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0))
-	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (" + cmp.Or(m.Zone, "UTC") + ")."
+	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (" + p.Zone + ")."
 	abort := m.ClientAborted.Series
 	p.AbortChart = chart(hitsChart("ch-aborted", "Client-aborted requests over time", abort,
 		func(b Bucket) int64 { return b.Hits }, classColors[0], 0))

@@ -21,7 +21,10 @@ func normalized(m *Model) *Model {
 	if c.Schema == 0 {
 		c.Schema = Schema
 	}
-	for _, p := range []*map[string]int64{&c.MalformedReasons, &c.Status.Classes, &c.Status.Codes, &c.Status.Subcodes} {
+	if c.Period.Zone == "" {
+		c.Period.Zone = "UTC"
+	}
+	for _, p := range []*map[string]int64{&c.MalformedReasons, &c.SkippedReasons, &c.Status.Classes, &c.Status.Codes, &c.Status.Subcodes} {
 		if *p == nil {
 			*p = map[string]int64{}
 		}
@@ -29,6 +32,7 @@ func normalized(m *Model) *Model {
 	if c.Formats == nil {
 		c.Formats = map[string]string{}
 	}
+	emptyIfNil(&c.Approximate)
 	emptyIfNil(&c.Classes)
 	emptyIfNil(&c.Codes)
 	emptyIfNil(&c.SubCodes)

@@ -25,26 +25,35 @@ type Model struct {
 	Schema int    `json:"schema"`
 	Title  string `json:"title"`
 	Period Period `json:"period"`
-	// Zone is the time zone of days and hours (--tz), an IANA name.
-	Zone string `json:"zone"`
 
 	// Lines accounts for every line read: Read = Parsed + Malformed +
 	// Skipped + Filtered.
 	Lines            Lines            `json:"lines"`
 	MalformedReasons map[string]int64 `json:"malformed_reasons"`
+	// SkippedReasons counts skipped lines per reason ("directive",
+	// "blank"); they sum to Lines.Skipped.
+	SkippedReasons map[string]int64 `json:"skipped_reasons"`
 
 	Requests int64 `json:"requests"` // parsed requests (= Lines.Parsed)
-	// NoStatus counts parsed requests without a status (an IIS "-"
-	// status, formats without one); they are in Requests but in no class.
-	NoStatus int64 `json:"no_status"`
 	Bytes    int64 `json:"bytes"`    // response bytes sent
-	Visitors Count `json:"visitors"` // unique visitors: client + user agent, per day, summed
+	// BytesSaturated says a byte sum reached its maximum (2^63-1 here,
+	// 2^64-1 in the aggregate) and stopped there: Bytes is a lower bound.
+	BytesSaturated bool `json:"bytes_saturated"`
+	// Visitors are unique visitors as GoAccess counts them: a client
+	// address with one user agent on one day, summed over the days.
+	Visitors Count `json:"visitors"`
 	// DistinctClients counts distinct client addresses over the period.
 	DistinctClients Count `json:"distinct_clients"`
-	// BytesSaturated says Bytes reached the largest count and stopped.
-	BytesSaturated bool  `json:"bytes_saturated,omitempty"`
-	Pages          int64 `json:"pages"` // requests for pages (documents)
-	Files          int64 `json:"files"` // successful (2xx) responses
+	Pages           int64 `json:"pages"` // requests for pages (documents)
+	Files           int64 `json:"files"` // successful (2xx) responses
+	// Undated counts requests without a time: they are in every table but
+	// in no time series, so the series sum to Requests - Undated.
+	Undated int64 `json:"undated"`
+	// Approximate names, by JSON path, every figure that is an estimate
+	// rather than an exact count: top lists that overflowed their
+	// capacity ("top_urls", "drill_down.404.urls") and unique counts past
+	// theirs ("visitors", "distinct_clients"). Empty when all is exact.
+	Approximate []string `json:"approximate"`
 
 	// Status is the machine-readable status contract.
 	Status Status `json:"status"`
@@ -83,11 +92,15 @@ type Model struct {
 	Diagnostics Diagnostics `json:"diagnostics"`
 }
 
-// Period is the time range covered, as RFC 3339 timestamps in UTC. Both
-// are empty when no request was parsed.
+// Period is the time range covered, as RFC 3339 timestamps in the
+// report's zone (UTC unless a zone was chosen). Start and End are empty
+// when no request had a time.
 type Period struct {
 	Start string `json:"start"`
 	End   string `json:"end"`
+	// Zone is the time zone of days, hours and labels ("UTC",
+	// "Europe/Paris").
+	Zone  string `json:"zone"`
 	Since string `json:"since,omitempty"` // --since, when given
 	Until string `json:"until,omitempty"` // --until, when given
 }
@@ -110,11 +123,14 @@ type Count struct {
 }
 
 // Status is the JSON status contract: counts per class ("2xx"), per code
-// ("404") and per IIS sub-status ("404.2").
+// ("404") and per IIS sub-status ("404.2"). NoStatus counts requests
+// whose log had no status field: classes (and codes) plus NoStatus sum to
+// the requests.
 type Status struct {
 	Classes  map[string]int64 `json:"classes"`
 	Codes    map[string]int64 `json:"codes"`
 	Subcodes map[string]int64 `json:"subcodes"`
+	NoStatus int64            `json:"no_status"`
 }
 
 // ClassRow is one status class. Class "0xx" holds 000 ("no response") and
@@ -220,6 +236,9 @@ type Bucket struct {
 	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
 	Aborted  int64       `json:"aborted"`  // 499 + 444
 	Classes  ClassCounts `json:"classes"`
+	// NoStatus counts requests without a status: Classes plus NoStatus
+	// sum to Hits.
+	NoStatus int64 `json:"no_status"`
 	// Codes counts requests per status code ("502"), when the input has
 	// per-code counts (every Build from a State does).
 	Codes map[string]int64 `json:"codes,omitempty"`
@@ -288,8 +307,10 @@ type Drill struct {
 	Clients TopList `json:"clients"`
 }
 
-// Latency holds response-time percentiles, in milliseconds, for one scope
-// ("all", "2xx", ...). RelErr is the sketch's relative error bound.
+// Latency holds response-time percentiles, in milliseconds, for one scope:
+// "all", a class ("2xx", "non-standard"), a code ("503") or "upstream"
+// (the backend time of a proxy). RelErr is the sketch's relative error
+// bound.
 type Latency struct {
 	Scope  string  `json:"scope"`
 	Count  int64   `json:"count"`
@@ -327,6 +348,9 @@ type Sample struct {
 	Reason string `json:"reason"`
 	Detail string `json:"detail"`
 	Text   string `json:"text"`
+	// TextLen is the length of the whole line; Text keeps at most its
+	// first 512 bytes. 0 when unknown.
+	TextLen int `json:"text_len"`
 }
 
 // FileError is an input that failed (unreadable, truncated, corrupt).

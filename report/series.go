@@ -3,20 +3,23 @@ package report
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
 // Minute is one minute of traffic: the input from which [BuildFrom] derives
 // every time series (months, days, hours, hour of day, client-aborted
 // series, incident timelines). Start is the beginning of the minute.
+// Classes plus NoStatus sum to Hits.
 type Minute struct {
-	Start   time.Time
-	Hits    int64
-	Bytes   int64
-	Pages   int64
-	Aborted int64 // 499 + 444
-	Classes ClassCounts
-	Codes   map[int]int64 // per status code, when known
+	Start    time.Time
+	Hits     int64
+	Bytes    int64
+	Pages    int64
+	Aborted  int64 // 499 + 444
+	Classes  ClassCounts
+	NoStatus int64         // requests without a status
+	Codes    map[int]int64 // per status code, when known
 }
 
 func (mi Minute) add(b *Bucket) {
@@ -24,6 +27,7 @@ func (mi Minute) add(b *Bucket) {
 	b.Bytes += mi.Bytes
 	b.Pages += mi.Pages
 	b.Aborted += mi.Aborted
+	b.NoStatus += mi.NoStatus
 	for ci := range ClassNames {
 		b.Classes.Add(ci, mi.Classes.At(ci))
 	}
@@ -50,14 +54,19 @@ type Series struct {
 	Aborted   []Bucket // per hour when Hourly is present, else per day
 }
 
-// DeriveSeries sums minutes into months (each with every day from the first
-// to the last day that has traffic, zero days included), clock hours and
-// hours of the day, all in UTC. minutes need not be sorted.
+// DeriveSeries is [DeriveSeriesIn] in UTC.
 func DeriveSeries(minutes []Minute) Series { return DeriveSeriesIn(minutes, time.UTC) }
 
-// DeriveSeriesIn is [DeriveSeries] with days and hours on loc's wall clock:
-// a day is a calendar day in loc (23 or 25 hours long across a daylight
-// saving change), and an hour a clock hour in loc.
+// DeriveSeriesIn sums minutes into months (each with every day from the
+// first to the last day that has traffic, zero days included), clock
+// hours and hours of the day, all on the wall clock of loc (nil: UTC).
+// minutes need not be sorted.
+//
+// Days are calendar days of loc, so a day has 23 or 25 hours when
+// daylight saving time starts or ends. Clock hours are consecutive hours
+// of real time: the hour skipped when clocks go forward has no bucket,
+// and the hour repeated when they go back has two, whose labels then name
+// their zone ("10-25 02h CEST", "10-25 02h CET").
 func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	var s Series
 	if len(minutes) == 0 {
@@ -72,23 +81,19 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	last := ms[len(ms)-1].Start.In(loc)
 
 	// Days, zero-filled, grouped into months.
-	day0 := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
-	dayN := time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, loc)
-	var days []Bucket
-	dayIndex := map[string]int{}
-	for d := day0; !d.After(dayN); d = d.AddDate(0, 0, 1) {
-		dayIndex[d.Format("2006-01-02")] = len(days)
-		days = append(days, Bucket{Label: d.Format("2006-01-02"), Start: d.Format(rfc3339)})
+	day0, dayN := civilDay(first), civilDay(last)
+	days := make([]Bucket, dayN-day0+1)
+	for i := range days {
+		y, mo, d := first.Date()
+		midnight := time.Date(y, mo, d+i, 0, 0, 0, 0, loc)
+		days[i] = Bucket{Label: time.Date(y, mo, d+i, 12, 0, 0, 0, time.UTC).Format("2006-01-02"), Start: midnight.Format(rfc3339)}
 	}
 	hourOfDay := make([]Bucket, 24)
 	for h := range hourOfDay {
 		hourOfDay[h].Label = fmt.Sprintf("%02d", h)
 	}
-	localHour := func(t time.Time) time.Time {
-		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, loc)
-	}
-	hour0 := localHour(first)
-	nHours := int(localHour(last).Sub(hour0)/time.Hour) + 1
+	hour0 := hourStart(first)
+	nHours := int(hourStart(last).Sub(hour0)/time.Hour) + 1
 	var hourly []Bucket
 	if nHours <= hourlyLimit {
 		hourly = make([]Bucket, nHours)
@@ -97,15 +102,23 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 			hourly[i].Start = h.Format(rfc3339)
 			hourly[i].Label = h.Format("01-02 15h")
 		}
+		// The hour repeated when clocks go back: name the zones.
+		for i := 1; i < len(hourly); i++ {
+			if hourly[i].Label == hourly[i-1].Label {
+				for _, k := range []int{i - 1, i} {
+					zone, _ := hour0.Add(time.Duration(k) * time.Hour).Zone()
+					hourly[k].Label = strings.TrimSuffix(hourly[k].Label, " "+zone) + " " + zone
+				}
+			}
+		}
 	}
 	for _, mi := range ms {
 		t := mi.Start.In(loc)
-		mi.add(&days[dayIndex[t.Format("2006-01-02")]])
+		mi.add(&days[civilDay(t)-day0])
 		mi.add(&hourOfDay[t.Hour()])
 		if hourly != nil {
-			if i := int(localHour(t).Sub(hour0) / time.Hour); i >= 0 && i < len(hourly) {
-				mi.add(&hourly[i])
-			}
+			i := int(hourStart(t).Sub(hour0) / time.Hour)
+			mi.add(&hourly[min(max(i, 0), len(hourly)-1)])
 		}
 	}
 	for _, d := range days {
@@ -113,7 +126,7 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 		if len(s.Months) == 0 || s.Months[len(s.Months)-1].Key != key {
 			t, _ := time.Parse("2006-01", key)
 			s.Months = append(s.Months, Month{Key: key, Label: t.Format("January 2006"), Anchor: "m-" + key,
-				Total: Bucket{Label: key, Start: t.Format(rfc3339)}})
+				Total: Bucket{Label: key, Start: time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc).Format(rfc3339)}})
 		}
 		mo := &s.Months[len(s.Months)-1]
 		mo.Days = append(mo.Days, d)
@@ -131,12 +144,30 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	return s
 }
 
+// civilDay returns the number of t's calendar day (in t's location)
+// counted from 1970-01-01.
+func civilDay(t time.Time) int {
+	y, m, d := t.Date()
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
+	if u < 0 {
+		return int((u - 86399) / 86400)
+	}
+	return int(u / 86400)
+}
+
+// hourStart returns the instant at which t's wall-clock hour (in t's
+// location) began.
+func hourStart(t time.Time) time.Time {
+	return t.Add(-(time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())))
+}
+
 func addBucket(dst *Bucket, b Bucket) {
 	dst.Hits += b.Hits
 	dst.Bytes += b.Bytes
 	dst.Pages += b.Pages
 	dst.Aborted += b.Aborted
 	dst.Visitors += b.Visitors
+	dst.NoStatus += b.NoStatus
 	for ci := range ClassNames {
 		dst.Classes.Add(ci, b.Classes.At(ci))
 	}
@@ -148,14 +179,22 @@ func addBucket(dst *Bucket, b Bucket) {
 	}
 }
 
-// FindIncidents returns up to max windows of window minutes with the most
+// FindIncidents is [FindIncidentsIn] in UTC.
+func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
+	return FindIncidentsIn(minutes, window, pad, max, time.UTC)
+}
+
+// FindIncidentsIn returns up to max windows of window minutes with the most
 // 5xx responses (ties: the earliest), not overlapping, each with a
 // per-minute timeline that starts pad minutes before and ends pad minutes
 // after it (zero minutes filled in). Windows without any 5xx are not
-// incidents.
-func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
+// incidents. Times and labels are on loc's wall clock (nil: UTC).
+func FindIncidentsIn(minutes []Minute, window, pad, max int, loc *time.Location) []Incident {
 	if len(minutes) == 0 || window <= 0 || max <= 0 {
 		return nil
+	}
+	if loc == nil {
+		loc = time.UTC
 	}
 	ms := slices.Clone(minutes)
 	slices.SortStableFunc(ms, func(a, b Minute) int { return a.Start.Compare(b.Start) })
@@ -175,6 +214,7 @@ func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
 		d.Bytes += mi.Bytes
 		d.Pages += mi.Pages
 		d.Aborted += mi.Aborted
+		d.NoStatus += mi.NoStatus
 		for ci := range ClassNames {
 			d.Classes.Add(ci, mi.Classes.At(ci))
 		}
@@ -214,8 +254,8 @@ func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
 			used[i] = true
 		}
 		inc := Incident{What: "5xx",
-			Start: dense[best].Start.Format(rfc3339),
-			End:   dense[best+window-1].Start.Add(time.Minute).Format(rfc3339)}
+			Start: dense[best].Start.In(loc).Format(rfc3339),
+			End:   dense[best+window-1].Start.Add(time.Minute).In(loc).Format(rfc3339)}
 		for i := best; i < best+window; i++ {
 			inc.Errors += dense[i].Classes.X5
 			inc.Hits += dense[i].Hits
@@ -230,8 +270,8 @@ func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
 			} else {
 				t = t0.Add(time.Duration(i) * time.Minute)
 			}
-			b.Start = t.Format(rfc3339)
-			b.Label = t.Format("15:04")
+			b.Start = t.In(loc).Format(rfc3339)
+			b.Label = t.In(loc).Format("15:04")
 			inc.Minutes = append(inc.Minutes, b)
 		}
 		out = append(out, inc)

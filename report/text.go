@@ -36,14 +36,32 @@ func WriteText(w io.Writer, m *Model) error {
 	l := m.Lines
 	p("Lines\tread %s\tparsed %s\tmalformed %s\tskipped %s\tfiltered %s\n",
 		fmtInt(l.Read), fmtInt(l.Parsed), fmtInt(l.Malformed), fmtInt(l.Skipped), fmtInt(l.Filtered))
-	p("Requests\t%s\tbytes %s\tvisitors %s\tpages %s\tfiles %s\n",
-		fmtInt(m.Requests), fmtBytes(m.Bytes), fmtCount(m.Visitors), fmtInt(m.Pages), fmtInt(m.Files))
+	sat := ""
+	if m.BytesSaturated {
+		sat = "≥"
+	}
+	p("Requests\t%s\tbytes %s%s\tvisitors %s\tpages %s\tfiles %s\n",
+		fmtInt(m.Requests), sat, fmtBytes(m.Bytes), fmtCount(m.Visitors), fmtInt(m.Pages), fmtInt(m.Files))
+	p("Clients\t%s", fmtCount(m.DistinctClients))
+	if m.Status.NoStatus > 0 {
+		p("\tno status %s", fmtInt(m.Status.NoStatus))
+	}
+	if m.Undated > 0 {
+		p("\tno time %s", fmtInt(m.Undated))
+	}
+	p("\n")
+	if len(m.Approximate) > 0 {
+		p("Approximate\t%s\n", v(strings.Join(m.Approximate, ", ")))
+	}
 	tw.Flush()
 
 	if len(m.Classes) > 0 {
 		p("\nClass\tRequests\tShare\n")
 		for _, c := range m.Classes {
 			p("%s\t%s\t%s\n", v(c.Class), fmtInt(c.Hits), fmtPct(c.Share))
+		}
+		if n := m.Status.NoStatus; n > 0 {
+			p("no status\t%s\t%s\n", fmtInt(n), fmtPct(share(n, m.Requests)))
 		}
 		tw.Flush()
 	}
@@ -89,6 +107,13 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\nMalformed reason\tLines\n")
 		for _, r := range slices.Sorted(maps.Keys(m.MalformedReasons)) {
 			p("%s\t%s\n", v(r), fmtInt(m.MalformedReasons[r]))
+		}
+		tw.Flush()
+	}
+	if len(m.SkippedReasons) > 0 {
+		p("\nSkipped reason\tLines\n")
+		for _, r := range slices.Sorted(maps.Keys(m.SkippedReasons)) {
+			p("%s\t%s\n", v(r), fmtInt(m.SkippedReasons[r]))
 		}
 		tw.Flush()
 	}
