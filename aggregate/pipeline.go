@@ -148,11 +148,21 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	if cfg.Incremental {
 		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
 	}
-	total := readerState
-	for _, st := range states {
-		if err := total.Merge(st); err != nil {
+	// Fold everything into the first worker's State, the biggest, rather
+	// than into a new one: at the peak one copy of the lists fewer is
+	// alive. The reader's file errors (in input order) stay first.
+	total := states[0]
+	workerErrs := total.FileErrors
+	total.FileErrors = nil
+	if err := total.Merge(readerState); err != nil {
+		return nil, res, err
+	}
+	total.FileErrors = append(total.FileErrors, workerErrs...)
+	for i := 1; i < len(states); i++ {
+		if err := total.Merge(states[i]); err != nil {
 			return nil, res, err
 		}
+		states[i] = nil // let it go before the next merge
 	}
 	return total, res, runErr
 }

@@ -74,7 +74,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	anchor := now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll}
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
+		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
 		Workers:    j.in.Workers,
 		MaxLine:    j.in.MaxLine,

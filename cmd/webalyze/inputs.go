@@ -13,12 +13,15 @@ import (
 
 // InputFlags are the flags of commands that read logs.
 type InputFlags struct {
-	Files        []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
-	LogFormat    string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
-	W3CFields    string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
-	MaxLine      int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
-	Workers      int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
-	MaxMalformed string   `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
+	Files            []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
+	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	W3CFields        string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
+	MaxLine          int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
+	Workers          int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
+	MaxMalformed     string   `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
+	TopCapacity      int      `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
+	DrillCapacity    int      `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
+	DistinctCapacity int      `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
 }
 
 // formatConfig turns the format flags into the pipeline's format and
