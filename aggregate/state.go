@@ -330,7 +330,6 @@ func (s *State) Add(rec *parser.Record) {
 	}
 
 	client := hash64(rec.Host, 0)
-	s.ClientAddrs.Add(client)
 	visitor := hash64(rec.UserAgent, client)
 	if rec.HasTime {
 		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor, page)
@@ -345,7 +344,12 @@ func (s *State) Add(rec *parser.Record) {
 		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
 		s.URLsQuery.Add(s.scratch, rec.Bytes, visitor)
 	}
-	s.Clients.Add(rec.Host, rec.Bytes, visitor)
+	if e := s.Clients.Add(rec.Host, rec.Bytes, visitor); e.Hits == e.HitsErr+1 {
+		// The client is new to the list (or came back after an eviction):
+		// only then can it be new to the distinct count, which spares a
+		// set lookup per record.
+		s.ClientAddrs.Add(client)
+	}
 	s.Agents.Add(rec.UserAgent, rec.Bytes, visitor)
 	s.Methods.Add(rec.Method, rec.Bytes, visitor)
 	s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
