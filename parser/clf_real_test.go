@@ -240,17 +240,19 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "apache/matomo_common.log.gz", spec: "auto", format: "common",
 			want: "lines=1 parsed=1 skipped= malformed= codes=200:1 time=2012-02-10T23:42:07Z..2012-02-10T23:42:07Z bad="},
 		// records=1 CLF-parsed=1; codes: 301=1. A vhost without ":port"
-		// before the client: vcombined wants the port, so nothing fits
-		// until the format is given.
-		{file: "apache/matomo_common_complete.log", spec: "auto", format: "none"},
+		// before the client: detected as "vhost".
+		{file: "apache/matomo_common_complete.log", spec: "auto", format: "vhost",
+			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		{file: "apache/matomo_common_complete.log", spec: matomoCompleteSpec,
 			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		// As above, with a Big5 (not UTF-8) path.
-		{file: "apache/matomo_common_encoding_big5.log", spec: "auto", format: "none"},
+		{file: "apache/matomo_common_encoding_big5.log", spec: "auto", format: "vhost",
+			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		{file: "apache/matomo_common_encoding_big5.log", spec: matomoCompleteSpec,
 			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		// records=1 CLF-parsed=1; codes: 301=1; common with a vhost, no port.
-		{file: "apache/matomo_common_vhost.log", spec: "auto", format: "none"},
+		{file: "apache/matomo_common_vhost.log", spec: "auto", format: "vhost",
+			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		{file: "apache/matomo_common_vhost.log", spec: matomoVhostSpec,
 			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		// records=6 blank=1 CLF-parsed=4 unparsed_at=5; codes: 200=3
@@ -262,7 +264,8 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "apache/matomo_ncsa_extended.log", spec: "auto", format: "combined",
 			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		// records=4 CLF-parsed=4; codes: 200=4; a vhost without port.
-		{file: "apache/matomo_static_ignores.log", spec: "auto", format: "none"},
+		{file: "apache/matomo_static_ignores.log", spec: "auto", format: "vhost",
+			want: "lines=4 parsed=4 skipped= malformed= codes=200:4 time=2012-02-10T21:41:07Z..2012-02-10T21:44:07Z bad="},
 		{file: "apache/matomo_static_ignores.log", spec: matomoCompleteSpec,
 			want: "lines=4 parsed=4 skipped= malformed= codes=200:4 time=2012-02-10T21:41:07Z..2012-02-10T21:44:07Z bad="},
 		// records=5 CLF-parsed=5; codes: 200=2 404=3.

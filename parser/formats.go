@@ -17,6 +17,7 @@ const (
 	CommonFormat    = `%h %l %u %t "%r" %>s %b`
 	CombinedFormat  = `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`
 	VCombinedFormat = `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`
+	VHostFormat     = `%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`
 	NginxFormat     = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
 )
 
@@ -26,6 +27,7 @@ func NamedFormats() []NamedFormat {
 		{"common", "apache", CommonFormat},
 		{"combined", "apache", CombinedFormat},
 		{"vcombined", "apache", VCombinedFormat + "  (Apache vhost_combined)"},
+		{"vhost", "apache", VHostFormat + "  (virtual host without port first)"},
 		{"nginx", "nginx", NginxFormat + "  (nginx's combined)"},
 		{"iis", "w3c", "W3C extended: columns named by each #Fields: directive (alias w3c)"},
 	}
@@ -43,6 +45,8 @@ func Named(name string, defaultFields []string) (Format, bool) {
 		f, err = CompileApache("combined", CombinedFormat)
 	case "vcombined", "vhost_combined":
 		f, err = CompileApache("vcombined", VCombinedFormat)
+	case "vhost":
+		f, err = CompileApache("vhost", VHostFormat)
 	case "nginx":
 		f, err = CompileNginx("nginx", NginxFormat)
 	case "iis", "w3c":
@@ -82,11 +86,12 @@ func ParseFormatSpec(spec string) (Format, error) {
 
 // AutoCandidates are the formats "auto" tries on each file, narrowest
 // first so that ties go to the narrower one: common before combined (a
-// combined parser also reads common lines). An nginx default log reads as
+// combined parser also reads common lines), vcombined (host:port first)
+// before vhost (host first). An nginx default log reads as
 // "combined", which it is.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
-	for _, name := range []string{"common", "combined", "vcombined", "iis"} {
+	for _, name := range []string{"common", "combined", "vcombined", "vhost", "iis"} {
 		f, _ := Named(name, defaultFields)
 		out = append(out, f)
 	}

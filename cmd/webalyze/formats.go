@@ -20,7 +20,7 @@ func (c *FormatsCmd) Run(g *Globals) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(g.stdout, "\nauto (the default) tries common, combined, vcombined and iis on the first lines of each file and picks the one that parses most.")
+	fmt.Fprintln(g.stdout, "\nauto (the default) tries common, combined, vcombined, vhost and iis on the first lines of each file and picks the one that parses most.")
 	fmt.Fprintln(g.stdout, "Custom formats: --log-format apache:'<LogFormat string>' or --log-format nginx:'<log_format string>'.")
 	return nil
 }
