@@ -208,6 +208,9 @@ func (t *TopK) check() error {
 var latMaxIndex = latencyIndex(math.MaxInt64)
 
 func (l *Latency) check() error {
+	if l.Shift > 6 {
+		return fmt.Errorf("latency sketch has shift %d", l.Shift)
+	}
 	if len(l.Counts) > 0 && (l.Offset < 0 || int64(l.Offset)+int64(len(l.Counts)) > int64(latMaxIndex)+1 ||
 		l.Counts[0] == 0 || l.Counts[len(l.Counts)-1] == 0) {
 		return fmt.Errorf("latency sketch has buckets %d..%d", l.Offset, int64(l.Offset)+int64(len(l.Counts)))

@@ -366,3 +366,44 @@ func TestTopKAddAllocs(t *testing.T) {
 		t.Errorf("Add of known keys allocates %v times", n)
 	}
 }
+
+// TestLatencyShift checks coarse sketches (per-URL ones) against exact
+// quantiles, and merges of sketches of different coarseness.
+func TestLatencyShift(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var vals []int64
+	fine, coarse := &Latency{}, &Latency{Shift: EntryLatencyShift}
+	for range 20000 {
+		v := int64(math.Exp(r.Float64()*16)) + 1 // 1 µs .. ~9 s, spread over decades
+		vals = append(vals, v)
+		fine.Add(v)
+		coarse.Add(v)
+	}
+	slices.Sort(vals)
+	if acc := coarse.Accuracy(); acc < 0.07 || acc > 0.09 {
+		t.Fatalf("coarse accuracy %v, want about 8%%", acc)
+	}
+	if len(coarse.Counts)*6 > len(fine.Counts) {
+		t.Errorf("coarse sketch has %d buckets, fine %d: want about 8 times fewer", len(coarse.Counts), len(fine.Counts))
+	}
+	for _, q := range []float64{0.1, 0.5, 0.9, 0.99} {
+		want := float64(vals[int(q*float64(len(vals)-1))])
+		for _, l := range []*Latency{fine, coarse} {
+			got := float64(l.Quantile(q))
+			if math.Abs(got-want) > l.Accuracy()*want+1 {
+				t.Errorf("shift %d: q%.2f = %.0f, want %.0f within %.1f%%", l.Shift, q, got, want, 100*l.Accuracy())
+			}
+		}
+	}
+	// Mixed merges land in the coarser buckets, whichever side is coarse.
+	a := fine.Clone()
+	a.Merge(coarse)
+	b := coarse.Clone()
+	b.Merge(fine)
+	if a.Shift != EntryLatencyShift || b.Shift != EntryLatencyShift || !slices.Equal(a.Counts, b.Counts) || a.Count != 40000 {
+		t.Errorf("mixed merges differ: shift %d/%d, count %d/%d", a.Shift, b.Shift, a.Count, b.Count)
+	}
+	if err := a.check(); err != nil {
+		t.Error(err)
+	}
+}

@@ -125,7 +125,7 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 	delete(t.index, e.Key)
 	lat := e.Latency
 	if lat != nil {
-		*lat = Latency{Counts: lat.Counts[:0]}
+		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
 	}
 	*e = TopEntry{Key: string(key), Hits: e.Hits + 1, HitsErr: e.Hits, Bytes: bytes, Latency: lat}
 	if !t.NoVisitors {
@@ -139,7 +139,7 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 // addLatency adds a request time (v, bucket i) to e.
 func (e *TopEntry) addLatency(v int64, i int32) {
 	if e.Latency == nil {
-		e.Latency = &Latency{}
+		e.Latency = &Latency{Shift: EntryLatencyShift}
 	}
 	e.Latency.addIndex(v, i)
 }
@@ -274,7 +274,7 @@ func (t *TopK) Merge(o *TopK) {
 			e.Visitors.Merge(&oe.Visitors)
 			if oe.Latency != nil {
 				if e.Latency == nil {
-					e.Latency = &Latency{}
+					e.Latency = &Latency{Shift: oe.Latency.Shift}
 				}
 				e.Latency.Merge(oe.Latency)
 			}

@@ -214,7 +214,7 @@ func topList(t *aggregate.TopK, n int) TopList {
 func latencyOf(scope string, l *aggregate.Latency) Latency {
 	ms := func(us int64) float64 { return float64(us) / 1000 }
 	return Latency{Scope: scope, Count: clamp(l.Count), P50: ms(l.P50()), P90: ms(l.P90()),
-		P95: ms(l.Quantile(0.95)), P99: ms(l.P99()), Max: ms(l.Max), RelErr: aggregate.LatencyAccuracy}
+		P95: ms(l.Quantile(0.95)), P99: ms(l.P99()), Max: ms(l.Max), RelErr: l.Accuracy()}
 }
 
 // originOf returns the origin of the registry rows to prefer ("iis",

@@ -411,7 +411,7 @@ func TestBuild(t *testing.T) {
 				if !reflect.DeepEqual(scopes, []string{"all", "2xx", "5xx", "200", "503", "upstream"}) {
 					t.Errorf("scopes = %v", scopes)
 				}
-				if a := got["all"]; a.Count != 3 || a.Max != 3000 || math.Abs(a.P50-20)/20 > 0.01 || a.RelErr != 0.01 {
+				if a := got["all"]; a.Count != 3 || a.Max != 3000 || math.Abs(a.P50-20)/20 > 0.01 || math.Abs(a.RelErr-0.01) > 1e-9 {
 					t.Errorf("all = %+v", a)
 				}
 				if u := got["upstream"]; u.Count != 2 || u.Max != 2900 {
