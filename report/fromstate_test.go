@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -615,18 +613,5 @@ func TestBuildGolden(t *testing.T) {
 	if err := WriteJSON(&got, m); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "state.json.golden")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("JSON of the golden State differs from %s; run go test -update and review the diff\n%s", path, firstDiff(got.Bytes(), want))
-	}
+	checkGolden(t, "state.json.golden", got.Bytes())
 }

@@ -29,6 +29,27 @@ var goldenModels = []struct {
 	{"empty", func() *Model { return &Model{} }},
 }
 
+// checkGolden compares got with testdata/name, or rewrites that file with
+// -update (and then returns false: nothing more to compare).
+func checkGolden(t *testing.T, name string, got []byte) bool {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s; run go test -update and review the diff\n%s", path, firstDiff(got, want))
+	}
+	return true
+}
+
 func TestGolden(t *testing.T) {
 	for _, gm := range goldenModels {
 		for _, w := range writers {
@@ -38,19 +59,8 @@ func TestGolden(t *testing.T) {
 				if err := w.write(&got, gm.model()); err != nil {
 					t.Fatal(err)
 				}
-				path := filepath.Join("testdata", name+".golden")
-				if *update {
-					if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
+				if !checkGolden(t, name+".golden", got.Bytes()) {
 					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if !bytes.Equal(got.Bytes(), want) {
-					t.Errorf("%s differs from %s; run go test -update and review the diff\n%s", name, path, firstDiff(got.Bytes(), want))
 				}
 				// Same model, same bytes.
 				var again bytes.Buffer
