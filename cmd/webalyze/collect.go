@@ -64,6 +64,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	if prev != nil && len(j.in.Files) == 0 {
 		// Render from the state alone.
+		if j.win.Since != "" || j.win.Until != "" {
+			return nil, usageError(fmt.Errorf("--since and --until filter lines as they are read; with --state and no input there is nothing to read"))
+		}
 		return &collected{st: prev}, nil
 	}
 	now := time.Now
