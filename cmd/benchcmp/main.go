@@ -165,7 +165,8 @@ func main() {
 			return nil
 		}
 		out := filepath.Join(*outDir, "goaccess-"+tag+".html")
-		return []command{{tool: "goaccess", out: out, ok: goaccessOK,
+		lines, _ := countLines(file, file)
+		return []command{{tool: "goaccess", out: out, ok: func(exit int, out string) error { return goaccessOK(exit, out, lines) },
 			args: []string{gaPath, file, "--log-format=COMBINED", "--no-global-config", "-o", out}}}
 	}
 	cases := []bcase{
@@ -279,8 +280,9 @@ func webalyzeOK(exit int, _ string) error {
 }
 
 // goaccessOK checks that GoAccess wrote a complete report: a large HTML
-// file that ends its document.
-func goaccessOK(exit int, out string) error {
+// file that ends its document and whose embedded total_requests is the
+// number of lines of the input (wantLines; 0 skips that check).
+func goaccessOK(exit int, out string, wantLines int64) error {
 	if exit != 0 {
 		return fmt.Errorf("exit status %d", exit)
 	}
@@ -291,7 +293,33 @@ func goaccessOK(exit int, out string) error {
 	if len(b) < 100_000 || !bytes.Contains(b, []byte("</html>")) {
 		return fmt.Errorf("GoAccess's report %s is incomplete (%d bytes)", out, len(b))
 	}
+	if wantLines > 0 {
+		if n := goaccessTotal(b); n != wantLines {
+			return fmt.Errorf("GoAccess's report %s counts %d requests, the input has %d lines", out, n, wantLines)
+		}
+	}
 	return nil
+}
+
+// goaccessTotal returns the largest "total_requests" number embedded in a
+// GoAccess HTML report (-1 when there is none).
+func goaccessTotal(b []byte) int64 {
+	best := int64(-1)
+	key := []byte(`"total_requests":`)
+	for {
+		i := bytes.Index(b, key)
+		if i < 0 {
+			return best
+		}
+		b = bytes.TrimLeft(b[i+len(key):], " ")
+		j := 0
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.ParseInt(string(b[:j]), 10, 64); err == nil && n > best {
+			best = n
+		}
+	}
 }
 
 // compress writes a .gz or .zst copy of path (cached).

@@ -50,3 +50,19 @@ func TestFormatTable(t *testing.T) {
 		t.Error("ratio by zero")
 	}
 }
+
+func TestGoaccessTotal(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+	}{
+		{`var json_data={"general":{"total_requests": 1000000,"valid_requests": 999000}}; "total_requests": `, 1000000},
+		{`no numbers here`, -1},
+		{`"total_requests":12 "total_requests": 7`, 12},
+	}
+	for _, tt := range tests {
+		if got := goaccessTotal([]byte(tt.in)); got != tt.want {
+			t.Errorf("goaccessTotal(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
