@@ -32,11 +32,16 @@ func (mi Minute) add(b *Bucket) {
 		b.Classes.Add(ci, mi.Classes.At(ci))
 	}
 	for code, n := range mi.Codes {
-		if b.Codes == nil {
-			b.Codes = map[string]int64{}
-		}
-		b.Codes[codeKey(code)] += n
+		b.addCode(codeKey(code), n)
 	}
+}
+
+// addCode adds n requests of code ("502") to b.
+func (b *Bucket) addCode(code string, n int64) {
+	if b.Codes == nil {
+		b.Codes = map[string]int64{}
+	}
+	b.Codes[code] += n
 }
 
 const (
@@ -172,10 +177,7 @@ func addBucket(dst *Bucket, b Bucket) {
 		dst.Classes.Add(ci, b.Classes.At(ci))
 	}
 	for code, n := range b.Codes {
-		if dst.Codes == nil {
-			dst.Codes = map[string]int64{}
-		}
-		dst.Codes[code] += n
+		dst.addCode(code, n)
 	}
 }
 
