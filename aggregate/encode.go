@@ -17,7 +17,9 @@ import (
 
 // SchemaVersion is the version of the state file layout written by
 // [State.Encode]. Bump it whenever the encoded fields change meaning.
-const SchemaVersion = 1
+// Version 2: a visitor is visitorHash(client, agent), no longer the agent
+// hashed with the client as seed.
+const SchemaVersion = 2
 
 // stateMagic starts every state file.
 var stateMagic = []byte("WBLZSTAT")
@@ -200,7 +202,7 @@ func (t *TopK) check() error {
 			}
 		}
 	}
-	t.index, t.heap, t.pos, t.heapOK, t.last = nil, nil, nil, false, 0
+	t.resetIndex()
 	return nil
 }
 

@@ -50,3 +50,8 @@ func mix64(h uint64) uint64 {
 	h ^= h >> 32
 	return h
 }
+
+// visitorHash is a visitor's identity (before its day is mixed in): the
+// hashes of its client address and its user agent, each hashKey of the
+// field, combined so that swapping them gives another identity.
+func visitorHash(client, agent uint64) uint64 { return mix64(agent ^ client*prime1) }

@@ -16,7 +16,14 @@ import (
 // extensions count different things and are refused; capacities may
 // differ, s's are kept. Marks are not merged: they describe where one
 // incremental series stopped reading, and s keeps its own.
-func (s *State) Merge(o *State) error {
+func (s *State) Merge(o *State) error { return s.merge(o, false) }
+
+// mergeShard folds the State of another worker of the same sharded Run
+// into s: the sharded lists hold disjoint keys (see shard.go). o's sharded
+// lists are taken over and emptied: o must not be used afterwards.
+func (s *State) mergeShard(o *State) error { return s.merge(o, true) }
+
+func (s *State) merge(o *State, sharded bool) error {
 	if s == o {
 		return errors.New("aggregate: cannot merge a State into itself")
 	}
@@ -101,15 +108,15 @@ func (s *State) Merge(o *State) error {
 
 	// The top lists are the bulk of a merge and independent of each
 	// other: merge them concurrently (the big ones first).
-	pairs := [][2]*TopK{{s.URLs, o.URLs}, {s.Clients, o.Clients}, {s.URLsQuery, o.URLsQuery},
-		{s.Referrers, o.Referrers}, {s.Agents, o.Agents}, {s.Methods, o.Methods},
-		{s.Protocols, o.Protocols}, {s.VHosts, o.VHosts}}
+	pairs := []listPair{{s.URLs, o.URLs, sharded}, {s.Clients, o.Clients, sharded}, {s.URLsQuery, o.URLsQuery, sharded},
+		{s.Referrers, o.Referrers, sharded}, {s.Agents, o.Agents, false}, {s.Methods, o.Methods, false},
+		{s.Protocols, o.Protocols, false}, {s.VHosts, o.VHosts, false}}
 	for code, od := range o.Drills {
 		if code >= 1000 {
 			continue
 		}
 		d := s.drillFor(code)
-		pairs = append(pairs, [2]*TopK{d.URLs, od.URLs}, [2]*TopK{d.Clients, od.Clients})
+		pairs = append(pairs, listPair{d.URLs, od.URLs, false}, listPair{d.Clients, od.Clients, false})
 	}
 	mergeTopLists(pairs)
 
@@ -133,10 +140,17 @@ func (s *State) Merge(o *State) error {
 	return nil
 }
 
-// mergeTopLists merges each pair's second list into its first, on up to
-// GOMAXPROCS goroutines. The lists of a pair belong to it alone.
-func mergeTopLists(pairs [][2]*TopK) {
-	work := make(chan [2]*TopK, len(pairs))
+// listPair is a top list to merge (src into dst); disjoint says they are
+// two shards of one list.
+type listPair struct {
+	dst, src *TopK
+	disjoint bool
+}
+
+// mergeTopLists merges each pair's src into its dst, on up to GOMAXPROCS
+// goroutines. The lists of a pair belong to it alone.
+func mergeTopLists(pairs []listPair) {
+	work := make(chan listPair, len(pairs))
 	for _, p := range pairs {
 		work <- p
 	}
@@ -147,7 +161,11 @@ func mergeTopLists(pairs [][2]*TopK) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				p[0].Merge(p[1])
+				if p.disjoint {
+					p.dst.mergeDisjoint(p.src)
+				} else {
+					p.dst.Merge(p.src)
+				}
 			}
 		}()
 	}

@@ -95,7 +95,10 @@ func (w window) excludes(rec *parser.Record) bool {
 // cfg.Workers goroutines, each aggregating into its own State, and merges
 // the States. Inputs are read one after another by a single reading
 // goroutine that also decompresses, so decompression overlaps parsing.
-// The result does not depend on the number of workers.
+// With several workers the big top lists are sharded among them by key
+// (see shard.go). The result does not depend on the number of workers, as
+// long as the top lists stay within their capacity; past it, only within
+// their stated error bounds.
 //
 // Inputs that cannot be opened are reported in RunResult and recorded as
 // file errors; the others are still read. Run returns early with ctx's
@@ -112,17 +115,22 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	win := window{cfg.Since, cfg.Until, cfg.HasSince, cfg.HasUntil}
 	jobs := make(chan job, workers*2)
 	states := make([]*State, workers)
+	var router *shardRouter
+	if workers > 1 {
+		router = newShardRouter(workers)
+	}
 	var wg sync.WaitGroup
 	for i := range workers {
 		states[i] = New(cfg.Options)
 		wg.Add(1)
-		go func(st *State) {
+		w := &worker{st: states[i], maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
+		if router != nil {
+			w.shard = router.worker(i, states[i])
+		}
+		go func() {
 			defer wg.Done()
-			w := worker{st: st, maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
-			for j := range jobs {
-				w.process(j)
-			}
-		}(states[i])
+			w.run(jobs)
+		}()
 	}
 
 	readerState := New(cfg.Options) // what the reading goroutine itself counts
@@ -159,7 +167,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	}
 	total.FileErrors = append(total.FileErrors, workerErrs...)
 	for i := 1; i < len(states); i++ {
-		if err := total.Merge(states[i]); err != nil {
+		if err := total.mergeShard(states[i]); err != nil {
 			return nil, res, err
 		}
 		states[i] = nil // let it go before the next merge
@@ -347,6 +355,32 @@ type worker struct {
 	maxLine int
 	parsers map[*fileRun]parser.LineParser
 	rec     parser.Record
+	shard   *shardOut // nil with one worker
+}
+
+// run processes jobs until the channel closes; with sharding it applies
+// the additions other workers forward between its own chunks, and at the
+// end until every worker is done.
+func (w *worker) run(jobs <-chan job) {
+	if w.shard == nil {
+		for j := range jobs {
+			w.process(j)
+		}
+		return
+	}
+	mine := w.shard.router.inbox[w.shard.me] // closed only after this worker's finish
+	for {
+		select {
+		case j, ok := <-jobs:
+			if !ok {
+				w.shard.finish()
+				return
+			}
+			w.process(j)
+		case in := <-mine:
+			w.st.applyBatch(in)
+		}
+	}
 }
 
 func (w *worker) parserFor(j job) parser.LineParser {

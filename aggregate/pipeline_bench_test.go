@@ -33,12 +33,14 @@ func syntheticLog(n int) []byte {
 // merge) on a synthetic combined log held in memory, or on the file named
 // by $WEBALYZE_BENCH_LOG.
 func BenchmarkRun(b *testing.B) {
-	data := syntheticLog(200_000)
+	var data []byte
 	if p := os.Getenv("WEBALYZE_BENCH_LOG"); p != "" {
 		var err error
 		if data, err = os.ReadFile(p); err != nil {
 			b.Fatal(err)
 		}
+	} else {
+		data = syntheticLog(200_000)
 	}
 	format, _ := parser.ParseFormatSpec("combined")
 	for _, workers := range []int{1, 2} {

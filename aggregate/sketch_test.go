@@ -31,6 +31,9 @@ func TestHash64Stable(t *testing.T) {
 			t.Errorf("hash64(%q, %d) = %#x, want %#x", tt.in, tt.seed, got, tt.want)
 		}
 	}
+	if got := visitorHash(hashKey([]byte("192.168.0.1")), hashKey([]byte("curl/8.5.0"))); got != 0xb70d40385afb0622 {
+		t.Errorf("visitorHash(192.168.0.1, curl/8.5.0) = %#x, want 0xb70d40385afb0622", got)
+	}
 }
 
 func relErr(got, want float64) float64 { return math.Abs(got-want) / want }
@@ -241,8 +244,55 @@ func TestTopKExact(t *testing.T) {
 			t.Errorf("Top not ordered at %d: %s/%d then %s/%d", i, top[i-1].Key, top[i-1].Hits, e.Key, e.Hits)
 		}
 	}
-	if got := tk.Top(3); len(got) != 3 || got[0].Key != top[0].Key {
-		t.Errorf("Top(3) = %v", got)
+	for _, n := range []int{1, 3, 17, len(top) - 1, len(top), len(top) + 5} {
+		got := tk.Top(n)
+		if want := top[:min(n, len(top))]; !slices.EqualFunc(got, want, func(a, b TopEntry) bool { return a.Key == b.Key && a.Hits == b.Hits }) {
+			t.Errorf("Top(%d) is not the first %d of Top(0)", n, len(want))
+		}
+	}
+}
+
+// checkIndex checks that every entry of tk is found under its key and
+// that the index holds nothing else.
+func checkIndex(t *testing.T, tk *TopK) {
+	t.Helper()
+	tk.ensureIndex()
+	if tk.index.n != len(tk.Entries) {
+		t.Errorf("index holds %d slots for %d entries", tk.index.n, len(tk.Entries))
+	}
+	for i := range tk.Entries {
+		k := tk.Entries[i].Key
+		if j, _ := tk.index.find(hashKey([]byte(k)), []byte(k), tk.Entries); j != int32(i) {
+			t.Errorf("key %q of entry %d found at %d", k, i, j)
+		}
+	}
+}
+
+func TestTopKDisjointMerge(t *testing.T) {
+	// Shards of one stream, split by key as a sharded Run does: their
+	// union follows the Space-Saving rules, and is exact when it fits.
+	for _, capacity := range []int{10, 300, 1000, 100_000} {
+		t.Run(strconv.Itoa(capacity), func(t *testing.T) {
+			keys := zipfKeys(uint64(capacity), 50_000, 2_000)
+			whole := NewTopK(capacity)
+			shards := []*TopK{NewTopK(capacity), NewTopK(capacity), NewTopK(capacity)}
+			want := map[string]uint64{}
+			for i, k := range keys {
+				whole.Add(k, uint64(i), uint64(i%13))
+				shards[uint32(hashKey(k))%3].Add(k, uint64(i), uint64(i%13))
+				want[string(k)]++
+			}
+			merged := shards[1]
+			merged.mergeDisjoint(shards[0])
+			merged.mergeDisjoint(shards[2])
+			checkIndex(t, merged)
+			checkSpaceSaving(t, merged, want)
+			if whole.Exact() {
+				if got, want := dumpTop(merged), dumpTop(whole); got != want || !merged.Exact() {
+					t.Errorf("exact shards merged (exact %v):\n%s\nwhole:\n%s", merged.Exact(), got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -308,6 +358,7 @@ func TestTopKSpaceSaving(t *testing.T) {
 				t.Fatalf("Exact %v, %d entries", whole.Exact(), whole.Len())
 			}
 			checkSpaceSaving(t, whole, want)
+			checkIndex(t, whole)
 			merged := NewTopK(capacity)
 			for _, p := range []int{2, 0, 1} {
 				merged.Merge(parts[p])

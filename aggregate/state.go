@@ -215,6 +215,8 @@ type State struct {
 	drill     [1000]*Drill
 	codeLat   [1000]*Latency
 	scratch   []byte
+	shard     *shardOut // set while the State is a worker's in a sharded Run
+	sink      uint64    // see Add: keeps the index peeks from being optimised away
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -329,61 +331,128 @@ func (s *State) Add(rec *parser.Record) {
 		s.Pages++
 	}
 
-	client := hash64(rec.Host, 0)
-	visitor := hash64(rec.UserAgent, client)
+	// Hash every key once: the hashes index the lists below (a path for
+	// the URL list and its drill-down), make the visitor identity and
+	// pick the worker that owns a key. Then touch what each big list will
+	// read before using any (see TopK.peek): their cache misses overlap
+	// instead of queueing.
+	client := hashKey(rec.Host)
+	hPath := hashKey(rec.Path)
+	hAgent := hashKey(rec.UserAgent)
+	external := isExternalReferrer(rec.Referer, rec.VHost)
+	var hRef, hQuery uint64
+	if external {
+		hRef = hashKey(rec.Referer)
+	}
+	if len(rec.Query) > 0 {
+		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
+		hQuery = hashKey(s.scratch)
+	}
+	visitor := visitorHash(client, hAgent)
+	var day int64
 	if rec.HasTime {
-		s.addTime(rec.Time, code, hasCode, rec.Bytes, visitor, page)
-		visitor = mix64(visitor + uint64(s.curDay)*prime1)
+		// A visitor is per day: the lists count visitor-days, as GoAccess
+		// counts its visitors.
+		day = floorDiv(rec.Time+s.zone.offset(rec.Time), 86400)
+		visitor = mix64(visitor + uint64(day)*prime1)
+	}
+	var lat int64 // request time and its latency bucket
+	var latIdx int32
+	if rec.HasDuration {
+		lat = max(rec.Duration, 0)
+		latIdx = latencyIndex(lat)
+	}
+	// The owner of each sharded key (see shard.go): this worker, or one
+	// it forwards the addition to.
+	me, ownURL, ownQuery, ownClient, ownRef := uint32(0), uint32(0), uint32(0), uint32(0), uint32(0)
+	if o := s.shard; o != nil {
+		me, ownURL, ownQuery, ownClient, ownRef = o.me, o.owner(hPath), o.owner(hQuery), o.owner(client), o.owner(hRef)
+	}
+	sink := s.Agents.peek(hAgent, visitor)
+	if ownURL == me {
+		sink ^= s.URLs.peek(hPath, visitor)
+	}
+	if ownClient == me {
+		sink ^= s.Clients.peek(client, visitor)
+	}
+	if external && ownRef == me {
+		sink ^= s.Referrers.peek(hRef, visitor)
+	}
+	if len(rec.Query) > 0 && ownQuery == me {
+		sink ^= s.URLsQuery.peek(hQuery, visitor)
+	}
+	s.sink = sink
+
+	if rec.HasTime {
+		s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
 	} else {
 		s.Undated++
 		s.UndatedVisitors.Add(visitor)
 	}
 
-	url := s.URLs.Add(rec.Path, rec.Bytes, visitor)
+	if ownURL == me {
+		if e := s.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor); rec.HasDuration {
+			e.addLatency(lat, latIdx)
+		}
+	} else {
+		s.shard.forward(ownURL, shardURLs, rec.Path, hPath, rec.Bytes, visitor, rec.HasDuration, lat, latIdx)
+	}
 	if len(rec.Query) > 0 {
-		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
-		s.URLsQuery.Add(s.scratch, rec.Bytes, visitor)
+		if ownQuery == me {
+			s.URLsQuery.AddHashed(s.scratch, hQuery, rec.Bytes, visitor)
+		} else {
+			s.shard.forward(ownQuery, shardURLsQuery, s.scratch, hQuery, rec.Bytes, visitor, false, 0, 0)
+		}
 	}
-	if e := s.Clients.Add(rec.Host, rec.Bytes, visitor); e.Hits == e.HitsErr+1 {
-		// The client is new to the list (or came back after an eviction):
-		// only then can it be new to the distinct count, which spares a
-		// set lookup per record.
-		s.ClientAddrs.Add(client)
+	if ownClient == me {
+		s.addClient(rec.Host, client, rec.Bytes, visitor)
+	} else {
+		s.shard.forward(ownClient, shardClients, rec.Host, client, rec.Bytes, visitor, false, 0, 0)
 	}
-	s.Agents.Add(rec.UserAgent, rec.Bytes, visitor)
+	s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
 	s.Methods.Add(rec.Method, rec.Bytes, visitor)
 	s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
 	if len(rec.VHost) > 0 {
 		s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
 	}
-	if isExternalReferrer(rec.Referer, rec.VHost) {
-		s.Referrers.Add(rec.Referer, rec.Bytes, visitor)
+	if external {
+		if ownRef == me {
+			s.Referrers.AddHashed(rec.Referer, hRef, rec.Bytes, visitor)
+		} else {
+			s.shard.forward(ownRef, shardReferrers, rec.Referer, hRef, rec.Bytes, visitor, false, 0, 0)
+		}
 	}
-	var d *Drill
 	if hasCode && (HasDrill(code) || s.Settings.DrillAllCodes) {
-		d = s.drillFor(code)
-		d.URLs.Add(rec.Path, rec.Bytes, visitor)
-		d.Clients.Add(rec.Host, rec.Bytes, visitor)
+		d := s.drillFor(code)
+		d.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor)
+		d.Clients.AddHashed(rec.Host, client, rec.Bytes, visitor)
 	}
 
 	if rec.HasDuration {
-		v := max(rec.Duration, 0)
-		i := latencyIndex(v)
-		s.Latency.addIndex(v, i)
-		url.addLatency(v, i)
+		s.Latency.addIndex(lat, latIdx)
 		if hasCode {
-			s.ClassLatency[ClassIndex(code)].addIndex(v, i)
+			s.ClassLatency[ClassIndex(code)].addIndex(lat, latIdx)
 			l := s.codeLat[code]
 			if l == nil {
 				l = &Latency{}
 				s.codeLat[code] = l
 				s.CodeLatency[code] = l
 			}
-			l.addIndex(v, i)
+			l.addIndex(lat, latIdx)
 		}
 	}
 	if rec.HasUpstream {
 		s.Upstream.Add(rec.Upstream)
+	}
+}
+
+// addClient counts a record in the client list, and its client in the
+// distinct clients when it is new to the list (or came back after an
+// eviction): only then can it be new to the distinct count, which spares a
+// set lookup per record.
+func (s *State) addClient(host []byte, h, bytes, visitor uint64) {
+	if e := s.Clients.AddHashed(host, h, bytes, visitor); e.Hits == e.HitsErr+1 {
+		s.ClientAddrs.Add(h)
 	}
 }
 
@@ -395,8 +464,9 @@ func (s *State) addBytes(dst *uint64, n uint64) {
 	*dst = v
 }
 
-// addTime puts a record in its minute bucket and its visitor in its day.
-func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor uint64, page bool) {
+// addTime puts a record in its minute bucket and its visitor (already
+// mixed with its day) in its day.
+func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, visitor uint64, page bool) {
 	if s.Requests-s.Undated == 1 || sec < s.Earliest {
 		s.Earliest = sec
 	}
@@ -421,7 +491,6 @@ func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor 
 	if hasCode {
 		b.addCode(code, 1)
 	}
-	day := floorDiv(sec+s.zone.offset(sec), 86400)
 	d := s.curDayD
 	if d == nil || day != s.curDay {
 		d = s.Visitors[day]
@@ -431,7 +500,7 @@ func (s *State) addTime(sec int64, code uint16, hasCode bool, n uint64, visitor 
 		}
 		s.curDay, s.curDayD = day, d
 	}
-	d.Add(mix64(visitor + uint64(day)*prime1))
+	d.Add(visitor)
 }
 
 // HasDrill reports whether records of code get a drill-down list: error

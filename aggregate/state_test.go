@@ -129,13 +129,13 @@ var testOpts = Options{TopCapacity: 10_000, DrillCapacity: 10_000, DistinctCapac
 // cleared, list entries sorted by key, minute codes by code, file errors
 // sorted (their order is the merge order), exact hash sets sorted.
 func normalize(s *State) *State {
-	s.loc, s.zone, s.curBucket, s.curDayD, s.curMinute, s.curDay, s.scratch = nil, zoneCache{}, nil, nil, 0, 0, nil
+	s.loc, s.zone, s.curBucket, s.curDayD, s.curMinute, s.curDay, s.scratch, s.sink = nil, zoneCache{}, nil, nil, 0, 0, nil, 0
 	lists := []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers, s.Agents, s.Methods, s.Protocols, s.VHosts}
 	for _, d := range s.Drills {
 		lists = append(lists, d.URLs, d.Clients)
 	}
 	for _, t := range lists {
-		t.index, t.heap, t.pos, t.heapOK, t.last = nil, nil, nil, false, 0
+		t.resetIndex()
 		slices.SortFunc(t.Entries, func(a, b TopEntry) int { return cmp.Compare(a.Key, b.Key) })
 		for i := range t.Entries {
 			t.Entries[i].Visitors.canonical()

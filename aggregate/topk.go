@@ -3,6 +3,7 @@ package aggregate
 import (
 	"cmp"
 	"slices"
+	"unsafe"
 )
 
 // TopEntry is one key of a [TopK] list with what was counted for it.
@@ -46,62 +47,98 @@ type TopK struct {
 	Total      uint64 // hits added over all keys, listed or not: exact
 	Entries    []TopEntry
 
-	index map[string]int32 // key → entry; nil until first needed
-	heap  []int32          // entries as a min-heap by Hits, valid when heapOK
-	pos   []int32          // entry → heap position
+	index keyIndex // key → entry; empty until first needed
+	heap  []int32  // entries as a min-heap by Hits, valid when heapOK
+	pos   []int32  // entry → heap position
 	// heapOK says heap and pos are valid (they are built at the first
 	// eviction and kept up to date after it).
 	heapOK bool
 	// last is the entry of the previous Add plus one (0: none): runs of
-	// the same key (methods, protocols, a busy client) skip the map.
+	// the same key (methods, protocols, a busy client) skip the index.
 	last int32
 }
 
 // NewTopK returns an empty list holding at most capacity keys (at least 1).
 func NewTopK(capacity int) *TopK {
-	return &TopK{Capacity: max(capacity, 1), index: map[string]int32{}}
+	return &TopK{Capacity: max(capacity, 1)}
+}
+
+// resetIndex drops the derived lookup structures; they are rebuilt from
+// Entries when next needed.
+func (t *TopK) resetIndex() {
+	t.index, t.heap, t.pos, t.heapOK, t.last = keyIndex{}, nil, nil, false, 0
 }
 
 func (t *TopK) ensureIndex() {
-	if t.index != nil {
+	if t.index.slots != nil {
 		return
 	}
-	t.index = make(map[string]int32, len(t.Entries))
+	t.index.init(len(t.Entries))
 	t.last = 0
 	for i := range t.Entries {
-		t.index[t.Entries[i].Key] = int32(i)
+		t.index.put(slotOf(hashKey(bytesOf(t.Entries[i].Key)), int32(i)))
 	}
 }
+
+// hashKey is the hash a TopK files key under (see [TopK.AddHashed]).
+func hashKey(key []byte) uint64 { return hash64(key, 0) }
+
+// bytesOf returns the bytes of s without copying them, for reading only
+// (hashing, comparing): nothing may write to the result.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // Add counts one record with key, its response bytes and its visitor hash,
 // and returns the key's entry, valid until the next call that changes t.
 // It allocates only when key is new to the list (for the string).
 func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
+	return t.AddHashed(key, hashKey(key), bytes, visitor)
+}
+
+// peek touches what adding key (hash h) with visitor will read — the
+// index slot where the lookup starts, the entry it points to, the first
+// byte of that entry's key and the visitor register — so that a caller can
+// start the cache-missing loads of several lists before it waits on any;
+// the value is meaningless. Each list's loads depend on one another, but
+// the lists' do not, and the processor overlaps them.
+func (t *TopK) peek(h, visitor uint64) uint64 {
+	if t.index.slots == nil {
+		return 0
+	}
+	v := t.index.peek(h)
+	if v == 0 || v&^(1<<32-1) != h&^(1<<32-1) {
+		return v
+	}
+	e := &t.Entries[uint32(v)-1]
+	if len(e.Key) > 0 {
+		v ^= uint64(e.Key[0])
+	}
+	if regs := e.Visitors.Regs; len(regs) > 0 {
+		v ^= uint64(regs[visitor>>(64-smallP)])
+	}
+	return v ^ e.Hits
+}
+
+// AddHashed is Add with the key's hash given: h must be hashKey(key). A
+// caller that needs the hash anyway (for a visitor identity, or for the
+// same key in another list) saves hashing it again.
+func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *TopEntry {
 	t.ensureIndex()
 	t.Total++
-	i, ok := t.last-1, false
-	if i >= 0 && t.Entries[i].Key == string(key) {
-		ok = true
-	} else {
-		i, ok = t.index[string(key)]
+	if i := t.last - 1; i >= 0 && t.Entries[i].Key == string(key) {
+		return t.hit(i, bytes, visitor)
 	}
-	if ok {
+	i, s := t.index.find(h, key, t.Entries)
+	if i >= 0 {
 		t.last = i + 1
-		e := &t.Entries[i]
-		e.Hits++
-		e.Bytes = addSat(e.Bytes, bytes)
-		if !t.NoVisitors {
-			e.Visitors.Add(visitor)
-		}
-		if t.heapOK {
-			t.down(int(t.pos[i]))
-		}
-		return e
+		return t.hit(i, bytes, visitor)
 	}
 	if len(t.Entries) < t.Capacity {
+		if len(t.Entries) == cap(t.Entries) {
+			t.grow()
+		}
 		t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: 1, Bytes: bytes})
 		i := int32(len(t.Entries) - 1)
-		t.index[t.Entries[i].Key] = i
+		t.index.insert(s, h, i)
 		t.last = i + 1
 		e := &t.Entries[i]
 		if !t.NoVisitors {
@@ -122,7 +159,8 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 	i = t.heap[0]
 	t.last = i + 1
 	e := &t.Entries[i]
-	delete(t.index, e.Key)
+	_, old := t.index.find(hashKey(bytesOf(e.Key)), bytesOf(e.Key), t.Entries)
+	t.index.remove(old)
 	lat := e.Latency
 	if lat != nil {
 		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
@@ -131,8 +169,34 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 	if !t.NoVisitors {
 		e.Visitors.Add(visitor)
 	}
-	t.index[e.Key] = i
+	// The removal may have moved slots: look for the free one again.
+	_, s = t.index.find(h, key, t.Entries)
+	t.index.insert(s, h, i)
 	t.down(0)
+	return e
+}
+
+// grow doubles the room for entries, up to the capacity: append would
+// grow a large slice by a quarter at a time, copying (and leaving to the
+// collector) five times the final list on the way.
+func (t *TopK) grow() {
+	n := min(max(2*cap(t.Entries), 16), t.Capacity)
+	e := make([]TopEntry, len(t.Entries), n)
+	copy(e, t.Entries)
+	t.Entries = e
+}
+
+// hit counts one more record for entry i.
+func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
+	e := &t.Entries[i]
+	e.Hits++
+	e.Bytes = addSat(e.Bytes, bytes)
+	if !t.NoVisitors {
+		e.Visitors.Add(visitor)
+	}
+	if t.heapOK {
+		t.down(int(t.pos[i]))
+	}
 	return e
 }
 
@@ -224,7 +288,7 @@ func (t *TopK) Len() int { return len(t.Entries) }
 // Get returns the entry for key, or nil.
 func (t *TopK) Get(key string) *TopEntry {
 	t.ensureIndex()
-	if i, ok := t.index[key]; ok {
+	if i, _ := t.index.find(hashKey(bytesOf(key)), bytesOf(key), t.Entries); i >= 0 {
 		return &t.Entries[i]
 	}
 	return nil
@@ -240,14 +304,59 @@ func compareEntries(a, b *TopEntry) int {
 
 // Top returns the n entries with the most hits (all when n ≤ 0), by hits
 // descending, then key ascending. The entries are copies, but their
-// Latency points into t: read, don't change.
+// Latency points into t: read, don't change. It sorts positions, not
+// entries: a report asks for a few dozen rows of lists of 100 000.
 func (t *TopK) Top(n int) []TopEntry {
-	out := slices.Clone(t.Entries)
-	slices.SortFunc(out, func(a, b TopEntry) int { return compareEntries(&a, &b) })
-	if n > 0 && n < len(out) {
-		out = out[:n]
+	order := make([]int32, len(t.Entries))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byRank := func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) }
+	if n > 0 && n < len(order) {
+		// Keep the n best in a max-heap of the worst kept (by rank), then
+		// sort those: n log n + N log n rather than N log N.
+		order = topPositions(order, n, byRank)
+	}
+	slices.SortFunc(order, byRank)
+	out := make([]TopEntry, len(order))
+	for i, k := range order {
+		out[i] = t.Entries[k]
 	}
 	return out
+}
+
+// topPositions returns the n best of all by rank (smaller is better), in
+// no particular order.
+func topPositions(all []int32, n int, rank func(a, b int32) int) []int32 {
+	h := slices.Clone(all[:n])
+	// h is a heap whose root is the worst of the kept.
+	worse := func(i, j int) bool { return rank(h[i], h[j]) > 0 }
+	down := func(i int) {
+		for {
+			j := 2*i + 1
+			if j >= n {
+				return
+			}
+			if r := j + 1; r < n && worse(r, j) {
+				j = r
+			}
+			if !worse(j, i) {
+				return
+			}
+			h[i], h[j] = h[j], h[i]
+			i = j
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, k := range all[n:] {
+		if rank(k, h[0]) < 0 {
+			h[0] = k
+			down(0)
+		}
+	}
+	return h
 }
 
 // Merge folds o into t (see [TopK] for the rule); o is unchanged apart
@@ -258,7 +367,7 @@ func (t *TopK) Merge(o *TopK) {
 	missT, missO := t.ErrorBound(), o.ErrorBound()
 	if missO > 0 {
 		for i := range t.Entries {
-			if _, ok := o.index[t.Entries[i].Key]; !ok {
+			if j, _ := o.index.find(hashKey(bytesOf(t.Entries[i].Key)), bytesOf(t.Entries[i].Key), o.Entries); j < 0 {
 				t.Entries[i].Hits += missO
 				t.Entries[i].HitsErr += missO
 			}
@@ -266,18 +375,10 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	for k := range o.Entries {
 		oe := &o.Entries[k]
-		if i, ok := t.index[oe.Key]; ok {
-			e := &t.Entries[i]
-			e.Hits += oe.Hits
-			e.HitsErr += oe.HitsErr
-			e.Bytes = addSat(e.Bytes, oe.Bytes)
-			e.Visitors.Merge(&oe.Visitors)
-			if oe.Latency != nil {
-				if e.Latency == nil {
-					e.Latency = &Latency{Shift: oe.Latency.Shift}
-				}
-				e.Latency.Merge(oe.Latency)
-			}
+		h := hashKey(bytesOf(oe.Key))
+		i, slot := t.index.find(h, bytesOf(oe.Key), t.Entries)
+		if i >= 0 {
+			t.Entries[i].merge(oe)
 			continue
 		}
 		ne := *oe
@@ -288,17 +389,71 @@ func (t *TopK) Merge(o *TopK) {
 			ne.Latency = oe.Latency.Clone()
 		}
 		t.Entries = append(t.Entries, ne)
-		t.index[ne.Key] = int32(len(t.Entries) - 1)
+		t.index.insert(slot, h, int32(len(t.Entries)-1))
 	}
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
 	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
-	if len(t.Entries) > t.Capacity {
-		slices.SortFunc(t.Entries, func(a, b TopEntry) int { return compareEntries(&a, &b) })
-		clear(t.Entries[t.Capacity:])
-		t.Entries = t.Entries[:t.Capacity]
-		t.Dropped = true
-		t.index = nil
-		t.ensureIndex()
+	t.trim()
+}
+
+// mergeDisjoint folds o into t when no key can be in both: the lists of
+// two shards of one run (see shard.go). It takes o's entries over, sketches
+// and all, without copying them: o must not be used afterwards. Unlike
+// Merge it credits no key
+// with the other side's error bound, since a key one side lacks is
+// certainly not in the other side's stream; a key found in both anyway is
+// added up as Merge would. The rule that the smallest listed count bounds
+// every key not listed ([TopK.ErrorBound]) survives the cut to capacity:
+// a side that overflowed is full, Capacity entries at or above its bound,
+// so the Capacity heaviest of the union are at or above it too (both sides
+// have the same capacity, as the shards of one run do).
+func (t *TopK) mergeDisjoint(o *TopK) {
+	t.ensureIndex()
+	t.Entries = slices.Grow(t.Entries, len(o.Entries))
+	for k := range o.Entries {
+		oe := &o.Entries[k]
+		h := hashKey(bytesOf(oe.Key))
+		i, slot := t.index.find(h, bytesOf(oe.Key), t.Entries)
+		if i >= 0 {
+			t.Entries[i].merge(oe)
+			continue
+		}
+		t.Entries = append(t.Entries, *oe)
+		t.index.insert(slot, h, int32(len(t.Entries)-1))
+	}
+	t.Total += o.Total
+	t.Dropped = t.Dropped || o.Dropped
+	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
+	*o = TopK{Capacity: o.Capacity}
+	t.trim()
+}
+
+// trim cuts the list to its capacity, keeping the entries with the most
+// hits.
+func (t *TopK) trim() {
+	if len(t.Entries) <= t.Capacity {
+		return
+	}
+	slices.SortFunc(t.Entries, func(a, b TopEntry) int { return compareEntries(&a, &b) })
+	clear(t.Entries[t.Capacity:])
+	t.Entries = t.Entries[:t.Capacity]
+	t.Dropped = true
+	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
+	t.index = keyIndex{}
+	t.ensureIndex()
+}
+
+// merge adds o's counts to e's.
+func (e *TopEntry) merge(o *TopEntry) {
+	e.Hits += o.Hits
+	e.HitsErr += o.HitsErr
+	e.Bytes = addSat(e.Bytes, o.Bytes)
+	e.Visitors.Merge(&o.Visitors)
+	if o.Latency != nil {
+		if e.Latency == nil {
+			e.Latency = &Latency{Shift: o.Latency.Shift}
+		}
+		e.Latency.Merge(o.Latency)
 	}
 }

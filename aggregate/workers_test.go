@@ -122,3 +122,56 @@ func TestWorkersAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestShardedListsPastCapacity runs a log with far more URLs, clients and
+// referrers than the lists hold on 1 and 3 workers (3 shards of each big
+// list) and checks the Space-Saving promises of every list against the
+// true counts: each listed count within [Hits-HitsErr, Hits], no unlisted
+// key above the error bound, the Total exact.
+func TestShardedListsPastCapacity(t *testing.T) {
+	var log bytes.Buffer
+	truth := map[string]map[string]uint64{"url": {}, "client": {}, "ref": {}}
+	n := 0
+	for i := range 40000 {
+		// Skewed keys: key k appears about 1/(k+1) as often as key 0.
+		u, c, r := (i*7919)%(1+i%600), (i*104729)%(1+i%900), (i*31)%(1+i%300)
+		fmt.Fprintf(&log, "10.2.%d.%d - - [05/Mar/2024:10:%02d:%02d +0000] \"GET /u/%d HTTP/1.1\" 200 10 \"https://ref%d.example/\" \"a\"\n",
+			c/250, c%250, i/60%60, i%60, u, r)
+		truth["url"][fmt.Sprintf("/u/%d", u)]++
+		truth["client"][fmt.Sprintf("10.2.%d.%d", c/250, c%250)]++
+		truth["ref"][fmt.Sprintf("https://ref%d.example/", r)]++
+		n++
+	}
+	format, _ := parser.ParseFormatSpec("combined")
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) {
+			cfg := aggregate.RunConfig{Workers: workers, Format: format, Options: aggregate.Options{TopCapacity: 40},
+				Open: func(name string) (*parser.Input, error) {
+					return parser.NewInput(name, bytes.NewReader(log.Bytes()), int64(log.Len()))
+				}}
+			st, _, err := aggregate.Run(context.Background(), cfg, []string{"many.log"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, list := range map[string]*aggregate.TopK{"url": st.URLs, "client": st.Clients, "ref": st.Referrers} {
+				want := truth[name]
+				if list.Exact() || list.Total != uint64(n) || list.Len() == 0 || list.Len() > 40 {
+					t.Fatalf("%s: exact %v, total %d of %d, %d entries", name, list.Exact(), list.Total, n, list.Len())
+				}
+				bound := list.ErrorBound()
+				listed := map[string]bool{}
+				for _, e := range list.Entries {
+					listed[e.Key] = true
+					if tr := want[e.Key]; e.Hits < tr || e.Hits-e.HitsErr > tr {
+						t.Errorf("%s %s: %d hits ±%d, true %d", name, e.Key, e.Hits, e.HitsErr, tr)
+					}
+				}
+				for k, c := range want {
+					if !listed[k] && c > bound {
+						t.Errorf("%s %s (%d hits) missing, over the bound %d", name, k, c, bound)
+					}
+				}
+			}
+		})
+	}
+}

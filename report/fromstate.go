@@ -200,7 +200,9 @@ func topList(t *aggregate.TopK, n int) TopList {
 	}
 	for _, e := range t.Top(n) {
 		row := TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
-			Visitors: clamp(e.Visitors.Count()), Err: clamp(e.HitsErr)}
+			// The visitor count is an estimate past SmallExact visitors; it
+			// can never exceed the records it was counted from.
+			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), Err: clamp(e.HitsErr)}
 		if e.Latency != nil && e.Latency.Count > 0 {
 			lat := latencyOf("", e.Latency)
 			row.Latency = &lat

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/alecthomas/kong"
 )
@@ -76,7 +77,23 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
+	setGCPercent()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// gcPercent replaces Go's default GOGC of 100. The heap of a run is mostly
+// the aggregation state, which only grows until the report is written;
+// with GOGC=100 the heap reaches twice that state before each collection,
+// and that is the peak RSS. With 25 the peak is about 1.25 times the state:
+// on 5M combined lines, 2 workers, peak RSS 335 → 266 MiB, for a few more
+// collections of a heap that is mostly pointer-free counters (README,
+// "Performance"). A GOGC in the environment is obeyed.
+const gcPercent = 25
+
+func setGCPercent() {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(gcPercent)
+	}
 }
 
 // run runs the command line args and returns the exit status.

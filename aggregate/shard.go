@@ -1,0 +1,181 @@
+package aggregate
+
+import (
+	"sync"
+)
+
+// Sharding the big top lists across the workers of a [Run].
+//
+// Without it every worker would hold every URL, client and referrer it
+// meets: with two workers, two copies of the lists (the bulk of the
+// memory), each touched at random by every record, so that both workers
+// miss the cache on tables twice the size they need. With it, each key of
+// the sharded lists (URLs, URLs with query, clients, external referrers:
+// the lists with tens of thousands of keys) belongs to one worker, chosen
+// by its hash; a worker that parses a record whose key another worker owns
+// forwards the addition to it in batches. The worker States' sharded lists
+// then hold disjoint keys, and folding them is a concatenation
+// ([TopK.mergeDisjoint]) rather than a merge.
+//
+// The small lists (agents, methods, protocols, virtual hosts, drill-downs)
+// are not sharded: they fit in the cache, and forwarding would cost more
+// than it saves.
+
+// shardList names a sharded list in a forwarded addition.
+type shardList uint8
+
+const (
+	shardURLs shardList = iota
+	shardURLsQuery
+	shardClients
+	shardReferrers
+)
+
+// shardOp is one addition forwarded to the worker that owns its key.
+type shardOp struct {
+	h, bytes, visitor uint64
+	latency           int64 // request time, when hasLatency
+	latencyIndex      int32
+	keyEnd            uint32 // the key is batch.keys[previous op's keyEnd:keyEnd]
+	list              shardList
+	hasLatency        bool
+}
+
+// shardBatch is a run of additions for one worker; keys holds their keys
+// back to back.
+type shardBatch struct {
+	ops  []shardOp
+	keys []byte
+}
+
+// shardBatchOps is how many additions a batch holds before it is sent:
+// large enough that a channel send is rare, small enough to stay in cache.
+const shardBatchOps = 2048
+
+var shardBatchPool = sync.Pool{New: func() any {
+	return &shardBatch{ops: make([]shardOp, 0, shardBatchOps), keys: make([]byte, 0, shardBatchOps*64)}
+}}
+
+// shardRouter connects the workers of one run.
+type shardRouter struct {
+	inbox []chan *shardBatch
+	// sending counts the workers that may still send; when it reaches
+	// zero the inboxes are closed.
+	sending sync.WaitGroup
+}
+
+func newShardRouter(workers int) *shardRouter {
+	r := &shardRouter{inbox: make([]chan *shardBatch, workers)}
+	for i := range r.inbox {
+		r.inbox[i] = make(chan *shardBatch, 16)
+	}
+	r.sending.Add(workers)
+	go func() {
+		r.sending.Wait()
+		for _, c := range r.inbox {
+			close(c)
+		}
+	}()
+	return r
+}
+
+// shardOut is one worker's side of the router, held by its State.
+type shardOut struct {
+	router *shardRouter
+	me     uint32
+	n      uint32
+	out    []*shardBatch // per owner; out[me] is unused
+	st     *State
+}
+
+func (r *shardRouter) worker(me int, st *State) *shardOut {
+	o := &shardOut{router: r, me: uint32(me), n: uint32(len(r.inbox)), out: make([]*shardBatch, len(r.inbox)), st: st}
+	st.shard = o
+	return o
+}
+
+// owner returns the worker that owns a key of hash h. It uses the low
+// bits: the key index uses the high ones, and a shard must spread over
+// all of its index.
+func (o *shardOut) owner(h uint64) uint32 { return uint32(h) % o.n }
+
+// forward queues an addition for the owner of h and sends the owner's
+// batch when it is full.
+func (o *shardOut) forward(owner uint32, list shardList, key []byte, h, bytes, visitor uint64, hasLatency bool, latency int64, latencyIndex int32) {
+	b := o.out[owner]
+	if b == nil {
+		b = shardBatchPool.Get().(*shardBatch)
+		o.out[owner] = b
+	}
+	b.keys = append(b.keys, key...)
+	b.ops = append(b.ops, shardOp{h: h, bytes: bytes, visitor: visitor, latency: latency, latencyIndex: latencyIndex,
+		keyEnd: uint32(len(b.keys)), list: list, hasLatency: hasLatency})
+	if len(b.ops) == shardBatchOps {
+		o.out[owner] = nil
+		o.send(owner, b)
+	}
+}
+
+// send hands b to its owner. While the owner's inbox is full it applies
+// what others sent to this worker, so that two workers sending to each
+// other never wait on each other.
+func (o *shardOut) send(owner uint32, b *shardBatch) {
+	inbox, mine := o.router.inbox[owner], o.router.inbox[o.me]
+	for {
+		select {
+		case inbox <- b:
+			return
+		case in := <-mine:
+			o.st.applyBatch(in)
+		}
+	}
+}
+
+// flush sends every pending batch.
+func (o *shardOut) flush() {
+	for owner, b := range o.out {
+		if b != nil {
+			o.out[owner] = nil
+			o.send(uint32(owner), b)
+		}
+	}
+}
+
+// finish sends what is pending, declares that this worker sends no more,
+// and applies everything sent to it until every worker has done the same.
+func (o *shardOut) finish() {
+	o.flush()
+	o.router.sending.Done()
+	for in := range o.router.inbox[o.me] {
+		o.st.applyBatch(in)
+	}
+	o.st.shard = nil
+}
+
+// applyBatch performs forwarded additions on s's own lists and recycles b.
+func (s *State) applyBatch(b *shardBatch) {
+	start := uint32(0)
+	for i := range b.ops {
+		op := &b.ops[i]
+		key := b.keys[start:op.keyEnd]
+		start = op.keyEnd
+		switch op.list {
+		case shardURLs:
+			e := s.URLs.AddHashed(key, op.h, op.bytes, op.visitor)
+			if op.hasLatency {
+				e.addLatency(op.latency, op.latencyIndex)
+			}
+		case shardURLsQuery:
+			s.URLsQuery.AddHashed(key, op.h, op.bytes, op.visitor)
+		case shardClients:
+			s.addClient(key, op.h, op.bytes, op.visitor)
+		case shardReferrers:
+			s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
+		}
+	}
+	if cap(b.keys) > 4<<20 {
+		return // grown by very long keys: let it go rather than keep it
+	}
+	b.ops, b.keys = b.ops[:0], b.keys[:0]
+	shardBatchPool.Put(b)
+}
