@@ -397,51 +397,55 @@ func (t *TopK) Merge(o *TopK) {
 	t.trim()
 }
 
-// mergeDisjoint folds o into t when no key can be in both: the lists of
-// two shards of one run (see shard.go). It takes o's entries over, sketches
-// and all, without copying them: o must not be used afterwards. Unlike
-// Merge it credits no key
-// with the other side's error bound, since a key one side lacks is
-// certainly not in the other side's stream; a key found in both anyway is
-// added up as Merge would. The rule that the smallest listed count bounds
-// every key not listed ([TopK.ErrorBound]) survives the cut to capacity:
-// a side that overflowed is full, Capacity entries at or above its bound,
-// so the Capacity heaviest of the union are at or above it too (both sides
-// have the same capacity, as the shards of one run do).
+// mergeDisjoint folds o into t when no key is in both: the lists of two
+// shards of one run, whose keys were routed to one shard or the other by
+// their hash (see shard.go). It appends o's entries, sketches and all,
+// without copying the sketches or looking keys up (a merge of two shards of
+// 40 000 entries took 60–70 ms with lookups): o must not be used afterwards,
+// and a key in both would be listed twice (TestTopKDisjointMerge checks
+// the index finds every key at its own entry). No key is credited with the
+// other side's error bound, unlike Merge: a key one side lacks is certainly
+// not in the other side's stream. The rule that the smallest listed count
+// bounds every key not listed ([TopK.ErrorBound]) survives the cut to
+// capacity: a side that overflowed is full, Capacity entries at or above
+// its bound, so the Capacity heaviest of the union are at or above it too
+// (both sides have the same capacity, as the shards of one run do).
 func (t *TopK) mergeDisjoint(o *TopK) {
-	t.ensureIndex()
-	t.Entries = slices.Grow(t.Entries, len(o.Entries))
-	for k := range o.Entries {
-		oe := &o.Entries[k]
-		h := hashKey(bytesOf(oe.Key))
-		i, slot := t.index.find(h, bytesOf(oe.Key), t.Entries)
-		if i >= 0 {
-			t.Entries[i].merge(oe)
-			continue
-		}
-		t.Entries = append(t.Entries, *oe)
-		t.index.insert(slot, h, int32(len(t.Entries)-1))
-	}
+	t.Entries = append(t.Entries, o.Entries...)
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
-	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
+	t.resetIndex()
 	*o = TopK{Capacity: o.Capacity}
 	t.trim()
 }
 
 // trim cuts the list to its capacity, keeping the entries with the most
-// hits.
+// hits (ties: the smaller keys). It selects positions and compacts in
+// place: sorting the 144-byte entries themselves would move them about
+// log N times each.
 func (t *TopK) trim() {
 	if len(t.Entries) <= t.Capacity {
 		return
 	}
-	slices.SortFunc(t.Entries, func(a, b TopEntry) int { return compareEntries(&a, &b) })
-	clear(t.Entries[t.Capacity:])
-	t.Entries = t.Entries[:t.Capacity]
+	all := make([]int32, len(t.Entries))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	kept := make([]bool, len(t.Entries))
+	for _, k := range topPositions(all, t.Capacity, func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) }) {
+		kept[k] = true
+	}
+	n := 0
+	for i := range t.Entries {
+		if kept[i] {
+			t.Entries[n] = t.Entries[i]
+			n++
+		}
+	}
+	clear(t.Entries[n:])
+	t.Entries = t.Entries[:n]
 	t.Dropped = true
-	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
-	t.index = keyIndex{}
-	t.ensureIndex()
+	t.resetIndex() // rebuilt when next needed
 }
 
 // merge adds o's counts to e's.

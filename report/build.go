@@ -139,7 +139,21 @@ func (o *BuildOptions) defaults() {
 	}
 }
 
-func codeKey(code int) string { return fmt.Sprintf("%03d", code) }
+func codeKey(code int) string {
+	if code >= 0 && code < len(codeKeys) {
+		return codeKeys[code]
+	}
+	return fmt.Sprintf("%03d", code)
+}
+
+// codeKeys holds codeKey of 000–999: series building asks for one per code
+// per minute, tens of thousands of times.
+var codeKeys = func() (k [1000]string) {
+	for c := range k {
+		k[c] = fmt.Sprintf("%03d", c)
+	}
+	return k
+}()
 
 // classIndex maps a code to its index in [ClassNames]: 1–5 for 1xx–5xx,
 // 0 for 000, 001–099 and 600–999.
