@@ -95,9 +95,12 @@ type Distinct struct {
 }
 
 // hashSet is an open-addressing set of 64-bit hashes (linear probing,
-// at most half full): two to three times faster than a map[uint64]struct{}
-// on the hot path, and half its memory. Slot value 0 means empty; the hash
-// 0 itself is kept in hasZero.
+// at most three quarters full): two to three times faster than a
+// map[uint64]struct{} on the hot path, and a third of its memory. Eight
+// slots share a cache line, so the longer probes of a fuller table cost
+// little; the per-day visitor sets are the largest structure after the
+// top lists. Slot value 0 means empty; the hash 0 itself is kept in
+// hasZero.
 type hashSet struct {
 	slots   []uint64
 	n       int
@@ -106,7 +109,7 @@ type hashSet struct {
 
 func newHashSet(hint int) *hashSet {
 	size := 16
-	for size < 2*hint {
+	for 3*size < 4*hint {
 		size *= 2
 	}
 	return &hashSet{slots: make([]uint64, size)}
@@ -132,7 +135,7 @@ func (s *hashSet) add(h uint64) {
 		case 0:
 			s.slots[i] = h
 			s.n++
-			if 2*s.n > len(s.slots) {
+			if 4*s.n > 3*len(s.slots) {
 				s.grow()
 			}
 			return
@@ -294,16 +297,19 @@ func (d *Distinct) GobDecode(b []byte) error {
 // no allocation), then a HyperLogLog of 2^8 registers (256 bytes, standard
 // error ≈ 6.5 %). Its zero value is empty and ready. Like Distinct, its
 // state depends only on the set of hashes added.
+//
+// Regs is a pointer to an array, not a slice: 16 bytes less in every top
+// list entry (TopEntry is 128 bytes, two cache lines, not 144).
 type SmallDistinct struct {
-	N      uint8              // number of exact hashes in Hashes, while Regs is nil
-	Hashes [SmallExact]uint64 // exact hashes, Hashes[:N]
-	Regs   []uint8            // HyperLogLog registers once over SmallExact
+	N      uint8               // number of exact hashes in Hashes, while Regs is nil
+	Hashes [SmallExact]uint64  // exact hashes, Hashes[:N]
+	Regs   *[1 << smallP]uint8 // HyperLogLog registers once over SmallExact
 }
 
 // Add adds a hash.
 func (s *SmallDistinct) Add(h uint64) {
 	if s.Regs != nil {
-		hllAdd(s.Regs, smallP, h)
+		hllAdd(s.Regs[:], smallP, h)
 		return
 	}
 	for _, x := range s.Hashes[:s.N] {
@@ -316,12 +322,12 @@ func (s *SmallDistinct) Add(h uint64) {
 		s.N++
 		return
 	}
-	s.Regs = make([]uint8, 1<<smallP)
+	s.Regs = new([1 << smallP]uint8)
 	for _, x := range s.Hashes[:s.N] {
-		hllAdd(s.Regs, smallP, x)
+		hllAdd(s.Regs[:], smallP, x)
 	}
 	s.N, s.Hashes = 0, [SmallExact]uint64{}
-	hllAdd(s.Regs, smallP, h)
+	hllAdd(s.Regs[:], smallP, h)
 }
 
 // Count returns the number of distinct hashes: exact when [SmallDistinct.Exact].
@@ -329,7 +335,7 @@ func (s *SmallDistinct) Count() uint64 {
 	if s.Regs == nil {
 		return uint64(s.N)
 	}
-	return uint64(math.Round(hllEstimate(s.Regs, smallP)))
+	return uint64(math.Round(hllEstimate(s.Regs[:], smallP)))
 }
 
 // Exact reports whether Count is exact.
@@ -352,9 +358,9 @@ func (s *SmallDistinct) Merge(o *SmallDistinct) {
 		return
 	}
 	if s.Regs == nil {
-		regs := make([]uint8, 1<<smallP)
+		regs := new([1 << smallP]uint8)
 		for _, x := range s.Hashes[:s.N] {
-			hllAdd(regs, smallP, x)
+			hllAdd(regs[:], smallP, x)
 		}
 		s.N, s.Hashes, s.Regs = 0, [SmallExact]uint64{}, regs
 	}

@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the version of the state file layout written by
 // [State.Encode]. Bump it whenever the encoded fields change meaning.
 // Version 2: a visitor is visitorHash(client, agent), no longer the agent
-// hashed with the client as seed.
+// hashed with the client as seed; SmallDistinct.Regs is an array pointer.
 const SchemaVersion = 2
 
 // stateMagic starts every state file.
@@ -193,7 +193,7 @@ func (t *TopK) check() error {
 			return fmt.Errorf("top list has key %q twice", e.Key)
 		}
 		seen[e.Key] = struct{}{}
-		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && !validRegs(e.Visitors.Regs, smallP)) {
+		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && !validRegs(e.Visitors.Regs[:], smallP)) {
 			return fmt.Errorf("top list entry %q has a bad visitor counter", e.Key)
 		}
 		if e.Latency != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 func TestHash64Stable(t *testing.T) {
@@ -456,5 +457,13 @@ func TestLatencyShift(t *testing.T) {
 	}
 	if err := a.check(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestTopEntrySize(t *testing.T) {
+	// Top lists hold hundreds of thousands of entries: their size is peak
+	// RSS and cache lines touched per record. Two cache lines.
+	if n := unsafe.Sizeof(TopEntry{}); n != 128 {
+		t.Errorf("TopEntry is %d bytes, want 128", n)
 	}
 }

@@ -112,7 +112,7 @@ func (t *TopK) peek(h, visitor uint64) uint64 {
 	if len(e.Key) > 0 {
 		v ^= uint64(e.Key[0])
 	}
-	if regs := e.Visitors.Regs; len(regs) > 0 {
+	if regs := e.Visitors.Regs; regs != nil {
 		v ^= uint64(regs[visitor>>(64-smallP)])
 	}
 	return v ^ e.Hits
@@ -384,7 +384,10 @@ func (t *TopK) Merge(o *TopK) {
 		ne := *oe
 		ne.Hits += missT
 		ne.HitsErr += missT
-		ne.Visitors.Regs = slices.Clone(oe.Visitors.Regs)
+		if oe.Visitors.Regs != nil {
+			regs := *oe.Visitors.Regs
+			ne.Visitors.Regs = &regs
+		}
 		if oe.Latency != nil {
 			ne.Latency = oe.Latency.Clone()
 		}
