@@ -164,3 +164,45 @@ func BenchmarkHash64(b *testing.B) {
 	}
 	_ = sink
 }
+
+// BenchmarkMemoryLatency measures what the top lists are bound by: random
+// reads in tables far larger than the caches (128 MiB, as the lists of a
+// few million lines are). "chase" is one dependent read after another (the
+// latency of one miss); "lists/depth=N" is a record's worth of list
+// lookups, five independent chains (one per big list) of N dependent
+// reads each: 3 is State.Add's shape (index slot, entry, key bytes), 2 the
+// least any exact keyed table needs (where the key is, then the key to
+// compare). ns/op is per read for chase, per record for lists: a floor for
+// the lists' share of a record that no tuning of the code around the reads
+// can go under.
+func BenchmarkMemoryLatency(b *testing.B) {
+	const n = 128 << 20 / 8
+	next := make([]uint32, n) // a random cycle over all slots
+	perm := rand.New(rand.NewPCG(3, 4)).Perm(n)
+	for i := range perm {
+		next[perm[i]] = uint32(perm[(i+1)%n])
+	}
+	b.Run("chase", func(b *testing.B) {
+		i := uint32(0)
+		for b.Loop() {
+			i = next[i]
+		}
+		sink = uint64(i)
+	})
+	for _, depth := range []int{2, 3} {
+		b.Run(fmt.Sprintf("lists/depth=%d", depth), func(b *testing.B) {
+			var c [5]uint32
+			for k := range c {
+				c[k] = uint32(k * 7919)
+			}
+			for b.Loop() {
+				for range depth {
+					c[0], c[1], c[2], c[3], c[4] = next[c[0]], next[c[1]], next[c[2]], next[c[3]], next[c[4]]
+				}
+			}
+			sink = uint64(c[0] ^ c[1] ^ c[2] ^ c[3] ^ c[4])
+		})
+	}
+}
+
+var sink uint64
