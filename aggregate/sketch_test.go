@@ -269,34 +269,6 @@ func checkIndex(t *testing.T, tk *TopK) {
 	}
 }
 
-func TestTopKDisjointMerge(t *testing.T) {
-	// Shards of one stream, split by key as a sharded Run does: their
-	// union follows the Space-Saving rules, and is exact when it fits.
-	for _, capacity := range []int{10, 300, 1000, 100_000} {
-		t.Run(strconv.Itoa(capacity), func(t *testing.T) {
-			keys := zipfKeys(uint64(capacity), 50_000, 2_000)
-			whole := NewTopK(capacity)
-			shards := []*TopK{NewTopK(capacity), NewTopK(capacity), NewTopK(capacity)}
-			want := map[string]uint64{}
-			for i, k := range keys {
-				whole.Add(k, uint64(i), uint64(i%13))
-				shards[uint32(hashKey(k))%3].Add(k, uint64(i), uint64(i%13))
-				want[string(k)]++
-			}
-			merged := shards[1]
-			merged.mergeDisjoint(shards[0])
-			merged.mergeDisjoint(shards[2])
-			checkIndex(t, merged)
-			checkSpaceSaving(t, merged, want)
-			if whole.Exact() {
-				if got, want := dumpTop(merged), dumpTop(whole); got != want || !merged.Exact() {
-					t.Errorf("exact shards merged (exact %v):\n%s\nwhole:\n%s", merged.Exact(), got, want)
-				}
-			}
-		})
-	}
-}
-
 func TestTopKTies(t *testing.T) {
 	tk := NewTopK(10)
 	for _, k := range []string{"c", "b", "a", "b", "c", "a", "d"} {
@@ -343,19 +315,25 @@ func checkSpaceSaving(t *testing.T, tk *TopK, want map[string]uint64) {
 	}
 }
 
+// TestTopKSpaceSaving checks the Space-Saving promises of a list fed the
+// whole stream, of the Merge of lists fed parts of it (records split at
+// random), and of the mergeDisjoint of shards (keys split by hash, as a
+// sharded Run does), which is also exact when the whole stream fits.
 func TestTopKSpaceSaving(t *testing.T) {
-	for _, capacity := range []int{10, 100, 1000} {
+	for _, capacity := range []int{10, 100, 1000, 100_000} {
 		t.Run(strconv.Itoa(capacity), func(t *testing.T) {
 			keys := zipfKeys(uint64(capacity), 100_000, 20_000)
 			whole := NewTopK(capacity)
 			parts := []*TopK{NewTopK(capacity), NewTopK(capacity), NewTopK(capacity)}
+			shards := []*TopK{NewTopK(capacity), NewTopK(capacity), NewTopK(capacity)}
 			want := map[string]uint64{}
 			for i, k := range keys {
-				whole.Add(k, 1, 0)
-				parts[i%3].Add(k, 1, 0)
+				whole.Add(k, uint64(i), uint64(i%13))
+				parts[i%3].Add(k, uint64(i), uint64(i%13))
+				shards[uint32(hashKey(k))%3].Add(k, uint64(i), uint64(i%13))
 				want[string(k)]++
 			}
-			if whole.Exact() || whole.Len() != capacity {
+			if whole.Exact() != (len(want) <= capacity) || whole.Len() != min(capacity, len(want)) {
 				t.Fatalf("Exact %v, %d entries", whole.Exact(), whole.Len())
 			}
 			checkSpaceSaving(t, whole, want)
@@ -365,6 +343,16 @@ func TestTopKSpaceSaving(t *testing.T) {
 				merged.Merge(parts[p])
 			}
 			checkSpaceSaving(t, merged, want)
+			union := shards[1]
+			union.mergeDisjoint(shards[0])
+			union.mergeDisjoint(shards[2])
+			checkIndex(t, union)
+			checkSpaceSaving(t, union, want)
+			if whole.Exact() {
+				if got, want := dumpTop(union), dumpTop(whole); got != want || !union.Exact() {
+					t.Errorf("exact shards merged (exact %v):\n%s\nwhole:\n%s", union.Exact(), got, want)
+				}
+			}
 		})
 	}
 }

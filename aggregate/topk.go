@@ -405,7 +405,7 @@ func (t *TopK) Merge(o *TopK) {
 // their hash (see shard.go). It appends o's entries, sketches and all,
 // without copying the sketches or looking keys up (a merge of two shards of
 // 40 000 entries took 60–70 ms with lookups): o must not be used afterwards,
-// and a key in both would be listed twice (TestTopKDisjointMerge checks
+// and a key in both would be listed twice (TestTopKSpaceSaving checks
 // the index finds every key at its own entry). No key is credited with the
 // other side's error bound, unlike Merge: a key one side lacks is certainly
 // not in the other side's stream. The rule that the smallest listed count
