@@ -48,12 +48,17 @@ type shardBatch struct {
 	keys []byte
 }
 
-// shardBatchOps is how many additions a batch holds before it is sent:
-// large enough that a channel send is rare, small enough to stay in cache.
-const shardBatchOps = 2048
+// A batch is sent when it holds shardBatchOps additions or
+// shardBatchBytes of keys: large enough that a channel send is rare, small
+// enough to stay in cache, and bounded however long hostile keys are (a
+// line may be 256 KiB).
+const (
+	shardBatchOps   = 2048
+	shardBatchBytes = 256 << 10
+)
 
 var shardBatchPool = sync.Pool{New: func() any {
-	return &shardBatch{ops: make([]shardOp, 0, shardBatchOps), keys: make([]byte, 0, shardBatchOps*64)}
+	return &shardBatch{ops: make([]shardOp, 0, shardBatchOps), keys: make([]byte, 0, shardBatchBytes)}
 }}
 
 // shardRouter connects the workers of one run.
@@ -110,7 +115,7 @@ func (o *shardOut) forward(owner uint32, list shardList, key []byte, h, bytes, v
 	b.keys = append(b.keys, key...)
 	b.ops = append(b.ops, shardOp{h: h, bytes: bytes, visitor: visitor, latency: latency, latencyIndex: latencyIndex,
 		keyEnd: uint32(len(b.keys)), list: list, hasLatency: hasLatency})
-	if len(b.ops) == shardBatchOps {
+	if len(b.ops) == shardBatchOps || len(b.keys) >= shardBatchBytes {
 		o.out[owner] = nil
 		o.send(owner, b)
 	}
@@ -173,8 +178,8 @@ func (s *State) applyBatch(b *shardBatch) {
 			s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
 		}
 	}
-	if cap(b.keys) > 4<<20 {
-		return // grown by very long keys: let it go rather than keep it
+	if cap(b.keys) > 2*shardBatchBytes {
+		return // grown by a very long key: let it go rather than keep it
 	}
 	b.ops, b.keys = b.ops[:0], b.keys[:0]
 	shardBatchPool.Put(b)

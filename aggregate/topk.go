@@ -424,7 +424,7 @@ func (t *TopK) mergeDisjoint(o *TopK) {
 
 // trim cuts the list to its capacity, keeping the entries with the most
 // hits (ties: the smaller keys). It selects positions and compacts in
-// place: sorting the 144-byte entries themselves would move them about
+// place: sorting the 128-byte entries themselves would move them about
 // log N times each.
 func (t *TopK) trim() {
 	if len(t.Entries) <= t.Capacity {
