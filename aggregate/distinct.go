@@ -96,7 +96,7 @@ type Distinct struct {
 
 // hashSet is an open-addressing set of 64-bit hashes (linear probing,
 // at most three quarters full): two to three times faster than a
-// map[uint64]struct{} on the hot path, and a third of its memory. Eight
+// map[uint64]struct{} on the hot path, in less memory. Eight
 // slots share a cache line, so the longer probes of a fuller table cost
 // little; the per-day visitor sets are the largest structure after the
 // top lists. Slot value 0 means empty; the hash 0 itself is kept in
