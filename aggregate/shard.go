@@ -31,12 +31,13 @@ const (
 	shardReferrers
 )
 
-// shardOp is one addition forwarded to the worker that owns its key.
+// shardOp is one addition to a sharded list, counted by the worker that
+// owns its key (see State.route) or forwarded to it.
 type shardOp struct {
 	h, bytes, visitor uint64
 	latency           int64 // request time, when hasLatency
 	latencyIndex      int32
-	keyEnd            uint32 // the key is batch.keys[previous op's keyEnd:keyEnd]
+	keyEnd            uint32 // forwarded: the key is batch.keys[previous op's keyEnd:keyEnd]
 	list              shardList
 	hasLatency        bool
 }
@@ -104,17 +105,53 @@ func (r *shardRouter) worker(me int, st *State) *shardOut {
 // all of its index.
 func (o *shardOut) owner(h uint64) uint32 { return uint32(h) % o.n }
 
-// forward queues an addition for the owner of h and sends the owner's
-// batch when it is full.
-func (o *shardOut) forward(owner uint32, list shardList, key []byte, h, bytes, visitor uint64, hasLatency bool, latency int64, latencyIndex int32) {
+// owns reports whether the key of hash h is this State's to count: always
+// unless the State is one worker's of a sharded Run.
+func (s *State) owns(h uint64) bool { return s.shard == nil || s.shard.owner(h) == s.shard.me }
+
+// route counts op, whose key is key, here when this State owns the key
+// and forwards it to its owner otherwise.
+func (s *State) route(op shardOp, key []byte) {
+	if s.owns(op.h) {
+		s.apply(&op, key)
+	} else {
+		s.shard.forward(op, key)
+	}
+}
+
+// apply performs one addition on s's own lists.
+func (s *State) apply(op *shardOp, key []byte) {
+	switch op.list {
+	case shardURLs:
+		if e := s.URLs.AddHashed(key, op.h, op.bytes, op.visitor); op.hasLatency {
+			e.addLatency(op.latency, op.latencyIndex)
+		}
+	case shardURLsQuery:
+		s.URLsQuery.AddHashed(key, op.h, op.bytes, op.visitor)
+	case shardClients:
+		// The client is new to the list (or came back after an eviction):
+		// only then can it be new to the distinct count, which spares a
+		// set lookup per record.
+		if e := s.Clients.AddHashed(key, op.h, op.bytes, op.visitor); e.Hits == e.HitsErr+1 {
+			s.ClientAddrs.Add(op.h)
+		}
+	case shardReferrers:
+		s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
+	}
+}
+
+// forward queues op, whose key is key, for the owner of its key, and
+// sends the owner's batch when it is full.
+func (o *shardOut) forward(op shardOp, key []byte) {
+	owner := o.owner(op.h)
 	b := o.out[owner]
 	if b == nil {
 		b = shardBatchPool.Get().(*shardBatch)
 		o.out[owner] = b
 	}
 	b.keys = append(b.keys, key...)
-	b.ops = append(b.ops, shardOp{h: h, bytes: bytes, visitor: visitor, latency: latency, latencyIndex: latencyIndex,
-		keyEnd: uint32(len(b.keys)), list: list, hasLatency: hasLatency})
+	op.keyEnd = uint32(len(b.keys))
+	b.ops = append(b.ops, op)
 	if len(b.ops) == shardBatchOps || len(b.keys) >= shardBatchBytes {
 		o.out[owner] = nil
 		o.send(owner, b)
@@ -162,21 +199,8 @@ func (s *State) applyBatch(b *shardBatch) {
 	start := uint32(0)
 	for i := range b.ops {
 		op := &b.ops[i]
-		key := b.keys[start:op.keyEnd]
+		s.apply(op, b.keys[start:op.keyEnd])
 		start = op.keyEnd
-		switch op.list {
-		case shardURLs:
-			e := s.URLs.AddHashed(key, op.h, op.bytes, op.visitor)
-			if op.hasLatency {
-				e.addLatency(op.latency, op.latencyIndex)
-			}
-		case shardURLsQuery:
-			s.URLsQuery.AddHashed(key, op.h, op.bytes, op.visitor)
-		case shardClients:
-			s.addClient(key, op.h, op.bytes, op.visitor)
-		case shardReferrers:
-			s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
-		}
 	}
 	if cap(b.keys) > 2*shardBatchBytes {
 		return // grown by a very long key: let it go rather than keep it

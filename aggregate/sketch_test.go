@@ -263,7 +263,7 @@ func checkIndex(t *testing.T, tk *TopK) {
 	}
 	for i := range tk.Entries {
 		k := tk.Entries[i].Key
-		if j, _ := tk.index.find(hashKey([]byte(k)), []byte(k), tk.Entries); j != int32(i) {
+		if j, _, _ := tk.findKey(k); j != int32(i) {
 			t.Errorf("key %q of entry %d found at %d", k, i, j)
 		}
 	}

@@ -333,9 +333,7 @@ func (s *State) Add(rec *parser.Record) {
 
 	// Hash every key once: the hashes index the lists below (a path for
 	// the URL list and its drill-down), make the visitor identity and
-	// pick the worker that owns a key. Then touch what each big list will
-	// read before using any (see TopK.peek): their cache misses overlap
-	// instead of queueing.
+	// pick the worker that owns a key.
 	client := hashKey(rec.Host)
 	hPath := hashKey(rec.Path)
 	hAgent := hashKey(rec.UserAgent)
@@ -362,23 +360,20 @@ func (s *State) Add(rec *parser.Record) {
 		lat = max(rec.Duration, 0)
 		latIdx = latencyIndex(lat)
 	}
-	// The owner of each sharded key (see shard.go): this worker, or one
-	// it forwards the addition to.
-	me, ownURL, ownQuery, ownClient, ownRef := uint32(0), uint32(0), uint32(0), uint32(0), uint32(0)
-	if o := s.shard; o != nil {
-		me, ownURL, ownQuery, ownClient, ownRef = o.me, o.owner(hPath), o.owner(hQuery), o.owner(client), o.owner(hRef)
-	}
+	// Touch what each big list will read (for the keys this worker owns,
+	// see shard.go) before updating any (see TopK.peek): their cache
+	// misses overlap instead of queueing.
 	sink := s.Agents.peek(hAgent, visitor)
-	if ownURL == me {
+	if s.owns(hPath) {
 		sink ^= s.URLs.peek(hPath, visitor)
 	}
-	if ownClient == me {
+	if s.owns(client) {
 		sink ^= s.Clients.peek(client, visitor)
 	}
-	if external && ownRef == me {
+	if external && s.owns(hRef) {
 		sink ^= s.Referrers.peek(hRef, visitor)
 	}
-	if len(rec.Query) > 0 && ownQuery == me {
+	if len(rec.Query) > 0 && s.owns(hQuery) {
 		sink ^= s.URLsQuery.peek(hQuery, visitor)
 	}
 	s.sink = sink
@@ -390,25 +385,12 @@ func (s *State) Add(rec *parser.Record) {
 		s.UndatedVisitors.Add(visitor)
 	}
 
-	if ownURL == me {
-		if e := s.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor); rec.HasDuration {
-			e.addLatency(lat, latIdx)
-		}
-	} else {
-		s.shard.forward(ownURL, shardURLs, rec.Path, hPath, rec.Bytes, visitor, rec.HasDuration, lat, latIdx)
-	}
+	s.route(shardOp{list: shardURLs, h: hPath, bytes: rec.Bytes, visitor: visitor,
+		hasLatency: rec.HasDuration, latency: lat, latencyIndex: latIdx}, rec.Path)
 	if len(rec.Query) > 0 {
-		if ownQuery == me {
-			s.URLsQuery.AddHashed(s.scratch, hQuery, rec.Bytes, visitor)
-		} else {
-			s.shard.forward(ownQuery, shardURLsQuery, s.scratch, hQuery, rec.Bytes, visitor, false, 0, 0)
-		}
+		s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 	}
-	if ownClient == me {
-		s.addClient(rec.Host, client, rec.Bytes, visitor)
-	} else {
-		s.shard.forward(ownClient, shardClients, rec.Host, client, rec.Bytes, visitor, false, 0, 0)
-	}
+	s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
 	s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
 	s.Methods.Add(rec.Method, rec.Bytes, visitor)
 	s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
@@ -416,11 +398,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
 	}
 	if external {
-		if ownRef == me {
-			s.Referrers.AddHashed(rec.Referer, hRef, rec.Bytes, visitor)
-		} else {
-			s.shard.forward(ownRef, shardReferrers, rec.Referer, hRef, rec.Bytes, visitor, false, 0, 0)
-		}
+		s.route(shardOp{list: shardReferrers, h: hRef, bytes: rec.Bytes, visitor: visitor}, rec.Referer)
 	}
 	if hasCode && (HasDrill(code) || s.Settings.DrillAllCodes) {
 		d := s.drillFor(code)
@@ -443,16 +421,6 @@ func (s *State) Add(rec *parser.Record) {
 	}
 	if rec.HasUpstream {
 		s.Upstream.Add(rec.Upstream)
-	}
-}
-
-// addClient counts a record in the client list, and its client in the
-// distinct clients when it is new to the list (or came back after an
-// eviction): only then can it be new to the distinct count, which spares a
-// set lookup per record.
-func (s *State) addClient(host []byte, h, bytes, visitor uint64) {
-	if e := s.Clients.AddHashed(host, h, bytes, visitor); e.Hits == e.HitsErr+1 {
-		s.ClientAddrs.Add(h)
 	}
 }
 

@@ -87,6 +87,15 @@ func hashKey(key []byte) uint64 { return hash64(key, 0) }
 // (hashing, comparing): nothing may write to the result.
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+// findKey looks up a key held as a string (an entry's, another list's):
+// its entry position or -1, its index slot (see keyIndex.find) and its
+// hash. The index must exist.
+func (t *TopK) findKey(key string) (i int32, slot, h uint64) {
+	h = hashKey(bytesOf(key))
+	i, slot = t.index.find(h, bytesOf(key), t.Entries)
+	return i, slot, h
+}
+
 // Add counts one record with key, its response bytes and its visitor hash,
 // and returns the key's entry, valid until the next call that changes t.
 // It allocates only when key is new to the list (for the string).
@@ -159,7 +168,7 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 	i = t.heap[0]
 	t.last = i + 1
 	e := &t.Entries[i]
-	_, old := t.index.find(hashKey(bytesOf(e.Key)), bytesOf(e.Key), t.Entries)
+	_, old, _ := t.findKey(e.Key)
 	t.index.remove(old)
 	lat := e.Latency
 	if lat != nil {
@@ -288,7 +297,7 @@ func (t *TopK) Len() int { return len(t.Entries) }
 // Get returns the entry for key, or nil.
 func (t *TopK) Get(key string) *TopEntry {
 	t.ensureIndex()
-	if i, _ := t.index.find(hashKey(bytesOf(key)), bytesOf(key), t.Entries); i >= 0 {
+	if i, _, _ := t.findKey(key); i >= 0 {
 		return &t.Entries[i]
 	}
 	return nil
@@ -367,7 +376,7 @@ func (t *TopK) Merge(o *TopK) {
 	missT, missO := t.ErrorBound(), o.ErrorBound()
 	if missO > 0 {
 		for i := range t.Entries {
-			if j, _ := o.index.find(hashKey(bytesOf(t.Entries[i].Key)), bytesOf(t.Entries[i].Key), o.Entries); j < 0 {
+			if j, _, _ := o.findKey(t.Entries[i].Key); j < 0 {
 				t.Entries[i].Hits += missO
 				t.Entries[i].HitsErr += missO
 			}
@@ -375,8 +384,7 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	for k := range o.Entries {
 		oe := &o.Entries[k]
-		h := hashKey(bytesOf(oe.Key))
-		i, slot := t.index.find(h, bytesOf(oe.Key), t.Entries)
+		i, slot, h := t.findKey(oe.Key)
 		if i >= 0 {
 			t.Entries[i].merge(oe)
 			continue

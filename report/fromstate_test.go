@@ -615,3 +615,24 @@ func TestBuildGolden(t *testing.T) {
 	}
 	checkGolden(t, "state.json.golden", got.Bytes())
 }
+
+func TestTopVisitorsAtMostHits(t *testing.T) {
+	// A visitor count past SmallExact is a HyperLogLog estimate, which can
+	// overshoot; a row never shows more visitors than its hits.
+	st := stateOf(aggregate.Options{}, recs(
+		req{ts: "2026-05-04T10:00:00Z", status: 200, path: "/a", host: "192.0.2.1", agent: "x", dur: -1, up: -1, sub: -1, win32: -1},
+		req{ts: "2026-05-04T10:00:01Z", status: 200, path: "/a", host: "192.0.2.2", agent: "x", dur: -1, up: -1, sub: -1, win32: -1},
+	))
+	e := st.URLs.Get("/a")
+	e.Visitors.Regs = new([256]uint8) // an estimate far above 2
+	for i := range e.Visitors.Regs {
+		e.Visitors.Regs[i] = 20
+	}
+	if e.Visitors.Count() <= e.Hits {
+		t.Fatalf("set-up: estimate %d is not above %d hits", e.Visitors.Count(), e.Hits)
+	}
+	m := Build(st, BuildOptions{})
+	if len(m.TopURLs.Rows) != 1 || m.TopURLs.Rows[0].Visitors != 2 {
+		t.Errorf("rows %+v: want /a with 2 visitors (its hits)", m.TopURLs.Rows)
+	}
+}
