@@ -12,7 +12,7 @@ import (
 // registry gives it.
 type StatusInfo struct {
 	Reason    string
-	Class     string // "2xx"; the report files 000 and non-standard codes under "0xx"
+	Class     string // "2xx"; "0xx" for 000, "non-standard" for 001–099 and 600–999
 	Source    string
 	Cacheable bool
 	Known     bool
@@ -155,13 +155,28 @@ var codeKeys = func() (k [1000]string) {
 	return k
 }()
 
-// classIndex maps a code to its index in [ClassNames]: 1–5 for 1xx–5xx,
-// 0 for 000, 001–099 and 600–999.
+// classIndex maps a code to its index in [ClassNames]: 0 for 000, 1–5 for
+// 1xx–5xx, and [ClassNonStandard] for 001–099 and 600–999 (and anything
+// outside 0–999, which an Input should not hold), as the aggregate
+// package's ClassIndex does.
 func classIndex(code int) int {
-	if code >= 100 && code < 600 {
+	switch {
+	case code == 0:
+		return 0
+	case code >= 100 && code < 600:
 		return code / 100
 	}
-	return 0
+	return ClassNonStandard
+}
+
+// isErrorClass reports whether codes of class are drilled into by
+// default: 4xx, 5xx, 000 (no response) and non-standard codes.
+func isErrorClass(class string) bool {
+	switch class {
+	case "4xx", "5xx", "0xx", "non-standard":
+		return true
+	}
+	return false
 }
 
 // isAborted reports whether code means the client never got a response
@@ -209,7 +224,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	// Codes and classes.
 	codes := slices.Clone(in.Codes)
 	slices.SortFunc(codes, func(a, b CodeCount) int { return a.Code - b.Code })
-	var classes [6]ClassRow
+	var classes [len(ClassNames)]ClassRow
 	hitsByCode := map[int]int64{}
 	m.Requests = in.NoStatus
 	for _, c := range codes {
@@ -339,10 +354,11 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Protocols = top(in.Protocols, "Protocols")
 	m.Vhosts = top(in.Vhosts, "Virtual hosts")
 
-	// Drill-down: error codes (4xx, 5xx, 0xx), most requests first.
+	// Drill-down: error codes (4xx, 5xx, 000, non-standard), most
+	// requests first.
 	var drill []CodeRow
 	for _, c := range m.Codes {
-		if c.Class == "4xx" || c.Class == "5xx" || c.Class == "0xx" {
+		if isErrorClass(c.Class) {
 			drill = append(drill, c)
 		}
 	}
@@ -360,7 +376,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	}
 	if opts.DrillAll {
 		for _, c := range m.Codes {
-			if c.Class != "4xx" && c.Class != "5xx" && c.Class != "0xx" {
+			if !isErrorClass(c.Class) {
 				drill = append(drill, c)
 			}
 		}

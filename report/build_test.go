@@ -102,7 +102,7 @@ func TestBuildFrom(t *testing.T) {
 	if sumClasses != m.Requests || sumCodes != m.Requests || sumRows != m.Requests {
 		t.Errorf("classes %d, codes %d, class rows %d; want all %d", sumClasses, sumCodes, sumRows, m.Requests)
 	}
-	wantClasses := map[string]int64{"0xx": 2, "2xx": 80, "4xx": 18, "5xx": 10}
+	wantClasses := map[string]int64{"0xx": 1, "2xx": 80, "4xx": 18, "5xx": 10, "non-standard": 1}
 	if !reflect.DeepEqual(m.Status.Classes, wantClasses) {
 		t.Errorf("classes = %v, want %v", m.Status.Classes, wantClasses)
 	}
@@ -112,7 +112,7 @@ func TestBuildFrom(t *testing.T) {
 	if m.Status.Codes["000"] != 1 || m.Status.Codes["999"] != 1 {
 		t.Errorf("000/999 = %d/%d", m.Status.Codes["000"], m.Status.Codes["999"])
 	}
-	if got := m.Codes[len(m.Codes)-1]; got.Code != "999" || got.Known || got.Class != "0xx" {
+	if got := m.Codes[len(m.Codes)-1]; got.Code != "999" || got.Known || got.Class != "non-standard" {
 		t.Errorf("unknown code row = %+v", got)
 	}
 	if m.Files != 80 {

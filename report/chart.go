@@ -18,16 +18,18 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// classColors are the chart colours per class index ("0xx" … "5xx"). Each
-// has a contrast ratio of at least 4.5:1 against white. The same colours
-// are used by the page's CSS legend (templates/report.css).
-var classColors = [6]color.RGBA{
-	{0x61, 0x61, 0x61, 0xff}, // 0xx and non-standard: grey
+// classColors are the chart colours per class index ("0xx" …
+// "non-standard", as [ClassNames]). Each has a contrast ratio of at least
+// 4.5:1 against white. The same colours are used by the page's CSS legend
+// (--c0 … --c6 in templates/report.css).
+var classColors = [len(ClassNames)]color.RGBA{
+	{0x61, 0x61, 0x61, 0xff}, // 0xx (000, no response): grey
 	{0x6a, 0x1b, 0x9a, 0xff}, // 1xx: purple
 	{0x2e, 0x7d, 0x32, 0xff}, // 2xx: green
 	{0x15, 0x65, 0xc0, 0xff}, // 3xx: blue
 	{0xb3, 0x4d, 0x00, 0xff}, // 4xx: orange
 	{0xc6, 0x28, 0x28, 0xff}, // 5xx: red
+	{0x00, 0x69, 0x5c, 0xff}, // non-standard: teal (6.6:1)
 }
 
 // noStatusColor is the chart colour of requests without a status (brown,

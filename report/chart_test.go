@@ -29,8 +29,8 @@ func TestClassChart(t *testing.T) {
 		{name: "large counts", buckets: bucketsOf(
 			ClassCounts{X2: 9_000_000_000_000, X5: 3},
 			ClassCounts{X4: 1 << 62},
-			ClassCounts{X0: 1, X1: 1, X3: 1}),
-			want:    []string{`fill="#2E7D32"`, `fill="#B34D00"`, `fill="#C62828"`, `fill="#616161"`, `fill="#6A1B9A"`, `fill="#1565C0"`, "G</text>"},
+			ClassCounts{X0: 1, X1: 1, X3: 1, NonStandard: 1}),
+			want:    []string{`fill="#2E7D32"`, `fill="#B34D00"`, `fill="#C62828"`, `fill="#616161"`, `fill="#6A1B9A"`, `fill="#1565C0"`, `fill="#00695C"`, "G</text>"},
 			notWant: []string{"e+"}},
 		{name: "many buckets", buckets: bucketsOf(make([]ClassCounts, 1500)...)},
 	}

@@ -66,7 +66,9 @@ func WriteCSV(w io.Writer, m *Model) error {
 		c.row(r.Code, r.Reason, i(r.Hits, 10), f(r.Share))
 	}
 
-	bucketCols := []string{"requests", "pages", "visitors", "bytes", "0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "aborted", "no_status"}
+	// One column per class, in [ClassNames] order ("0xx" … "5xx",
+	// "non-standard"): with no_status, they sum to requests.
+	bucketCols := slices.Concat([]string{"requests", "pages", "visitors", "bytes"}, ClassNames[:], []string{"aborted", "no_status"})
 	bucketRow := func(lead []string, k Bucket) {
 		row := append(lead, i(k.Hits, 10), i(k.Pages, 10), i(k.Visitors, 10), i(k.Bytes, 10))
 		for ci := range ClassNames {

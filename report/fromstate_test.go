@@ -146,14 +146,32 @@ func checkReconciled(t *testing.T, m *Model) {
 	if got := sum(m.SkippedReasons); got != l.Skipped {
 		t.Errorf("skipped reasons sum to %d, want %d", got, l.Skipped)
 	}
+	// Every bucket's classes (all of them, non-standard included) and its
+	// requests without a status sum to its hits.
+	bucket := func(kind string, b Bucket) {
+		t.Helper()
+		if b.Classes.Total()+b.NoStatus != b.Hits {
+			t.Errorf("%s %s: classes %+v + no status %d != hits %d", kind, b.Label, b.Classes, b.NoStatus, b.Hits)
+		}
+	}
 	var days, months, hours int64
 	for _, mo := range m.Months {
 		months += mo.Total.Hits
+		bucket("month", mo.Total)
 		for _, d := range mo.Days {
 			days += d.Hits
-			if d.Classes.Total()+d.NoStatus != d.Hits {
-				t.Errorf("day %s: classes %d + no status %d != hits %d", d.Label, d.Classes.Total(), d.NoStatus, d.Hits)
-			}
+			bucket("day", d)
+		}
+	}
+	for _, h := range m.Hourly {
+		bucket("hour", h)
+	}
+	for _, h := range m.HourOfDay {
+		bucket("hour of day", h)
+	}
+	for _, inc := range m.Incidents {
+		for _, mi := range inc.Minutes {
+			bucket("incident minute", mi)
 		}
 	}
 	for _, h := range m.HourOfDay {
@@ -319,8 +337,25 @@ func TestBuild(t *testing.T) {
 				if c := codeRow(m, "999"); c == nil || c.Known || c.Reason != "" {
 					t.Errorf("999 = %+v", c)
 				}
-				if m.Status.Classes["0xx"] != 4 || m.Status.Classes["5xx"] != 1 {
+				for _, c := range []string{"001", "600", "999"} {
+					if r := codeRow(m, c); r == nil || r.Class != "non-standard" {
+						t.Errorf("%s = %+v, want class non-standard", c, r)
+					}
+				}
+				if m.Status.Classes["0xx"] != 1 || m.Status.Classes["non-standard"] != 3 || m.Status.Classes["5xx"] != 1 {
 					t.Errorf("classes = %v", m.Status.Classes)
+				}
+				if d := m.Months[0].Days[0].Classes; d.X0 != 1 || d.NonStandard != 3 || d.X5 != 1 || d.X2 != 1 {
+					t.Errorf("day classes = %+v, want 0xx 1, non-standard 3, 2xx 1, 5xx 1", d)
+				}
+				// 000 and the non-standard codes are error codes: each has
+				// a drill-down.
+				var drill []string
+				for _, d := range m.Drill {
+					drill = append(drill, d.Code)
+				}
+				if got := strings.Join(drill, " "); got != "000 001 561 600 999" {
+					t.Errorf("drill-downs for %s, want 000 001 561 600 999", got)
 				}
 				if got := keys(m.Top5xx); got != "/auth=1" {
 					t.Errorf("top 5xx = %s", got)

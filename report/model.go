@@ -16,8 +16,13 @@
 package report
 
 // Schema is the version of the JSON model. It is bumped whenever a key is
-// renamed or removed; adding keys does not bump it.
-const Schema = 1
+// renamed or removed, or a figure changes meaning; adding keys does not
+// bump it.
+//
+// Schema 2: class "0xx" holds 000 ("no response") only; 001–099 and
+// 600–999 are class "non-standard", a key of its own in status.classes
+// and in every bucket's classes. In schema 1, "0xx" held both.
+const Schema = 2
 
 // Model is everything a report shows. The zero value renders as an empty
 // report.
@@ -133,8 +138,10 @@ type Status struct {
 	NoStatus int64            `json:"no_status"`
 }
 
-// ClassRow is one status class. Class "0xx" holds 000 ("no response") and
-// non-standard codes (001–099, 600–999).
+// ClassRow is one status class: "0xx" holds 000 ("no response", as AWS
+// load balancers log it), "1xx" to "5xx" the standard classes, and
+// "non-standard" the codes 001–099 and 600–999, each kept by number in
+// [Model.Codes].
 type ClassRow struct {
 	Class string  `json:"class"`
 	Hits  int64   `json:"hits"`
@@ -171,21 +178,27 @@ type Win32Row struct {
 	Share   float64 `json:"share"` // of requests
 }
 
-// ClassCounts counts requests per status class in one bucket.
+// ClassCounts counts requests per status class in one bucket: X0 is
+// "0xx" (000 only), X1–X5 are "1xx"–"5xx", NonStandard is "non-standard".
 type ClassCounts struct {
-	X0 int64 `json:"0xx"`
-	X1 int64 `json:"1xx"`
-	X2 int64 `json:"2xx"`
-	X3 int64 `json:"3xx"`
-	X4 int64 `json:"4xx"`
-	X5 int64 `json:"5xx"`
+	X0          int64 `json:"0xx"`
+	X1          int64 `json:"1xx"`
+	X2          int64 `json:"2xx"`
+	X3          int64 `json:"3xx"`
+	X4          int64 `json:"4xx"`
+	X5          int64 `json:"5xx"`
+	NonStandard int64 `json:"non-standard"` // 001–099 and 600–999
 }
 
-// ClassNames lists the classes in display order; index i matches
-// [ClassCounts.At].
-var ClassNames = [6]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+// ClassNonStandard is the index of "non-standard" in [ClassNames].
+const ClassNonStandard = 6
 
-// At returns the count for class index i (0 for "0xx" … 5 for "5xx").
+// ClassNames lists the classes in display order; index i matches
+// [ClassCounts.At]. They are the aggregate package's classes, in its order.
+var ClassNames = [7]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "non-standard"}
+
+// At returns the count for class index i: 0 for "0xx" (000 only), 1–5
+// for "1xx"–"5xx", [ClassNonStandard] for "non-standard".
 func (c ClassCounts) At(i int) int64 {
 	switch i {
 	case 0:
@@ -200,13 +213,18 @@ func (c ClassCounts) At(i int) int64 {
 		return c.X4
 	case 5:
 		return c.X5
+	case ClassNonStandard:
+		return c.NonStandard
 	}
 	return 0
 }
 
-// Add adds n to class index i.
+// Add adds n to class index i (see [ClassCounts.At]); an index outside
+// [ClassNames] adds nothing.
 func (c *ClassCounts) Add(i int, n int64) {
 	switch i {
+	case 0:
+		c.X0 += n
 	case 1:
 		c.X1 += n
 	case 2:
@@ -217,13 +235,15 @@ func (c *ClassCounts) Add(i int, n int64) {
 		c.X4 += n
 	case 5:
 		c.X5 += n
-	default:
-		c.X0 += n
+	case ClassNonStandard:
+		c.NonStandard += n
 	}
 }
 
 // Total is the sum over all classes.
-func (c ClassCounts) Total() int64 { return c.X0 + c.X1 + c.X2 + c.X3 + c.X4 + c.X5 }
+func (c ClassCounts) Total() int64 {
+	return c.X0 + c.X1 + c.X2 + c.X3 + c.X4 + c.X5 + c.NonStandard
+}
 
 // Bucket is one time slot (minute, hour, day or month) or one hour of the
 // day.

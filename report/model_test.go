@@ -1,6 +1,79 @@
 package report
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/templates"
+)
+
+// TestClassesMatchAggregate checks that the report's classes are the
+// aggregate package's, in the same order (a class index means the same
+// in both), that the JSON keys of ClassCounts are the class names, and
+// that each class has a chart colour readable on white that is also the
+// page's CSS colour (--cI) for its legend and labels.
+func TestClassesMatchAggregate(t *testing.T) {
+	if len(ClassNames) != aggregate.NumClasses || ClassNames[ClassNonStandard] != aggregate.ClassNames[aggregate.ClassNonStandard] {
+		t.Fatalf("ClassNames = %q, aggregate has %q", ClassNames, aggregate.ClassNames)
+	}
+	css, err := templates.FS.ReadFile("report.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range ClassNames {
+		if aggregate.ClassNames[i] != name {
+			t.Errorf("class %d: %q here, %q in aggregate", i, name, aggregate.ClassNames[i])
+		}
+		var c ClassCounts
+		c.Add(i, int64(i+1))
+		if c.At(i) != int64(i+1) || c.Total() != int64(i+1) {
+			t.Errorf("class %d (%s): Add/At/Total disagree: %+v", i, name, c)
+		}
+		if js, _ := json.Marshal(c); !strings.Contains(string(js), fmt.Sprintf("%q:%d", name, i+1)) {
+			t.Errorf("class %d: JSON %s lacks %q", i, js, name)
+		}
+		col := classColors[i]
+		if r := contrast(col, color.RGBA{0xff, 0xff, 0xff, 0xff}); r < 4.5 {
+			t.Errorf("class %s: colour %v has contrast %.2f:1 on white, want ≥ 4.5", name, col, r)
+		}
+		want := fmt.Sprintf("--c%d:#%02x%02x%02x;", i, col.R, col.G, col.B)
+		if !strings.Contains(string(css), want) {
+			t.Errorf("report.css lacks %s (the chart colour of %s)", want, name)
+		}
+		for _, sel := range []string{".legend .c" + name + "::before{background:var(--c", ".cls.c" + name + "{color:var(--c"} {
+			if !strings.Contains(string(css), fmt.Sprintf("%s%d)", sel, i)) {
+				t.Errorf("report.css lacks %s%d)", sel, i)
+			}
+		}
+	}
+	var c ClassCounts
+	c.Add(-1, 5)
+	c.Add(len(ClassNames), 5)
+	if c != (ClassCounts{}) {
+		t.Errorf("Add outside the classes changed %+v", c)
+	}
+}
+
+// contrast is the WCAG 2 contrast ratio of a and b.
+func contrast(a, b color.RGBA) float64 {
+	lum := func(c color.RGBA) float64 {
+		ch := func(v uint8) float64 {
+			x := float64(v) / 255
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(c.R) + 0.7152*ch(c.G) + 0.0722*ch(c.B)
+	}
+	la, lb := lum(a), lum(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
 
 // day returns a daily bucket with the given class counts.
 func day(label string, c ClassCounts) Bucket {
@@ -24,14 +97,14 @@ func sampleModel() *Model {
 		Pages:    420,
 		Files:    760,
 		Status: Status{
-			Classes:  map[string]int64{"2xx": 700, "3xx": 100, "4xx": 150, "5xx": 40, "0xx": 10},
+			Classes:  map[string]int64{"2xx": 700, "3xx": 100, "4xx": 150, "5xx": 40, "0xx": 4, "non-standard": 6},
 			Codes:    map[string]int64{"200": 700, "304": 100, "404": 120, "499": 30, "500": 25, "503": 15, "000": 4, "999": 6},
 			Subcodes: map[string]int64{"404.2": 20},
 		},
 		Formats: map[string]string{"access.log": "combined", "u_ex260131.log": "iis"},
 		Classes: []ClassRow{
-			{"0xx", 10, 0, 0.01}, {"2xx", 700, 1_000_000, 0.7}, {"3xx", 100, 0, 0.1},
-			{"4xx", 150, 200_000, 0.15}, {"5xx", 40, 34_567, 0.04},
+			{"0xx", 4, 0, 0.004}, {"2xx", 700, 1_000_000, 0.7}, {"3xx", 100, 0, 0.1},
+			{"4xx", 150, 200_000, 0.15}, {"5xx", 40, 34_567, 0.04}, {"non-standard", 6, 0, 0.006},
 		},
 		Codes: []CodeRow{
 			{Code: "000", Reason: "No Response", Class: "0xx", Source: "aws-elb", Known: true, Hits: 4, Share: 0.004},
@@ -41,7 +114,7 @@ func sampleModel() *Model {
 			{Code: "499", Reason: "Client Closed Request", Class: "4xx", Source: "nginx", Known: true, Hits: 30, Share: 0.03},
 			{Code: "500", Reason: "Internal Server Error", Class: "5xx", Source: "RFC9110", Known: true, Hits: 25, Bytes: 34_567, Share: 0.025},
 			{Code: "503", Reason: "Service Unavailable", Class: "5xx", Source: "RFC9110", Known: true, Hits: 15, Share: 0.015},
-			{Code: "999", Class: "0xx", Hits: 6, Share: 0.006},
+			{Code: "999", Class: "non-standard", Hits: 6, Share: 0.006},
 		},
 		SubCodes: []SubCodeRow{{Code: "404.2", Meaning: "ISAPI or CGI restriction", Hits: 20, Share: 20.0 / 120}},
 		Win32:    []Win32Row{{Status: 0, Meaning: "The operation completed successfully", Hits: 990, Share: 0.99}, {Status: 64, Meaning: "The specified network name is no longer available", Hits: 10, Share: 0.01}},
@@ -56,14 +129,14 @@ func sampleModel() *Model {
 		},
 		Months: []Month{
 			{Key: "2026-01", Label: "January 2026", Anchor: "m-2026-01",
-				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: 40, Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 5}},
+				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: 40, Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
 				Days: []Bucket{
 					day("2026-01-30", ClassCounts{X2: 200, X3: 30, X4: 40, X5: 5}),
-					day("2026-01-31", ClassCounts{X2: 220, X3: 30, X4: 50, X5: 20, X0: 5}),
+					day("2026-01-31", ClassCounts{X2: 220, X3: 30, X4: 50, X5: 20, X0: 2, NonStandard: 3}),
 				}},
 			{Key: "2026-02", Label: "February 2026", Anchor: "m-2026-02",
-				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 5}},
-				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 5})}},
+				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
+				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3})}},
 		},
 		Incidents: []Incident{{
 			Start: "2026-01-31T14:02:00Z", End: "2026-01-31T14:05:00Z", Errors: 18, Hits: 60, Rate: 0.3, What: "5xx",

@@ -14,7 +14,7 @@ type CheckCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
-	Max    []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
+	Max    []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx; 0xx is 000, non-standard is 001-099 and 600-999), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
 	Window string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; the worst window per threshold is reported. Not for code.sub thresholds."`
 }
 
@@ -80,9 +80,7 @@ func countsOf(st *aggregate.State) counts {
 			continue
 		}
 		c.codes[uint16(code)] = n
-		if i := aggregate.ClassIndex(uint16(code)); i < len(c.classes) {
-			c.classes[i] += n
-		}
+		c.classes[aggregate.ClassIndex(uint16(code))] += n
 	}
 	for _, sc := range st.SubCodeList() {
 		c.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] = sc.N
@@ -99,9 +97,7 @@ func minutesOf(st *aggregate.State) []minute {
 		x.codes = map[uint16]uint64{}
 		for _, cc := range b.Codes {
 			x.codes[cc.Code] += cc.N
-			if i := aggregate.ClassIndex(cc.Code); i < len(x.classes) {
-				x.classes[i] += cc.N
-			}
+			x.classes[aggregate.ClassIndex(cc.Code)] += cc.N
 		}
 		out = append(out, x)
 	}

@@ -5,15 +5,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
 )
 
-// threshold is one --max rule of "webalyze check": a class ("5xx"), a code
-// ("499") or an IIS code.sub-code ("404.2"), with a limit that is a count
-// or a share of requests.
+// threshold is one --max rule of "webalyze check": a class ("5xx", "0xx"
+// for 000, "non-standard" for 001–099 and 600–999), a code ("499") or an
+// IIS code.sub-code ("404.2"), with a limit that is a count or a share of
+// requests.
 type threshold struct {
 	spec    string // as given
 	key     string // "5xx", "499", "404.2"
-	class   int    // 0..5 for "0xx".."5xx"; -1 when the key is a code
+	class   int    // an aggregate class index ("0xx".."5xx", "non-standard"); -1 when the key is a code
 	code    uint16
 	sub     uint32
 	hasSub  bool
@@ -21,22 +24,25 @@ type threshold struct {
 	isShare bool
 }
 
-// parseThreshold parses "5xx=1%", "499=5%", "404=500", "404.2=10".
+// parseThreshold parses "5xx=1%", "non-standard=0", "499=5%", "404=500",
+// "404.2=10".
 func parseThreshold(s string) (threshold, error) {
 	t := threshold{spec: s, class: -1}
 	key, val, ok := strings.Cut(s, "=")
 	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 	if !ok || key == "" || val == "" {
-		return t, fmt.Errorf("--max %q: want KEY=LIMIT, e.g. 5xx=1%%, 499=5%%, 404=500, 404.2=10", s)
+		return t, fmt.Errorf("--max %q: want KEY=LIMIT, e.g. 5xx=1%%, non-standard=0, 499=5%%, 404=500, 404.2=10", s)
 	}
 	t.key = strings.ToLower(key)
 	switch {
 	case len(t.key) == 3 && t.key[0] >= '0' && t.key[0] <= '5' && t.key[1:] == "xx":
 		t.class = int(t.key[0] - '0')
+	case t.key == aggregate.ClassNames[aggregate.ClassNonStandard]:
+		t.class = aggregate.ClassNonStandard
 	default:
 		codePart, subPart, hasSub := strings.Cut(t.key, ".")
 		if len(codePart) != 3 || strings.Trim(codePart, "0123456789") != "" {
-			return t, fmt.Errorf("--max %q: %q is not a class (5xx), a three-digit code (499) or code.sub (404.2)", s, key)
+			return t, fmt.Errorf("--max %q: %q is not a class (5xx, non-standard), a three-digit code (499) or code.sub (404.2)", s, key)
 		}
 		c, _ := strconv.ParseUint(codePart, 10, 16)
 		t.code = uint16(c)
@@ -67,7 +73,7 @@ func parseThreshold(s string) (threshold, error) {
 // counts are the counts a threshold is checked against.
 type counts struct {
 	requests uint64
-	classes  [6]uint64 // 0xx..5xx
+	classes  [aggregate.NumClasses]uint64 // by aggregate class index
 	codes    map[uint16]uint64
 	subcodes map[[2]uint32]uint64 // {code, sub}
 }
