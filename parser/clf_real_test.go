@@ -95,18 +95,18 @@ func clfSummary(path string, f Format) (string, error) {
 
 // clfDetect runs [Detect] with [AutoCandidates] on the head of the file at
 // path, as the pipeline does for --log-format auto.
-func clfDetect(path string) (Format, error) {
+func clfDetect(path string) (Detection, error) {
 	in, err := Open(path)
 	if err != nil {
-		return nil, err
+		return Detection{}, err
 	}
 	defer in.Close()
 	head := make([]byte, clfHeadSize)
 	n, err := io.ReadFull(in, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, err
+		return Detection{}, err
 	}
-	return Detect(head[:n], AutoCandidates(nil)).Format, nil
+	return Detect(head[:n], AutoCandidates(nil)), nil
 }
 
 // Format specs of the corpus files that auto-detection cannot read.
@@ -164,18 +164,21 @@ const (
 // differ.
 //
 // spec "auto" runs Detect with AutoCandidates on the file's head: format
-// is the name it must pick ("none" when nothing fits) and want the summary
-// of the file read with it. Other specs go through ParseFormatSpec.
+// is the name it must pick ("none" when nothing fits), derived what it
+// says of a format it derived, and want the summary of the file read with
+// it; a derived format's name, given back to ParseFormatSpec as -f gives
+// it, must read the file the same. Other specs go through ParseFormatSpec.
 func TestCLFRealLogs(t *testing.T) {
 	dir := w3cRealDataDir()
 	if dir == "" {
 		t.Skip("real log corpus not found (../../shared/testdata/real or $WEBALYZE_REAL_DATA); skipping")
 	}
 	tests := []struct {
-		file   string // under the corpus folder
-		spec   string // "auto" or a --log-format value
-		format string // auto: the format Detect picks, "none" for no format
-		want   string // clfSummary; empty when format is "none"
+		file    string // under the corpus folder
+		spec    string // "auto" or a --log-format value
+		format  string // auto: the format Detect picks, "none" for no format
+		derived string // auto: Detection.Derived, when Detect derives the format
+		want    string // clfSummary; empty when format is "none"
 	}{
 		// ---- apache/ ----
 
@@ -195,7 +198,8 @@ func TestCLFRealLogs(t *testing.T) {
 		// records=7 CLF-parsed=7; codes: 200=2 404=3 408=2. Lines 4 (404)
 		// and 5 (200) have a third quoted field after the agent
 		// (trailing_data); line 7 (200) has a vhost before the client, so
-		// %t finds "-" where '[' should be.
+		// %t finds "-" where '[' should be. Combined + that field would
+		// read only lines 4 and 5: auto does not derive it.
 		{file: "apache/beats_apache_test.log", spec: "auto", format: "combined",
 			want: "lines=7 parsed=4 skipped= malformed=literal_mismatch:1,trailing_data:2 codes=404:2,408:2 time=2016-12-26T14:16:29Z..2019-02-02T04:38:45Z bad=4:154:trailing_data,5:156:trailing_data,7:37:literal_mismatch"},
 		// records=9 CLF-parsed=7 unparsed_at=8,9; codes: 200=1 403=1
@@ -222,8 +226,13 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "apache/lnav_logfile_bad_access_log.0.log", spec: "auto", format: "combined",
 			want: "lines=3 parsed=2 skipped= malformed=literal_mismatch:1 codes=200:2 time=2009-07-20T22:59:26Z..2009-07-20T22:59:29Z bad=2:46:literal_mismatch"},
 		// records=2 CLF-parsed=2; codes: 200=2. vhost:port client session
-		// user and a trailing duration: no named format fits.
-		{file: "apache/lnav_logfile_regexp_access_log.0.log", spec: "auto", format: "none"},
+		// user and a trailing duration: no named format fits, auto derives
+		// vcombined + the duration as an opaque token (an integer could be
+		// %D, %T, a size...)...
+		{file: "apache/lnav_logfile_regexp_access_log.0.log", spec: "auto", derived: "vcombined + 1 trailing field",
+			format: `apache:%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" %{extra1}e`,
+			want:   "lines=2 parsed=2 skipped= malformed= codes=200:2 time=2023-07-26T07:01:26Z..2023-07-26T07:02:12Z bad="},
+		// ...and its own format reads the duration too.
 		{file: "apache/lnav_logfile_regexp_access_log.0.log", spec: lnavRegexpSpec,
 			want: "lines=2 parsed=2 skipped= malformed= codes=200:2 time=2023-07-26T07:01:26Z..2023-07-26T07:02:12Z bad="},
 		// Apache error log (records=2000, CRLF, no final newline): no
@@ -286,9 +295,15 @@ func TestCLFRealLogs(t *testing.T) {
 		// ---- nginx/ ----
 
 		// records=14 CLF-parsed=14; codes: 200=11 400=2 504=1. Combined
-		// plus two fields: no named format fits. With its format, line 14
-		// (a 200) has one more field after $request_time (trailing_data).
-		{file: "nginx/alp_combined_xff_request_time.log", spec: "auto", format: "none"},
+		// plus "$http_x_forwarded_for" $request_time: no named format fits,
+		// auto derives combined + a quoted field (all "-": not known to be
+		// X-Forwarded-For) + a token. Line 14 (a 200) has one token more,
+		// "- 0.321", which the last token takes...
+		{file: "nginx/alp_combined_xff_request_time.log", spec: "auto", derived: "combined + 2 trailing fields",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{extra1}e" %{extra2}e`,
+			want:   "lines=14 parsed=14 skipped= malformed= codes=200:11,400:2,504:1 time=2015-09-05T20:58:05Z..2015-09-05T21:00:43Z bad="},
+		// ...while with its own format, where $request_time is a number,
+		// line 14 is trailing_data.
 		{file: "nginx/alp_combined_xff_request_time.log", spec: alpCombinedSpec,
 			want: "lines=14 parsed=13 skipped= malformed=trailing_data:1 codes=200:10,400:2,504:1 time=2015-09-05T20:58:05Z..2015-09-05T21:00:43Z bad=14:94:trailing_data"},
 		// JSON, valid_json_objects=14; statuses: 200=11 400=2 504=1. The
@@ -307,7 +322,8 @@ func TestCLFRealLogs(t *testing.T) {
 			want: "lines=10 parsed=3 skipped= malformed=literal_mismatch:7 codes=200:1,400:2 time=2016-12-07T10:05:07Z..2019-02-26T14:39:42Z bad=1:89:literal_mismatch,2:75:literal_mismatch,3:91:literal_mismatch,5:58:literal_mismatch,6:76:literal_mismatch"},
 		// records=7 CLF-parsed=7; codes: 200=4 400=1 404=2.
 		// X-Forwarded-For lists before the client on lines 1, 3, 5, 6
-		// (literal_mismatch); line 2 (a 404) has a third quoted field.
+		// (literal_mismatch); line 2 (a 404) has a third quoted field, the
+		// only line combined + that field would read.
 		{file: "nginx/beats_nginx_test.log", spec: "auto", format: "combined",
 			want: "lines=7 parsed=2 skipped= malformed=literal_mismatch:4,trailing_data:1 codes=200:1,400:1 time=2016-12-07T10:05:07Z..2018-04-12T07:48:40Z bad=1:31:literal_mismatch,2:154:trailing_data,3:34:literal_mismatch,5:41:literal_mismatch,6:64:literal_mismatch"},
 		// records=42 CLF-parsed=42; codes: 200=7 301=14 404=21. The last
@@ -351,8 +367,13 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "nginx/gonx_example_custom_format.log", spec: gonxSpec,
 			want: "lines=1000 parsed=1000 skipped= malformed= codes=200:901,404:99 time=2015-09-10T17:57:59Z..2015-09-10T17:58:31Z bad="},
 		// records=24 CLF-parsed=24; codes: 200=21 400=2 502=1; the last
-		// line has two upstreams ("0.000, 1.000").
-		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", format: "none"},
+		// line has two upstreams ("0.000, 1.000"). Auto derives combined +
+		// nine tokens; on the last line the commas split the lists and
+		// the ninth token takes the rest...
+		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", derived: "combined + 9 trailing fields",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e %{extra2}e %{extra3}e %{extra4}e %{extra5}e %{extra6}e %{extra7}e %{extra8}e %{extra9}e`,
+			want:   "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
+		// ...which ingress-nginx's own format reads as lists.
 		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: ingressSpec,
 			want: "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
 		// records=231 CLF-parsed=231; codes: 200=130 304=53 400=1 404=39 500=8.
@@ -364,8 +385,13 @@ func TestCLFRealLogs(t *testing.T) {
 			want: "lines=6558 parsed=6558 skipped= malformed= codes=200:495,301:10,302:1259,400:1,404:4739,499:7,500:2,502:44,504:1 time=2018-04-10T09:10:52Z..2018-06-04T05:25:22Z bad="},
 		// records=1000 CLF-parsed=1000; codes: 200=938 301=11 302=20
 		// 304=7 404=24. Combined + X-Forwarded-For: the extra field is
-		// trailing data for combined, so auto finds nothing.
-		{file: "nginx/lnav_logfile_shop_access_log.0.log", spec: "auto", format: "none"},
+		// trailing data for combined; auto derives combined + a quoted
+		// field, opaque because it is "-" on all of the first 200 lines
+		// (the first address is on line 648)...
+		{file: "nginx/lnav_logfile_shop_access_log.0.log", spec: "auto", derived: "combined + 1 trailing field",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{extra1}e"`,
+			want:   "lines=1000 parsed=1000 skipped= malformed= codes=200:938,301:11,302:20,304:7,404:24 time=2019-01-22T00:26:14Z..2019-01-22T00:29:11Z bad="},
+		// ...and nginx's "main" format names it.
 		{file: "nginx/lnav_logfile_shop_access_log.0.log", spec: xffSpec,
 			want: "lines=1000 parsed=1000 skipped= malformed= codes=200:938,301:11,302:20,304:7,404:24 time=2019-01-22T00:26:14Z..2019-01-22T00:29:11Z bad="},
 		// records=15 CLF-parsed=15; codes: 499=3 500=4 502=4 504=4.
@@ -377,20 +403,32 @@ func TestCLFRealLogs(t *testing.T) {
 			want: "lines=2 parsed=2 skipped= malformed= codes=200:2 time=2013-10-10T14:52:00Z..2013-10-10T14:52:00Z bad="},
 		// records=671 CLF-parsed=671; codes: 200=499 301=95 304=1 400=18
 		// 403=1 404=51 405=1 499=2 500=3. Lines 670-671 (both 200) are cut
-		// inside the user agent.
-		{file: "nginx/otus_access-4560-644067_rt_uct_uht_urt.log", spec: "auto", format: "none"},
+		// inside the user agent. Auto derives combined + the four labelled
+		// fields, the first glued to the agent's closing quote...
+		{file: "nginx/otus_access-4560-644067_rt_uct_uht_urt.log", spec: "auto", derived: "combined + 4 trailing fields",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"rt=%{rt}e uct="%{uct}e" uht="%{uht}e" urt="%{urt}e"`,
+			want:   "lines=671 parsed=669 skipped= malformed=unterminated_quote:2 codes=200:497,301:95,304:1,400:18,403:1,404:51,405:1,499:2,500:3 time=2019-08-14T01:12:10Z..2019-08-14T21:24:38Z bad=670:79:unterminated_quote,671:79:unterminated_quote"},
+		// ...as the nginx format it was written with does.
 		{file: "nginx/otus_access-4560-644067_rt_uct_uht_urt.log", spec: otusSpec,
 			want: "lines=671 parsed=669 skipped= malformed=unterminated_quote:2 codes=200:497,301:95,304:1,400:18,403:1,404:51,405:1,499:2,500:3 time=2019-08-14T01:12:10Z..2019-08-14T21:24:38Z bad=670:79:unterminated_quote,671:79:unterminated_quote"},
 
 		// ---- other/ (the CLF-shaped files) ----
 
 		// records=9 blank=2 CLF-parsed=7; codes: 200=6 -=1. Traefik's CLF
-		// has four fields after the agent; line 5's status and size are "-".
-		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", format: "none"},
+		// has four fields after the agent; line 5's status and size are
+		// "-". Auto derives them as a token, two quoted fields, a token...
+		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", derived: "combined + 4 trailing fields",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e "%{extra2}e" "%{extra3}e" %{extra4}e`,
+			want:   "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
+		// ...and its format reads the last one as milliseconds.
 		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: traefikSpec,
 			want: "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
-		// records=1 CLF-parsed=1; codes: 301=1; combined + a duration.
-		{file: "other/matomo_icecast2.log", spec: "auto", format: "none"},
+		// records=1 CLF-parsed=1; codes: 301=1; combined + a duration,
+		// derived as a token...
+		{file: "other/matomo_icecast2.log", spec: "auto", derived: "combined + 1 trailing field",
+			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e`,
+			want:   "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
+		// ...which its format reads as seconds.
 		{file: "other/matomo_icecast2.log", spec: icecastSpec,
 			want: "lines=1 parsed=1 skipped= malformed= codes=301:1 time=2012-02-10T21:42:07Z..2012-02-10T21:42:07Z bad="},
 		// records=1 CLF-parsed=1; codes: 301=1. The vhost sits where the
@@ -425,19 +463,29 @@ func TestCLFRealLogs(t *testing.T) {
 			var f Format
 			var err error
 			if tt.spec == "auto" {
-				f, err = clfDetect(path)
+				d, err := clfDetect(path)
 				if err != nil {
 					t.Fatal(err)
 				}
+				f = d.Format
 				got := "none"
 				if f != nil {
 					got = f.Name()
 				}
-				if got != tt.format {
-					t.Fatalf("Detect picked %s, want %s", got, tt.format)
+				if got != tt.format || d.Derived != tt.derived {
+					t.Fatalf("Detect picked %s (derived %q), want %s (derived %q)", got, d.Derived, tt.format, tt.derived)
 				}
 				if f == nil {
 					return
+				}
+				if d.Derived != "" {
+					again, err := ParseFormatSpec(f.Name())
+					if err != nil {
+						t.Fatalf("-f %q: %v", f.Name(), err)
+					}
+					if s, err := clfSummary(path, again); err != nil || s != tt.want {
+						t.Errorf("-f with the derived name:\n got: %s (%v)\nwant: %s", s, err, tt.want)
+					}
 				}
 			} else if f, err = ParseFormatSpec(tt.spec); err != nil {
 				t.Fatal(err)

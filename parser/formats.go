@@ -88,7 +88,8 @@ func ParseFormatSpec(spec string) (Format, error) {
 // first so that ties go to the narrower one: common before combined (a
 // combined parser also reads common lines), vcombined (host:port first)
 // before vhost (host first). An nginx default log reads as
-// "combined", which it is.
+// "combined", which it is. When none fits, [Detect] derives formats from
+// common, combined, vcombined and vhost followed by trailing fields.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
 	for _, name := range []string{"common", "combined", "vcombined", "vhost", "iis"} {

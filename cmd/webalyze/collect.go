@@ -123,14 +123,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	if g.Verbose {
 		cfg.OnFormat = func(name string, pf parser.Format, d parser.Detection) {
-			switch {
-			case pf == nil:
-				fmt.Fprintf(g.stderr, "%s: no format recognised in the first %d lines\n", report.Visible(name), d.Tried)
-			case d.Tried > 0:
-				fmt.Fprintf(g.stderr, "%s: format %s (parsed %d of the first %d lines)\n", report.Visible(name), report.Visible(pf.Name()), d.Parsed, d.Tried)
-			default:
-				fmt.Fprintf(g.stderr, "%s: format %s\n", report.Visible(name), report.Visible(pf.Name()))
-			}
+			fmt.Fprintln(g.stderr, formatNote(name, pf, d))
 		}
 	}
 	prog := newProgress(g)

@@ -14,7 +14,7 @@ import (
 // InputFlags are the flags of commands that read logs.
 type InputFlags struct {
 	Files            []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
-	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
 	W3CFields        string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
 	MaxLine          int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
 	Workers          int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`

@@ -105,15 +105,16 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 	head := make([]byte, 64<<10)
 	n, _ := io.ReadFull(in, head)
 	head = head[:n]
+	var det parser.Detection
 	if format == nil {
-		det := parser.Detect(head, candidates)
+		det = parser.Detect(head, candidates)
 		if det.Format == nil {
 			return 0, fmt.Errorf("%s: no known format matched the first %d lines; give one with --log-format", name, det.Tried)
 		}
 		format = det.Format
 	}
 	if g.Verbose {
-		fmt.Fprintf(g.stderr, "%s: format %s\n", report.Visible(name), format.Name())
+		fmt.Fprintln(g.stderr, formatNote(name, format, det))
 	}
 	p := format.NewParser()
 	prefix := ""
