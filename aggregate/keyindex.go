@@ -1,5 +1,7 @@
 package aggregate
 
+import "unsafe"
+
 // keyIndex maps the keys of a TopK's entries to their positions. It is an
 // open-addressing table (linear probing, at most half full) of 64-bit
 // slots, each the high half of the key's hash (the probe start and a tag)
@@ -24,6 +26,7 @@ func (x *keyIndex) init(hint int) {
 		size *= 2
 	}
 	x.slots = make([]uint64, size)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(x.slots)), uintptr(size)*8)
 	x.n = 0
 	x.shift = uint(64 - log2(size))
 }
@@ -60,6 +63,19 @@ func (x *keyIndex) find(h uint64, key []byte, entries []TopEntry) (int32, uint64
 			if i := int32(uint32(v)) - 1; entries[i].Key == string(key) {
 				return i, s
 			}
+		}
+	}
+}
+
+// slotOf returns the slot that holds entry i, whose key hashes to h; the
+// entry must be in the index. It compares positions, not keys: an evicted
+// key's bytes need not be read to take it out.
+func (x *keyIndex) slotOf(h uint64, i int32) uint64 {
+	mask := uint64(len(x.slots) - 1)
+	want := slotOf(h, i)
+	for s := x.start(h); ; s = (s + 1) & mask {
+		if x.slots[s] == want {
+			return s
 		}
 	}
 }

@@ -122,6 +122,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	var wg sync.WaitGroup
 	for i := range workers {
 		states[i] = New(cfg.Options)
+		states[i].batchLocal()
 		wg.Add(1)
 		w := &worker{st: states[i], maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
 		if router != nil {
@@ -366,6 +367,8 @@ func (w *worker) run(jobs <-chan job) {
 		for j := range jobs {
 			w.process(j)
 		}
+		w.st.flushLocal()
+		w.st.local = nil
 		return
 	}
 	mine := w.shard.router.inbox[w.shard.me] // closed only after this worker's finish

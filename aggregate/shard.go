@@ -110,12 +110,62 @@ func (o *shardOut) owner(h uint64) uint32 { return uint32(h) % o.n }
 func (s *State) owns(h uint64) bool { return s.shard == nil || s.shard.owner(h) == s.shard.me }
 
 // route counts op, whose key is key, here when this State owns the key
-// and forwards it to its owner otherwise.
+// and forwards it to its owner otherwise. A State that batches (a worker's
+// in a [Run], see [State.batchLocal]) queues its own additions too and
+// applies them a batch at a time, with their cache misses overlapped.
 func (s *State) route(op shardOp, key []byte) {
-	if s.owns(op.h) {
-		s.apply(&op, key)
-	} else {
+	if !s.owns(op.h) {
 		s.shard.forward(op, key)
+		return
+	}
+	b := s.local
+	if b == nil {
+		s.apply(&op, key)
+		return
+	}
+	b.keys = append(b.keys, key...)
+	op.keyEnd = uint32(len(b.keys))
+	b.ops = append(b.ops, op)
+	if len(b.ops) == localBatchOps || len(b.keys) >= shardBatchBytes {
+		s.flushLocal()
+	}
+}
+
+// localBatchOps is how many of its own additions a batching State queues
+// before it applies them: enough for the prefetch pipeline of applyOps to
+// run at full depth most of the time, few enough that the batch stays in
+// the first-level cache.
+const localBatchOps = 256
+
+// batchLocal makes s queue the additions to its own sharded lists (see
+// route); [State.flushLocal] must then be called before the lists are
+// read. Run does both for its workers' States.
+func (s *State) batchLocal() {
+	s.local = &shardBatch{ops: make([]shardOp, 0, localBatchOps), keys: make([]byte, 0, 16<<10)}
+}
+
+// flushLocal applies the queued additions of a batching State.
+func (s *State) flushLocal() {
+	if b := s.local; b != nil && len(b.ops) > 0 {
+		s.applyOps(b)
+		b.ops, b.keys = b.ops[:0], b.keys[:0]
+		if cap(b.keys) > 2*shardBatchBytes {
+			b.keys = make([]byte, 0, 16<<10) // grown by a very long key
+		}
+	}
+}
+
+// listOf returns the sharded list l.
+func (s *State) listOf(l shardList) *TopK {
+	switch l {
+	case shardURLs:
+		return s.URLs
+	case shardURLsQuery:
+		return s.URLsQuery
+	case shardClients:
+		return s.Clients
+	default:
+		return s.Referrers
 	}
 }
 
@@ -186,6 +236,8 @@ func (o *shardOut) flush() {
 // finish sends what is pending, declares that this worker sends no more,
 // and applies everything sent to it until every worker has done the same.
 func (o *shardOut) finish() {
+	o.st.flushLocal()
+	o.st.local = nil
 	o.flush()
 	o.router.sending.Done()
 	for in := range o.router.inbox[o.me] {
@@ -196,15 +248,48 @@ func (o *shardOut) finish() {
 
 // applyBatch performs forwarded additions on s's own lists and recycles b.
 func (s *State) applyBatch(b *shardBatch) {
-	start := uint32(0)
-	for i := range b.ops {
-		op := &b.ops[i]
-		s.apply(op, b.keys[start:op.keyEnd])
-		start = op.keyEnd
-	}
+	s.applyOps(b)
 	if cap(b.keys) > 2*shardBatchBytes {
 		return // grown by a very long key: let it go rather than keep it
 	}
 	b.ops, b.keys = b.ops[:0], b.keys[:0]
 	shardBatchPool.Put(b)
+}
+
+// pipeDistance is how many additions ahead of the one being applied each
+// prefetch stage of applyOps works.
+const pipeDistance = 4
+
+// applyOps performs the additions of b in order. A lookup in a big list is
+// a chain of three dependent cache misses (index slot, entry, key bytes
+// and visitor register), each a trip to memory once the lists outgrow the
+// caches; one record at a time, the processor can overlap only the chains
+// of that record's few lists. Here the additions are known in advance, so
+// the chains of the next additions are started with prefetches, one link
+// per stage: while addition i is applied, addition i+3d has its slot
+// fetched, i+2d its entry (the slot is in cache by then) and i+d its key
+// and register, so that by the time each is applied everything it reads
+// is in cache. The counts are exactly those of applying the additions one
+// after another, since prefetching changes nothing.
+func (s *State) applyOps(b *shardBatch) {
+	const d = pipeDistance
+	ops := b.ops
+	for _, t := range []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers} {
+		t.ensureIndex()
+	}
+	start := uint32(0)
+	for i := range ops {
+		if j := i + 3*d; j < len(ops) {
+			s.listOf(ops[j].list).prefetchSlot(ops[j].h)
+		}
+		if j := i + 2*d; j < len(ops) {
+			s.listOf(ops[j].list).prefetchEntry(ops[j].h)
+		}
+		if j := i + d; j < len(ops) {
+			s.listOf(ops[j].list).prefetchKey(ops[j].h, ops[j].visitor)
+		}
+		op := &ops[i]
+		s.apply(op, b.keys[start:op.keyEnd])
+		start = op.keyEnd
+	}
 }

@@ -215,8 +215,9 @@ type State struct {
 	drill     [1000]*Drill
 	codeLat   [1000]*Latency
 	scratch   []byte
-	shard     *shardOut // set while the State is a worker's in a sharded Run
-	sink      uint64    // see Add: keeps the index peeks from being optimised away
+	shard     *shardOut   // set while the State is a worker's in a sharded Run
+	local     *shardBatch // its own queued additions, while it batches (see route)
+	sink      uint64      // see Add: keeps the index peeks from being optimised away
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -353,6 +354,9 @@ func (s *State) Add(rec *parser.Record) {
 		// counts its visitors.
 		day = floorDiv(rec.Time+s.zone.offset(rec.Time), 86400)
 		visitor = mix64(visitor + uint64(day)*prime1)
+		if d := s.curDayD; d != nil && day == s.curDay {
+			d.prefetch(visitor) // read by addTime, after the work below
+		}
 	}
 	var lat int64 // request time and its latency bucket
 	var latIdx int32
@@ -362,19 +366,22 @@ func (s *State) Add(rec *parser.Record) {
 	}
 	// Touch what each big list will read (for the keys this worker owns,
 	// see shard.go) before updating any (see TopK.peek): their cache
-	// misses overlap instead of queueing.
+	// misses overlap instead of queueing. A batching State's sharded lists
+	// are prefetched by applyOps instead, many records ahead.
 	sink := s.Agents.peek(hAgent, visitor)
-	if s.owns(hPath) {
-		sink ^= s.URLs.peek(hPath, visitor)
-	}
-	if s.owns(client) {
-		sink ^= s.Clients.peek(client, visitor)
-	}
-	if external && s.owns(hRef) {
-		sink ^= s.Referrers.peek(hRef, visitor)
-	}
-	if len(rec.Query) > 0 && s.owns(hQuery) {
-		sink ^= s.URLsQuery.peek(hQuery, visitor)
+	if s.local == nil {
+		if s.owns(hPath) {
+			sink ^= s.URLs.peek(hPath, visitor)
+		}
+		if s.owns(client) {
+			sink ^= s.Clients.peek(client, visitor)
+		}
+		if external && s.owns(hRef) {
+			sink ^= s.Referrers.peek(hRef, visitor)
+		}
+		if len(rec.Query) > 0 && s.owns(hQuery) {
+			sink ^= s.URLsQuery.peek(hQuery, visitor)
+		}
 	}
 	s.sink = sink
 

@@ -124,6 +124,28 @@ func BenchmarkTopKAdd(b *testing.B) {
 	}
 }
 
+// BenchmarkTopKChurn is Space-Saving under constant eviction: a full
+// list of 100 000 keys fed from 1M keys drawn uniformly, as a log of
+// mostly unique URLs feeds it (most Adds evict).
+func BenchmarkTopKChurn(b *testing.B) {
+	const capacity, universe = 100_000, 1 << 20
+	keys := make([][]byte, universe)
+	for i := range keys {
+		keys[i] = fmt.Appendf(nil, "/item/%016x", mix64(uint64(i)))
+	}
+	t := NewTopK(capacity)
+	next := uint64(1)
+	for range 2 * capacity {
+		next = mix64(next)
+		t.Add(keys[next%universe], 1, next)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		next = mix64(next)
+		t.Add(keys[next%universe], 1, next)
+	}
+}
+
 func BenchmarkDistinctAdd(b *testing.B) {
 	for _, capacity := range []int{1 << 30, 0} {
 		b.Run(fmt.Sprintf("exact%v", capacity > 0), func(b *testing.B) {

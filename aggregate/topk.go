@@ -48,10 +48,11 @@ type TopK struct {
 	Entries    []TopEntry
 
 	index keyIndex // key → entry; empty until first needed
-	heap  []int32  // entries as a min-heap by Hits, valid when heapOK
-	pos   []int32  // entry → heap position
-	// heapOK says heap and pos are valid (they are built at the first
-	// eviction and kept up to date after it).
+	// heap holds every entry in a min-heap by a count that may be stale
+	// (lazy: see evictable), and hashes each entry's key hash; both are
+	// valid when heapOK (built at the first eviction, kept after it).
+	heap   []heapNode
+	hashes []uint64
 	heapOK bool
 	// last is the entry of the previous Add plus one (0: none): runs of
 	// the same key (methods, protocols, a busy client) skip the index.
@@ -66,7 +67,16 @@ func NewTopK(capacity int) *TopK {
 // resetIndex drops the derived lookup structures; they are rebuilt from
 // Entries when next needed.
 func (t *TopK) resetIndex() {
-	t.index, t.heap, t.pos, t.heapOK, t.last = keyIndex{}, nil, nil, false, 0
+	t.index, t.heap, t.hashes, t.heapOK, t.last = keyIndex{}, nil, nil, false, 0
+}
+
+// heapNode is an entry in the Space-Saving heap: its position and its hit
+// count when the node was last placed, which is at most its count now.
+// Keeping the count in the node lets the heap be ordered without reading
+// the (128-byte, scattered) entries.
+type heapNode struct {
+	hits uint64
+	i    int32
 }
 
 func (t *TopK) ensureIndex() {
@@ -127,6 +137,60 @@ func (t *TopK) peek(h, visitor uint64) uint64 {
 	return v ^ e.Hits
 }
 
+// The prefetch stages of [State.applyOps]: each asks for what the next
+// stage, and then AddHashed, will read for a key of hash h, computed
+// afresh from the list as it is (the list may have changed since the
+// earlier stage; a prefetch of a stale address costs nothing but the
+// bandwidth). None of them changes t.
+
+// prefetchSlot asks for the index slot where the lookup of h starts.
+func (t *TopK) prefetchSlot(h uint64) {
+	if t.index.slots != nil {
+		prefetch(unsafe.Pointer(&t.index.slots[t.index.start(h)]))
+	}
+}
+
+// entryOf returns the entry the first probed slot of h points to when its
+// tag matches h's (most likely the key's entry), or nil.
+func (t *TopK) entryOf(h uint64) *TopEntry {
+	if t.index.slots == nil {
+		return nil
+	}
+	v := t.index.slots[t.index.start(h)]
+	if v == 0 || v&^(1<<32-1) != h&^(1<<32-1) {
+		return nil
+	}
+	return &t.Entries[uint32(v)-1]
+}
+
+// prefetchEntry asks for both cache lines of h's entry (a TopEntry is 128
+// bytes: the key header and counts, then the exact visitor hashes).
+func (t *TopK) prefetchEntry(h uint64) {
+	if e := t.entryOf(h); e != nil {
+		prefetch(unsafe.Pointer(e))
+		prefetch(unsafe.Add(unsafe.Pointer(e), 64))
+	}
+}
+
+// prefetchKey asks for what h's entry points to: its key's bytes (to
+// compare), the visitor register the visitor hash selects, and its
+// latency sketch.
+func (t *TopK) prefetchKey(h, visitor uint64) {
+	e := t.entryOf(h)
+	if e == nil {
+		return
+	}
+	if len(e.Key) > 0 {
+		prefetch(unsafe.Pointer(unsafe.StringData(e.Key)))
+	}
+	if regs := e.Visitors.Regs; regs != nil {
+		prefetch(unsafe.Pointer(&regs[visitor>>(64-smallP)]))
+	}
+	if e.Latency != nil {
+		prefetch(unsafe.Pointer(e.Latency))
+	}
+}
+
 // AddHashed is Add with the key's hash given: h must be hashKey(key). A
 // caller that needs the hash anyway (for a visitor identity, or for the
 // same key in another list) saves hashing it again.
@@ -154,8 +218,8 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 			e.Visitors.Add(visitor)
 		}
 		if t.heapOK {
-			t.pos = append(t.pos, int32(len(t.heap)))
-			t.heap = append(t.heap, i)
+			t.heap = append(t.heap, heapNode{hits: 1, i: i})
+			t.hashes = append(t.hashes, h)
 			t.up(len(t.heap) - 1)
 		}
 		return e
@@ -165,11 +229,11 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 		t.buildHeap()
 	}
 	t.Dropped = true
-	i = t.heap[0]
+	i = t.evictable()
 	t.last = i + 1
 	e := &t.Entries[i]
-	_, old, _ := t.findKey(e.Key)
-	t.index.remove(old)
+	t.index.remove(t.index.slotOf(t.hashes[i], i))
+	t.hashes[i] = h
 	lat := e.Latency
 	if lat != nil {
 		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
@@ -181,8 +245,28 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 	// The removal may have moved slots: look for the free one again.
 	_, s = t.index.find(h, key, t.Entries)
 	t.index.insert(s, h, i)
+	t.heap[0].hits = e.Hits
 	t.down(0)
 	return e
+}
+
+// evictable returns the entry with the fewest hits, at the heap's root.
+// Hits do not touch the heap (a sift per hit cost a chain of cache misses
+// through scattered entries), so a node's count may be stale, never high:
+// while the root's entry has more hits than its node says, the node is
+// brought up to date and sifted down. When the root is current it is the
+// true minimum, since every other node's entry has at least its node's
+// count, which is at least the root's.
+func (t *TopK) evictable() int32 {
+	for {
+		n := &t.heap[0]
+		if hits := t.Entries[n.i].Hits; hits != n.hits {
+			n.hits = hits
+			t.down(0)
+			continue
+		}
+		return n.i
+	}
 }
 
 // grow doubles the room for entries, up to the capacity: append would
@@ -191,6 +275,7 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 func (t *TopK) grow() {
 	n := min(max(2*cap(t.Entries), 16), t.Capacity)
 	e := make([]TopEntry, len(t.Entries), n)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(e)), uintptr(n)*unsafe.Sizeof(TopEntry{}))
 	copy(e, t.Entries)
 	t.Entries = e
 }
@@ -203,9 +288,6 @@ func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
 	if !t.NoVisitors {
 		e.Visitors.Add(visitor)
 	}
-	if t.heapOK {
-		t.down(int(t.pos[i]))
-	}
 	return e
 }
 
@@ -217,17 +299,18 @@ func (e *TopEntry) addLatency(v int64, i int32) {
 	e.Latency.addIndex(v, i)
 }
 
-// less orders the heap by hits alone: comparing keys on ties would cost
-// more than the whole Add, and the eviction order is deterministic anyway
-// (it depends only on the sequence of Adds).
-func (t *TopK) less(a, b int32) bool { return t.Entries[a].Hits < t.Entries[b].Hits }
+// less orders the heap by (possibly stale) hits alone: comparing keys on
+// ties would cost more than the whole Add, and the eviction order is
+// deterministic anyway (it depends only on the sequence of Adds).
+func (t *TopK) less(a, b int) bool { return t.heap[a].hits < t.heap[b].hits }
 
 func (t *TopK) buildHeap() {
 	n := len(t.Entries)
-	t.heap = make([]int32, n)
-	t.pos = make([]int32, n)
+	t.heap = make([]heapNode, n)
+	t.hashes = make([]uint64, n)
 	for i := range n {
-		t.heap[i], t.pos[i] = int32(i), int32(i)
+		t.heap[i] = heapNode{hits: t.Entries[i].Hits, i: int32(i)}
+		t.hashes[i] = hashKey(bytesOf(t.Entries[i].Key))
 	}
 	for i := n/2 - 1; i >= 0; i-- {
 		t.down(i)
@@ -235,16 +318,12 @@ func (t *TopK) buildHeap() {
 	t.heapOK = true
 }
 
-func (t *TopK) swap(i, j int) {
-	t.heap[i], t.heap[j] = t.heap[j], t.heap[i]
-	t.pos[t.heap[i]] = int32(i)
-	t.pos[t.heap[j]] = int32(j)
-}
+func (t *TopK) swap(i, j int) { t.heap[i], t.heap[j] = t.heap[j], t.heap[i] }
 
 func (t *TopK) up(j int) {
 	for j > 0 {
 		i := (j - 1) / 2
-		if !t.less(t.heap[j], t.heap[i]) {
+		if !t.less(j, i) {
 			break
 		}
 		t.swap(i, j)
@@ -259,10 +338,10 @@ func (t *TopK) down(i int) {
 		if j >= n {
 			return
 		}
-		if r := j + 1; r < n && t.less(t.heap[r], t.heap[j]) {
+		if r := j + 1; r < n && t.less(r, j) {
 			j = r
 		}
-		if !t.less(t.heap[j], t.heap[i]) {
+		if !t.less(j, i) {
 			return
 		}
 		t.swap(i, j)
@@ -280,9 +359,6 @@ func (t *TopK) Exact() bool { return !t.Dropped }
 func (t *TopK) ErrorBound() uint64 {
 	if !t.Dropped || len(t.Entries) == 0 {
 		return 0
-	}
-	if t.heapOK {
-		return t.Entries[t.heap[0]].Hits
 	}
 	m := t.Entries[0].Hits
 	for i := range t.Entries {
@@ -404,7 +480,7 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
-	t.heapOK, t.heap, t.pos, t.last = false, nil, nil, 0
+	t.heapOK, t.heap, t.hashes, t.last = false, nil, nil, 0
 	t.trim()
 }
 

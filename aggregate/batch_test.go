@@ -1,0 +1,79 @@
+package aggregate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/webalyze/webalyze/parser"
+)
+
+// TestBatchedRunMatchesAdd checks that a one-worker Run, whose State
+// queues the additions to its sharded lists and applies them in prefetched
+// batches (route, applyOps), counts exactly what State.Add gives one
+// record at a time: the same entries, counts, error bounds, bytes,
+// visitors and latencies, also past the lists' capacity, where
+// Space-Saving depends on the order of additions. The log has query
+// strings, external referrers, request times and a few keys long enough
+// to cut a batch by its bytes rather than its count.
+func TestBatchedRunMatchesAdd(t *testing.T) {
+	var log bytes.Buffer
+	for i := range 20000 {
+		path := fmt.Sprintf("/u/%d", (i*7919)%(1+i%700))
+		if i%4000 == 17 {
+			path = "/long/" + strings.Repeat("x", 100<<10) + fmt.Sprint(i)
+		}
+		query := ""
+		if i%3 == 0 {
+			query = fmt.Sprintf("?q=%d", i%97)
+		}
+		fmt.Fprintf(&log, "10.3.%d.%d - - [05/Mar/2024:%02d:%02d:%02d +0000] \"GET %s%s HTTP/1.1\" %d %d \"https://ref%d.example/\" \"agent %d\" %d\n",
+			i%5, (i*104729)%(1+i%400)%250, i/3600, i/60%60, i%60, path, query, []int{200, 404, 304, 500}[i%4], i%3000, i%350, i%23, i%5000)
+	}
+	format, err := parser.ParseFormatSpec(`apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, capacity := range []int{50, 100000} {
+		t.Run(fmt.Sprint(capacity), func(t *testing.T) {
+			opts := Options{TopCapacity: capacity}
+			direct := New(opts)
+			p := format.NewParser()
+			var rec parser.Record
+			for line := range bytes.Lines(log.Bytes()) {
+				if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Kind != parser.Parsed {
+					t.Fatalf("%v: %s", r, line)
+				}
+				direct.Add(&rec)
+			}
+			cfg := RunConfig{Workers: 1, Format: format, Options: opts,
+				Open: func(name string) (*parser.Input, error) {
+					return parser.NewInput(name, bytes.NewReader(log.Bytes()), int64(log.Len()))
+				}}
+			run, _, err := Run(context.Background(), cfg, []string{"a.log"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if run.local != nil {
+				t.Fatal("the State Run returns still batches")
+			}
+			for name, lists := range map[string][2]*TopK{"urls": {direct.URLs, run.URLs}, "urls_query": {direct.URLsQuery, run.URLsQuery},
+				"clients": {direct.Clients, run.Clients}, "referrers": {direct.Referrers, run.Referrers}} {
+				want, got := lists[0].Top(0), lists[1].Top(0)
+				if lists[0].Exact() != (capacity > 20000) {
+					t.Fatalf("%s: exact %v with capacity %d", name, lists[0].Exact(), capacity)
+				}
+				if !reflect.DeepEqual(got, want) || lists[0].Total != lists[1].Total || lists[0].ErrorBound() != lists[1].ErrorBound() {
+					t.Errorf("%s: batched run differs from State.Add (%d vs %d entries, total %d vs %d)",
+						name, len(got), len(want), lists[1].Total, lists[0].Total)
+				}
+			}
+			if d, r := direct.ClientAddrs.Count(), run.ClientAddrs.Count(); d != r {
+				t.Errorf("distinct clients: run %d, State.Add %d", r, d)
+			}
+		})
+	}
+}

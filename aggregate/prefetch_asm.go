@@ -1,0 +1,15 @@
+//go:build amd64 || arm64
+
+package aggregate
+
+import "unsafe"
+
+// prefetch asks the processor to bring the cache line at p into the
+// cache, without waiting for it and without faulting: p may be anything.
+// Unlike a load, it does not hold up the instructions after it, so a loop
+// can have many misses in flight (see [State.applyOps]). It is a few
+// instructions of assembly (PREFETCHT0 on amd64, PRFM on arm64); Go has no
+// portable prefetch.
+//
+//go:noescape
+func prefetch(p unsafe.Pointer)
