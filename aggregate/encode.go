@@ -19,6 +19,11 @@ import (
 // [State.Encode]. Bump it whenever the encoded fields change meaning.
 // Version 2: a visitor is visitorHash(client, agent), no longer the agent
 // hashed with the client as seed; SmallDistinct.Regs is an array pointer.
+// Added to version 2 without a bump, since older files still decode
+// correctly: MinuteBucket.SubCodes, State.MinuteSubCodes and
+// State.SubCodesUntimed. A file without MinuteSubCodes (written before
+// them, or re-saved by a webalyze that predates them) decodes with all its
+// sub-status counts untimed (see restoreSubMinutes).
 const SchemaVersion = 2
 
 // stateMagic starts every state file.
@@ -142,6 +147,9 @@ func (s *State) restore() error {
 				return fmt.Errorf("minute %d has status %d", minute, c.Code)
 			}
 		}
+	}
+	if err := s.restoreSubMinutes(); err != nil {
+		return err
 	}
 	lists := []**TopK{&s.URLs, &s.URLsQuery, &s.Clients, &s.Referrers, &s.Agents, &s.Methods, &s.Protocols, &s.VHosts}
 	for _, t := range lists {

@@ -85,7 +85,11 @@ func (s *State) merge(o *State, sharded bool) error {
 		for _, c := range om.Codes {
 			m.addCode(c.Code, c.N)
 		}
+		for _, c := range om.SubCodes {
+			m.addSub(c.Code, c.Sub, c.N)
+		}
 	}
+	s.mergeSubUntimed(o)
 	if o.Requests > o.Undated {
 		if s.Requests-o.Requests == s.Undated || o.Earliest < s.Earliest {
 			s.Earliest = o.Earliest

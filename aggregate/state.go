@@ -118,7 +118,9 @@ type Drill struct {
 // Invariants ([State.Check]): Lines.Read = Parsed + Malformed + Skipped +
 // Filtered; Requests = Parsed; the sum of Codes plus NoStatus is Parsed,
 // and so is the sum of the classes; the minute buckets' Requests plus
-// Undated is Parsed.
+// Undated is Parsed; a minute's sub-status counts of a code sum to at most
+// its count of the code, and a code.sub's minute counts plus its
+// SubCodesUntimed to at most its SubCodes.
 type State struct {
 	Settings Settings
 
@@ -161,6 +163,14 @@ type State struct {
 	// counted in Undated (and so is their status, in Codes).
 	Minutes map[int64]*MinuteBucket
 	Undated uint64
+	// MinuteSubCodes says the minute buckets count sub-statuses
+	// (MinuteBucket.SubCodes); New sets it. A state file written before
+	// they did lacks it, and Decode moves that state's SubCodes into
+	// SubCodesUntimed. SubCodesUntimed counts, by SubKey, the records of
+	// SubCodes whose minute is unknown (nil when there are none): a
+	// per-window count of such a code.sub would be too low.
+	MinuteSubCodes  bool
+	SubCodesUntimed map[uint64]uint64
 	// Earliest and Latest are the first and last instants (Unix seconds)
 	// of dated records; both are 0 when there are none (Requests ==
 	// Undated).
@@ -251,6 +261,7 @@ func New(opts Options) *State {
 	top := set.TopCapacity
 	s := &State{
 		Settings:         set,
+		MinuteSubCodes:   true,
 		MalformedReasons: map[parser.Reason]uint64{},
 		SkippedReasons:   map[parser.Reason]uint64{},
 		Samples:          map[parser.Reason][]Sample{},
@@ -387,6 +398,9 @@ func (s *State) Add(rec *parser.Record) {
 
 	if rec.HasTime {
 		s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
+		if hasCode && rec.HasSubStatus {
+			s.curBucket.addSub(code, rec.SubStatus, 1)
+		}
 	} else {
 		s.Undated++
 		s.UndatedVisitors.Add(visitor)
@@ -674,6 +688,9 @@ func (s *State) Check() error {
 	}
 	if minutes+s.Undated != l.Parsed {
 		return fmt.Errorf("aggregate: minute buckets %d + undated %d != parsed %d", minutes, s.Undated, l.Parsed)
+	}
+	if err := s.checkSubMinutes(); err != nil {
+		return fmt.Errorf("aggregate: %w", err)
 	}
 	var mal uint64
 	for _, n := range s.MalformedReasons {

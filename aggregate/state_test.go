@@ -148,6 +148,7 @@ func normalize(s *State) *State {
 	s.ClientAddrs.canonical()
 	for _, m := range s.Minutes {
 		slices.SortFunc(m.Codes, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
+		slices.SortFunc(m.SubCodes, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })
 	}
 	slices.SortFunc(s.FileErrors, func(a, b FileError) int { return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Err, b.Err)) })
 	return s

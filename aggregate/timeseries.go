@@ -59,6 +59,21 @@ type MinuteBucket struct {
 	Pages    uint64      // requests for pages (see Options.PageExtensions)
 	Bytes    uint64      // saturating
 	Codes    []CodeCount // records with a status, one entry per code seen
+	// SubCodes counts the records that have an IIS sub-status, one entry
+	// per code.sub seen, as [State.SubCodes] does for the whole run. It
+	// stays nil in logs without sc-substatus (nginx, Apache). A code's
+	// entries sum to at most its count in Codes.
+	SubCodes []SubCode
+}
+
+func (m *MinuteBucket) addSub(code uint16, sub uint32, n uint64) {
+	for i := range m.SubCodes {
+		if m.SubCodes[i].Code == code && m.SubCodes[i].Sub == sub {
+			m.SubCodes[i].N += n
+			return
+		}
+	}
+	m.SubCodes = append(m.SubCodes, SubCode{code, sub, n})
 }
 
 func (m *MinuteBucket) addCode(code uint16, n uint64) {

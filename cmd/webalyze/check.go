@@ -15,7 +15,7 @@ type CheckCmd struct {
 	WindowFlags
 	StateFlags
 	Max    []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx; 0xx is 000, non-standard is 001-099 and 600-999), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
-	Window string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; the worst window per threshold is reported. Not for code.sub thresholds."`
+	Window string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; the worst window per threshold is reported."`
 }
 
 // Run checks the thresholds: exit 0 when all hold, 1 when any is breached.
@@ -34,14 +34,12 @@ func (c *CheckCmd) Run(g *Globals) error {
 		if err != nil || w < time.Minute {
 			return usageError(fmt.Errorf("--window %q: want a span of at least one minute, such as 5m", c.Window))
 		}
-		for _, t := range ts {
-			if t.hasSub {
-				return usageError(fmt.Errorf("--max %s: sub-status counts are kept for the whole run, not per minute; drop --window or use the code (%03d)", t.spec, t.code))
-			}
-		}
 		window = w
 	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	if window > 0 {
+		j.checkState = func(path string, st *aggregate.State) error { return untimedSubs(ts, c.Window, path, st) }
+	}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
@@ -88,6 +86,23 @@ func countsOf(st *aggregate.State) counts {
 	return c
 }
 
+// untimedSubs refuses the windowed code.sub thresholds for which the
+// state file at path holds records in no minute: it was written before
+// minute buckets kept sub-statuses, and counting those records as 0 in
+// every window would hide a breach.
+func untimedSubs(ts []threshold, window, path string, st *aggregate.State) error {
+	for _, t := range ts {
+		if !t.hasSub {
+			continue
+		}
+		if n := st.SubCodesUntimed[aggregate.SubKey(t.code, t.sub)]; n > 0 {
+			return usageError(fmt.Errorf("--max %s --window %s: state %s holds %d %03d.%d requests whose minute is unknown (it was written by a webalyze that kept sub-status counts for the whole run only); drop --window, check the code (%03d), or start a new state file",
+				t.spec, window, report.Visible(path), n, t.code, t.sub, t.code))
+		}
+	}
+	return nil
+}
+
 // minutesOf gives the per-minute counts of a State, oldest first.
 func minutesOf(st *aggregate.State) []minute {
 	out := make([]minute, 0, len(st.Minutes))
@@ -98,6 +113,12 @@ func minutesOf(st *aggregate.State) []minute {
 		for _, cc := range b.Codes {
 			x.codes[cc.Code] += cc.N
 			x.classes[aggregate.ClassIndex(cc.Code)] += cc.N
+		}
+		if len(b.SubCodes) > 0 {
+			x.subcodes = make(map[[2]uint32]uint64, len(b.SubCodes))
+			for _, sc := range b.SubCodes {
+				x.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] += sc.N
+			}
 		}
 		out = append(out, x)
 	}

@@ -115,7 +115,7 @@ func TestExitStatus(t *testing.T) {
 		{"check holds", []string{"check", "--max", "5xx=1%", good}, 0},
 		{"check breached", []string{"check", "--max", "2xx=5", good}, 1},
 		{"check bad threshold", []string{"check", "--max", "7xx=1", good}, 2},
-		{"check sub with window", []string{"check", "--max", "404.2=1", "--window", "5m", good}, 2},
+		{"check sub with window, no sub-statuses", []string{"check", "--max", "404.2=0", "--window", "5m", good}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

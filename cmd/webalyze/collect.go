@@ -27,6 +27,9 @@ type job struct {
 	drillAll bool
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
+	// checkState, when set, vets the loaded state file (path, state)
+	// before any input is read; its error ends the run.
+	checkState func(path string, st *aggregate.State) error
 }
 
 // collected is the outcome of reading.
@@ -60,6 +63,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		}
 		if prev != nil && prev.Settings.Zone != loc.String() {
 			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
+		}
+		if prev != nil && j.checkState != nil {
+			if err := j.checkState(statePath, prev); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if prev != nil && len(j.in.Files) == 0 {

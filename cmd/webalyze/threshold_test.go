@@ -101,3 +101,85 @@ func mustThreshold(t *testing.T, s string) threshold {
 	}
 	return th
 }
+
+// subMins builds minutes from {minute index, requests, 404.2 count}; the
+// 404.2 requests are also in 404 and 4xx, the rest are 200.
+func subMins(spec ...[3]uint64) []minute {
+	var out []minute
+	for _, s := range spec {
+		m := minute{start: int64(s[0]) * 60}
+		m.requests = s[1]
+		m.classes[4], m.classes[2] = s[2], s[1]-s[2]
+		m.codes = map[uint16]uint64{404: s[2], 200: s[1] - s[2]}
+		if s[2] > 0 {
+			m.subcodes = map[[2]uint32]uint64{{404, 2}: s[2]}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestCheckWindowsSubCodes(t *testing.T) {
+	// 10 requests a minute for 30 minutes; 404.2: 3 a minute in minutes
+	// 20-24, 1 in minutes 2, 9 and 16.
+	var data []minute
+	for m := range uint64(30) {
+		var n uint64
+		switch {
+		case m >= 20 && m < 25:
+			n = 3
+		case m == 2 || m == 9 || m == 16:
+			n = 1
+		}
+		data = append(data, subMins([3]uint64{m, 10, n})...)
+	}
+	tests := []struct {
+		max, window string
+		want        string // "from=MINUTE n=N total=T" or "none"
+	}{
+		{"404.2=10", "5m", "from=20 n=15 total=50"},
+		{"404.2=15", "5m", "none"},
+		{"404.2=14", "5m", "from=20 n=15 total=50"},
+		{"404.2=25%", "5m", "from=20 n=15 total=50"},
+		{"404.2=30%", "5m", "none"},
+		{"404.2=2", "1m", "from=20 n=3 total=10"},
+		{"404.2=3", "1m", "none"},
+		{"404.2=15", "10m", "from=15 n=16 total=100"}, // minutes 15-24 and 16-25 tie: the first wins
+		{"404.0=0", "5m", "none"},                     // another sub-status of the same code
+		{"401.2=0", "5m", "none"},
+		{"404=14", "5m", "from=20 n=15 total=50"}, // the code counts the same records
+	}
+	for _, tt := range tests {
+		w, err := parseSpan(tt.window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "none"
+		if b := checkWindows([]threshold{mustThreshold(t, tt.max)}, data, w); len(b) == 1 {
+			got = fmt.Sprintf("from=%d n=%d total=%d", b[0].from.Unix()/60, b[0].n, b[0].total)
+		} else if len(b) > 1 {
+			got = fmt.Sprint(b)
+		}
+		if got != tt.want {
+			t.Errorf("--max %s --window %s: %s, want %s", tt.max, tt.window, got, tt.want)
+		}
+	}
+}
+
+func TestBreachStringSubCode(t *testing.T) {
+	from := time.Date(2024, 3, 4, 10, 20, 0, 0, time.UTC)
+	tests := []struct {
+		max  string
+		n    uint64
+		want string
+	}{
+		{"404.2=10", 15, "404.2: 15 requests in 2024-03-04 10:20 – 10:25 UTC, limit 10, over by 5"},
+		{"404.2=25%", 15, "404.2: 30.00% (15 of 50 requests) in 2024-03-04 10:20 – 10:25 UTC, limit 25%, over by 5.00 points"},
+	}
+	for _, tt := range tests {
+		b := breach{t: mustThreshold(t, tt.max), from: from, to: from.Add(5 * time.Minute), n: tt.n, total: 50, valueShare: float64(tt.n) / 50}
+		if got := b.String(); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.max, got, tt.want)
+		}
+	}
+}
