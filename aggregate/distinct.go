@@ -113,7 +113,7 @@ func newHashSet(hint int) *hashSet {
 	for 3*size < 4*hint {
 		size *= 2
 	}
-	return &hashSet{slots: make([]uint64, size)}
+	return &hashSet{slots: newSlots(size)}
 }
 
 func (s *hashSet) len() int {
@@ -146,7 +146,7 @@ func (s *hashSet) add(h uint64) {
 
 func (s *hashSet) grow() {
 	old := s.slots
-	s.slots, s.n = make([]uint64, 2*len(old)), 0
+	s.slots, s.n = newSlots(2*len(old)), 0
 	for _, h := range old {
 		if h != 0 {
 			s.add(h)

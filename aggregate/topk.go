@@ -276,6 +276,14 @@ func (t *TopK) grow() {
 	n := min(max(2*cap(t.Entries), 16), t.Capacity)
 	e := make([]TopEntry, len(t.Entries), n)
 	adviseHuge(unsafe.Pointer(unsafe.SliceData(e)), uintptr(n)*unsafe.Sizeof(TopEntry{}))
+	// Write every page of the room for new entries once, as newSlots does
+	// for index tables: the collector scans the whole array, which maps
+	// the untouched pages to the zero page, and each later first write
+	// would then cost a TLB flush on every processor. Hits holds no
+	// pointer, so the writes need no write barrier.
+	for i, room := len(t.Entries), e[:n]; i < n; i += pageSize / int(unsafe.Sizeof(TopEntry{})) {
+		room[i].Hits = 0
+	}
 	copy(e, t.Entries)
 	t.Entries = e
 }
