@@ -19,10 +19,10 @@ const madvHugePage = 14
 // line here and one there: with 4 KiB pages nearly every such read also
 // misses the TLB, and under a hypervisor a TLB miss is a walk of two page
 // tables. Only whole 2 MiB pages inside the block are advised, so nothing
-// outside it is touched; blocks under 4 MiB are left alone. The advice is
+// outside it is touched. The advice is
 // a hint: errors are ignored, and it changes no byte of the memory.
 func adviseHuge(p unsafe.Pointer, n uintptr) {
-	if n < 2*hugePageSize {
+	if n < hugePageSize {
 		return
 	}
 	start := (uintptr(p) + hugePageSize - 1) &^ (hugePageSize - 1)

@@ -274,18 +274,26 @@ func (t *TopK) evictable() int32 {
 // collector) five times the final list on the way.
 func (t *TopK) grow() {
 	n := min(max(2*cap(t.Entries), 16), t.Capacity)
-	e := make([]TopEntry, len(t.Entries), n)
-	adviseHuge(unsafe.Pointer(unsafe.SliceData(e)), uintptr(n)*unsafe.Sizeof(TopEntry{}))
-	// Write every page of the room for new entries once, as newSlots does
-	// for index tables: the collector scans the whole array, which maps
-	// the untouched pages to the zero page, and each later first write
-	// would then cost a TLB flush on every processor. Hits holds no
-	// pointer, so the writes need no write barrier.
-	for i, room := len(t.Entries), e[:n]; i < n; i += pageSize / int(unsafe.Sizeof(TopEntry{})) {
-		room[i].Hits = 0
-	}
+	e := newEntries(len(t.Entries), n)
 	copy(e, t.Entries)
 	t.Entries = e
+}
+
+// newEntries returns an entry array of length n and capacity c (at least
+// n) whose every page has been written once, and which is advised for
+// huge pages when large (adviseHuge). Written, because the collector
+// scans the whole array, which maps untouched pages to the zero page,
+// and each first write after that would cost a TLB flush on every
+// processor (see newSlots); it writes Hits, which holds no pointer, so
+// the writes need no write barrier.
+func newEntries(n, c int) []TopEntry {
+	const size = unsafe.Sizeof(TopEntry{})
+	e := make([]TopEntry, n, c)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(e)), uintptr(c)*size)
+	for i, all := 0, e[:c]; i < c; i += pageSize / int(size) {
+		all[i].Hits = 0
+	}
+	return e
 }
 
 // hit counts one more record for entry i.
@@ -506,6 +514,11 @@ func (t *TopK) Merge(o *TopK) {
 // its bound, so the Capacity heaviest of the union are at or above it too
 // (both sides have the same capacity, as the shards of one run do).
 func (t *TopK) mergeDisjoint(o *TopK) {
+	if n := len(t.Entries) + len(o.Entries); n > cap(t.Entries) {
+		e := newEntries(len(t.Entries), n)
+		copy(e, t.Entries)
+		t.Entries = e
+	}
 	t.Entries = append(t.Entries, o.Entries...)
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
