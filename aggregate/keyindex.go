@@ -1,7 +1,5 @@
 package aggregate
 
-import "unsafe"
-
 // keyIndex maps the keys of a TopK's entries to their positions. It is an
 // open-addressing table (linear probing, at most half full) of 64-bit
 // slots, each the high half of the key's hash (the probe start and a tag)
@@ -37,14 +35,12 @@ func (x *keyIndex) init(hint int) {
 // must flush the old mapping from every processor's TLB, an interrupt to
 // each (a trip through the hypervisor on a virtual machine: 7 % of a run's
 // samples were in those flushes, perf record on 1M combined lines).
-// Writing the table first gives each page its own memory at once. Large
-// tables are also advised for huge pages (adviseHuge).
+// Writing the table first gives each page its own memory at once.
 // pageSize is the smallest page size of the systems we run on.
 const pageSize = 4096
 
 func newSlots(n int) []uint64 {
 	s := make([]uint64, n)
-	adviseHuge(unsafe.Pointer(unsafe.SliceData(s)), uintptr(n)*8)
 	if n*8 >= pageSize { // smaller ones come from reused memory
 		clear(s)
 	}

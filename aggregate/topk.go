@@ -280,16 +280,14 @@ func (t *TopK) grow() {
 }
 
 // newEntries returns an entry array of length n and capacity c (at least
-// n) whose every page has been written once, and which is advised for
-// huge pages when large (adviseHuge). Written, because the collector
-// scans the whole array, which maps untouched pages to the zero page,
-// and each first write after that would cost a TLB flush on every
-// processor (see newSlots); it writes Hits, which holds no pointer, so
-// the writes need no write barrier.
+// n) whose every page has been written once: the collector scans the
+// whole array, which maps untouched pages to the zero page, and each
+// first write after that would cost a TLB flush on every processor (see
+// newSlots). It writes Hits, which holds no pointer, so the writes need
+// no write barrier.
 func newEntries(n, c int) []TopEntry {
 	const size = unsafe.Sizeof(TopEntry{})
 	e := make([]TopEntry, n, c)
-	adviseHuge(unsafe.Pointer(unsafe.SliceData(e)), uintptr(c)*size)
 	for i, all := 0, e[:c]; i < c; i += pageSize / int(size) {
 		all[i].Hits = 0
 	}
