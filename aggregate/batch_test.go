@@ -77,3 +77,48 @@ func TestBatchedRunMatchesAdd(t *testing.T) {
 		})
 	}
 }
+
+// TestKeepHeaviest checks the selection that trims a list and folds two
+// shards against sorting the union, in place (a has room) and not.
+func TestKeepHeaviest(t *testing.T) {
+	entries := func(prefix string, hits ...uint64) []TopEntry {
+		var e []TopEntry
+		for i, h := range hits {
+			e = append(e, TopEntry{Key: fmt.Sprintf("%s%d", prefix, i), Hits: h})
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		a, b []TopEntry
+		room int // capacity of a's array
+		c    int
+		want string
+	}{
+		{entries("a", 5, 1, 7), entries("b", 3, 9), 3, 3, "a0:5 a2:7 b1:9"},
+		{entries("a", 5, 1, 7), entries("b", 3, 9), 8, 4, "a0:5 a2:7 b0:3 b1:9"},
+		{entries("a", 5, 1, 7), entries("b", 3, 9), 3, 4, "a0:5 a2:7 b0:3 b1:9"},
+		{entries("a", 2, 2, 2), entries("b", 2), 4, 2, "a0:2 a1:2"}, // ties: smaller keys
+		{entries("a", 1, 2), nil, 2, 1, "a1:2"},
+		{nil, entries("b", 4, 8, 6), 0, 2, "b1:8 b2:6"},
+	} {
+		a := append(make([]TopEntry, 0, max(tc.room, len(tc.a))), tc.a...)
+		got := keepHeaviest(a, tc.b, tc.c)
+		var s []string
+		for _, e := range got {
+			s = append(s, fmt.Sprintf("%s:%d", e.Key, e.Hits))
+		}
+		if g := strings.Join(s, " "); g != tc.want {
+			t.Errorf("keepHeaviest(%d of %d+%d, room %d) = %q, want %q", tc.c, len(tc.a), len(tc.b), tc.room, g, tc.want)
+		}
+		if inPlace := cap(a) >= tc.c; inPlace && len(got) > 0 && &got[0] != &a[:1][0] {
+			t.Errorf("room %d for %d: not built in place", cap(a), tc.c)
+		}
+		if cap(a) >= tc.c && len(got) < len(a) {
+			for _, e := range a[len(got):] {
+				if e.Key != "" {
+					t.Errorf("stale entry %q left past the result", e.Key)
+				}
+			}
+		}
+	}
+}

@@ -512,46 +512,76 @@ func (t *TopK) Merge(o *TopK) {
 // its bound, so the Capacity heaviest of the union are at or above it too
 // (both sides have the same capacity, as the shards of one run do).
 func (t *TopK) mergeDisjoint(o *TopK) {
-	if n := len(t.Entries) + len(o.Entries); n > cap(t.Entries) {
+	switch n := len(t.Entries) + len(o.Entries); {
+	case n > t.Capacity:
+		// Keep the heaviest of both without building their union: the
+		// union of two full shards is a list twice the capacity, and
+		// allocating it set the peak RSS of a run.
+		t.Entries = keepHeaviest(t.Entries, o.Entries, t.Capacity)
+		t.Dropped = true
+	case n > cap(t.Entries):
 		e := newEntries(len(t.Entries), n)
 		copy(e, t.Entries)
-		t.Entries = e
+		t.Entries = append(e, o.Entries...)
+	default:
+		t.Entries = append(t.Entries, o.Entries...)
 	}
-	t.Entries = append(t.Entries, o.Entries...)
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
 	t.resetIndex()
 	*o = TopK{Capacity: o.Capacity}
-	t.trim()
 }
 
 // trim cuts the list to its capacity, keeping the entries with the most
-// hits (ties: the smaller keys). It selects positions and compacts in
-// place: sorting the 128-byte entries themselves would move them about
-// log N times each.
+// hits (ties: the smaller keys).
 func (t *TopK) trim() {
 	if len(t.Entries) <= t.Capacity {
 		return
 	}
-	all := make([]int32, len(t.Entries))
+	t.Entries = keepHeaviest(t.Entries, nil, t.Capacity)
+	t.Dropped = true
+	t.resetIndex() // rebuilt when next needed
+}
+
+// keepHeaviest returns the c entries of a and b (a then b) with the most
+// hits (ties: the smaller keys), in their order there. It selects
+// positions and compacts: sorting the 128-byte entries themselves would
+// move them about log N times each. The result is built in a's array when
+// it has room for c, and a must not be used afterwards.
+func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
+	at := func(k int32) *TopEntry {
+		if int(k) < len(a) {
+			return &a[k]
+		}
+		return &b[int(k)-len(a)]
+	}
+	all := make([]int32, len(a)+len(b))
 	for i := range all {
 		all[i] = int32(i)
 	}
-	kept := make([]bool, len(t.Entries))
-	for _, k := range topPositions(all, t.Capacity, func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) }) {
+	kept := make([]bool, len(all))
+	for _, k := range topPositions(all, min(c, len(all)), func(x, y int32) int { return compareEntries(at(x), at(y)) }) {
 		kept[k] = true
 	}
-	n := 0
-	for i := range t.Entries {
+	inPlace := cap(a) >= c
+	out := a[:0]
+	if !inPlace {
+		out = newEntries(0, c)
+	}
+	for i := range a { // in place, out never passes i
 		if kept[i] {
-			t.Entries[n] = t.Entries[i]
-			n++
+			out = append(out, a[i])
 		}
 	}
-	clear(t.Entries[n:])
-	t.Entries = t.Entries[:n]
-	t.Dropped = true
-	t.resetIndex() // rebuilt when next needed
+	for j := range b {
+		if kept[len(a)+j] {
+			out = append(out, b[j])
+		}
+	}
+	if inPlace && len(out) < len(a) {
+		clear(a[len(out):]) // stale copies: let what they point to go
+	}
+	return out
 }
 
 // merge adds o's counts to e's.
