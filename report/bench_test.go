@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/parser"
 )
 
 // largeModel is a year of daily buckets, 72 hours, 30-minute incidents and
@@ -63,5 +67,32 @@ func TestLargeModelRenders(t *testing.T) {
 		if err := w.write(io.Discard, m); err != nil {
 			t.Errorf("%s: %v", w.ext, err)
 		}
+	}
+}
+
+// monthState is a month of traffic, three records a minute with a mix of
+// codes over 50 000 URLs and 5 000 clients: the shape that makes the
+// serial tail of a run (Build: 43 200 minutes into days and hours, the top
+// lists, the drill-downs).
+func monthState() *aggregate.State {
+	st := aggregate.New(aggregate.Options{})
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Unix()
+	codes := []uint16{200, 200, 200, 200, 304, 301, 404, 500, 502, 499}
+	for i := range 3 * 30 * 1440 {
+		rec := &parser.Record{Host: fmt.Appendf(nil, "198.51.%d.%d", i%5000/250, i%250), Method: []byte("GET"),
+			Path: fmt.Appendf(nil, "/p/%d", (i*7919)%50000), Protocol: []byte("HTTP/1.1"), HasTime: true,
+			Time: base + int64(i)*20, HasStatus: true, Status: codes[i%len(codes)], Bytes: uint64(i % 9000), HasBytes: true,
+			UserAgent: fmt.Appendf(nil, "agent %d", i%40)}
+		st.Add(rec)
+	}
+	return st
+}
+
+// BenchmarkBuild is the report's share of the serial tail of a run.
+func BenchmarkBuild(b *testing.B) {
+	st := monthState()
+	b.ReportAllocs()
+	for b.Loop() {
+		Build(st, BuildOptions{})
 	}
 }

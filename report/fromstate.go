@@ -113,25 +113,40 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		return s.Reason
 	}
 
-	// Minutes. A MinuteBucket counts codes; a Minute counts classes.
-	in.Minutes = make([]Minute, 0, len(st.Minutes))
-	for _, key := range slices.Sorted(maps.Keys(st.Minutes)) {
-		b := st.Minutes[key]
+	// Minutes. A MinuteBucket counts codes; a Minute counts classes. The
+	// buckets are taken in one pass over the map, then sorted, and their
+	// codes share one array: a month has 43 200 minutes.
+	type keyed struct {
+		key int64
+		b   *aggregate.MinuteBucket
+	}
+	buckets := make([]keyed, 0, len(st.Minutes))
+	nCodes := 0
+	for key, b := range st.Minutes {
+		buckets = append(buckets, keyed{key, b})
+		nCodes += len(b.Codes)
+	}
+	slices.SortFunc(buckets, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	codes := make([]CodeN, 0, nCodes)
+	in.Minutes = make([]Minute, 0, len(buckets))
+	for _, kb := range buckets {
+		b := kb.b
 		if b.Bytes > math.MaxInt64 {
 			in.BytesSaturated = true
 		}
-		mi := Minute{Start: time.Unix(key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
+		mi := Minute{Start: time.Unix(kb.key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
 		var withStatus uint64
-		if len(b.Codes) > 0 {
-			mi.Codes = make(map[int]int64, len(b.Codes))
-		}
+		first := len(codes)
 		for _, c := range b.Codes {
-			mi.Codes[int(c.Code)] += clamp(c.N)
+			codes = append(codes, CodeN{Code: int(c.Code), N: clamp(c.N)})
 			withStatus += c.N
 			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
 			if isAborted(int(c.Code)) {
 				mi.Aborted += clamp(c.N)
 			}
+		}
+		if len(codes) > first {
+			mi.Codes = codes[first:len(codes):len(codes)]
 		}
 		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
 		in.Minutes = append(in.Minutes, mi)

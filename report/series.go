@@ -18,8 +18,14 @@ type Minute struct {
 	Pages    int64
 	Aborted  int64 // 499 + 444
 	Classes  ClassCounts
-	NoStatus int64         // requests without a status
-	Codes    map[int]int64 // per status code, when known
+	NoStatus int64   // requests without a status
+	Codes    []CodeN // per status code seen in the minute, each once
+}
+
+// CodeN is a count of one status code.
+type CodeN struct {
+	Code int
+	N    int64
 }
 
 func (mi Minute) add(b *Bucket) {
@@ -31,8 +37,8 @@ func (mi Minute) add(b *Bucket) {
 	for ci := range ClassNames {
 		b.Classes.Add(ci, mi.Classes.At(ci))
 	}
-	for code, n := range mi.Codes {
-		b.addCode(codeKey(code), n)
+	for _, c := range mi.Codes {
+		b.addCode(codeKey(c.Code), c.N)
 	}
 }
 
@@ -80,8 +86,7 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	if loc == nil {
 		loc = time.UTC
 	}
-	ms := slices.Clone(minutes)
-	slices.SortStableFunc(ms, func(a, b Minute) int { return a.Start.Compare(b.Start) })
+	ms := inTimeOrder(minutes)
 	first := ms[0].Start.In(loc)
 	last := ms[len(ms)-1].Start.In(loc)
 
@@ -198,8 +203,7 @@ func FindIncidentsIn(minutes []Minute, window, pad, max int, loc *time.Location)
 	if loc == nil {
 		loc = time.UTC
 	}
-	ms := slices.Clone(minutes)
-	slices.SortStableFunc(ms, func(a, b Minute) int { return a.Start.Compare(b.Start) })
+	ms := inTimeOrder(minutes)
 	t0 := ms[0].Start.UTC().Truncate(time.Minute)
 	n := int(ms[len(ms)-1].Start.UTC().Truncate(time.Minute).Sub(t0)/time.Minute) + 1
 	// Dense per-minute arrays over the whole period (an hour of a year is
@@ -289,4 +293,18 @@ func FindIncidentsIn(minutes []Minute, window, pad, max int, loc *time.Location)
 		return 0
 	})
 	return out
+}
+
+// inTimeOrder returns minutes sorted by start (stable), without copying
+// them when they are sorted already, as NewInput gives them: a month is
+// 43 200 minutes of 150 bytes, and the series and the incident finder
+// would each copy and sort them. The result must not be changed.
+func inTimeOrder(minutes []Minute) []Minute {
+	byStart := func(a, b Minute) int { return a.Start.Compare(b.Start) }
+	if slices.IsSortedFunc(minutes, byStart) {
+		return minutes
+	}
+	ms := slices.Clone(minutes)
+	slices.SortStableFunc(ms, byStart)
+	return ms
 }
