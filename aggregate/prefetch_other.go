@@ -4,5 +4,7 @@ package aggregate
 
 import "unsafe"
 
-// prefetch does nothing on this architecture (see prefetch_asm.go).
-func prefetch(p unsafe.Pointer) {}
+// prefetch and prefetch2 do nothing on this architecture (see
+// prefetch_asm.go).
+func prefetch(p unsafe.Pointer)     {}
+func prefetch2(p, q unsafe.Pointer) {}
