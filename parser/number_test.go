@@ -1,6 +1,9 @@
 package parser
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 func TestParseStatus(t *testing.T) {
 	tests := []struct {
@@ -75,6 +78,27 @@ func TestParseDurations(t *testing.T) {
 		got, has, ok := ParseUpstreamTimes([]byte(tt.in))
 		if got != tt.want || has != tt.has || ok != tt.ok {
 			t.Errorf("ParseUpstreamTimes(%q) = %d %v %v, want %d %v %v", tt.in, got, has, ok, tt.want, tt.has, tt.ok)
+		}
+	}
+}
+
+// TestIndexByteNear checks indexByteNear against bytes.IndexByte for every
+// length up to well past its short loop and every position of the byte.
+func TestIndexByteNear(t *testing.T) {
+	for n := range 40 {
+		b := bytes.Repeat([]byte{'x'}, n)
+		if got := indexByteNear(b, ' '); got != -1 {
+			t.Fatalf("len %d, no space: %d", n, got)
+		}
+		for at := range n {
+			c := bytes.Clone(b)
+			c[at] = ' '
+			if n-at > 2 {
+				c[n-1] = ' ' // a later one must not be found first
+			}
+			if got, want := indexByteNear(c, ' '), bytes.IndexByte(c, ' '); got != want {
+				t.Fatalf("len %d, space at %d: %d, want %d", n, at, got, want)
+			}
 		}
 	}
 }
