@@ -122,3 +122,28 @@ func TestKeepHeaviest(t *testing.T) {
 		}
 	}
 }
+
+// TestBeforeMerge checks that RunConfig.BeforeMerge is called once per
+// run, with one worker and with three.
+func TestBeforeMerge(t *testing.T) {
+	var log bytes.Buffer
+	for i := range 5000 {
+		fmt.Fprintf(&log, "10.4.0.%d - - [05/Mar/2024:10:00:%02d +0000] \"GET /b/%d HTTP/1.1\" 200 1 \"-\" \"a\"\n", i%200, i%60, i)
+	}
+	format, _ := parser.ParseFormatSpec("combined")
+	for _, workers := range []int{1, 3} {
+		calls := 0
+		cfg := RunConfig{Workers: workers, Format: format,
+			BeforeMerge: func() { calls++ },
+			Open: func(name string) (*parser.Input, error) {
+				return parser.NewInput(name, bytes.NewReader(log.Bytes()), int64(log.Len()))
+			}}
+		st, _, err := Run(context.Background(), cfg, []string{"b.log"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != 1 || st.Requests != 5000 {
+			t.Errorf("%d workers: BeforeMerge called %d times, %d requests", workers, calls, st.Requests)
+		}
+	}
+}

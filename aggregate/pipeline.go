@@ -36,6 +36,11 @@ type RunConfig struct {
 	// block with the input's name, raw bytes consumed and its size (-1
 	// when unknown).
 	OnProgress func(name string, done, size int64)
+	// BeforeMerge, if set, is called once every worker is done and before
+	// their States are folded into one: where a program that cares about
+	// its peak memory can release what the workers freed (the fold and
+	// the report allocate on top of the full State).
+	BeforeMerge func()
 	// Open opens an input by name; nil means parser.Open.
 	Open func(name string) (*parser.Input, error)
 
@@ -154,6 +159,9 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	}
 	close(jobs)
 	wg.Wait()
+	if cfg.BeforeMerge != nil {
+		cfg.BeforeMerge()
+	}
 	if cfg.Incremental {
 		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
 	}

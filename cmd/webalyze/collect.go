@@ -88,11 +88,12 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
-		Workers:    j.in.Workers,
-		MaxLine:    j.in.MaxLine,
-		Format:     format,
-		Candidates: candidates,
-		Options:    opts,
+		Workers:     j.in.Workers,
+		MaxLine:     j.in.MaxLine,
+		Format:      format,
+		Candidates:  candidates,
+		Options:     opts,
+		BeforeMerge: enterTail,
 	}
 	if j.win.relative() && j.win.RelativeTo == "end" {
 		// The end of the data is known only after reading it: a first pass.
@@ -101,7 +102,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 				return nil, usageError(errors.New("--relative-to end reads the inputs twice and cannot read standard input"))
 			}
 		}
-		first, _, err := aggregate.Run(ctx, base, names)
+		pass := base
+		pass.BeforeMerge = nil // the run that counts is the second
+		first, _, err := aggregate.Run(ctx, pass, names)
 		if err != nil {
 			return nil, interrupted(ctx, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 
 	"github.com/alecthomas/kong"
 )
@@ -105,6 +106,28 @@ func setGCPercent() {
 	}
 }
 
+// gcTailPercent is GOGC once the workers of a run are done (see
+// enterTail). What follows, folding the workers' States into one and
+// building the report, allocates on top of the whole State, and at 25 %
+// the heap may grow a quarter past it before a collection: that was the
+// peak RSS. At 10 %, on 5M combined lines, 2 runs each: peak RSS 252-265 ->
+// 226-228 MiB, with no change of the wall time beyond the noise (2.88-3.37
+// s either way): the tail allocates little next to the State.
+const gcTailPercent = 10
+
+// inTail is set once enterTail ran: tuneGC's switch to gcPercent must not
+// undo it.
+var inTail atomic.Bool
+
+// enterTail is called when the workers of a run are done (RunConfig
+// BeforeMerge). A GOGC in the environment is obeyed.
+func enterTail() {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		inTail.Store(true)
+		debug.SetGCPercent(gcTailPercent)
+	}
+}
+
 // gcSentinel is an object whose finalizer runs after each collection:
 // it is allocated unreachable, so the next cycle finds it. It holds a
 // pointer so that the tiny allocator does not pack it with other objects
@@ -118,6 +141,9 @@ func tuneGC(threshold uint64, percent int) {
 	var arm func()
 	arm = func() {
 		runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+			if inTail.Load() {
+				return
+			}
 			metrics.Read(sample)
 			if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() >= threshold {
 				debug.SetGCPercent(percent)
