@@ -218,6 +218,7 @@ type State struct {
 	loc       *time.Location
 	zone      zoneCache
 	pageExt   map[string]struct{}
+	pageExt8  []uint64 // the page extensions of up to 7 bytes, packed (see packExt)
 	curMinute int64
 	curBucket *MinuteBucket
 	curDay    int64
@@ -292,8 +293,12 @@ func (s *State) setup(loc *time.Location) {
 	s.loc = loc
 	s.zone = newZoneCache(loc)
 	s.pageExt = map[string]struct{}{}
+	s.pageExt8 = nil
 	for _, e := range s.Settings.PageExtensions {
 		s.pageExt[e] = struct{}{}
+		if len(e) <= 7 {
+			s.pageExt8 = append(s.pageExt8, packExt([]byte(e)))
+		}
 	}
 	s.curBucket, s.curDayD = nil, nil
 	s.drill = [1000]*Drill{}
@@ -525,8 +530,21 @@ func (s *State) isPage(path []byte) bool {
 		}
 		buf[i] = c
 	}
+	if len(ext) <= 7 {
+		// A short list of packed words is searched faster than a map.
+		return slices.Contains(s.pageExt8, packExt(buf[:len(ext)]))
+	}
 	_, ok := s.pageExt[string(buf[:len(ext)])]
 	return ok
+}
+
+// packExt packs an extension of up to 7 bytes and its length into a word.
+func packExt(e []byte) uint64 {
+	v := uint64(len(e))
+	for i, c := range e {
+		v |= uint64(c) << (8 * (i + 1))
+	}
+	return v
 }
 
 // isExternalReferrer applies the rule documented on [State.Referrers].

@@ -432,6 +432,15 @@ func TestPages(t *testing.T) {
 	if !s2.isPage([]byte("/x.css")) || s2.isPage([]byte("/")) {
 		t.Error("custom page extensions not honoured")
 	}
+	// Up to 7 bytes an extension is matched packed in a word, past it by
+	// the map: both ways, and no prefix of one matches.
+	s3 := New(Options{PageExtensions: []string{"markdown", "phtml", "a"}})
+	for path, want := range map[string]bool{"/x.markdown": true, "/x.MarkDown": true, "/x.markdow": false,
+		"/x.phtml": true, "/x.phtm": false, "/x.a": true, "/x.aa": false, "/x": false, "/x.a\x00": false} {
+		if got := s3.isPage([]byte(path)); got != want {
+			t.Errorf("isPage(%q) with markdown, phtml, a = %v", path, got)
+		}
+	}
 }
 
 func TestDaylightSaving(t *testing.T) {
