@@ -28,6 +28,9 @@ func (x *keyIndex) init(hint int) {
 	x.shift = uint(64 - log2(size))
 }
 
+// pageSize is the smallest page size of the systems we run on.
+const pageSize = 4096
+
 // newSlots returns n zero slots for an open-addressing table, written
 // once before use. Memory fresh from the system is zero without being
 // written, and a table's first access to a page is a read (a probe): Linux
@@ -36,9 +39,6 @@ func (x *keyIndex) init(hint int) {
 // each (a trip through the hypervisor on a virtual machine: 7 % of a run's
 // samples were in those flushes, perf record on 1M combined lines).
 // Writing the table first gives each page its own memory at once.
-// pageSize is the smallest page size of the systems we run on.
-const pageSize = 4096
-
 func newSlots(n int) []uint64 {
 	s := make([]uint64, n)
 	if n*8 >= pageSize { // smaller ones come from reused memory
@@ -90,8 +90,11 @@ func (x *keyIndex) slotOf(h uint64, i int32) uint64 {
 	mask := uint64(len(x.slots) - 1)
 	want := slotOf(h, i)
 	for s := x.start(h); ; s = (s + 1) & mask {
-		if x.slots[s] == want {
+		switch x.slots[s] {
+		case want:
 			return s
+		case 0: // the table is never full: a bug, not a loop forever
+			panic("aggregate: a top list entry is missing from its index")
 		}
 	}
 }

@@ -38,8 +38,9 @@ type RunConfig struct {
 	OnProgress func(name string, done, size int64)
 	// BeforeMerge, if set, is called once every worker is done and before
 	// their States are folded into one: where a program that cares about
-	// its peak memory can release what the workers freed (the fold and
-	// the report allocate on top of the full State).
+	// its peak memory can make the collector stricter for what follows
+	// (the fold, and the report a caller builds next, allocate on top of
+	// the whole State).
 	BeforeMerge func()
 	// Open opens an input by name; nil means parser.Open.
 	Open func(name string) (*parser.Input, error)
