@@ -93,7 +93,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		Format:      format,
 		Candidates:  candidates,
 		Options:     opts,
-		BeforeMerge: enterTail,
+		BeforeMerge: enterFold,
 	}
 	if j.win.relative() && j.win.RelativeTo == "end" {
 		// The end of the data is known only after reading it: a first pass.
@@ -142,6 +142,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		cfg.OnProgress = prog.update
 	}
 	st, res, err := aggregate.Run(ctx, cfg, names)
+	leaveFold()
 	prog.done()
 	if err != nil {
 		return nil, interrupted(ctx, err)
