@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -158,6 +159,40 @@ func allDays(m *Model) []Bucket {
 	return days
 }
 
+// chartJob is one chart of a page to render into dst.
+type chartJob struct {
+	dst    *template.HTML
+	render func() (template.HTML, error)
+}
+
+// renderCharts renders the charts on up to GOMAXPROCS goroutines and
+// returns the error of the first chart (in page order) that failed.
+func renderCharts(jobs []chartJob) error {
+	errs := make([]error, len(jobs))
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				*jobs[i].dst, errs[i] = jobs[i].render()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func newPage(m *Model) (*page, error) {
 	p := &page{M: m, CSS: tmplCSS, CSP: tmplCSP, DrillCodes: map[string]bool{}}
 	for _, d := range m.Drill {
@@ -183,23 +218,27 @@ func newPage(m *Model) (*page, error) {
 		p.SkippedReasons = append(p.SkippedReasons, ReasonRow{Reason: r, Count: m.SkippedReasons[r], Share: share(m.SkippedReasons[r], m.Lines.Read)})
 	}
 
-	var err error
-	chart := func(h template.HTML, e error) template.HTML {
-		if e != nil && err == nil {
-			err = e
-		}
-		return h
+	// The charts are independent of each other and each takes a few
+	// milliseconds to lay out and render: they are drawn concurrently,
+	// each into its own place in p.
+	var charts []chartJob
+	chart := func(dst *template.HTML, render func() (template.HTML, error)) {
+		charts = append(charts, chartJob{dst: dst, render: render})
 	}
 	days := allDays(m)
 	timeline, unit := days, "day"
 	if len(m.Hourly) > 0 && len(m.Hourly) <= maxHourly {
 		timeline, unit = m.Hourly, "hour"
 	}
-	p.ClassChart = chart(classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0))
+	chart(&p.ClassChart, func() (template.HTML, error) {
+		return classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0)
+	})
 	p.ClassChartCaption = "Requests per " + unit + ", stacked by status class (" + p.Zone + ")."
 	abort := m.ClientAborted.Series
-	p.AbortChart = chart(hitsChart("ch-aborted", "Client-aborted requests over time", abort,
-		func(b Bucket) int64 { return b.Hits }, classColors[0], 0))
+	chart(&p.AbortChart, func() (template.HTML, error) {
+		return hitsChart("ch-aborted", "Client-aborted requests over time", abort,
+			func(b Bucket) int64 { return b.Hits }, classColors[0], 0)
+	})
 	if len(abort) > 0 {
 		p.AbortChartCaption = fmt.Sprintf("Client-aborted requests (499 and 444), %s to %s.", abort[0].Label, abort[len(abort)-1].Label)
 	}
@@ -209,17 +248,27 @@ func newPage(m *Model) (*page, error) {
 			totals[i] = mo.Total
 			totals[i].Label = mo.Key
 		}
-		p.MonthsChart = chart(classChart("ch-months", "Requests per month by status class", totals, 1))
+		chart(&p.MonthsChart, func() (template.HTML, error) {
+			return classChart("ch-months", "Requests per month by status class", totals, 1)
+		})
 	}
-	for _, mo := range m.Months {
-		p.MonthCharts = append(p.MonthCharts, chart(classChart("ch-"+mo.Anchor, "Requests per day in "+mo.Label+" by status class", mo.Days, 0)))
+	p.MonthCharts = make([]template.HTML, len(m.Months))
+	for i, mo := range m.Months {
+		chart(&p.MonthCharts[i], func() (template.HTML, error) {
+			return classChart("ch-"+mo.Anchor, "Requests per day in "+mo.Label+" by status class", mo.Days, 0)
+		})
 	}
-	p.HourChart = chart(classChart("ch-hours", "Requests per hour of the day by status class", m.HourOfDay, 2))
+	chart(&p.HourChart, func() (template.HTML, error) {
+		return classChart("ch-hours", "Requests per hour of the day by status class", m.HourOfDay, 2)
+	})
+	p.IncidentCharts = make([]template.HTML, len(m.Incidents))
 	for i, inc := range m.Incidents {
-		p.IncidentCharts = append(p.IncidentCharts, chart(classChart(fmt.Sprintf("ch-incident-%d", i+1),
-			fmt.Sprintf("Incident %d: requests per minute by status class", i+1), inc.Minutes, 0)))
+		chart(&p.IncidentCharts[i], func() (template.HTML, error) {
+			return classChart(fmt.Sprintf("ch-incident-%d", i+1),
+				fmt.Sprintf("Incident %d: requests per minute by status class", i+1), inc.Minutes, 0)
+		})
 	}
-	if err != nil {
+	if err := renderCharts(charts); err != nil {
 		return nil, err
 	}
 	for _, f := range slices.Sorted(maps.Keys(m.Formats)) {
