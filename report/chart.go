@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"image/color"
 	"math"
-	"regexp"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -247,8 +246,6 @@ func barChart(spec chartSpec) (out template.HTML, err error) {
 	return template.HTML(cleanSVG(buf.String(), spec)), nil
 }
 
-var styleAttr = regexp.MustCompile(`\s*style="([^"]*)"`)
-
 // cleanSVG turns vgsvg output into an element fit for inlining.
 func cleanSVG(s string, spec chartSpec) string {
 	if i := strings.Index(s, "<svg"); i >= 0 {
@@ -259,19 +256,38 @@ func cleanSVG(s string, spec chartSpec) string {
 		`<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`,
 		float64(spec.width), float64(spec.height), spec.id, spec.id,
 		spec.id, html.EscapeString(spec.title), spec.id, html.EscapeString(spec.desc))
-	body := styleAttr.ReplaceAllStringFunc(s[end+1:], func(m string) string {
-		sub := styleAttr.FindStringSubmatch(m)
-		var b strings.Builder
-		for _, decl := range strings.Split(sub[1], ";") {
+	return head + strings.TrimSpace(styleToAttrs(s[end+1:]))
+}
+
+// styleToAttrs replaces each style="k: v; ..." attribute, with the white
+// space before it, by presentation attributes ` k="v"`: the page's
+// Content-Security-Policy allows no inline style. It is the regular
+// expression \s*style="([^"]*)" written out (a fifth of the time of
+// writing a report went to the expression).
+func styleToAttrs(s string) string {
+	const attr = `style="`
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.Index(s, attr)
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(s[i+len(attr):], '"')
+		}
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(strings.TrimRight(s[:i], " \t\n\f\r"))
+		for _, decl := range strings.Split(s[i+len(attr):i+len(attr)+j], ";") {
 			k, v, ok := strings.Cut(decl, ":")
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(&b, ` %s="%s"`, strings.TrimSpace(k), strings.TrimSpace(v))
+			b.WriteString(` ` + strings.TrimSpace(k) + `="` + strings.TrimSpace(v) + `"`)
 		}
-		return b.String()
-	})
-	return head + strings.TrimSpace(body)
+		s = s[i+len(attr)+j+1:]
+	}
 }
 
 // countTicks is plot.DefaultTicks with labels such as "1.5k" and "2M"

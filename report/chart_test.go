@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -115,6 +117,33 @@ func TestSparseLabels(t *testing.T) {
 	} {
 		if got := count(sparseLabels(mk(tt.n, tt.label), tt.every)); got != tt.want {
 			t.Errorf("%d × %q every %d: %d labels, want %d", tt.n, tt.label, tt.every, got, tt.want)
+		}
+	}
+}
+
+// TestStyleToAttrs holds styleToAttrs to the regular expression it
+// replaces, on vgsvg-like output and odd cases.
+func TestStyleToAttrs(t *testing.T) {
+	re := regexp.MustCompile(`\s*style="([^"]*)"`)
+	want := func(s string) string {
+		return re.ReplaceAllStringFunc(s, func(m string) string {
+			var b strings.Builder
+			for _, decl := range strings.Split(re.FindStringSubmatch(m)[1], ";") {
+				if k, v, ok := strings.Cut(decl, ":"); ok {
+					fmt.Fprintf(&b, ` %s="%s"`, strings.TrimSpace(k), strings.TrimSpace(v))
+				}
+			}
+			return b.String()
+		})
+	}
+	for _, in := range []string{
+		``, `<g>`, `<path d="M0 0" style="fill:#000000;stroke:none"/>`,
+		"<text x=\"1\"\n\t style=\"font-family:sans; font-size:10px\" >a</text>",
+		`<g style="">`, `<g style=";;k">`, `<g style="a:b:c">`, `<g font-style="italic">`,
+		`<g style="a:1"><g style="b:2"/></g>`, `<g style="unterminated>`, `style="x:1"`, `  style="x:1"  `,
+	} {
+		if got, w := styleToAttrs(in), want(in); got != w {
+			t.Errorf("styleToAttrs(%q) = %q, want %q", in, got, w)
 		}
 	}
 }
