@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,6 +146,58 @@ func TestBeforeMerge(t *testing.T) {
 		}
 		if calls != 1 || st.Requests != 5000 {
 			t.Errorf("%d workers: BeforeMerge called %d times, %d requests", workers, calls, st.Requests)
+		}
+	}
+}
+
+// TestKeepHeaviestRandom checks keepHeaviest against sorting the union by
+// hits then key, on random lists with many tied counts (the case its
+// threshold and quickselect are for), and selectSmallest against sorting.
+func TestKeepHeaviestRandom(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	for round := range 300 {
+		na, nb := rnd.IntN(60), rnd.IntN(60)
+		c := 1 + rnd.IntN(max(1, na+nb))
+		spread := 1 + rnd.IntN(4) // few distinct counts: many ties
+		mk := func(prefix string, n int) []TopEntry {
+			e := make([]TopEntry, n)
+			for i := range e {
+				e[i] = TopEntry{Key: fmt.Sprintf("%s%03d", prefix, rnd.IntN(1000)*1000+i), Hits: uint64(1 + rnd.IntN(spread))}
+			}
+			return e
+		}
+		a, b := mk("a", na), mk("b", nb)
+		union := append(slices.Clone(a), b...)
+		ref := slices.Clone(union)
+		slices.SortFunc(ref, func(x, y TopEntry) int { return compareEntries(&x, &y) })
+		want := map[string]bool{}
+		for _, e := range ref[:min(c, len(ref))] {
+			want[e.Key] = true
+		}
+		var order []string // the kept keys in a-then-b order
+		for _, e := range union {
+			if want[e.Key] {
+				order = append(order, e.Key)
+			}
+		}
+		room := len(a) + rnd.IntN(2)*c
+		got := keepHeaviest(append(make([]TopEntry, 0, room), a...), b, c)
+		var keys []string
+		for _, e := range got {
+			keys = append(keys, e.Key)
+		}
+		if !slices.Equal(keys, order) {
+			t.Fatalf("round %d (%d+%d, keep %d): got %v, want %v", round, na, nb, c, keys, order)
+		}
+		s := make([]int, rnd.IntN(80))
+		for i := range s {
+			s[i] = rnd.IntN(spread * 3)
+		}
+		k := rnd.IntN(len(s) + 1)
+		sorted := slices.Sorted(slices.Values(s))
+		selectSmallest(s, k, func(x, y int) bool { return x < y })
+		if got := slices.Sorted(slices.Values(s[:k])); !slices.Equal(got, sorted[:k]) {
+			t.Fatalf("round %d: selectSmallest(%d) kept %v, want %v", round, k, got, sorted[:k])
 		}
 	}
 }
