@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"unsafe"
 )
 
 // HyperLogLog precisions: Distinct switches to 2^14 registers (standard
@@ -187,16 +186,6 @@ func (d *Distinct) Add(h uint64) {
 	d.set.add(h)
 	if d.set.len() > d.capacity {
 		d.toHLL()
-	}
-}
-
-// prefetch asks for the cache line that adding h will read (see
-// [State.Add]); it changes nothing.
-func (d *Distinct) prefetch(h uint64) {
-	if d.regs != nil {
-		prefetch(unsafe.Pointer(&d.regs[h>>(64-distinctP)]))
-	} else if d.set != nil {
-		prefetch(unsafe.Pointer(&d.set.slots[h&uint64(len(d.set.slots)-1)]))
 	}
 }
 

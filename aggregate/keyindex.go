@@ -61,10 +61,6 @@ func slotOf(h uint64, i int32) uint64 { return h&^(1<<32-1) | uint64(uint32(i)+1
 // start returns the first slot a hash probes.
 func (x *keyIndex) start(h uint64) uint64 { return h >> x.shift }
 
-// peek loads the first slot of h's probe sequence and returns it, so that
-// the loads of several lists can be issued before any is waited for.
-func (x *keyIndex) peek(h uint64) uint64 { return x.slots[x.start(h)] }
-
 // find returns the entry position whose key is key, or -1, and the slot
 // where it is (or where it would be inserted).
 func (x *keyIndex) find(h uint64, key []byte, entries []TopEntry) (int32, uint64) {

@@ -376,8 +376,7 @@ func (w *worker) run(jobs <-chan job) {
 		for j := range jobs {
 			w.process(j)
 		}
-		w.st.flushLocal()
-		w.st.local = nil
+		w.st.stopBatching()
 		return
 	}
 	mine := w.shard.router.inbox[w.shard.me] // closed only after this worker's finish

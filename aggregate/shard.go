@@ -118,17 +118,22 @@ func (s *State) route(op shardOp, key []byte) {
 		s.shard.forward(op, key)
 		return
 	}
-	b := s.local
-	if b == nil {
+	if s.local == nil {
 		s.apply(&op, key)
 		return
 	}
-	b.keys = append(b.keys, key...)
-	op.keyEnd = uint32(len(b.keys))
-	b.ops = append(b.ops, op)
+	b := s.local
+	b.add(op, key)
 	if len(b.ops) == localBatchOps || len(b.keys) >= shardBatchBytes {
 		s.flushLocal()
 	}
+}
+
+// add appends op, whose key is key, to the batch.
+func (b *shardBatch) add(op shardOp, key []byte) {
+	b.keys = append(b.keys, key...)
+	op.keyEnd = uint32(len(b.keys))
+	b.ops = append(b.ops, op)
 }
 
 // localBatchOps is how many of its own additions a batching State queues
@@ -138,10 +143,17 @@ func (s *State) route(op shardOp, key []byte) {
 const localBatchOps = 256
 
 // batchLocal makes s queue the additions to its own sharded lists (see
-// route); [State.flushLocal] must then be called before the lists are
+// route); [State.stopBatching] must then be called before the lists are
 // read. Run does both for its workers' States.
 func (s *State) batchLocal() {
 	s.local = &shardBatch{ops: make([]shardOp, 0, localBatchOps), keys: make([]byte, 0, 16<<10)}
+}
+
+// stopBatching applies what s has queued and makes it count its own
+// additions at once again.
+func (s *State) stopBatching() {
+	s.flushLocal()
+	s.local = nil
 }
 
 // flushLocal applies the queued additions of a batching State.
@@ -199,9 +211,7 @@ func (o *shardOut) forward(op shardOp, key []byte) {
 		b = shardBatchPool.Get().(*shardBatch)
 		o.out[owner] = b
 	}
-	b.keys = append(b.keys, key...)
-	op.keyEnd = uint32(len(b.keys))
-	b.ops = append(b.ops, op)
+	b.add(op, key)
 	if len(b.ops) == shardBatchOps || len(b.keys) >= shardBatchBytes {
 		o.out[owner] = nil
 		o.send(owner, b)
@@ -236,8 +246,7 @@ func (o *shardOut) flush() {
 // finish sends what is pending, declares that this worker sends no more,
 // and applies everything sent to it until every worker has done the same.
 func (o *shardOut) finish() {
-	o.st.flushLocal()
-	o.st.local = nil
+	o.st.stopBatching()
 	o.flush()
 	o.router.sending.Done()
 	for in := range o.router.inbox[o.me] {

@@ -370,9 +370,6 @@ func (s *State) Add(rec *parser.Record) {
 		// counts its visitors.
 		day = floorDiv(rec.Time+s.zone.offset(rec.Time), 86400)
 		visitor = mix64(visitor + uint64(day)*prime1)
-		if d := s.curDayD; d != nil && day == s.curDay {
-			d.prefetch(visitor) // read by addTime, after the work below
-		}
 	}
 	var lat int64 // request time and its latency bucket
 	var latIdx int32

@@ -126,21 +126,18 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 // the value is meaningless. Each list's loads depend on one another, but
 // the lists' do not, and the processor overlaps them.
 func (t *TopK) peek(h, visitor uint64) uint64 {
-	if t.index.slots == nil {
+	e := t.entryOf(h)
+	if e == nil {
 		return 0
 	}
-	v := t.index.peek(h)
-	if v == 0 || v&^(1<<32-1) != h&^(1<<32-1) {
-		return v
-	}
-	e := &t.Entries[uint32(v)-1]
+	v := e.Hits
 	if len(e.Key) > 0 {
 		v ^= uint64(e.Key[0])
 	}
 	if regs := e.Visitors.Regs; regs != nil {
 		v ^= uint64(regs[visitor>>(64-smallP)])
 	}
-	return v ^ e.Hits
+	return v
 }
 
 // The prefetch stages of [State.applyOps]: each asks for what the next

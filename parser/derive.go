@@ -124,14 +124,6 @@ func deriveFormat(lines [][]byte, candidates []Format) derivation {
 	return best
 }
 
-// trimRight drops trailing spaces and tabs, as the line parser does.
-func trimRight(line []byte) []byte {
-	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
-		line = line[:len(line)-1]
-	}
-	return line
-}
-
 // splitTrailer splits the bytes a base format left over on a line into
 // fields. It returns false when they do not have the shapes a derived
 // format can declare.

@@ -175,9 +175,7 @@ type lineParser struct {
 func (p *lineParser) Parse(line []byte, rec *Record) Result {
 	rec.Reset()
 	p.scratch = p.scratch[:0]
-	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
-		line = line[:len(line)-1]
-	}
+	line = trimRight(line)
 	if len(line) == 0 {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
@@ -293,6 +291,15 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 			Detail: "line ends after " + fl.name})
 	}
 	return p.scanFault(p.literalFault(line, len(line)-len(rest), fl.after, fl.name))
+}
+
+// trimRight drops trailing spaces and tabs: a line's trailing white space
+// is tolerated.
+func trimRight(line []byte) []byte {
+	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
+		line = line[:len(line)-1]
+	}
+	return line
 }
 
 // indexByteNear is bytes.IndexByte for a byte that is usually close: the

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
 )
 
 // StatusInfo is a status registry entry, as the aggregate package's
@@ -155,18 +157,14 @@ var codeKeys = func() (k [1000]string) {
 	return k
 }()
 
-// classIndex maps a code to its index in [ClassNames]: 0 for 000, 1–5 for
-// 1xx–5xx, and [ClassNonStandard] for 001–099 and 600–999 (and anything
-// outside 0–999, which an Input should not hold), as the aggregate
-// package's ClassIndex does.
+// classIndex maps a code to its index in [ClassNames] (aggregate's
+// ClassIndex); a code outside 0–999, which an Input should not hold, is
+// non-standard.
 func classIndex(code int) int {
-	switch {
-	case code == 0:
-		return 0
-	case code >= 100 && code < 600:
-		return code / 100
+	if code < 0 || code > 999 {
+		return ClassNonStandard
 	}
-	return ClassNonStandard
+	return aggregate.ClassIndex(uint16(code))
 }
 
 // isErrorClass reports whether codes of class are drilled into by

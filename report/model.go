@@ -15,6 +15,8 @@
 // Output is deterministic: the same Model always renders to the same bytes.
 package report
 
+import "github.com/webalyze/webalyze/aggregate"
+
 // Schema is the version of the JSON model. It is bumped whenever a key is
 // renamed or removed, or a figure changes meaning; adding keys does not
 // bump it.
@@ -191,11 +193,11 @@ type ClassCounts struct {
 }
 
 // ClassNonStandard is the index of "non-standard" in [ClassNames].
-const ClassNonStandard = 6
+const ClassNonStandard = aggregate.ClassNonStandard
 
 // ClassNames lists the classes in display order; index i matches
-// [ClassCounts.At]. They are the aggregate package's classes, in its order.
-var ClassNames = [7]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "non-standard"}
+// [ClassCounts.At]. They are the aggregate package's classes.
+var ClassNames = aggregate.ClassNames
 
 // At returns the count for class index i: 0 for "0xx" (000 only), 1–5
 // for "1xx"–"5xx", [ClassNonStandard] for "non-standard".

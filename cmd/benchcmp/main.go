@@ -333,8 +333,9 @@ func goaccessTotal(b []byte) int64 {
 // log. Their CPU is the sum of both, their peak RSS the larger one's.
 const pairTool = "2 x webalyze report --workers 1, a half each, side by side"
 
-// halves writes the first and the second half of path's lines (cached),
-// streaming: see countLines on why the harness must stay small.
+// halves cuts path at the first line end after its middle byte and writes
+// the two parts (cached), streaming: see countLines on why the harness
+// must stay small.
 func halves(path string) (string, string) {
 	a, b := path+".h1", path+".h2"
 	if _, err := os.Stat(b); err == nil {
