@@ -169,6 +169,11 @@ type lineParser struct {
 	lineLen int // length of the line being parsed, see unescape
 	t       timeParts
 	fail    Result // the fault when scan or store returns false
+	// escapes: the line has a backslash and the format escapes with it;
+	// most lines have none, and one search of the line spares a search of
+	// every value and a look back from every quote.
+	escapes bool
+	clfTime clfTimeCache
 }
 
 // Parse implements [LineParser].
@@ -181,6 +186,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 	}
 	p.lineLen = len(line)
 	f := p.f
+	p.escapes = f.escape != escapeNone && bytes.IndexByte(line, '\\') >= 0
 	if f.timeAcc {
 		p.t = timeParts{}
 	}
@@ -353,7 +359,7 @@ func (p *lineParser) closingQuote(line []byte, pos int, fl *logField) int {
 		}
 		q := i + k
 		i = q + 1
-		if p.f.escape != escapeNone && escapedAt(line, pos, q) {
+		if p.escapes && escapedAt(line, pos, q) {
 			continue
 		}
 		if last < 0 {
@@ -415,7 +421,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 	if !fl.kind.numeric() {
 		if len(v) == 1 && v[0] == '-' {
 			v = nil
-		} else if p.f.escape != escapeNone && bytes.IndexByte(v, '\\') >= 0 {
+		} else if p.escapes && bytes.IndexByte(v, '\\') >= 0 {
 			v = p.unescape(v)
 		}
 	} else if len(v) == 0 && fl.kind != kStatus && (p.f.escape == escapeJSON || p.f.escape == escapeNone) {
@@ -445,7 +451,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		var nsec int32
 		var ok bool
 		if fl.kind == kTimeCLF {
-			sec, nsec, ok = ParseCLFTime(v)
+			sec, nsec, ok = p.clfTime.parse(v)
 		} else {
 			sec, nsec, ok = ParseISO8601(v)
 		}

@@ -46,6 +46,41 @@ func ParseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
 	return civilToUnix(year, month, day, hour, minute, second, offset)
 }
 
+// clfTimeCache parses CLF times, remembering the date and zone of the last
+// valid one: consecutive lines of a log almost always share them, and then
+// only the clock is read (the month name and the calendar arithmetic were
+// a tenth of parsing a combined line). The results are ParseCLFTime's.
+type clfTimeCache struct {
+	key  [clfKeyLen]byte // "10/Oct/2000:" and " -0700" of the last valid time
+	base int64           // its Unix time at 00:00:00
+	ok   bool
+}
+
+const clfKeyLen = 12 + 6
+
+func (c *clfTimeCache) parse(b []byte) (sec int64, nsec int32, ok bool) {
+	if c.ok && len(b) == 26 && string(b[:12]) == string(c.key[:12]) && string(b[20:]) == string(c.key[12:]) &&
+		b[14] == ':' && b[17] == ':' {
+		hour, ok1 := digits2(b[12:14])
+		minute, ok2 := digits2(b[15:17])
+		second, ok3 := digits2(b[18:20])
+		if ok1 && ok2 && ok3 && hour <= 23 && minute <= 59 && second <= 60 {
+			return c.base + int64(hour*3600+minute*60+second), 0, true
+		}
+		return 0, 0, false
+	}
+	sec, nsec, ok = ParseCLFTime(b)
+	if ok {
+		copy(c.key[:12], b[:12])
+		copy(c.key[12:], b[20:])
+		hour, _ := digits2(b[12:14])
+		minute, _ := digits2(b[15:17])
+		second, _ := digits2(b[18:20])
+		c.base, c.ok = sec-int64(hour*3600+minute*60+second), true
+	}
+	return sec, nsec, ok
+}
+
 // ParseISO8601 parses RFC 3339 / ISO 8601 times as nginx's $time_iso8601
 // writes them: "2024-03-05T14:00:00+01:00", "2024-03-05T14:00:00Z", with an
 // optional fraction ("14:00:00.123Z") and 'T' or a space between date and

@@ -149,3 +149,43 @@ func BenchmarkParseCLFTime(b *testing.B) {
 	}
 	_ = sink
 }
+
+// TestCLFTimeCache runs sequences of times through one cache: every
+// result must be ParseCLFTime's, whatever came before.
+func TestCLFTimeCache(t *testing.T) {
+	seqs := [][]string{
+		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:02 +0100", "05/Mar/2024:23:59:60 +0100", "05/Mar/2024:00:00:00 +0100"},
+		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:24:00:00 +0100", "05/Mar/2024:14:60:00 +0100", "05/Mar/2024:14:00:61 +0100"},
+		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14-00:01 +0100", "05/Mar/2024:14:00-01 +0100", "05/Mar/2024:1a:00:01 +0100"},
+		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:01 +0200", "05/Mar/2024:14:00:01 +0100", "06/Mar/2024:14:00:01 +0100"},
+		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:01 +0100 ", "05/Mar/2024:14:00:0 +0100", ""},
+		{"30/Feb/2024:00:00:00 +0000", "30/Feb/2024:00:00:01 +0000", "29/Feb/2024:00:00:00 +0000", "29/Feb/2024:13:14:15 +0000"},
+		{"29/Feb/2024:23:59:59 -1400", "29/Feb/2024:23:59:59 -1401", "29/Feb/2024:00:00:00 -1400"},
+	}
+	for _, seq := range seqs {
+		var c clfTimeCache
+		for _, s := range seq {
+			sec, nsec, ok := c.parse([]byte(s))
+			wsec, wnsec, wok := ParseCLFTime([]byte(s))
+			if sec != wsec || nsec != wnsec || ok != wok {
+				t.Errorf("after %q: parse(%q) = %d, %d, %v; ParseCLFTime: %d, %d, %v", seq[0], s, sec, nsec, ok, wsec, wnsec, wok)
+			}
+		}
+	}
+}
+
+// FuzzCLFTimeCache checks the cache against ParseCLFTime on a time that
+// follows another.
+func FuzzCLFTimeCache(f *testing.F) {
+	f.Add("05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:02 +0100")
+	f.Add("29/Feb/2024:23:59:59 +0000", "29/Feb/2024:24:00:00 +0000")
+	f.Fuzz(func(t *testing.T, first, second string) {
+		var c clfTimeCache
+		c.parse([]byte(first))
+		sec, nsec, ok := c.parse([]byte(second))
+		wsec, wnsec, wok := ParseCLFTime([]byte(second))
+		if sec != wsec || nsec != wnsec || ok != wok {
+			t.Fatalf("after %q: parse(%q) = %d, %d, %v; ParseCLFTime: %d, %d, %v", first, second, sec, nsec, ok, wsec, wnsec, wok)
+		}
+	})
+}
