@@ -114,19 +114,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	}
 
 	// Minutes. A MinuteBucket counts codes; a Minute counts classes. The
-	// buckets are taken in one pass over the map, then sorted, and their
-	// codes share one array: a month has 43 200 minutes.
-	type keyed struct {
-		key int64
-		b   *aggregate.MinuteBucket
-	}
-	buckets := make([]keyed, 0, len(st.Minutes))
-	nCodes := 0
-	for key, b := range st.Minutes {
-		buckets = append(buckets, keyed{key, b})
-		nCodes += len(b.Codes)
-	}
-	slices.SortFunc(buckets, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	// buckets are taken in time order (see minutesInOrder) and their codes
+	// share one array: a month has 43 200 minutes.
+	buckets, nCodes := minutesInOrder(st.Minutes)
 	codes := make([]CodeN, 0, nCodes)
 	in.Minutes = make([]Minute, 0, len(buckets))
 	for _, kb := range buckets {
@@ -194,6 +184,44 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		in.FileErrors = append(in.FileErrors, FileError{File: fe.File, Error: fe.Err})
 	}
 	return in
+}
+
+// keyedBucket is a minute bucket and its minute number.
+type keyedBucket struct {
+	key int64
+	b   *aggregate.MinuteBucket
+}
+
+// minutesInOrder returns the buckets of m by minute, and the number of
+// codes they hold. A log's minutes are dense over its period, so when the
+// period is not much longer than their number they are placed by minute
+// in an array, in two passes over the map; otherwise (a few minutes years
+// apart) they are sorted. Sorting 43 200 minutes was a sixth of Build.
+func minutesInOrder(m map[int64]*aggregate.MinuteBucket) ([]keyedBucket, int) {
+	out := make([]keyedBucket, 0, len(m))
+	lo, hi, nCodes := int64(math.MaxInt64), int64(math.MinInt64), 0
+	for key, b := range m {
+		lo, hi = min(lo, key), max(hi, key)
+		nCodes += len(b.Codes)
+	}
+	// The span as unsigned: hi-lo may not fit an int64.
+	if span := uint64(hi) - uint64(lo); len(m) > 0 && span < 4*uint64(len(m))+1024 {
+		dense := make([]*aggregate.MinuteBucket, span+1)
+		for key, b := range m {
+			dense[uint64(key)-uint64(lo)] = b
+		}
+		for i, b := range dense {
+			if b != nil {
+				out = append(out, keyedBucket{lo + int64(i), b})
+			}
+		}
+		return out, nCodes
+	}
+	for key, b := range m {
+		out = append(out, keyedBucket{key, b})
+	}
+	slices.SortFunc(out, func(a, b keyedBucket) int { return cmp.Compare(a.key, b.key) })
+	return out, nCodes
 }
 
 // topList converts a top list, keeping its n heaviest keys (all when n ≤

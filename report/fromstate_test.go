@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -669,5 +670,53 @@ func TestTopVisitorsAtMostHits(t *testing.T) {
 	m := Build(st, BuildOptions{})
 	if len(m.TopURLs.Rows) != 1 || m.TopURLs.Rows[0].Visitors != 2 {
 		t.Errorf("rows %+v: want /a with 2 visitors (its hits)", m.TopURLs.Rows)
+	}
+}
+
+// TestMinutesInOrder checks both ways of ordering minute buckets: placed
+// by index (a dense period) and sorted (sparse, even across the whole
+// int64 range), against sorting.
+func TestMinutesInOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []int64
+	}{
+		{"empty", nil},
+		{"one", []int64{28_000_000}},
+		{"dense month", func() (k []int64) {
+			for i := range int64(43_200) {
+				if i%7 != 3 {
+					k = append(k, 28_000_000+i)
+				}
+			}
+			return k
+		}()},
+		{"negative", []int64{-5, -3, -4, 0, 2}},
+		{"sparse", []int64{0, 1 << 40, 1 << 20, -(1 << 30)}},
+		{"whole range", []int64{math.MinInt64, math.MaxInt64, 0, -1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := map[int64]*aggregate.MinuteBucket{}
+			want := 0
+			for _, k := range tt.keys {
+				b := &aggregate.MinuteBucket{Requests: uint64(k)}
+				for c := range int(uint64(k) % 3) {
+					b.Codes = append(b.Codes, aggregate.CodeCount{Code: uint16(200 + c), N: 1})
+				}
+				want += len(b.Codes)
+				m[k] = b
+			}
+			got, nCodes := minutesInOrder(m)
+			keys := slices.Sorted(maps.Keys(m))
+			if len(got) != len(keys) || nCodes != want {
+				t.Fatalf("%d buckets, %d codes; want %d, %d", len(got), nCodes, len(keys), want)
+			}
+			for i, kb := range got {
+				if kb.key != keys[i] || kb.b != m[keys[i]] {
+					t.Fatalf("bucket %d is minute %d, want %d", i, kb.key, keys[i])
+				}
+			}
+		})
 	}
 }

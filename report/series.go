@@ -29,6 +29,14 @@ type CodeN struct {
 }
 
 func (mi Minute) add(b *Bucket) {
+	mi.addCounts(b)
+	for _, c := range mi.Codes {
+		b.addCode(codeKey(c.Code), c.N)
+	}
+}
+
+// addCounts adds everything of mi but its codes to b.
+func (mi Minute) addCounts(b *Bucket) {
 	b.Hits += mi.Hits
 	b.Bytes += mi.Bytes
 	b.Pages += mi.Pages
@@ -37,8 +45,73 @@ func (mi Minute) add(b *Bucket) {
 	for ci := range ClassNames {
 		b.Classes.Add(ci, mi.Classes.At(ci))
 	}
-	for _, c := range mi.Codes {
-		b.addCode(codeKey(c.Code), c.N)
+}
+
+// codeTally sums the codes of many minutes into a row per bucket, the
+// codes numbered in the order met: a map operation per minute, bucket and
+// code had been a seventh of Build. [codeTally.fill] then writes each
+// row's codes into its bucket's map, as Minute.add would have.
+type codeTally struct {
+	col  [1000]int32   // code 000–999 → column + 1 (0: not met yet)
+	cols map[int]int32 // other codes (not from a State) → column + 1
+	keys []string      // column → code key
+	rows [][]tallyCell // bucket → cells by column
+}
+
+// tallyCell is one bucket's count of one code; met tells a count of 0
+// from a code the bucket never had.
+type tallyCell struct {
+	n   int64
+	met bool
+}
+
+func newCodeTally(buckets int) *codeTally { return &codeTally{rows: make([][]tallyCell, buckets)} }
+
+// column returns code's column, numbering it when first met.
+func (t *codeTally) column(code int) int {
+	if code >= 0 && code < len(t.col) {
+		if t.col[code] == 0 {
+			t.col[code] = t.newColumn(code)
+		}
+		return int(t.col[code] - 1)
+	}
+	c, ok := t.cols[code]
+	if !ok {
+		if t.cols == nil {
+			t.cols = map[int]int32{}
+		}
+		c = t.newColumn(code)
+		t.cols[code] = c
+	}
+	return int(c - 1)
+}
+
+// newColumn numbers a new column for code and returns it plus one.
+func (t *codeTally) newColumn(code int) int32 {
+	t.keys = append(t.keys, codeKey(code))
+	return int32(len(t.keys))
+}
+
+// add adds codes to the row of bucket i.
+func (t *codeTally) add(i int, codes []CodeN) {
+	row := t.rows[i]
+	for _, c := range codes {
+		j := t.column(c.Code)
+		if j >= len(row) {
+			row = append(row, make([]tallyCell, j+1-len(row))...)
+		}
+		row[j].n += c.N
+		row[j].met = true
+	}
+	t.rows[i] = row
+}
+
+// fill adds row i's codes to b.
+func (t *codeTally) fill(i int, b *Bucket) {
+	for j, c := range t.rows[i] {
+		if c.met {
+			b.addCode(t.keys[j], c.n)
+		}
 	}
 }
 
@@ -122,14 +195,30 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 			}
 		}
 	}
+	// Rows of the code tally: the days, then the hours of the day, then
+	// the clock hours.
+	tally := newCodeTally(len(days) + len(hourOfDay) + len(hourly))
 	for _, mi := range ms {
 		t := mi.Start.In(loc)
-		mi.add(&days[civilDay(t)-day0])
-		mi.add(&hourOfDay[t.Hour()])
+		d := civilDay(t) - day0
+		mi.addCounts(&days[d])
+		tally.add(d, mi.Codes)
+		mi.addCounts(&hourOfDay[t.Hour()])
+		tally.add(len(days)+t.Hour(), mi.Codes)
 		if hourly != nil {
-			i := int(hourStart(t).Sub(hour0) / time.Hour)
-			mi.add(&hourly[min(max(i, 0), len(hourly)-1)])
+			i := min(max(int(hourStart(t).Sub(hour0)/time.Hour), 0), len(hourly)-1)
+			mi.addCounts(&hourly[i])
+			tally.add(len(days)+len(hourOfDay)+i, mi.Codes)
 		}
+	}
+	for i := range days {
+		tally.fill(i, &days[i])
+	}
+	for i := range hourOfDay {
+		tally.fill(len(days)+i, &hourOfDay[i])
+	}
+	for i := range hourly {
+		tally.fill(len(days)+len(hourOfDay)+i, &hourly[i])
 	}
 	for _, d := range days {
 		key := d.Label[:7]

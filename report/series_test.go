@@ -1,6 +1,7 @@
 package report
 
 import (
+	"maps"
 	"testing"
 	"time"
 )
@@ -114,4 +115,72 @@ func TestFindIncidents(t *testing.T) {
 	if len(got) != 1 || len(got[0].Minutes) != 5 || got[0].Minutes[0].Label != "23:58" || got[0].Minutes[2].Hits != 1 {
 		t.Errorf("padded single minute: %+v", got)
 	}
+}
+
+// TestDeriveSeriesCodes holds the per-code counts of the days, the hours
+// of the day and the clock hours to sums computed minute by minute, with
+// codes outside 000–999 and counts of 0 among them, in a zone with a
+// daylight saving change.
+func TestDeriveSeriesCodes(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no tz database:", err)
+	}
+	codes := []int{200, 404, 499, 502, 0, 1000, -1, 999}
+	start := at("2024-03-30T20:00:00Z")
+	var minutes []Minute
+	for i := range 600 {
+		mi := Minute{Start: start.Add(time.Duration(i*7) * time.Minute)}
+		for k, c := range codes {
+			if (i+k)%3 != 0 {
+				mi.Codes = append(mi.Codes, CodeN{Code: c, N: int64((i * k) % 4)}) // some 0
+			}
+		}
+		minutes = append(minutes, mi)
+	}
+	s := DeriveSeriesIn(minutes, loc)
+
+	type sums map[string]map[string]int64
+	want := func(key func(time.Time) string) sums {
+		out := sums{}
+		for _, mi := range minutes {
+			k := key(mi.Start.In(loc))
+			if out[k] == nil {
+				out[k] = map[string]int64{}
+			}
+			for _, c := range mi.Codes {
+				out[k][codeKey(c.Code)] += c.N
+			}
+		}
+		return out
+	}
+	check := func(what string, buckets []Bucket, key func(Bucket) string, want sums) {
+		t.Helper()
+		seen := 0
+		for _, b := range buckets {
+			w, ok := want[key(b)]
+			if !ok {
+				if len(b.Codes) != 0 {
+					t.Errorf("%s %s: codes %v, want none", what, key(b), b.Codes)
+				}
+				continue
+			}
+			seen++
+			if !maps.Equal(b.Codes, w) {
+				t.Errorf("%s %s: codes %v, want %v", what, key(b), b.Codes, w)
+			}
+		}
+		if seen != len(want) {
+			t.Errorf("%s: %d buckets with codes, want %d", what, seen, len(want))
+		}
+	}
+	var days []Bucket
+	for _, m := range s.Months {
+		days = append(days, m.Days...)
+	}
+	check("day", days, func(b Bucket) string { return b.Label }, want(func(t time.Time) string { return t.Format("2006-01-02") }))
+	check("hour of day", s.HourOfDay, func(b Bucket) string { return b.Label }, want(func(t time.Time) string { return t.Format("15") }))
+	check("hour", s.Hourly, func(b Bucket) string { return b.Start }, want(func(t time.Time) string {
+		return t.Truncate(time.Hour).Format(rfc3339) // Paris is a whole number of hours from UTC
+	}))
 }
