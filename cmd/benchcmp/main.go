@@ -4,7 +4,9 @@
 // alternating the tools run by run, and prints for each: median wall time,
 // CPU time, peak RSS, lines/s, MB/s, and the ratios the performance issue
 // asks for (webalyze/GoAccess, webalyze/floor, summary/floor, IIS and
-// compressed inputs against plain combined, 2 workers against 1).
+// compressed inputs against plain combined, 2 workers against 1). The
+// floor's -parse mode (webalyze's reader and parser alone, two workers)
+// splits the gap to the floor into parsing and the rest.
 //
 //	benchcmp -webalyze bin/webalyze -floor bin/floor -out bench/out
 //	benchcmp -quick                # small logs, one run each: a smoke test
@@ -160,6 +162,11 @@ func main() {
 	fl := func(file string) command {
 		return command{tool: "floor", args: []string{*floor, file}, ok: exitZero}
 	}
+	// The parsing floor: webalyze's reader and parser, two workers, no
+	// aggregation.
+	pfl := func(file, format string) command {
+		return command{tool: parseFloorTool, args: []string{*floor, "-parse", format, "-workers", "2", file}, ok: exitZero}
+	}
 	ga := func(file, tag string) []command {
 		if gaErr != nil {
 			return nil
@@ -177,10 +184,10 @@ func main() {
 		`"$0" report -q --workers 1 -o "$1" "$2" & p=$!; "$0" report -q --workers 1 -o "$3" "$4"; s=$?; wait $p || exit $?; exit $s`,
 		*webalyze, filepath.Join(*outDir, "webalyze-h1.html"), h1, filepath.Join(*outDir, "webalyze-h2.html"), h2}}
 	cases := []bcase{
-		{name: "combined " + label(sizes["1M"]), file: c1, cmds: append([]command{report(c1, "c1"), summary(c1), fl(c1),
+		{name: "combined " + label(sizes["1M"]), file: c1, cmds: append([]command{report(c1, "c1"), summary(c1), fl(c1), pfl(c1, "combined"),
 			report(c1, "c1w1", "--workers", "1"), report(c1, "c1w2", "--workers", "2"), pair}, ga(c1, "c1")...)},
-		{name: "combined " + label(sizes["5M"]), file: c5, cmds: append([]command{report(c5, "c5"), summary(c5), fl(c5)}, ga(c5, "c5")...)},
-		{name: "iis " + label(sizes["1M"]), file: iis, cmds: []command{report(iis, "iis", "-f", "iis"), summary(iis, "-f", "iis"), fl(iis)}},
+		{name: "combined " + label(sizes["5M"]), file: c5, cmds: append([]command{report(c5, "c5"), summary(c5), fl(c5), pfl(c5, "combined")}, ga(c5, "c5")...)},
+		{name: "iis " + label(sizes["1M"]), file: iis, cmds: []command{report(iis, "iis", "-f", "iis"), summary(iis, "-f", "iis"), fl(iis), pfl(iis, "iis")}},
 		{name: "combined " + label(sizes["1M"]) + " .gz", file: gz, cmds: []command{report(gz, "gz"), fl(gz)}},
 		{name: "combined " + label(sizes["1M"]) + " .zst", file: zst, cmds: []command{report(zst, "zst"), fl(zst)}},
 		{name: "distinct " + label(sizes["distinct"]), file: many, cmds: []command{report(many, "many")}},
@@ -328,6 +335,10 @@ func goaccessTotal(b []byte) int64 {
 		}
 	}
 }
+
+// parseFloorTool names the parsing floor: `floor -parse`, webalyze's
+// reader and parser on two workers with nothing counted but statuses.
+const parseFloorTool = "floor -parse (webalyze's parser, 2 workers, no aggregation)"
 
 // pairTool names the two side-by-side one-worker runs on the halves of a
 // log. Their CPU is the sum of both, their peak RSS the larger one's.
@@ -486,6 +497,8 @@ func formatTable(rs []result, runs int) string {
 		row("report peak RSS / GoAccess ("+size+")", find(size, "webalyze report"), find(size, "goaccess"), rss, "≤ 0.25")
 		row("report throughput / floor ("+size+")", find(size, "webalyze report"), find(size, "floor"), thr, "≥ 0.33")
 		row("summary --json throughput / floor ("+size+")", find(size, "webalyze summary --json"), find(size, "floor"), thr, "≥ 0.5")
+		row("parsing floor throughput / floor ("+size+")", find(size, parseFloorTool), find(size, "floor"), thr, "—")
+		row("report throughput / parsing floor ("+size+")", find(size, "webalyze report"), find(size, parseFloorTool), thr, "—")
 	}
 	for _, size := range []string{"combined 1M", "combined 20k"} {
 		plain := find(size+" lines", "webalyze report")

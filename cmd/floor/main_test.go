@@ -26,4 +26,21 @@ func TestScan(t *testing.T) {
 			t.Errorf("scan(%s) = %d %d %d %v, want %d %d %d", tt.file, l, s, sum, err, tt.lines, tt.statuses, tt.sum)
 		}
 	}
+	// The parsing floor finds the same statuses with webalyze's parsers.
+	for _, tt := range []struct {
+		file, format string
+		workers      int
+	}{{clf, "combined", 1}, {clf, "combined", 3}, {w3c, "iis", 2}} {
+		want := tests[0]
+		if tt.file == w3c {
+			want = tests[1]
+		}
+		l, s, sum, err := parseAll(tt.file, tt.format, tt.workers)
+		if err != nil || l != want.lines || s != want.statuses || sum != want.sum {
+			t.Errorf("parseAll(%s, %s, %d) = %d %d %d %v, want %d %d %d", tt.file, tt.format, tt.workers, l, s, sum, err, want.lines, want.statuses, want.sum)
+		}
+	}
+	if _, _, _, err := parseAll(clf, "xml:x", 1); err == nil {
+		t.Error("parseAll with a bad format: no error")
+	}
 }
