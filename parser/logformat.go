@@ -128,7 +128,8 @@ type lineFormat struct {
 	escape  escapeMode
 	lead    []byte
 	fields  []logField
-	timeAcc bool // the time is assembled from several fields
+	timeAcc bool     // the time is assembled from several fields
+	clf     clfShape // the common fields parseCLF reads first (see clf.go)
 }
 
 func (f *lineFormat) Name() string { return f.name }
@@ -157,6 +158,7 @@ func (f *lineFormat) finish() {
 		}
 	}
 	f.timeAcc = n > 1
+	f.clf = clfShapeOf(f)
 }
 
 func startsWithSpace(b []byte) bool { return len(b) > 0 && b[0] == ' ' }
@@ -193,8 +195,15 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 	if !bytes.HasPrefix(line, f.lead) {
 		return p.literalFault(line, 0, f.lead, "")
 	}
-	pos := len(f.lead)
-	for i := range f.fields {
+	pos, first := len(f.lead), 0
+	if f.clf != shapeNone && !p.escapes {
+		if next, ok := p.parseCLF(line, rec); ok {
+			pos, first = next, f.clf.fields()
+		} else {
+			rec.Reset() // the loop reads the line from its start
+		}
+	}
+	for i := first; i < len(f.fields); i++ {
 		fl := &f.fields[i]
 		start, end, next, ok := p.scan(line, pos, fl)
 		if !ok || !p.store(fl, line[start:end], start, rec) {
