@@ -423,9 +423,30 @@ func TestPages(t *testing.T) {
 	for path, want := range map[string]bool{
 		"/": true, "/about": true, "/a.html": true, "/A.PHP": true, "/x.css": false, "/d.v/file": true,
 		"/img.png": false, "": true, "/x.verylongextension1234": false, "/a.shtml": true, "/a.": true,
+		"index.php": true, "x": true, "/a.b.css": false, "/dir.css/": true, "/x.tar.gz": false, "/.htaccess": false,
+		"/a.css/b": true, "/a/b.c/d.htm": true, ".": true, "//": true,
 	} {
 		if got := s.isPage([]byte(path)); got != want {
 			t.Errorf("isPage(%q) = %v", path, got)
+		}
+	}
+	// The extension is what follows the last dot of the last segment.
+	ref := func(path string) bool {
+		seg := path[strings.LastIndexByte(path, '/')+1:]
+		ext := ""
+		if dot := strings.LastIndexByte(seg, '.'); dot >= 0 {
+			ext = strings.ToLower(seg[dot+1:])
+		}
+		return slices.Contains(DefaultPageExtensions, ext)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20_000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = "/.aHhtml"[rng.IntN(8)]
+		}
+		if got, want := s.isPage(b), ref(string(b)); got != want {
+			t.Fatalf("isPage(%q) = %v, want %v", b, got, want)
 		}
 	}
 	s2 := New(Options{PageExtensions: []string{".CSS"}})
