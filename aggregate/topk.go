@@ -57,7 +57,10 @@ type TopK struct {
 	heapOK bool
 	// last is the entry of the previous Add plus one (0: none): runs of
 	// the same key (methods, protocols, a busy client) skip the index.
-	last int32
+	// lastHash is its key's hash once AddHashed set it: a different hash
+	// spares comparing the keys.
+	last     int32
+	lastHash uint64
 }
 
 // NewTopK returns an empty list holding at most capacity keys (at least 1).
@@ -68,7 +71,7 @@ func NewTopK(capacity int) *TopK {
 // resetIndex drops the derived lookup structures; they are rebuilt from
 // Entries when next needed.
 func (t *TopK) resetIndex() {
-	t.index, t.heap, t.hashes, t.heapOK, t.last = keyIndex{}, nil, nil, false, 0
+	t.index, t.heap, t.hashes, t.heapOK, t.last, t.lastHash = keyIndex{}, nil, nil, false, 0, 0
 }
 
 // heapNode is an entry in the Space-Saving heap: its position and its hit
@@ -203,10 +206,11 @@ func (t *TopK) prefetchKey(h, visitor uint64) {
 func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *TopEntry {
 	t.ensureIndex()
 	t.Total++
-	if i := t.last - 1; i >= 0 && t.Entries[i].Key == string(key) {
+	if i := t.last - 1; i >= 0 && t.lastHash == h && t.Entries[i].Key == string(key) {
 		return t.hit(i, bytes, visitor)
 	}
 	i, s := t.index.find(h, key, t.Entries)
+	t.lastHash = h
 	if i >= 0 {
 		t.last = i + 1
 		return t.hit(i, bytes, visitor)
@@ -500,7 +504,7 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
-	t.heapOK, t.heap, t.hashes, t.last = false, nil, nil, 0
+	t.heapOK, t.heap, t.hashes, t.last, t.lastHash = false, nil, nil, 0, 0
 	t.trim()
 }
 
