@@ -38,6 +38,8 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 )
 
@@ -319,22 +321,48 @@ func trimRight(line []byte) []byte {
 
 // indexByteNear is bytes.IndexByte for a byte that is usually close: the
 // end of an address, "-", a status or a size is a few bytes away, where
-// a plain loop beats the setup of the vector search; past 16 bytes it
-// hands over to bytes.IndexByte.
+// words of eight bytes searched in a register (SWAR) beat the setup of the
+// vector search; past 16 bytes it hands over to bytes.IndexByte.
 func indexByteNear(b []byte, c byte) int {
-	n := min(len(b), 16)
-	for i, x := range b[:n] {
-		if x == c {
-			return i
+	if len(b) < 8 {
+		for i, x := range b {
+			if x == c {
+				return i
+			}
 		}
-	}
-	if n == len(b) {
 		return -1
 	}
-	if k := bytes.IndexByte(b[n:], c); k >= 0 {
-		return n + k
+	pat := lsb8 * uint64(c)
+	if i := zeroByte(binary.LittleEndian.Uint64(b) ^ pat); i < 8 {
+		return i
+	}
+	if len(b) < 16 {
+		// The last eight bytes, overlapping the first word, where c is not.
+		if i := zeroByte(binary.LittleEndian.Uint64(b[len(b)-8:]) ^ pat); i < 8 {
+			return len(b) - 8 + i
+		}
+		return -1
+	}
+	if i := zeroByte(binary.LittleEndian.Uint64(b[8:]) ^ pat); i < 8 {
+		return 8 + i
+	}
+	if k := bytes.IndexByte(b[16:], c); k >= 0 {
+		return 16 + k
 	}
 	return -1
+}
+
+const (
+	lsb8 = 0x0101010101010101
+	msb8 = 0x8080808080808080
+)
+
+// zeroByte returns the index of the first zero byte of x (little-endian),
+// 8 when there is none. (x-lsb8) &^ x & msb8 flags a zero byte's high bit;
+// a byte above a zero one may be flagged too (the borrow), never one below
+// it, so the lowest flag is exact.
+func zeroByte(x uint64) int {
+	return bits.TrailingZeros64((x-lsb8)&^x&msb8) / 8
 }
 
 // scanFault records r as the parse's fault and returns scan's failure.

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -32,6 +33,8 @@ func TestParseSize(t *testing.T) {
 		{"-", 0, true}, {"0", 0, true}, {"1234", 1234, true},
 		{"18446744073709551615", 18446744073709551615, true},
 		{"18446744073709551616", 0, false}, {"99999999999999999999", 0, false},
+		{"9999999999999999999", 9999999999999999999, true}, {"0000000000000000001", 1, true}, {"00000000000000000001", 1, true},
+		{"123456789012345678x", 0, false}, {"123456789012345678901", 0, false},
 		{"-5", 0, false}, {"1.5", 0, false}, {"1e3", 0, false}, {"", 0, false}, {"+1", 0, false},
 	}
 	for _, tt := range tests {
@@ -98,6 +101,25 @@ func TestIndexByteNear(t *testing.T) {
 			}
 			if got, want := indexByteNear(c, ' '), bytes.IndexByte(c, ' '); got != want {
 				t.Fatalf("len %d, space at %d: %d, want %d", n, at, got, want)
+			}
+		}
+	}
+}
+
+// TestIndexByteNearRandom checks the word-at-a-time search against
+// bytes.IndexByte on bytes next to the one sought (the borrows of the
+// zero-byte trick), 0x00, 0x80 and 0xff, at every length to 40.
+func TestIndexByteNearRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []byte{' ', '"', 0x00, 0x01, 0x80, 0xff} {
+		alphabet := []byte{c, c - 1, c + 1, c ^ 0x80, 0x00, 0x01, 0x80, 0xff, 'a'}
+		for range 20_000 {
+			b := make([]byte, rng.IntN(41))
+			for i := range b {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			if got, want := indexByteNear(b, c), bytes.IndexByte(b, c); got != want {
+				t.Fatalf("indexByteNear(%q, %q) = %d, want %d", b, c, got, want)
 			}
 		}
 	}
