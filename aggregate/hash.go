@@ -20,7 +20,16 @@ const (
 // chained: hash64(ua, hash64(client, 0)).
 func hash64(b []byte, seed uint64) uint64 {
 	h := seed + prime5 + uint64(len(b))
-	for len(b) >= 8 {
+	// Two words a turn: the same steps in the same order, with half the
+	// loop's bookkeeping (agents are 100 bytes and more).
+	for len(b) >= 16 {
+		k := bits.RotateLeft64(binary.LittleEndian.Uint64(b)*prime2, 31) * prime1
+		h = bits.RotateLeft64(h^k, 27)*prime1 + prime4
+		k = bits.RotateLeft64(binary.LittleEndian.Uint64(b[8:])*prime2, 31) * prime1
+		h = bits.RotateLeft64(h^k, 27)*prime1 + prime4
+		b = b[16:]
+	}
+	if len(b) >= 8 {
 		k := binary.LittleEndian.Uint64(b)
 		k *= prime2
 		k = bits.RotateLeft64(k, 31)
@@ -34,11 +43,21 @@ func hash64(b []byte, seed uint64) uint64 {
 		h = bits.RotateLeft64(h, 23)*prime2 + prime3
 		b = b[4:]
 	}
-	for _, c := range b {
-		h ^= uint64(c) * prime5
-		h = bits.RotateLeft64(h, 11) * prime1
+	// The last 0-3 bytes one by one, without a loop.
+	switch len(b) {
+	case 3:
+		h = hashByte(hashByte(hashByte(h, b[0]), b[1]), b[2])
+	case 2:
+		h = hashByte(hashByte(h, b[0]), b[1])
+	case 1:
+		h = hashByte(h, b[0])
 	}
 	return mix64(h)
+}
+
+// hashByte is hash64's step for one of the last bytes.
+func hashByte(h uint64, c byte) uint64 {
+	return bits.RotateLeft64(h^uint64(c)*prime5, 11) * prime1
 }
 
 // mix64 is xxHash64's final avalanche.
