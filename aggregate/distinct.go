@@ -153,6 +153,43 @@ func (s *hashSet) grow() {
 	}
 }
 
+// eachScattered calls f for every hash in the set, in runs of
+// scatterRun slots taken in an order unrelated to their hashes' low bits,
+// for adding them to another set. In slot order the hashes would come
+// sorted by the low bits that also choose their slots in the other set,
+// which then fills one run of slots that every later addition walks to
+// its end (linear probing's quadratic merge: 70 to 200 probes an addition
+// when the per-day visitor sets of two workers were folded, 2 to 5 this
+// way). Within a run the slots are read in order, which the processor
+// streams; the runs are visited with an odd stride, so each once.
+func (s *hashSet) eachScattered(f func(uint64)) {
+	if s.hasZero {
+		f(0)
+	}
+	if len(s.slots) <= scatterRun {
+		for _, h := range s.slots {
+			if h != 0 {
+				f(h)
+			}
+		}
+		return
+	}
+	runs := len(s.slots) / scatterRun
+	for r := range runs {
+		start := ((r * scatterStride) & (runs - 1)) * scatterRun
+		for _, h := range s.slots[start : start+scatterRun] {
+			if h != 0 {
+				f(h)
+			}
+		}
+	}
+}
+
+const (
+	scatterRun    = 256        // slots read in order: 2 KiB
+	scatterStride = 0x9E3779B1 // odd (2^32 / golden ratio)
+)
+
 // each calls f for every hash in the set.
 func (s *hashSet) each(f func(uint64)) {
 	if s.hasZero {
@@ -231,7 +268,7 @@ func (d *Distinct) Merge(o *Distinct) {
 			}
 		}
 	default:
-		o.set.each(d.Add)
+		o.set.eachScattered(d.Add)
 	}
 }
 

@@ -498,3 +498,44 @@ func TestTopEntrySize(t *testing.T) {
 		t.Errorf("TopEntry is %d bytes, want 128", n)
 	}
 }
+
+// TestHashSetEachScattered checks that the scattered walk visits every
+// hash once, at every table size, and that a merge through it is the
+// union.
+func TestHashSetEachScattered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 10, 200, 1_000, 5_000, 60_000} {
+		s := newHashSet(0)
+		want := map[uint64]bool{}
+		for i := range n {
+			h := rng.Uint64()
+			if i == 3 {
+				h = 0 // the zero hash is kept apart
+			}
+			s.add(h)
+			want[h] = true
+		}
+		got := map[uint64]int{}
+		s.eachScattered(func(h uint64) { got[h]++ })
+		if len(got) != len(want) {
+			t.Fatalf("%d hashes in %d slots: %d visited, want %d", n, len(s.slots), len(got), len(want))
+		}
+		for h, k := range got {
+			if k != 1 || !want[h] {
+				t.Fatalf("%d hashes in %d slots: %#x visited %d times (in set: %v)", n, len(s.slots), h, k, want[h])
+			}
+		}
+		// Merged into a smaller set: the union, counted exactly.
+		d := NewDistinct(1 << 30)
+		for range 100 {
+			h := rng.Uint64()
+			d.Add(h)
+			want[h] = true
+		}
+		o := &Distinct{capacity: 1 << 30, set: s}
+		d.Merge(o)
+		if d.Count() != uint64(len(want)) {
+			t.Fatalf("merge of %d into 100: %d, want %d", n, d.Count(), len(want))
+		}
+	}
+}

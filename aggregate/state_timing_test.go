@@ -249,3 +249,31 @@ func BenchmarkKeepHeaviest(b *testing.B) {
 		keepHeaviest(a, b0, capacity)
 	}
 }
+
+// BenchmarkDistinctMerge merges an exact set into another, smaller or of
+// the same size, as folding two workers' per-day visitor sets does. Taken
+// in slot order, the hashes of the larger table wrapped around the smaller
+// one and every addition walked a run of hundreds of slots.
+func BenchmarkDistinctMerge(b *testing.B) {
+	for _, c := range []struct {
+		name     string
+		dst, src int
+	}{{"into-smaller", 5_000, 45_000}, {"into-equal-growing", 40_000, 40_000}} {
+		b.Run(c.name, func(b *testing.B) {
+			src := NewDistinct(1 << 30)
+			for i := range c.src {
+				src.Add(mix64(uint64(i) + 1<<40))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				dst := NewDistinct(1 << 30)
+				for i := range c.dst {
+					dst.Add(mix64(uint64(i)))
+				}
+				b.StartTimer()
+				dst.Merge(src)
+			}
+		})
+	}
+}
