@@ -41,6 +41,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strconv"
+	"strings"
 )
 
 // fieldKind says where a field's value goes in a [Record].
@@ -724,12 +725,12 @@ func appendRune(b []byte, r rune) []byte {
 // the server answered, usually with 400.
 func splitRequest(rec *Record) {
 	r := rec.Request
-	sp := bytes.IndexByte(r, ' ')
+	sp := indexByteNear(r, ' ')
 	if sp <= 0 || !isToken(r[:sp]) {
 		return
 	}
 	method, target := r[:sp], r[sp+1:]
-	if last := bytes.LastIndexByte(target, ' '); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
+	if last := lastSpace(target); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
 		rec.Protocol = target[last+1:]
 		target = target[:last]
 	}
@@ -744,13 +745,31 @@ func splitRequest(rec *Record) {
 	}
 }
 
+// lastSpace is bytes.LastIndexByte(b, ' '), which is a byte loop, with the
+// usual request first: a space, then eight bytes without one ("HTTP/1.1").
+func lastSpace(b []byte) int {
+	if n := len(b); n >= 9 && b[n-9] == ' ' &&
+		zeroByte(binary.LittleEndian.Uint64(b[n-8:])^(lsb8*' ')) == 8 {
+		return n - 9
+	}
+	return bytes.LastIndexByte(b, ' ')
+}
+
 // isToken reports whether b is an HTTP token of letters, digits and the
 // usual punctuation, as a method is.
 func isToken(b []byte) bool {
 	for _, c := range b {
-		if !(c-'A' < 26 || c-'a' < 26 || c-'0' < 10 || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '+' || c == '\'' || c == '#' || c == '$' || c == '%' || c == '&' || c == '^' || c == '`' || c == '|') {
+		if !tokenByte[c] {
 			return false
 		}
 	}
 	return len(b) > 0
 }
+
+// tokenByte marks the bytes of an HTTP token (RFC 9110 tchar).
+var tokenByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*+'#$%&^`|", byte(c)) >= 0
+	}
+	return t
+}()

@@ -1,7 +1,10 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +311,70 @@ func TestParseAllocs(t *testing.T) {
 	p.Parse(line, &rec)
 	if n := testing.AllocsPerRun(100, func() { p.Parse(line, &rec) }); n != 0 {
 		t.Errorf("Parse allocates %.1f times per line, want 0", n)
+	}
+}
+
+// splitRequestRef is splitRequest as first written (a byte loop from the
+// end for the protocol, a chain of comparisons for token bytes): the
+// faster one must split every request the same.
+func splitRequestRef(rec *Record) {
+	r := rec.Request
+	sp := bytes.IndexByte(r, ' ')
+	isTok := func(b []byte) bool {
+		for _, c := range b {
+			if !(c-'A' < 26 || c-'a' < 26 || c-'0' < 10 || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '+' || c == '\'' || c == '#' || c == '$' || c == '%' || c == '&' || c == '^' || c == '`' || c == '|') {
+				return false
+			}
+		}
+		return len(b) > 0
+	}
+	if sp <= 0 || !isTok(r[:sp]) {
+		return
+	}
+	method, target := r[:sp], r[sp+1:]
+	if last := bytes.LastIndexByte(target, ' '); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
+		rec.Protocol = target[last+1:]
+		target = target[:last]
+	}
+	for len(target) > 0 && target[len(target)-1] == ' ' {
+		target = target[:len(target)-1]
+	}
+	rec.Method = method
+	if q := bytes.IndexByte(target, '?'); q >= 0 {
+		rec.Path, rec.Query = target[:q], target[q+1:]
+	} else {
+		rec.Path = target
+	}
+}
+
+func TestSplitRequestMatchesReference(t *testing.T) {
+	fixed := []string{"GET / HTTP/1.1", "GET /a?b HTTP/2.0", "POST /x HTTP/1.0 ", "GET /a b HTTP/1.1", "GET /a HTTP/ .1",
+		"GET /a  HTTP/1.1", "GET HTTP/1.1", "GET", "-", "", " GET / HTTP/1.1", "G\x80T / HTTP/1.1", "GET /a HTTP/2",
+		"GET /a HTTPS/1.1", "\x16\x03\x01 / HTTP/1.1", "M-SEARCH * HTTP/1.1", "GET /?q=1 x HTTP/1.1"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	parts := []string{"GET", "POST", "M\x00", "G\xffT", " ", " ", "/", "/a", "?", "q=1", "HTTP/", "1.1", "HTTP/1.1", "2", "x", "\t", "é"}
+	for range 50_000 {
+		var b []byte
+		for range rng.IntN(8) {
+			b = append(b, parts[rng.IntN(len(parts))]...)
+		}
+		fixed = append(fixed, string(b))
+	}
+	for _, r := range fixed {
+		a, b := Record{Request: []byte(r)}, Record{Request: []byte(r)}
+		splitRequest(&a)
+		splitRequestRef(&b)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%q:\n got %+v\nwant %+v", r, a, b)
+		}
+	}
+	for c := range 256 {
+		ref := Record{Request: []byte{byte(c), ' ', '/'}}
+		got := ref
+		splitRequest(&got)
+		splitRequestRef(&ref)
+		if !reflect.DeepEqual(got, ref) {
+			t.Fatalf("method byte %#x: got %+v, want %+v", c, got, ref)
+		}
 	}
 }
