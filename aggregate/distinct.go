@@ -408,9 +408,6 @@ func (s *SmallDistinct) Merge(o *SmallDistinct) {
 	}
 }
 
-// reset empties s.
-func (s *SmallDistinct) reset() { *s = SmallDistinct{} }
-
 // canonical sorts the exact hashes so that equal sets compare equal.
 func (s *SmallDistinct) canonical() { slices.Sort(s.Hashes[:s.N]) }
 

@@ -160,11 +160,17 @@ func (s *State) stopBatching() {
 func (s *State) flushLocal() {
 	if b := s.local; b != nil && len(b.ops) > 0 {
 		s.applyOps(b)
-		b.ops, b.keys = b.ops[:0], b.keys[:0]
-		if cap(b.keys) > 2*shardBatchBytes {
-			b.keys = make([]byte, 0, 16<<10) // grown by a very long key
+		if !b.reset() {
+			b.keys = make([]byte, 0, 16<<10)
 		}
 	}
+}
+
+// reset empties b for reuse and reports whether its key buffer is worth
+// keeping: false when a very long key grew it past twice the batch limit.
+func (b *shardBatch) reset() bool {
+	b.ops, b.keys = b.ops[:0], b.keys[:0]
+	return cap(b.keys) <= 2*shardBatchBytes
 }
 
 // listOf returns the sharded list l.
@@ -258,11 +264,9 @@ func (o *shardOut) finish() {
 // applyBatch performs forwarded additions on s's own lists and recycles b.
 func (s *State) applyBatch(b *shardBatch) {
 	s.applyOps(b)
-	if cap(b.keys) > 2*shardBatchBytes {
-		return // grown by a very long key: let it go rather than keep it
+	if b.reset() {
+		shardBatchPool.Put(b) // one grown by a very long key is let go
 	}
-	b.ops, b.keys = b.ops[:0], b.keys[:0]
-	shardBatchPool.Put(b)
 }
 
 // pipeDistance is how many additions ahead of the one being applied each

@@ -422,9 +422,9 @@ func (t *TopK) Top(n int) []TopEntry {
 	}
 	byRank := func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) }
 	if n > 0 && n < len(order) {
-		// Keep the n best in a max-heap of the worst kept (by rank), then
-		// sort those: n log n + N log n rather than N log N.
-		order = topPositions(order, n, byRank)
+		// Select the n best, then sort those: N + n log n, not N log N.
+		selectSmallest(order, n, func(a, b int32) bool { return byRank(a, b) < 0 })
+		order = order[:n]
 	}
 	slices.SortFunc(order, byRank)
 	out := make([]TopEntry, len(order))
@@ -432,40 +432,6 @@ func (t *TopK) Top(n int) []TopEntry {
 		out[i] = t.Entries[k]
 	}
 	return out
-}
-
-// topPositions returns the n best of all by rank (smaller is better), in
-// no particular order.
-func topPositions(all []int32, n int, rank func(a, b int32) int) []int32 {
-	h := slices.Clone(all[:n])
-	// h is a heap whose root is the worst of the kept.
-	worse := func(i, j int) bool { return rank(h[i], h[j]) > 0 }
-	down := func(i int) {
-		for {
-			j := 2*i + 1
-			if j >= n {
-				return
-			}
-			if r := j + 1; r < n && worse(r, j) {
-				j = r
-			}
-			if !worse(j, i) {
-				return
-			}
-			h[i], h[j] = h[j], h[i]
-			i = j
-		}
-	}
-	for i := n/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	for _, k := range all[n:] {
-		if rank(k, h[0]) < 0 {
-			h[0] = k
-			down(0)
-		}
-	}
-	return h
 }
 
 // Merge folds o into t (see [TopK] for the rule); o is unchanged apart

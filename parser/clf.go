@@ -104,7 +104,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 	if i < 0 || pos+i+3 >= len(line) || line[pos+i+1] != ' ' || line[pos+i+2] != '"' {
 		return 0, false
 	}
-	if t := line[pos+1 : pos+i]; len(t) != 1 || t[0] != '-' {
+	if t := line[pos+1 : pos+i]; !isDash(t) {
 		sec, nsec, ok := p.clfTime.parse(t)
 		if !ok {
 			return 0, false
@@ -126,7 +126,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 	if i < 0 || pos+i+1 >= len(line) {
 		return 0, false
 	}
-	if s := line[pos : pos+i]; len(s) != 1 || s[0] != '-' {
+	if s := line[pos : pos+i]; !isDash(s) {
 		status, ok := ParseStatus(s)
 		if !ok {
 			return 0, false
@@ -202,8 +202,11 @@ func quoteBefore(line []byte, pos int, c1, c2 byte) int {
 
 // dashNil returns nil for "-", the CLF mark of an absent value, else v.
 func dashNil(v []byte) []byte {
-	if len(v) == 1 && v[0] == '-' {
+	if isDash(v) {
 		return nil
 	}
 	return v
 }
+
+// isDash reports whether v is "-", which logs write for an absent value.
+func isDash(v []byte) bool { return len(v) == 1 && v[0] == '-' }

@@ -457,7 +457,7 @@ func (p *lineParser) literalFault(line []byte, at int, lit []byte, after string)
 // false with the Malformed result in p.fail.
 func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool {
 	if !fl.kind.numeric() {
-		if len(v) == 1 && v[0] == '-' {
+		if isDash(v) {
 			v = nil
 		} else if p.escapes && bytes.IndexByte(v, '\\') >= 0 {
 			v = p.unescape(v)
@@ -502,7 +502,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 			rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
 		}
 	case kTimeEpoch, kTimeMilli, kTimeMicro:
-		if len(v) == 1 && v[0] == '-' {
+		if isDash(v) {
 			return true
 		}
 		var sec int64
@@ -571,7 +571,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 	case kProtocol:
 		rec.Protocol = v
 	case kStatus:
-		if len(v) == 1 && v[0] == '-' {
+		if isDash(v) {
 			return true
 		}
 		s, ok := ParseStatus(v)
@@ -584,7 +584,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a byte count")
 		}
-		if len(v) == 1 && v[0] == '-' && fl.kind == kRequestBytes {
+		if isDash(v) && fl.kind == kRequestBytes {
 			return true
 		}
 		if fl.kind == kBytes {
@@ -593,7 +593,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 			rec.RequestBytes, rec.HasRequestBytes = n, true
 		}
 	case kDuration, kDurationSeconds:
-		if len(v) == 1 && v[0] == '-' {
+		if isDash(v) {
 			return true
 		}
 		var d int64

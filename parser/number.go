@@ -49,7 +49,7 @@ func ParseUint(b []byte) (uint64, bool) {
 // ParseSize parses a byte count field: "-" is 0 (Apache %b writes "-" for no
 // body), otherwise as [ParseUint].
 func ParseSize(b []byte) (uint64, bool) {
-	if len(b) == 1 && b[0] == '-' {
+	if isDash(b) {
 		return 0, true
 	}
 	return ParseUint(b)
@@ -113,7 +113,7 @@ func ParseUpstreamTimes(b []byte) (us int64, has bool, ok bool) {
 		}
 		item := trimSpaces(b[start:i])
 		start = i + 1
-		if len(item) == 1 && item[0] == '-' {
+		if isDash(item) {
 			continue
 		}
 		v, good := ParseSecondsFrac(item)

@@ -390,7 +390,7 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 			if sp.esc {
 				v = p.unquote(v)
 			}
-		} else if len(v) == 1 && v[0] == '-' {
+		} else if isDash(v) {
 			v = nil
 		}
 		switch c.kind {
