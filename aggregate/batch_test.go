@@ -20,7 +20,9 @@ import (
 // visitors and latencies, also past the lists' capacity, where
 // Space-Saving depends on the order of additions. The log has query
 // strings, external referrers, request times and a few keys long enough
-// to cut a batch by its bytes rather than its count.
+// to cut a batch by its bytes rather than its count. The workers
+// overwrite each chunk as they release it: a key queued without a copy
+// (see startChunk) must have been counted by then.
 func TestBatchedRunMatchesAdd(t *testing.T) {
 	var log bytes.Buffer
 	for i := range 20000 {
@@ -51,7 +53,7 @@ func TestBatchedRunMatchesAdd(t *testing.T) {
 				}
 				direct.Add(&rec)
 			}
-			cfg := RunConfig{Workers: 1, Format: format, Options: opts,
+			cfg := RunConfig{Workers: 1, Format: format, Options: opts, scribble: true,
 				Open: func(name string) (*parser.Input, error) {
 					return parser.NewInput(name, bytes.NewReader(log.Bytes()), int64(log.Len()))
 				}}

@@ -50,6 +50,10 @@ type RunConfig struct {
 	// line without LF for the next run.
 	Incremental bool
 	Marks       []InputMark
+
+	// scribble makes the workers overwrite each chunk when they release
+	// it, so that a test sees any use of its lines after that.
+	scribble bool
 }
 
 // RunResult is what [Run] returns besides the State.
@@ -130,7 +134,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		states[i] = New(cfg.Options)
 		states[i].batchLocal()
 		wg.Add(1)
-		w := &worker{st: states[i], maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
+		w := &worker{st: states[i], maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}, scribble: cfg.scribble}
 		if router != nil {
 			w.shard = router.worker(i, states[i])
 		}
@@ -366,6 +370,8 @@ type worker struct {
 	parsers map[*fileRun]parser.LineParser
 	rec     parser.Record
 	shard   *shardOut // nil with one worker
+	// scribble: see RunConfig.
+	scribble bool
 }
 
 // run processes jobs until the channel closes; with sharding it applies
@@ -412,8 +418,20 @@ func (w *worker) parserFor(j job) parser.LineParser {
 	return p
 }
 
+// release gives a chunk back once its lines have been counted.
+func (w *worker) release(c *parser.Chunk) {
+	if w.scribble {
+		for i := range c.Data {
+			c.Data[i] = '#'
+		}
+	}
+	c.Release()
+}
+
 func (w *worker) process(j job) {
-	defer j.chunk.Release()
+	defer w.release(j.chunk)
+	w.st.startChunk(j.chunk.Data)
+	defer w.st.endChunk() // before the release
 	var p parser.LineParser
 	if !j.file.noFormat {
 		p = w.parserFor(j)

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"sync"
+	"unsafe"
 )
 
 // Sharding the big top lists across the workers of a [Run].
@@ -37,9 +38,13 @@ type shardOp struct {
 	h, bytes, visitor uint64
 	latency           int64 // request time, when hasLatency
 	latencyIndex      int32
-	keyEnd            uint32 // forwarded: the key is batch.keys[previous op's keyEnd:keyEnd]
-	list              shardList
-	hasLatency        bool
+	// The key is batch.keys[keyStart:keyEnd], or, for an addition of a
+	// batching State's own (see State.chunk) with inChunk set,
+	// State.chunk[keyStart:keyEnd].
+	keyStart, keyEnd uint32
+	list             shardList
+	hasLatency       bool
+	inChunk          bool
 }
 
 // shardBatch is a run of additions for one worker; keys holds their keys
@@ -123,14 +128,34 @@ func (s *State) route(op shardOp, key []byte) {
 		return
 	}
 	b := s.local
-	b.add(op, key)
+	if off, ok := offsetIn(key, s.chunk); ok {
+		// A key in the chunk being parsed stays there until the batch is
+		// applied (see State.startChunk): no need to copy it.
+		op.keyStart, op.keyEnd, op.inChunk = uint32(off), uint32(off+len(key)), true
+		b.ops = append(b.ops, op)
+	} else {
+		b.add(op, key)
+	}
 	if len(b.ops) == localBatchOps || len(b.keys) >= shardBatchBytes {
 		s.flushLocal()
 	}
 }
 
-// add appends op, whose key is key, to the batch.
+// offsetIn returns the offset of key in region when key is a part of it.
+func offsetIn(key, region []byte) (int, bool) {
+	if len(key) == 0 || len(region) == 0 {
+		return 0, false
+	}
+	off := uintptr(unsafe.Pointer(unsafe.SliceData(key))) - uintptr(unsafe.Pointer(unsafe.SliceData(region)))
+	if off >= uintptr(len(region)) || uintptr(len(key)) > uintptr(len(region))-off {
+		return 0, false
+	}
+	return int(off), true
+}
+
+// add appends op, whose key is key, to the batch, with a copy of the key.
 func (b *shardBatch) add(op shardOp, key []byte) {
+	op.keyStart = uint32(len(b.keys))
 	b.keys = append(b.keys, key...)
 	op.keyEnd = uint32(len(b.keys))
 	b.ops = append(b.ops, op)
@@ -154,6 +179,25 @@ func (s *State) batchLocal() {
 func (s *State) stopBatching() {
 	s.flushLocal()
 	s.local = nil
+	s.chunk = nil
+}
+
+// startChunk tells a batching State that the records it is given next
+// have their keys in data (a chunk's lines): it queues those without
+// copying them, and data must stay unchanged until [State.endChunk].
+func (s *State) startChunk(data []byte) {
+	if s.local != nil {
+		s.chunk = data
+	}
+}
+
+// endChunk applies what s has queued from the chunk of startChunk, which
+// may then be reused.
+func (s *State) endChunk() {
+	if s.chunk != nil {
+		s.flushLocal()
+		s.chunk = nil
+	}
 }
 
 // flushLocal applies the queued additions of a batching State.
@@ -290,7 +334,6 @@ func (s *State) applyOps(b *shardBatch) {
 	for _, t := range []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers} {
 		t.ensureIndex()
 	}
-	start := uint32(0)
 	for i := range ops {
 		if j := i + 3*d; j < len(ops) {
 			s.listOf(ops[j].list).prefetchSlot(ops[j].h)
@@ -302,7 +345,10 @@ func (s *State) applyOps(b *shardBatch) {
 			s.listOf(ops[j].list).prefetchKey(ops[j].h, ops[j].visitor)
 		}
 		op := &ops[i]
-		s.apply(op, b.keys[start:op.keyEnd])
-		start = op.keyEnd
+		keys := b.keys
+		if op.inChunk {
+			keys = s.chunk
+		}
+		s.apply(op, keys[op.keyStart:op.keyEnd])
 	}
 }

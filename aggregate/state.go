@@ -228,6 +228,7 @@ type State struct {
 	scratch   []byte
 	shard     *shardOut   // set while the State is a worker's in a sharded Run
 	local     *shardBatch // its own queued additions, while it batches (see route)
+	chunk     []byte      // the lines of the chunk being added, while it batches (see startChunk)
 	sink      uint64      // see Add: keeps the index peeks from being optimised away
 }
 
