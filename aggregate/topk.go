@@ -413,20 +413,25 @@ func compareEntries(a, b *TopEntry) int {
 
 // Top returns the n entries with the most hits (all when n ≤ 0), by hits
 // descending, then key ascending. The entries are copies, but their
-// Latency points into t: read, don't change. It sorts positions, not
-// entries: a report asks for a few dozen rows of lists of 100 000.
+// Latency points into t: read, don't change. A report asks for a few dozen
+// rows of lists of 100 000: those are picked by hits alone (see heaviest),
+// keys compared only among ties at the cut, and then sorted.
 func (t *TopK) Top(n int) []TopEntry {
-	order := make([]int32, len(t.Entries))
-	for i := range order {
-		order[i] = int32(i)
+	var order []int32
+	if n > 0 && n < len(t.Entries) {
+		order = make([]int32, 0, n)
+		for k, kept := range heaviest(len(t.Entries), n, func(k int32) *TopEntry { return &t.Entries[k] }) {
+			if kept {
+				order = append(order, int32(k))
+			}
+		}
+	} else {
+		order = make([]int32, len(t.Entries))
+		for i := range order {
+			order[i] = int32(i)
+		}
 	}
-	byRank := func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) }
-	if n > 0 && n < len(order) {
-		// Select the n best, then sort those: N + n log n, not N log N.
-		selectSmallest(order, n, func(a, b int32) bool { return byRank(a, b) < 0 })
-		order = order[:n]
-	}
-	slices.SortFunc(order, byRank)
+	slices.SortFunc(order, func(a, b int32) int { return compareEntries(&t.Entries[a], &t.Entries[b]) })
 	out := make([]TopEntry, len(order))
 	for i, k := range order {
 		out[i] = t.Entries[k]
@@ -520,50 +525,16 @@ func (t *TopK) trim() {
 }
 
 // keepHeaviest returns the c entries of a and b (a then b) with the most
-// hits (ties: the smaller keys), in their order there. It finds the hit
-// count of the c-th heaviest, keeps every entry above it and, of those
-// at it, the smallest keys, then compacts: a heap of c entries ordered by
-// hits and key cost a comparison of keys for nearly every entry when most
-// have one hit, as in a log of mostly unique URLs (two full shards of 100
-// 000: 130-143 ms, BenchmarkKeepHeaviest). The result is built in a's
-// array when it has room for c, and a must not be used afterwards.
+// hits (ties: the smaller keys), in their order there (see heaviest). The
+// result is built in a's array when it has room for c, and a must not be
+// used afterwards.
 func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
-	at := func(k int32) *TopEntry {
+	kept := heaviest(len(a)+len(b), c, func(k int32) *TopEntry {
 		if int(k) < len(a) {
 			return &a[k]
 		}
 		return &b[int(k)-len(a)]
-	}
-	n := len(a) + len(b)
-	kept := make([]bool, n)
-	if c >= n {
-		for i := range kept {
-			kept[i] = true
-		}
-	} else if c > 0 {
-		hits := make([]uint64, n)
-		for k := range hits {
-			hits[k] = at(int32(k)).Hits
-		}
-		selectSmallest(hits, c, func(x, y uint64) bool { return x > y })
-		bound := slices.Min(hits[:c]) // the c-th most hits
-		var ties []int32
-		above := 0
-		for k := range n {
-			switch h := at(int32(k)).Hits; {
-			case h > bound:
-				kept[k] = true
-				above++
-			case h == bound:
-				ties = append(ties, int32(k))
-			}
-		}
-		need := c - above
-		selectSmallest(ties, need, func(x, y int32) bool { return at(x).Key < at(y).Key })
-		for _, k := range ties[:need] {
-			kept[k] = true
-		}
-	}
+	})
 	inPlace := cap(a) >= c
 	out := a[:0]
 	if !inPlace {
@@ -583,6 +554,51 @@ func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 		clear(a[len(out):]) // stale copies: let what they point to go
 	}
 	return out
+}
+
+// heaviest marks which c of the n entries at(0) … at(n-1) have the most
+// hits (ties: the smaller keys). It finds the hit count of the c-th
+// heaviest, keeps every entry above it and, of those at it, the smallest
+// keys: a heap of c entries ordered by hits and key cost a comparison of
+// keys for nearly every entry when most have one hit, as in a log of
+// mostly unique URLs (two full shards of 100 000: 130-143 ms,
+// BenchmarkKeepHeaviest), and a quickselect by hits and key compares keys
+// for every entry tied with a pivot (the 25 top URLs of 78 000: most of
+// report.Build's time in top lists).
+func heaviest(n, c int, at func(int32) *TopEntry) []bool {
+	kept := make([]bool, n)
+	if c >= n {
+		for i := range kept {
+			kept[i] = true
+		}
+		return kept
+	}
+	if c <= 0 {
+		return kept
+	}
+	hits := make([]uint64, n)
+	for k := range hits {
+		hits[k] = at(int32(k)).Hits
+	}
+	selectSmallest(hits, c, func(x, y uint64) bool { return x > y })
+	bound := slices.Min(hits[:c]) // the c-th most hits
+	var ties []int32
+	above := 0
+	for k := range n {
+		switch h := at(int32(k)).Hits; {
+		case h > bound:
+			kept[k] = true
+			above++
+		case h == bound:
+			ties = append(ties, int32(k))
+		}
+	}
+	need := c - above
+	selectSmallest(ties, need, func(x, y int32) bool { return at(x).Key < at(y).Key })
+	for _, k := range ties[:need] {
+		kept[k] = true
+	}
+	return kept
 }
 
 // selectSmallest reorders s so that its first k elements are its k
