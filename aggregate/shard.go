@@ -331,18 +331,23 @@ const pipeDistance = 4
 func (s *State) applyOps(b *shardBatch) {
 	const d = pipeDistance
 	ops := b.ops
-	for _, t := range []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers} {
-		t.ensureIndex()
+	var lists [4]*TopK // by shardList
+	// The entries found by the second stage, for the third: d additions
+	// later, in a ring of more than d.
+	var entries [2 * d]*TopEntry
+	for l := range lists {
+		lists[l] = s.listOf(shardList(l))
+		lists[l].ensureIndex()
 	}
 	for i := range ops {
 		if j := i + 3*d; j < len(ops) {
-			s.listOf(ops[j].list).prefetchSlot(ops[j].h)
+			lists[ops[j].list&3].prefetchSlot(ops[j].h)
 		}
 		if j := i + 2*d; j < len(ops) {
-			s.listOf(ops[j].list).prefetchEntry(ops[j].h)
+			entries[j%len(entries)] = lists[ops[j].list&3].prefetchEntry(ops[j].h)
 		}
 		if j := i + d; j < len(ops) {
-			s.listOf(ops[j].list).prefetchKey(ops[j].h, ops[j].visitor)
+			prefetchKey(entries[j%len(entries)], ops[j].visitor)
 		}
 		op := &ops[i]
 		keys := b.keys

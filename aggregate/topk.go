@@ -170,18 +170,22 @@ func (t *TopK) entryOf(h uint64) *TopEntry {
 }
 
 // prefetchEntry asks for both cache lines of h's entry (a TopEntry is 128
-// bytes: the key header and counts, then the exact visitor hashes).
-func (t *TopK) prefetchEntry(h uint64) {
-	if e := t.entryOf(h); e != nil {
+// bytes: the key header and counts, then the exact visitor hashes), and
+// returns the entry (nil if none) for prefetchKey.
+func (t *TopK) prefetchEntry(h uint64) *TopEntry {
+	e := t.entryOf(h)
+	if e != nil {
 		prefetch2(unsafe.Pointer(e), unsafe.Add(unsafe.Pointer(e), 64))
 	}
+	return e
 }
 
-// prefetchKey asks for what h's entry points to: its key's bytes (to
-// compare), the visitor register the visitor hash selects, and its
-// latency sketch.
-func (t *TopK) prefetchKey(h, visitor uint64) {
-	e := t.entryOf(h)
+// prefetchKey asks for what the entry e that prefetchEntry returned points
+// to: its key's bytes (to compare), the visitor register the visitor hash
+// selects, and its latency sketch. The list may have changed since: e may
+// then be another key's entry, or one of an array the list has left,
+// which only makes the prefetches useless.
+func prefetchKey(e *TopEntry, visitor uint64) {
 	if e == nil {
 		return
 	}
