@@ -73,22 +73,6 @@ func (s *State) merge(o *State, sharded bool) error {
 		s.Win32[k] += n
 	}
 
-	for minute, om := range o.Minutes {
-		m := s.Minutes[minute]
-		if m == nil {
-			m = &MinuteBucket{}
-			s.Minutes[minute] = m
-		}
-		m.Requests += om.Requests
-		m.Pages += om.Pages
-		s.addBytes(&m.Bytes, om.Bytes)
-		for _, c := range om.Codes {
-			m.addCode(c.Code, c.N)
-		}
-		for _, c := range om.SubCodes {
-			m.addSub(c.Code, c.Sub, c.N)
-		}
-	}
 	s.mergeSubUntimed(o)
 	if o.Requests > o.Undated {
 		if s.Requests-o.Requests == s.Undated || o.Earliest < s.Earliest {
@@ -99,30 +83,39 @@ func (s *State) merge(o *State, sharded bool) error {
 		}
 	}
 	s.Undated += o.Undated
+
+	// The rest are the bulk of a merge, in parts that touch disjoint
+	// memory: the top lists, the minutes, each day's visitors, the
+	// distinct clients. They run concurrently, the big ones first (on 5M
+	// combined lines, 2 workers, the minutes took 27-32 ms and the days
+	// 41-42 ms before the lists' 80-110 ms; the URLs are the longest part).
+	list := func(dst, src *TopK, disjoint bool) func() {
+		if disjoint {
+			return func() { dst.mergeDisjoint(src) }
+		}
+		return func() { dst.Merge(src) }
+	}
+	parts := []func(){list(s.URLs, o.URLs, sharded), list(s.Clients, o.Clients, sharded),
+		func() { s.mergeMinutes(o, sharded) }, list(s.URLsQuery, o.URLsQuery, sharded), list(s.Referrers, o.Referrers, sharded)}
 	for day, od := range o.Visitors {
 		d := s.Visitors[day]
 		if d == nil {
 			d = NewDistinct(s.Settings.DistinctCapacity)
 			s.Visitors[day] = d
 		}
-		d.Merge(od)
+		parts = append(parts, func() { d.Merge(od) })
 	}
-	s.UndatedVisitors.Merge(o.UndatedVisitors)
-	s.ClientAddrs.Merge(o.ClientAddrs)
-
-	// The top lists are the bulk of a merge and independent of each
-	// other: merge them concurrently (the big ones first).
-	pairs := []listPair{{s.URLs, o.URLs, sharded}, {s.Clients, o.Clients, sharded}, {s.URLsQuery, o.URLsQuery, sharded},
-		{s.Referrers, o.Referrers, sharded}, {s.Agents, o.Agents, false}, {s.Methods, o.Methods, false},
-		{s.Protocols, o.Protocols, false}, {s.VHosts, o.VHosts, false}}
+	parts = append(parts, func() { s.ClientAddrs.Merge(o.ClientAddrs) }, func() { s.UndatedVisitors.Merge(o.UndatedVisitors) },
+		list(s.Agents, o.Agents, false), list(s.Methods, o.Methods, false),
+		list(s.Protocols, o.Protocols, false), list(s.VHosts, o.VHosts, false))
 	for code, od := range o.Drills {
 		if code >= 1000 {
 			continue
 		}
 		d := s.drillFor(code)
-		pairs = append(pairs, listPair{d.URLs, od.URLs, false}, listPair{d.Clients, od.Clients, false})
+		parts = append(parts, list(d.URLs, od.URLs, false), list(d.Clients, od.Clients, false))
 	}
-	mergeTopLists(pairs)
+	runConcurrently(parts)
 
 	s.Latency.Merge(&o.Latency)
 	for i := range s.ClassLatency {
@@ -144,32 +137,52 @@ func (s *State) merge(o *State, sharded bool) error {
 	return nil
 }
 
-// listPair is a top list to merge (src into dst); disjoint says they are
-// two shards of one list.
-type listPair struct {
-	dst, src *TopK
-	disjoint bool
+// mergeMinutes adds o's minute buckets to s's. With take, o is another
+// worker's State that is dropped after the merge: a minute s lacks gets
+// o's bucket itself. Each worker reads about half of a log's minutes
+// (chunks go to the workers in turn, a 1 MiB chunk of a month of 5M
+// combined lines spans some 40 minutes), so most of o's buckets are new to
+// s: taking them instead of copying them made the merge of 43 200 minutes
+// (5M combined lines, 2 workers) take 4-17 ms instead of 35-50 ms.
+func (s *State) mergeMinutes(o *State, take bool) {
+	for minute, om := range o.Minutes {
+		m := s.Minutes[minute]
+		if m == nil && take {
+			s.Minutes[minute] = om
+			continue
+		}
+		if m == nil {
+			m = &MinuteBucket{}
+			s.Minutes[minute] = m
+		}
+		m.Requests += om.Requests
+		m.Pages += om.Pages
+		s.addBytes(&m.Bytes, om.Bytes)
+		for _, c := range om.Codes {
+			m.addCode(c.Code, c.N)
+		}
+		for _, c := range om.SubCodes {
+			m.addSub(c.Code, c.Sub, c.N)
+		}
+	}
 }
 
-// mergeTopLists merges each pair's src into its dst, on up to GOMAXPROCS
-// goroutines. The lists of a pair belong to it alone.
-func mergeTopLists(pairs []listPair) {
-	work := make(chan listPair, len(pairs))
-	for _, p := range pairs {
+// runConcurrently runs the parts, in their order, on up to GOMAXPROCS
+// goroutines, and returns when all are done. Each part must touch memory
+// no other part does.
+func runConcurrently(parts []func()) {
+	work := make(chan func(), len(parts))
+	for _, p := range parts {
 		work <- p
 	}
 	close(work)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pairs)) {
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				if p.disjoint {
-					p.dst.mergeDisjoint(p.src)
-				} else {
-					p.dst.Merge(p.src)
-				}
+				p()
 			}
 		}()
 	}
