@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -101,12 +102,17 @@ func TestKeepHeaviest(t *testing.T) {
 		{entries("a", 5, 1, 7), entries("b", 3, 9), 3, 3, "a0:5 a2:7 b1:9"},
 		{entries("a", 5, 1, 7), entries("b", 3, 9), 8, 4, "a0:5 a2:7 b0:3 b1:9"},
 		{entries("a", 5, 1, 7), entries("b", 3, 9), 3, 4, "a0:5 a2:7 b0:3 b1:9"},
-		{entries("a", 2, 2, 2), entries("b", 2), 4, 2, "a0:2 a1:2"}, // ties: smaller keys
+		// Ties: the keys of lower hashKey, b0 (0x31a0…) and a2 (0xa00c…)
+		// before a0 (0xf095…) and a1 (0xfbe5…); checked below.
+		{entries("a", 2, 2, 2), entries("b", 2), 4, 2, "a2:2 b0:2"},
 		{entries("a", 1, 2), nil, 2, 1, "a1:2"},
 		{nil, entries("b", 4, 8, 6), 0, 2, "b1:8 b2:6"},
 	} {
 		a := append(make([]TopEntry, 0, max(tc.room, len(tc.a))), tc.a...)
 		got := keepHeaviest(a, tc.b, tc.c)
+		if h := func(k string) uint64 { return hashKey([]byte(k)) }; !(h("b0") < h("a2") && h("a2") < h("a0") && h("a0") < h("a1")) {
+			t.Fatal("the hash order the tie case expects has changed")
+		}
 		var s []string
 		for _, e := range got {
 			s = append(s, fmt.Sprintf("%s:%d", e.Key, e.Hits))
@@ -153,8 +159,9 @@ func TestBeforeMerge(t *testing.T) {
 }
 
 // TestKeepHeaviestRandom checks keepHeaviest against sorting the union by
-// hits then key, on random lists with many tied counts (the case its
-// threshold and quickselect are for), and selectSmallest against sorting.
+// hits, then key hash, then key, on random lists with many tied counts
+// (the case its threshold and quickselect are for), and selectSmallest
+// against sorting.
 func TestKeepHeaviestRandom(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 8))
 	for round := range 300 {
@@ -171,7 +178,9 @@ func TestKeepHeaviestRandom(t *testing.T) {
 		a, b := mk("a", na), mk("b", nb)
 		union := append(slices.Clone(a), b...)
 		ref := slices.Clone(union)
-		slices.SortFunc(ref, func(x, y TopEntry) int { return compareEntries(&x, &y) })
+		slices.SortFunc(ref, func(x, y TopEntry) int {
+			return cmp.Or(cmp.Compare(y.Hits, x.Hits), cmp.Compare(hashKey([]byte(x.Key)), hashKey([]byte(y.Key))), cmp.Compare(x.Key, y.Key))
+		})
 		want := map[string]bool{}
 		for _, e := range ref[:min(c, len(ref))] {
 			want[e.Key] = true

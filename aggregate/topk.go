@@ -424,7 +424,7 @@ func (t *TopK) Top(n int) []TopEntry {
 	var order []int32
 	if n > 0 && n < len(t.Entries) {
 		order = make([]int32, 0, n)
-		for k, kept := range heaviest(len(t.Entries), n, func(k int32) *TopEntry { return &t.Entries[k] }) {
+		for k, kept := range heaviest(len(t.Entries), n, false, func(k int32) *TopEntry { return &t.Entries[k] }) {
 			if kept {
 				order = append(order, int32(k))
 			}
@@ -518,7 +518,7 @@ func (t *TopK) mergeDisjoint(o *TopK) {
 }
 
 // trim cuts the list to its capacity, keeping the entries with the most
-// hits (ties: the smaller keys).
+// hits (ties: see keepHeaviest).
 func (t *TopK) trim() {
 	if len(t.Entries) <= t.Capacity {
 		return
@@ -529,11 +529,16 @@ func (t *TopK) trim() {
 }
 
 // keepHeaviest returns the c entries of a and b (a then b) with the most
-// hits (ties: the smaller keys), in their order there (see heaviest). The
-// result is built in a's array when it has room for c, and a must not be
-// used afterwards.
+// hits, in their order there (see heaviest). Of entries tied at the cut it
+// keeps those whose keys hash lowest: as deterministic as the smaller
+// keys, and independent of the order of merges the same way, but one
+// hash per key instead of a string comparison per key and quickselect
+// round (two full shards of 100 000 mostly unique URLs, BenchmarkKeepHeaviest:
+// 51-61 -> 20-25 ms; the URL-with-query list was the longest part of
+// folding 5M combined lines). The result is built in a's array when it has
+// room for c, and a must not be used afterwards.
 func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
-	kept := heaviest(len(a)+len(b), c, func(k int32) *TopEntry {
+	kept := heaviest(len(a)+len(b), c, true, func(k int32) *TopEntry {
 		if int(k) < len(a) {
 			return &a[k]
 		}
@@ -561,15 +566,15 @@ func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 }
 
 // heaviest marks which c of the n entries at(0) … at(n-1) have the most
-// hits (ties: the smaller keys). It finds the hit count of the c-th
-// heaviest, keeps every entry above it and, of those at it, the smallest
-// keys: a heap of c entries ordered by hits and key cost a comparison of
+// hits; ties are decided by the smaller key, or with byHash by the smaller
+// key hash (then key). It finds the hit count of the c-th heaviest, keeps
+// every entry above it and, of those at it, the first by the tie rule: a heap of c entries ordered by hits and key cost a comparison of
 // keys for nearly every entry when most have one hit, as in a log of
 // mostly unique URLs (two full shards of 100 000: 130-143 ms,
 // BenchmarkKeepHeaviest), and a quickselect by hits and key compares keys
 // for every entry tied with a pivot (the 25 top URLs of 78 000: most of
 // report.Build's time in top lists).
-func heaviest(n, c int, at func(int32) *TopEntry) []bool {
+func heaviest(n, c int, byHash bool, at func(int32) *TopEntry) []bool {
 	kept := make([]bool, n)
 	if c >= n {
 		for i := range kept {
@@ -598,11 +603,33 @@ func heaviest(n, c int, at func(int32) *TopEntry) []bool {
 		}
 	}
 	need := c - above
+	if byHash && need < len(ties) {
+		hashed := make([]hashedTie, len(ties))
+		for i, k := range ties {
+			hashed[i] = hashedTie{hashKey(bytesOf(at(k).Key)), k}
+		}
+		selectSmallest(hashed, need, func(x, y hashedTie) bool {
+			if x.h != y.h {
+				return x.h < y.h
+			}
+			return at(x.k).Key < at(y.k).Key
+		})
+		for _, t := range hashed[:need] {
+			kept[t.k] = true
+		}
+		return kept
+	}
 	selectSmallest(ties, need, func(x, y int32) bool { return at(x).Key < at(y).Key })
 	for _, k := range ties[:need] {
 		kept[k] = true
 	}
 	return kept
+}
+
+// hashedTie is an entry tied at a cut (its position k) with its key hash.
+type hashedTie struct {
+	h uint64
+	k int32
 }
 
 // selectSmallest reorders s so that its first k elements are its k
