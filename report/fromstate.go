@@ -113,6 +113,27 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		return s.Reason
 	}
 
+	// Top lists, while the minutes are converted: the two read st and
+	// write different fields of in (each 12-18 ms of the 40-47 ms of
+	// Build on 5M combined lines).
+	tops := make(chan struct{})
+	go func() {
+		defer close(tops)
+		top := opts.TopN
+		in.URLs = topList(st.URLs, top)
+		in.URLsQuery = topList(st.URLsQuery, top)
+		in.Clients = topList(st.Clients, top)
+		in.Referrers = topList(st.Referrers, top)
+		in.Agents = topList(st.Agents, top)
+		in.Methods = topList(st.Methods, top)
+		in.Protocols = topList(st.Protocols, top)
+		in.Vhosts = topList(st.VHosts, top)
+		for code, d := range st.Drills {
+			in.URLsByCode[int(code)] = topList(d.URLs, 0)
+			in.ClientsByCode[int(code)] = topList(d.Clients, 0)
+		}
+	}()
+
 	// Minutes. A MinuteBucket counts codes; a Minute counts classes. The
 	// buckets are taken in time order (see minutesInOrder) and their codes
 	// share one array: a month has 43 200 minutes.
@@ -141,21 +162,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
 		in.Minutes = append(in.Minutes, mi)
 	}
-
-	// Top lists.
-	top := opts.TopN
-	in.URLs = topList(st.URLs, top)
-	in.URLsQuery = topList(st.URLsQuery, top)
-	in.Clients = topList(st.Clients, top)
-	in.Referrers = topList(st.Referrers, top)
-	in.Agents = topList(st.Agents, top)
-	in.Methods = topList(st.Methods, top)
-	in.Protocols = topList(st.Protocols, top)
-	in.Vhosts = topList(st.VHosts, top)
-	for code, d := range st.Drills {
-		in.URLsByCode[int(code)] = topList(d.URLs, 0)
-		in.ClientsByCode[int(code)] = topList(d.Clients, 0)
-	}
+	<-tops
 
 	// Request times.
 	lat := func(scope string, l *aggregate.Latency) {
