@@ -83,10 +83,16 @@ type heapNode struct {
 	i    int32
 }
 
+// ensureIndex builds the index when it is missing. It is called on every
+// addition, so it is kept small enough to be inlined there.
 func (t *TopK) ensureIndex() {
-	if t.index.slots != nil {
-		return
+	if t.index.slots == nil {
+		t.buildIndex()
 	}
+}
+
+// buildIndex indexes every entry.
+func (t *TopK) buildIndex() {
 	t.index.init(len(t.Entries))
 	t.last = 0
 	for i := range t.Entries {
