@@ -366,6 +366,15 @@ func zeroByte(x uint64) int {
 	return bits.TrailingZeros64((x-lsb8)&^x&msb8) / 8
 }
 
+// zeroBytes returns x with the high bit of each of its zero bytes set and
+// every other bit clear, exactly: (x & 0x7f…) + 0x7f… carries into a
+// byte's high bit when its low seven bits are not all zero, and never out
+// of the byte.
+func zeroBytes(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x) & msb8
+}
+
 // scanFault records r as the parse's fault and returns scan's failure.
 func (p *lineParser) scanFault(r Result) (start, end, next int, ok bool) {
 	p.fail = r

@@ -107,6 +107,34 @@ func (c *clfTimeCache) parse(b []byte) (sec int64, nsec int32, ok bool) {
 	return sec, nsec, ok
 }
 
+// w3cDateCache parses W3C date and time fields, remembering the last valid
+// date: a log's lines share it for a day, and then only the clock is read
+// (the date and its calendar arithmetic were 130 instructions a line). The
+// results are ParseW3CDateTime's.
+type w3cDateCache struct {
+	date uint64 // the last valid date's first 8 bytes
+	tail uint16 // and its last 2
+	base int64  // its Unix time at 00:00:00
+	ok   bool
+}
+
+func (c *w3cDateCache) parse(date, clock []byte) (sec int64, nsec int32, ok bool) {
+	if len(date) == 10 && c.ok && binary.LittleEndian.Uint64(date) == c.date && binary.LittleEndian.Uint16(date[8:]) == c.tail {
+		hour, minute, second, frac, n, ok := parseClock(clock)
+		if !ok || n != len(clock) || hour > 23 || minute > 59 || second > 60 {
+			return 0, 0, false
+		}
+		return c.base + int64(hour*3600+minute*60+second), frac, true
+	}
+	sec, nsec, ok = ParseW3CDateTime(date, clock)
+	if ok {
+		hour, minute, second, _, _, _ := parseClock(clock)
+		c.date, c.tail = binary.LittleEndian.Uint64(date), binary.LittleEndian.Uint16(date[8:])
+		c.base, c.ok = sec-int64(hour*3600+minute*60+second), true
+	}
+	return sec, nsec, ok
+}
+
 // ParseISO8601 parses RFC 3339 / ISO 8601 times as nginx's $time_iso8601
 // writes them: "2024-03-05T14:00:00+01:00", "2024-03-05T14:00:00Z", with an
 // optional fraction ("14:00:00.123Z") and 'T' or a space between date and

@@ -73,6 +73,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -270,6 +271,7 @@ type W3CParser struct {
 	rawLast []byte     // text of the last #Fields compiled, to skip recompiling repeats
 	spans   []w3cSpan  // value spans of the current line, reused
 	scratch []byte     // decoded values of the current line, reused
+	date    w3cDateCache
 }
 
 // w3cSpan is one value of a data line: line[start:end], without its quotes
@@ -492,7 +494,7 @@ func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Re
 			return Result{}, true
 		}
 		if date != nil && clock != nil {
-			if sec, nsec, ok := ParseW3CDateTime(date, clock); ok {
+			if sec, nsec, ok := p.date.parse(date, clock); ok {
 				rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
 				return Result{}, true
 			}
@@ -545,14 +547,32 @@ func (p *W3CParser) unquote(v []byte) []byte {
 }
 
 // plusToSpace appends v with '+' turned into ' ' to the scratch buffer and
-// returns the appended part.
+// returns the appended part. It goes a word at a time: an agent is 100
+// bytes and more, and byte by byte this was 540 instructions a line, a
+// twentieth of parsing and counting an IIS line.
 func (p *W3CParser) plusToSpace(v []byte) []byte {
 	start := len(p.scratch)
 	p.scratch = append(p.scratch, v...)
 	out := p.scratch[start:len(p.scratch):len(p.scratch)]
-	for i, c := range out {
+	b := out
+	for ; len(b) >= 16; b = b[16:] {
+		// Two words a turn: half the loop's bookkeeping.
+		w0, w1 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:16])
+		z0, z1 := zeroBytes(w0^(lsb8*'+')), zeroBytes(w1^(lsb8*'+'))
+		if z0|z1 != 0 {
+			// z has 0x80 in each '+' byte: XOR those with '+' ^ ' '.
+			binary.LittleEndian.PutUint64(b, w0^(z0>>7)*('+'^' '))
+			binary.LittleEndian.PutUint64(b[8:16], w1^(z1>>7)*('+'^' '))
+		}
+	}
+	if len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		binary.LittleEndian.PutUint64(b, w^(zeroBytes(w^(lsb8*'+'))>>7)*('+'^' '))
+		b = b[8:]
+	}
+	for i, c := range b {
 		if c == '+' {
-			out[i] = ' '
+			b[i] = ' '
 		}
 	}
 	return out

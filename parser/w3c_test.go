@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -460,4 +461,66 @@ func TestW3CSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlusToSpace checks the word-at-a-time '+' decoding against
+// bytes.ReplaceAll at every length up to five words, with bytes that
+// differ from '+' only in the high bit or the lowest ('*': a borrow from
+// a '+' below would flag it), appended after earlier values.
+func TestPlusToSpace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var p W3CParser
+	for range 20_000 {
+		v := make([]byte, rng.IntN(41))
+		for i := range v {
+			v[i] = "++ a\xab\x0b*"[rng.IntN(7)]
+		}
+		p.scratch = append(p.scratch[:0], "earlier+value"[:rng.IntN(14)]...)
+		before := string(p.scratch)
+		got := p.plusToSpace(v)
+		if want := bytes.ReplaceAll(v, []byte("+"), []byte(" ")); !bytes.Equal(got, want) {
+			t.Fatalf("plusToSpace(%q) = %q, want %q", v, got, want)
+		}
+		if string(p.scratch[:len(before)]) != before {
+			t.Fatalf("plusToSpace(%q) changed what the scratch held before: %q", v, p.scratch)
+		}
+	}
+}
+
+// TestW3CDateCache checks the date cache against ParseW3CDateTime on
+// sequences that keep, change or spoil the date and the clock.
+func TestW3CDateCache(t *testing.T) {
+	seqs := [][][2]string{
+		{{"2024-03-05", "14:00:01"}, {"2024-03-05", "14:00:02.5"}, {"2024-03-05", "23:59:60"}, {"2024-03-06", "00:00:00"}},
+		{{"2024-03-05", "14:00:01"}, {"2024-03-05", "24:00:00"}, {"2024-03-05", "14:60:00"}, {"2024-03-05", "14:00:61"}, {"2024-03-05", "14:00:0"}, {"2024-03-05", "14:00:00x"}},
+		{{"2024-03-05", "14:00:01"}, {"2024-03-15", "14:00:01"}, {"2025-03-05", "14:00:01"}, {"2024-03-0", "14:00:01"}, {"2024-03-05x", "14:00:01"}},
+		{{"2024-02-29", "01:00:00"}, {"2023-02-29", "01:00:00"}, {"2024-02-29", "01:00:00"}, {"2024-02-30", "01:00:00"}},
+		{{"2024-03-05", "bad"}, {"2024-03-05", "14:00:01"}, {"2024-13-05", "14:00:01"}, {"2024-03-05", "14:00:01,25"}},
+	}
+	for _, seq := range seqs {
+		var c w3cDateCache
+		for _, dc := range seq {
+			sec, nsec, ok := c.parse([]byte(dc[0]), []byte(dc[1]))
+			wsec, wnsec, wok := ParseW3CDateTime([]byte(dc[0]), []byte(dc[1]))
+			if sec != wsec || nsec != wnsec || ok != wok {
+				t.Errorf("after %v: parse(%s %s) = %d, %d, %v; ParseW3CDateTime: %d, %d, %v", seq[0], dc[0], dc[1], sec, nsec, ok, wsec, wnsec, wok)
+			}
+		}
+	}
+}
+
+// FuzzW3CDateCache checks the cache against ParseW3CDateTime on a date and
+// time that follow another.
+func FuzzW3CDateCache(f *testing.F) {
+	f.Add("2024-03-05", "14:00:01", "2024-03-05", "14:00:02.125")
+	f.Add("2024-02-29", "23:59:59", "2024-02-29", "24:00:00")
+	f.Fuzz(func(t *testing.T, d1, c1, d2, c2 string) {
+		var c w3cDateCache
+		c.parse([]byte(d1), []byte(c1))
+		sec, nsec, ok := c.parse([]byte(d2), []byte(c2))
+		wsec, wnsec, wok := ParseW3CDateTime([]byte(d2), []byte(c2))
+		if sec != wsec || nsec != wnsec || ok != wok {
+			t.Fatalf("after %s %s: parse(%s %s) = %d, %d, %v; ParseW3CDateTime: %d, %d, %v", d1, c1, d2, c2, sec, nsec, ok, wsec, wnsec, wok)
+		}
+	})
 }
