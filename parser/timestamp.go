@@ -168,8 +168,10 @@ func ParseISO8601(b []byte) (sec int64, nsec int32, ok bool) {
 	default:
 		return 0, 0, false
 	}
-	sec, _, ok = civilToUnix(year, month, day, hour, minute, second, offset)
-	return sec, frac, ok
+	if sec, _, ok = civilToUnix(year, month, day, hour, minute, second, offset); !ok {
+		return 0, 0, false
+	}
+	return sec, frac, true
 }
 
 // ParseW3CDateTime parses the W3C extended log format's separate date
@@ -187,8 +189,10 @@ func ParseW3CDateTime(date, clock []byte) (sec int64, nsec int32, ok bool) {
 	if !ok || n != len(clock) {
 		return 0, 0, false
 	}
-	sec, _, ok = civilToUnix(year, month, day, hour, minute, second, 0)
-	return sec, frac, ok
+	if sec, _, ok = civilToUnix(year, month, day, hour, minute, second, 0); !ok {
+		return 0, 0, false
+	}
+	return sec, frac, true
 }
 
 // ParseEpoch parses seconds since the epoch with an optional fraction, as
