@@ -384,9 +384,9 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 	}
 	p.scratch = p.scratch[:0]
 	var date, clock []byte
-	for i := range l.cols {
-		c := &l.cols[i]
-		sp := &p.spans[i]
+	cols, spans, tsIdx := l.cols, p.spans[:len(l.cols)], l.tsIdx
+	for i := range cols {
+		c, sp := &cols[i], &spans[i]
 		v := line[sp.start:sp.end]
 		if sp.quoted {
 			if sp.esc {
@@ -476,7 +476,7 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 				rec.Duration, rec.HasDuration = d, true
 			}
 		}
-		if i == l.tsIdx {
+		if i == tsIdx {
 			if r, ok := p.timestamp(l, date, clock, rec); !ok {
 				return r
 			}
