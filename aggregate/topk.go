@@ -537,12 +537,12 @@ func (t *TopK) trim() {
 // keepHeaviest returns the c entries of a and b (a then b) with the most
 // hits, in their order there (see heaviest). Of entries tied at the cut it
 // keeps those whose keys hash lowest: as deterministic as the smaller
-// keys, and independent of the order of merges the same way, but one
-// hash per key instead of a string comparison per key and quickselect
-// round (two full shards of 100 000 mostly unique URLs, BenchmarkKeepHeaviest:
+// keys, and independent of the order of merges the same way, but one hash
+// per key instead of a string comparison per key and quickselect round
+// (two full shards of 100 000 mostly unique URLs, BenchmarkKeepHeaviest:
 // 51-61 -> 20-25 ms; the URL-with-query list was the longest part of
-// folding 5M combined lines). The result is built in a's array when it has
-// room for c, and a must not be used afterwards.
+// folding 5M combined lines). The result is built in a's array when it
+// has room for c, and a must not be used afterwards.
 func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 	kept := heaviest(len(a)+len(b), c, true, func(k int32) *TopEntry {
 		if int(k) < len(a) {
