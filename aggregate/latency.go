@@ -61,12 +61,33 @@ func (l *Latency) gamma() float64 {
 }
 
 // latencyIndex returns v's bucket, or -1 for v ≤ 0. It is computed once per
-// record and given to every Latency the record goes into.
+// record and given to every Latency the record goes into (see
+// latencyIndexes for the cache State.Add reads it through).
 func latencyIndex(v int64) int32 {
 	if v <= 0 {
 		return -1
 	}
 	return int32(math.Ceil(math.Log(float64(v)) * latInvLogGamma))
+}
+
+// latencyIndexes remembers latencyIndex of recent values. Request times
+// repeat: IIS writes milliseconds, nginx $request_time too, and most
+// requests take a few of them, while the logarithm is some 70 instructions.
+// A slot holds v+1 and its index; 0 is empty (v ≥ 0 here).
+type latencyIndexes [256]struct {
+	v1 int64
+	i  int32
+}
+
+// index returns latencyIndex(v) for v ≥ 0.
+func (c *latencyIndexes) index(v int64) int32 {
+	// Milliseconds in microseconds are multiples of 1000 (its three low
+	// bits are zero): the slot comes from the high bits of a product.
+	e := &c[uint64(v)*0x9e3779b97f4a7c15>>56]
+	if e.v1 != v+1 {
+		e.v1, e.i = v+1, latencyIndex(v)
+	}
+	return e.i
 }
 
 // Add adds one value in microseconds; negative values count as 0.

@@ -541,3 +541,27 @@ func TestHashSetEachScattered(t *testing.T) {
 		}
 	}
 }
+
+// TestLatencyIndexes checks the cache of latencyIndex against it, on
+// values that repeat (milliseconds), collide in its slots, and span the
+// range from 0 to the largest.
+func TestLatencyIndexes(t *testing.T) {
+	var c latencyIndexes
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range 200_000 {
+		var v int64
+		switch i % 4 {
+		case 0:
+			v = int64(rng.IntN(300)) * 1000 // IIS time-taken
+		case 1:
+			v = rng.Int64N(1 << 20)
+		case 2:
+			v = rng.Int64() >> rng.IntN(63)
+		default:
+			v = []int64{0, 1, 2, math.MaxInt64, math.MaxInt64 - 1, 1000}[rng.IntN(6)]
+		}
+		if got, want := c.index(v), latencyIndex(v); got != want {
+			t.Fatalf("index(%d) = %d, want %d", v, got, want)
+		}
+	}
+}

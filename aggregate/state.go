@@ -229,7 +229,8 @@ type State struct {
 	shard     *shardOut   // set while the State is a worker's in a sharded Run
 	local     *shardBatch // its own queued additions, while it batches (see route)
 	chunk     []byte      // the lines of the chunk being added, while it batches (see startChunk)
-	sink      uint64      // see Add: keeps the index peeks from being optimised away
+	latIdx    latencyIndexes
+	sink      uint64 // see Add: keeps the index peeks from being optimised away
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -376,7 +377,7 @@ func (s *State) Add(rec *parser.Record) {
 	var latIdx int32
 	if rec.HasDuration {
 		lat = max(rec.Duration, 0)
-		latIdx = latencyIndex(lat)
+		latIdx = s.latIdx.index(lat)
 	}
 	// Touch what each big list will read (for the keys this worker owns,
 	// see shard.go) before updating any (see TopK.peek): their cache
