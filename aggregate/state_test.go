@@ -130,6 +130,7 @@ var testOpts = Options{TopCapacity: 10_000, DrillCapacity: 10_000, DistinctCapac
 // sorted (their order is the merge order), exact hash sets sorted.
 func normalize(s *State) *State {
 	s.loc, s.zone, s.curBucket, s.curDayD, s.curMinute, s.curDay, s.scratch, s.sink = nil, zoneCache{}, nil, nil, 0, 0, nil, 0
+	s.latIdx = latencyIndexes{}
 	lists := []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers, s.Agents, s.Methods, s.Protocols, s.VHosts}
 	for _, d := range s.Drills {
 		lists = append(lists, d.URLs, d.Clients)
