@@ -230,7 +230,8 @@ type State struct {
 	local     *shardBatch // its own queued additions, while it batches (see route)
 	chunk     []byte      // the lines of the chunk being added, while it batches (see startChunk)
 	latIdx    latencyIndexes
-	sink      uint64 // see Add: keeps the index peeks from being optimised away
+	pending   *pendingCounts // while it batches (see batchLocal)
+	sink      uint64         // see Add: keeps the index peeks from being optimised away
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -334,7 +335,11 @@ func (s *State) Add(rec *parser.Record) {
 		s.Codes[code]++
 		s.addBytes(&s.CodeBytes[code], rec.Bytes)
 		if rec.HasSubStatus {
-			s.SubCodes[subKey(code, rec.SubStatus)]++
+			if pc := s.pending; pc != nil && rec.SubStatus == 0 {
+				pc.subZero[code]++
+			} else {
+				s.SubCodes[subKey(code, rec.SubStatus)]++
+			}
 		}
 		if code == 200 {
 			s.Files++
@@ -343,7 +348,11 @@ func (s *State) Add(rec *parser.Record) {
 		s.NoStatus++
 	}
 	if rec.HasWin32Status {
-		s.Win32[rec.Win32Status]++
+		if pc := s.pending; pc != nil && rec.Win32Status == 0 {
+			pc.win32Zero++
+		} else {
+			s.Win32[rec.Win32Status]++
+		}
 	}
 	page := s.isPage(rec.Path)
 	if page {
