@@ -272,6 +272,7 @@ type W3CParser struct {
 	spans   []w3cSpan  // value spans of the current line, reused
 	scratch []byte     // decoded values of the current line, reused
 	date    w3cDateCache
+	general bool // tests: Parse skips parsePlain, to hold the two to the same results
 }
 
 // w3cSpan is one value of a data line: line[start:end], without its quotes
@@ -363,6 +364,12 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 		}
 		return Result{Kind: Skipped, Reason: ReasonDirective}
 	}
+	if l := p.layout; l != nil && len(line) > 0 && !p.general {
+		if p.parsePlain(l, line, rec) {
+			return Result{Kind: Parsed}
+		}
+		rec.Reset() // the general loop starts from nothing
+	}
 	col, err := p.tokenize(line)
 	if err == nil && len(p.spans) == 0 {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
@@ -395,86 +402,8 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 		} else if isDash(v) {
 			v = nil
 		}
-		switch c.kind {
-		case w3cExtra:
-			rec.Extra = append(rec.Extra, Field{Name: c.name, Value: v})
-		case w3cDate:
-			date = v
-		case w3cTime:
-			clock = v
-		case w3cMethod:
-			rec.Method = v
-		case w3cURIStem:
-			rec.Path = v
-		case w3cURIQuery:
-			rec.Query = v
-		case w3cURI:
-			if q := bytes.IndexByte(v, '?'); q >= 0 {
-				rec.Path, rec.Query = v[:q], v[q+1:]
-			} else {
-				rec.Path = v
-			}
-		case w3cVersion:
-			rec.Protocol = v
-		case w3cClientIP:
-			rec.Host = v
-		case w3cUser:
-			rec.User = v
-		case w3cServerIP:
-			rec.ServerAddr = v
-		case w3cServerPort:
-			rec.ServerPort = v
-		case w3cHost:
-			rec.VHost = v
-		case w3cUserAgent:
-			if !sp.quoted && bytes.IndexByte(v, '+') >= 0 {
-				v = p.plusToSpace(v)
-			}
-			rec.UserAgent = v
-		case w3cReferer:
-			rec.Referer = v
-		case w3cXFF:
-			rec.XForwardedFor = v
-		case w3cStatus:
-			if v != nil {
-				s, ok := ParseStatus(v)
-				if !ok {
-					return p.bad(ReasonInvalidStatus, c, sp, "status is not three digits")
-				}
-				rec.Status, rec.HasStatus = s, true
-			}
-		case w3cSubStatus, w3cWin32:
-			if v != nil {
-				n, ok := ParseUint(v)
-				if !ok || n > 1<<32-1 {
-					return p.bad(ReasonInvalidNumber, c, sp, "not a 32-bit unsigned number")
-				}
-				if c.kind == w3cSubStatus {
-					rec.SubStatus, rec.HasSubStatus = uint32(n), true
-				} else {
-					rec.Win32Status, rec.HasWin32Status = uint32(n), true
-				}
-			}
-		case w3cBytes, w3cReqBytes:
-			if v != nil {
-				n, ok := ParseUint(v)
-				if !ok {
-					return p.bad(ReasonInvalidNumber, c, sp, "not an unsigned number")
-				}
-				if c.kind == w3cBytes {
-					rec.Bytes, rec.HasBytes = n, true
-				} else {
-					rec.RequestBytes, rec.HasRequestBytes = n, true
-				}
-			}
-		case w3cTimeTaken:
-			if v != nil {
-				d, ok := ParseDurationUnit(v, 1000)
-				if !ok {
-					return p.bad(ReasonInvalidNumber, c, sp, "not a duration in milliseconds")
-				}
-				rec.Duration, rec.HasDuration = d, true
-			}
+		if reason, detail, ok := p.setValue(c, v, sp.quoted, &date, &clock, rec); !ok {
+			return p.bad(reason, c, sp, detail)
 		}
 		if i == tsIdx {
 			if r, ok := p.timestamp(l, date, clock, rec); !ok {
@@ -485,39 +414,179 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 	return Result{Kind: Parsed}
 }
 
+// parsePlain parses a line of plain values - none quoted, one space
+// between two, none before the first or after the last - each of them
+// valid, and reports whether it did: one pass that sets each value as it
+// finds it, where the general loop first splits the line into spans (the
+// two were 1 900 of the 9 200 instructions of an IIS line). Anything else
+// (a quote, two spaces, too few or too many values, a bad value) returns
+// false with rec partly set, and Parse takes the line again from the
+// start: results and faults are the general loop's.
+func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
+	cols, tsIdx := l.cols, l.tsIdx
+	if len(cols) == 0 {
+		return false
+	}
+	p.scratch = p.scratch[:0]
+	var date, clock []byte
+	last := len(cols) - 1
+	rest := line
+	for i := range cols {
+		v := rest
+		if i < last {
+			j := bytes.IndexByte(rest, ' ')
+			if j <= 0 {
+				return false // too few values, or an empty one
+			}
+			v, rest = rest[:j], rest[j+1:]
+		} else if len(v) == 0 || bytes.IndexByte(v, ' ') >= 0 {
+			return false // a space at the end, or too many values
+		}
+		if v[0] == '"' {
+			return false
+		}
+		if isDash(v) {
+			v = nil
+		}
+		if _, _, ok := p.setValue(&cols[i], v, false, &date, &clock, rec); !ok {
+			return false
+		}
+		if i == tsIdx && !p.setTime(l, date, clock, rec) {
+			return false
+		}
+	}
+	return true
+}
+
+// setValue puts v, the value of column c (nil for "-"), into rec, a date
+// or time into *date or *clock. For a bad value it returns ok false with
+// the reason and detail of the fault.
+func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]byte, rec *Record) (reason Reason, detail string, ok bool) {
+	switch c.kind {
+	case w3cExtra:
+		rec.Extra = append(rec.Extra, Field{Name: c.name, Value: v})
+	case w3cDate:
+		*date = v
+	case w3cTime:
+		*clock = v
+	case w3cMethod:
+		rec.Method = v
+	case w3cURIStem:
+		rec.Path = v
+	case w3cURIQuery:
+		rec.Query = v
+	case w3cURI:
+		if q := bytes.IndexByte(v, '?'); q >= 0 {
+			rec.Path, rec.Query = v[:q], v[q+1:]
+		} else {
+			rec.Path = v
+		}
+	case w3cVersion:
+		rec.Protocol = v
+	case w3cClientIP:
+		rec.Host = v
+	case w3cUser:
+		rec.User = v
+	case w3cServerIP:
+		rec.ServerAddr = v
+	case w3cServerPort:
+		rec.ServerPort = v
+	case w3cHost:
+		rec.VHost = v
+	case w3cUserAgent:
+		if !quoted && bytes.IndexByte(v, '+') >= 0 {
+			v = p.plusToSpace(v)
+		}
+		rec.UserAgent = v
+	case w3cReferer:
+		rec.Referer = v
+	case w3cXFF:
+		rec.XForwardedFor = v
+	case w3cStatus:
+		if v != nil {
+			s, ok := ParseStatus(v)
+			if !ok {
+				return ReasonInvalidStatus, "status is not three digits", false
+			}
+			rec.Status, rec.HasStatus = s, true
+		}
+	case w3cSubStatus, w3cWin32:
+		if v != nil {
+			n, ok := ParseUint(v)
+			if !ok || n > 1<<32-1 {
+				return ReasonInvalidNumber, "not a 32-bit unsigned number", false
+			}
+			if c.kind == w3cSubStatus {
+				rec.SubStatus, rec.HasSubStatus = uint32(n), true
+			} else {
+				rec.Win32Status, rec.HasWin32Status = uint32(n), true
+			}
+		}
+	case w3cBytes, w3cReqBytes:
+		if v != nil {
+			n, ok := ParseUint(v)
+			if !ok {
+				return ReasonInvalidNumber, "not an unsigned number", false
+			}
+			if c.kind == w3cBytes {
+				rec.Bytes, rec.HasBytes = n, true
+			} else {
+				rec.RequestBytes, rec.HasRequestBytes = n, true
+			}
+		}
+	case w3cTimeTaken:
+		if v != nil {
+			d, ok := ParseDurationUnit(v, 1000)
+			if !ok {
+				return ReasonInvalidNumber, "not a duration in milliseconds", false
+			}
+			rec.Duration, rec.HasDuration = d, true
+		}
+	}
+	return "", "", true
+}
+
 // timestamp sets rec's time from the date and time values, or reports
 // which of the two is bad.
 func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
+	if p.setTime(l, date, clock, rec) {
+		return Result{}, true
+	}
+	// Blame the date if it is bad on its own, else the time.
+	if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); l.timeIdx < 0 || (l.dateIdx >= 0 && !ok) {
+		return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
+	}
+	return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
+}
+
+// setTime sets rec's time from the date and time values and reports
+// whether they are valid; a date or a time without the other is checked
+// and not kept.
+func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool {
 	switch {
 	case l.dateIdx >= 0 && l.timeIdx >= 0:
 		if date == nil && clock == nil {
-			return Result{}, true
+			return true
 		}
 		if date != nil && clock != nil {
 			if sec, nsec, ok := p.date.parse(date, clock); ok {
 				rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
-				return Result{}, true
+				return true
 			}
 		}
-		// Blame the date if it is bad on its own, else the time.
-		if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); !ok {
-			return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
-		}
-		return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
+		return false
 	case l.dateIdx >= 0:
 		if date != nil {
-			if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); !ok {
-				return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
-			}
+			_, _, ok := ParseW3CDateTime(date, []byte("00:00:00"))
+			return ok
 		}
 	case l.timeIdx >= 0:
 		if clock != nil {
-			if _, _, ok := ParseW3CDateTime([]byte("2000-01-01"), clock); !ok {
-				return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
-			}
+			_, _, ok := ParseW3CDateTime([]byte("2000-01-01"), clock)
+			return ok
 		}
 	}
-	return Result{}, true
+	return true
 }
 
 // bad builds a Malformed result for column c whose value is sp. The column

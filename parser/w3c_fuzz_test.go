@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -69,5 +70,45 @@ func FuzzParseW3C(f *testing.F) {
 				}
 			}
 		}
+	})
+}
+
+// w3cPathsAgree parses lines in order with Parse as it is and with the
+// general loop alone (W3CParser.general), and fails at the first line
+// whose Result or Record differs: parsePlain must be invisible.
+func w3cPathsAgree(t *testing.T, format Format, lines [][]byte) {
+	t.Helper()
+	fast, general := format.NewParser().(*W3CParser), format.NewParser().(*W3CParser)
+	general.general = true
+	var a, b Record
+	for _, line := range lines {
+		ra, rb := fast.Parse(line, &a), general.Parse(line, &b)
+		// Reset keeps Extra's array for reuse: empty is empty.
+		ea, eb := a.Extra, b.Extra
+		if len(a.Extra) == 0 && len(b.Extra) == 0 {
+			a.Extra, b.Extra = nil, nil
+		}
+		same := ra == rb && reflect.DeepEqual(a, b)
+		a.Extra, b.Extra = ea, eb
+		if !same {
+			t.Fatalf("line %q:\n plain path: %+v %s\n general:    %+v %s", line, ra, formatW3C(ra, &a), rb, formatW3C(rb, &b))
+		}
+	}
+}
+
+// FuzzW3CPlainPath holds the one-pass parsing of plain W3C lines to the
+// general loop on arbitrary input, with and without a default field list.
+func FuzzW3CPlainPath(f *testing.F) {
+	for _, tt := range w3cTests {
+		f.Add(tt.def, tt.in)
+	}
+	f.Add("", w3cHeader+strings.Join(w3cBenchLines, "\n"))
+	f.Add("date time sc-status time-taken", "2024-03-05 14:00:00 200 5\n2024-03-05  14:00:00 200 5\n 2024-03-05 14:00:00 200 5 \n2024-03-05 14:00:00 2x0 \"5\"")
+	f.Fuzz(func(t *testing.T, def, in string) {
+		fields, err := ParseW3CFieldsList(def)
+		if err != nil {
+			return
+		}
+		w3cPathsAgree(t, NewW3C(fields), bytes.Split([]byte(in), []byte("\n")))
 	})
 }

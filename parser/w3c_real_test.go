@@ -213,6 +213,13 @@ func TestW3CRealLogs(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("\n got: %s\nwant: %s", got, tt.want)
 			}
+			// The one-pass plain path agrees with the general loop on
+			// every line (as Lines gives them: without CR).
+			var lines [][]byte
+			for line := range bytes.Lines(data) {
+				lines = append(lines, bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")))
+			}
+			w3cPathsAgree(t, NewW3C(mustW3CFields(t, tt.def)), lines)
 		})
 	}
 	// Every file of the folder is covered.

@@ -525,3 +525,49 @@ func FuzzW3CDateCache(f *testing.F) {
 		}
 	})
 }
+
+// TestW3CPlainPath holds parsePlain to the general loop on lines at its
+// edges: quotes, runs of spaces, spaces at either end, too few and too many
+// values, bad values before and after a quote, dashes, '+' in agents, and
+// layouts with a date or a time alone.
+func TestW3CPlainPath(t *testing.T) {
+	const full = "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
+	lines := []string{
+		full,
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 Mozilla/5.0+(X11) https://e.com/ 200 0 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 \"Mozilla 5\" https://e.com/ 200 0 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		"2024-03-01  00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		" 2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12 ",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12 13",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 2x0 0 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 2x0 0 0 \"12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 x 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 99999999999 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 -1",
+		"2024-03-01 24:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		"2024-02-30 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		"- - - - - - - - - - - - - - -",
+		"2024-03-01 - 10.0.0.5 GET /a.html - 443 - 1.2.3.4 - - 200 0 0 12",
+		"2024-03-01 00:00:04 10.0.0.5 GET /a.html - 443 - 1.2.3.4 a\"b - 200 0 0 12",
+		"",
+		"   ",
+		"#Fields: time sc-status",
+		"00:00:01 200",
+		"25:00:01 200",
+		"00:00:01 200 x",
+		"#Fields: date cs-uri sc-status x-custom",
+		"2024-03-01 /p?q=1 404 v",
+		"2024-13-01 /p?q=1 404 v",
+		"2024-03-01 /p?q=1 404 \"v\"",
+		"2024-03-01 /p?q=1 404 v w", // too many values, the last one text
+		"2024-03-01 /p?q=1 404 v ",
+	}
+	var b [][]byte
+	for _, l := range lines {
+		b = append(b, []byte(l))
+	}
+	w3cPathsAgree(t, NewW3C(nil), b)
+}
