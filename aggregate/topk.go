@@ -58,9 +58,11 @@ type TopK struct {
 	// last is the entry of the previous Add plus one (0: none): runs of
 	// the same key (methods, protocols, a busy client) skip the index.
 	// lastHash is its key's hash once AddHashed set it: a different hash
-	// spares comparing the keys.
-	last     int32
-	lastHash uint64
+	// spares comparing the keys. prev and prevHash are the same for the
+	// key before last's, which Add also tries: GET and POST, HTTP/1.1 and
+	// HTTP/2.0 in turn.
+	last, prev         int32
+	lastHash, prevHash uint64
 }
 
 // NewTopK returns an empty list holding at most capacity keys (at least 1).
@@ -71,7 +73,7 @@ func NewTopK(capacity int) *TopK {
 // resetIndex drops the derived lookup structures; they are rebuilt from
 // Entries when next needed.
 func (t *TopK) resetIndex() {
-	t.index, t.heap, t.hashes, t.heapOK, t.last, t.lastHash = keyIndex{}, nil, nil, false, 0, 0
+	t.index, t.heap, t.hashes, t.heapOK, t.last, t.lastHash, t.prev, t.prevHash = keyIndex{}, nil, nil, false, 0, 0, 0, 0
 }
 
 // heapNode is an entry in the Space-Saving heap: its position and its hit
@@ -94,7 +96,7 @@ func (t *TopK) ensureIndex() {
 // buildIndex indexes every entry.
 func (t *TopK) buildIndex() {
 	t.index.init(len(t.Entries))
-	t.last = 0
+	t.last, t.prev = 0, 0
 	for i := range t.Entries {
 		t.index.put(slotOf(hashKey(bytesOf(t.Entries[i].Key)), int32(i)))
 	}
@@ -123,6 +125,14 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 	if i := t.last - 1; i >= 0 && t.Entries[i].Key == string(key) {
 		// A run of the same key (GET, HTTP/1.1): no hash needed.
 		t.Total++
+		return t.hit(i, bytes, visitor)
+	}
+	if i := t.prev - 1; i >= 0 && t.Entries[i].Key == string(key) {
+		// The key before (HTTP/1.1 after HTTP/2.0): no hash either. An
+		// entry that was evicted since holds another key and fails the
+		// comparison; one that holds the key again has its hash.
+		t.Total++
+		t.last, t.prev, t.lastHash, t.prevHash = t.prev, t.last, t.prevHash, t.lastHash
 		return t.hit(i, bytes, visitor)
 	}
 	return t.AddHashed(key, hashKey(key), bytes, visitor)
@@ -220,7 +230,7 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 		return t.hit(i, bytes, visitor)
 	}
 	i, s := t.index.find(h, key, t.Entries)
-	t.lastHash = h
+	t.prev, t.prevHash, t.lastHash = t.last, t.lastHash, h // last is set below
 	if i >= 0 {
 		t.last = i + 1
 		return t.hit(i, bytes, visitor)
@@ -485,7 +495,7 @@ func (t *TopK) Merge(o *TopK) {
 	}
 	t.Total += o.Total
 	t.Dropped = t.Dropped || o.Dropped
-	t.heapOK, t.heap, t.hashes, t.last, t.lastHash = false, nil, nil, 0, 0
+	t.heapOK, t.heap, t.hashes, t.last, t.lastHash, t.prev, t.prevHash = false, nil, nil, 0, 0, 0, 0
 	t.trim()
 }
 
