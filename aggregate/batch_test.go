@@ -65,7 +65,7 @@ func TestBatchedRunMatchesAdd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if run.local != nil {
+			if run.batch != nil {
 				t.Fatal("the State Run returns still batches")
 			}
 			for name, lists := range map[string][2]*TopK{"urls": {direct.URLs, run.URLs}, "urls_query": {direct.URLsQuery, run.URLsQuery},

@@ -39,8 +39,8 @@ type shardOp struct {
 	latency           int64 // request time, when hasLatency
 	latencyIndex      int32
 	// The key is batch.keys[keyStart:keyEnd], or, for an addition of a
-	// batching State's own (see State.chunk) with inChunk set,
-	// State.chunk[keyStart:keyEnd].
+	// batching State's own with inChunk set, the chunk's lines
+	// [keyStart:keyEnd] (see State.startChunk).
 	keyStart, keyEnd uint32
 	list             shardList
 	hasLatency       bool
@@ -123,12 +123,12 @@ func (s *State) route(op shardOp, key []byte) {
 		s.shard.forward(op, key)
 		return
 	}
-	if s.local == nil {
+	if s.batch == nil {
 		s.apply(&op, key)
 		return
 	}
-	b := s.local
-	if off, ok := offsetIn(key, s.chunk); ok {
+	b := &s.batch.local
+	if off, ok := offsetIn(key, s.batch.chunk); ok {
 		// A key in the chunk being parsed stays there until the batch is
 		// applied (see State.startChunk): no need to copy it.
 		op.keyStart, op.keyEnd, op.inChunk = uint32(off), uint32(off+len(key)), true
@@ -167,71 +167,67 @@ func (b *shardBatch) add(op shardOp, key []byte) {
 // the first-level cache.
 const localBatchOps = 256
 
-// batchLocal makes s queue the additions to its own sharded lists (see
-// route) and keep its commonest IIS counts aside (see pendingCounts);
-// [State.stopBatching] must then be called before the lists, SubCodes or
-// Win32 are read. Run does both for its workers' States.
-func (s *State) batchLocal() {
-	s.local = &shardBatch{ops: make([]shardOp, 0, localBatchOps), keys: make([]byte, 0, 16<<10)}
-	s.pending = &pendingCounts{}
-}
-
-// pendingCounts are the counts of the commonest IIS keys, which a batching
-// State keeps in plain counters instead of its maps until it stops
-// batching: sub-status 0 by status code, and win32 status 0. Most IIS
-// lines have both, and two map increments were 120 instructions a line.
-type pendingCounts struct {
+// batching is what a State holds while it batches (see batchLocal).
+type batching struct {
+	local shardBatch // its own queued additions to the sharded lists
+	chunk []byte     // the lines their keys may lie in (see startChunk)
+	// The counts of the commonest IIS keys, kept in plain counters
+	// instead of the maps: sub-status 0 by status code, and win32 status
+	// 0. Most IIS lines have both, and two map increments were 120
+	// instructions a line.
 	subZero   [1000]uint64
 	win32Zero uint64
 }
 
-// flushPending adds the pending counts to the maps.
-func (s *State) flushPending() {
-	pc := s.pending
-	if pc == nil {
+// batchLocal makes s queue the additions to its own sharded lists (see
+// route) and keep its commonest IIS counts aside (see batching);
+// [State.stopBatching] must then be called before the lists, SubCodes or
+// Win32 are read. Run does both for its workers' States.
+func (s *State) batchLocal() {
+	s.batch = &batching{local: shardBatch{ops: make([]shardOp, 0, localBatchOps), keys: make([]byte, 0, 16<<10)}}
+}
+
+// stopBatching applies what s has queued, adds the counts it kept aside
+// to the maps, and makes it count its own additions at once again.
+func (s *State) stopBatching() {
+	b := s.batch
+	if b == nil {
 		return
 	}
-	for code, n := range pc.subZero {
+	s.flushLocal()
+	for code, n := range b.subZero {
 		if n > 0 {
 			s.SubCodes[subKey(uint16(code), 0)] += n
 		}
 	}
-	if pc.win32Zero > 0 {
-		s.Win32[0] += pc.win32Zero
+	if b.win32Zero > 0 {
+		s.Win32[0] += b.win32Zero
 	}
-	s.pending = nil
-}
-
-// stopBatching applies what s has queued and makes it count its own
-// additions at once again.
-func (s *State) stopBatching() {
-	s.flushLocal()
-	s.flushPending()
-	s.local = nil
-	s.chunk = nil
+	s.batch = nil
 }
 
 // startChunk tells a batching State that the records it is given next
 // have their keys in data (a chunk's lines): it queues those without
 // copying them, and data must stay unchanged until [State.endChunk].
 func (s *State) startChunk(data []byte) {
-	if s.local != nil {
-		s.chunk = data
+	if s.batch != nil {
+		s.batch.chunk = data
 	}
 }
 
 // endChunk applies what s has queued from the chunk of startChunk, which
 // may then be reused.
 func (s *State) endChunk() {
-	if s.chunk != nil {
+	if b := s.batch; b != nil && b.chunk != nil {
 		s.flushLocal()
-		s.chunk = nil
+		b.chunk = nil
 	}
 }
 
 // flushLocal applies the queued additions of a batching State.
 func (s *State) flushLocal() {
-	if b := s.local; b != nil && len(b.ops) > 0 {
+	if bt := s.batch; bt != nil && len(bt.local.ops) > 0 {
+		b := &bt.local
 		s.applyOps(b)
 		if !b.reset() {
 			b.keys = make([]byte, 0, 16<<10)
@@ -381,7 +377,7 @@ func (s *State) applyOps(b *shardBatch) {
 		op := &ops[i]
 		keys := b.keys
 		if op.inChunk {
-			keys = s.chunk
+			keys = s.batch.chunk // set: only a batching State queues these
 		}
 		s.apply(op, keys[op.keyStart:op.keyEnd])
 	}

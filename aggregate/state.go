@@ -226,12 +226,10 @@ type State struct {
 	drill     [1000]*Drill
 	codeLat   [1000]*Latency
 	scratch   []byte
-	shard     *shardOut   // set while the State is a worker's in a sharded Run
-	local     *shardBatch // its own queued additions, while it batches (see route)
-	chunk     []byte      // the lines of the chunk being added, while it batches (see startChunk)
+	shard     *shardOut // set while the State is a worker's in a sharded Run
+	batch     *batching // while it batches (see batchLocal)
 	latIdx    latencyIndexes
-	pending   *pendingCounts // while it batches (see batchLocal)
-	sink      uint64         // see Add: keeps the index peeks from being optimised away
+	sink      uint64 // see Add: keeps the index peeks from being optimised away
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -335,8 +333,8 @@ func (s *State) Add(rec *parser.Record) {
 		s.Codes[code]++
 		s.addBytes(&s.CodeBytes[code], rec.Bytes)
 		if rec.HasSubStatus {
-			if pc := s.pending; pc != nil && rec.SubStatus == 0 {
-				pc.subZero[code]++
+			if b := s.batch; b != nil && rec.SubStatus == 0 {
+				b.subZero[code]++
 			} else {
 				s.SubCodes[subKey(code, rec.SubStatus)]++
 			}
@@ -348,8 +346,8 @@ func (s *State) Add(rec *parser.Record) {
 		s.NoStatus++
 	}
 	if rec.HasWin32Status {
-		if pc := s.pending; pc != nil && rec.Win32Status == 0 {
-			pc.win32Zero++
+		if b := s.batch; b != nil && rec.Win32Status == 0 {
+			b.win32Zero++
 		} else {
 			s.Win32[rec.Win32Status]++
 		}
@@ -393,7 +391,7 @@ func (s *State) Add(rec *parser.Record) {
 	// misses overlap instead of queueing. A batching State's sharded lists
 	// are prefetched by applyOps instead, many records ahead.
 	sink := s.Agents.peek(hAgent, visitor)
-	if s.local == nil {
+	if s.batch == nil {
 		if s.owns(hPath) {
 			sink ^= s.URLs.peek(hPath, visitor)
 		}
