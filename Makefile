@@ -9,7 +9,7 @@ SAMPLES := testdata/samples/nginx-access.log testdata/samples/nginx-access.log.1
            testdata/samples/apache-vhost.log testdata/samples/iis-u_ex240304.log
 FUZZTIME ?= 3m
 
-.PHONY: all build test vet fmt-check race demo bench bench-quick bench-tools fuzz clean
+.PHONY: all build test vet fmt-check race demo bench bench-quick bench-tools headroom fuzz clean
 
 all: build
 
@@ -44,6 +44,13 @@ bench: bench-tools
 # bench-quick: the comparison on small logs, one run each.
 bench-quick: bench-tools
 	bin/benchcmp -quick -webalyze $(BIN) -floor bin/floor -out bench/out-quick
+
+# headroom: the 5M-line report timed against builds of webalyze with parts
+# of its work taken out (the top lists, their visitor counters, their key
+# compares), the floors and GoAccess: how much each part costs, and what
+# the targets would need. Not part of `make test`.
+headroom: bench-tools
+	bin/benchcmp -headroom -runs 5 -floor bin/floor -out bench/out
 
 bench-tools: build
 	$(GO) build -o bin/floor ./cmd/floor

@@ -10,6 +10,7 @@
 //
 //	benchcmp -webalyze bin/webalyze -floor bin/floor -out bench/out
 //	benchcmp -quick                # small logs, one run each: a smoke test
+//	benchcmp -headroom -runs 5     # what the report costs part by part
 package main
 
 import (
@@ -113,6 +114,8 @@ func main() {
 		outDir   = flag.String("out", "bench/out", "folder for generated logs, reports and bench.md")
 		runs     = flag.Int("runs", 3, "runs per command (the median is reported)")
 		quick    = flag.Bool("quick", false, "small logs and one run: a smoke test of the harness")
+		doRoom   = flag.Bool("headroom", false, "time builds of webalyze with parts of its work taken out, on the 5M log (see headroom.go)")
+		gaRuns   = flag.Int("goaccess-runs", 1, "GoAccess runs with -headroom")
 	)
 	flag.Parse()
 	if *quick {
@@ -140,6 +143,22 @@ func main() {
 			fatal(err)
 		}
 		return path
+	}
+	if *doRoom {
+		c5 := gen("combined", sizes["5M"])
+		lines, _ := countLines(c5, c5)
+		if gaErr != nil {
+			gaPath = ""
+		}
+		table, err := headroom(c5, lines, *floor, gaPath, *outDir, *runs, *gaRuns)
+		if err != nil {
+			fatal(err)
+		}
+		fmt.Print(table)
+		if err := os.WriteFile(filepath.Join(*outDir, "headroom.md"), []byte(table), 0o644); err != nil {
+			fatal(err)
+		}
+		return
 	}
 	c1 := gen("combined", sizes["1M"])
 	c5 := gen("combined", sizes["5M"])

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +68,83 @@ func TestGoaccessTotal(t *testing.T) {
 		if got := goaccessTotal([]byte(tt.in)); got != tt.want {
 			t.Errorf("goaccessTotal(%q) = %d, want %d", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestHeadroomEditsApply checks that every headroom variant's edits still
+// match the code they take apart, and leave it parseable: a change to
+// those lines must change the edits too, or `make headroom` would fail
+// (or, worse, measure a variant that no longer leaves out what it says).
+func TestHeadroomEditsApply(t *testing.T) {
+	for _, v := range headroomVariants {
+		files := editedFiles(v)
+		if len(slices.Compact(slices.Sorted(slices.Values(files)))) != len(files) {
+			t.Errorf("variant %q: editedFiles %v lists a file twice (its edits would be applied twice)", v.name, files)
+		}
+		for _, f := range files {
+			src, err := os.ReadFile(filepath.Join("..", "..", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := applyEdits(f, src, v.edits)
+			if err != nil {
+				t.Errorf("variant %q: %v", v.name, err)
+				continue
+			}
+			if bytes.Equal(got, src) {
+				t.Errorf("variant %q: %s unchanged", v.name, f)
+			}
+		}
+	}
+}
+
+func TestApplyEdits(t *testing.T) {
+	const src = "package p\n\nfunc f() {\n\ta()\n\tb()\n\tc()\n\tb()\n}\n"
+	tests := []struct {
+		name  string
+		edits []sourceEdit
+		want  string // "" when an error is expected
+	}{
+		{"range", []sourceEdit{{file: "x.go", from: "\ta()\n", to: "\tc()\n", repl: "\tz()\n"}}, "package p\n\nfunc f() {\n\tz()\n\tc()\n\tb()\n}\n"},
+		{"all", []sourceEdit{{file: "x.go", from: "b()", repl: "y()", want: 2}}, "package p\n\nfunc f() {\n\ta()\n\ty()\n\tc()\n\ty()\n}\n"},
+		{"other file untouched", []sourceEdit{{file: "y.go", from: "nothing", repl: ""}}, src},
+		{"count mismatch", []sourceEdit{{file: "x.go", from: "b()", repl: "y()", want: 1}}, ""},
+		{"missing", []sourceEdit{{file: "x.go", from: "d()", repl: "y()"}}, ""},
+		{"missing end", []sourceEdit{{file: "x.go", from: "\ta()\n", to: "\td()\n", repl: ""}}, ""},
+		{"breaks the syntax", []sourceEdit{{file: "x.go", from: "}\n", repl: ""}}, ""},
+	}
+	for _, tt := range tests {
+		got, err := applyEdits("x.go", []byte(src), tt.edits)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("%s: no error, got\n%s", tt.name, got)
+			}
+			continue
+		}
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: got %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func TestFormatHeadroom(t *testing.T) {
+	rows := []headroomRow{
+		{tool: "report", leaves: "nothing", wall: 4 * time.Second, cpu: 8 * time.Second},
+		{tool: "report, no top lists", leaves: "the lists", wall: 2 * time.Second, cpu: 3 * time.Second},
+		{tool: "floor", wall: time.Second, cpu: time.Second},
+	}
+	got := formatHeadroom(rows, 100*time.Second, 5, 1)
+	for _, want := range []string{
+		"throughput ÷ GoAccess (100.0 s, median of 1)",
+		"| report | nothing | 4.00 s | 8.00 s | 0.25 | 1.00 | 25.0× |",
+		"| report, no top lists | the lists | 2.00 s | 3.00 s | 0.50 | 0.50 | 50.0× |",
+		"| floor |  | 1.00 s | 1.00 s | 1.00 | 0.25 | 100.0× |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("formatHeadroom lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(formatHeadroom(rows, 0, 5, 0), "GoAccess") {
+		t.Error("a GoAccess column without a GoAccess run")
 	}
 }
