@@ -17,8 +17,8 @@ import (
 // fast could the report be without this part of its work?" for the parts
 // the profile names: it builds webalyze again from the work tree with a
 // part of its work taken out, and times those builds against the real one,
-// the floor and the parsing floor, alternating, on the 5M-line combined
-// log. The variants compute less (or wrongly): they exist only in a
+// `summary --json`, the floor, the parsing floor and GoAccess, alternating,
+// on the 5M-line combined log. The variants compute less (or wrongly): they exist only in a
 // temporary folder, for this measurement.
 //
 //	benchcmp -headroom               # 5 runs of each, one GoAccess run
@@ -56,7 +56,7 @@ var (
 	}
 	headroomVariants = []headroomVariant{
 		{name: "report", leaves: "nothing (the real one)"},
-		{name: "report, no top lists", leaves: "every top list (URLs, clients, referrers, agents, methods, protocols, drill-downs)", edits: noLists},
+		{name: "report, no top lists", leaves: "every top list (URLs, URLs with query, clients, referrers, agents, methods, protocols, virtual hosts, drill-downs)", edits: noLists},
 		{name: "report, no visitors per entry", leaves: "the visitor counter of each top list entry", edits: noEntryVisitors},
 		{name: "report, no key compares", leaves: "comparing keys in the top lists (matched by 32-bit hash tag and length: wrong results)", edits: noKeyCompares},
 		{name: "report, neither", leaves: "both of the above", edits: append(append([]sourceEdit(nil), noEntryVisitors...), noKeyCompares...)},
