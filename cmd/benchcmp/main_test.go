@@ -39,17 +39,13 @@ func TestFormatTable(t *testing.T) {
 		{caseName: "combined 1M lines", tool: "webalyze report --workers 2", lines: 1_000_000, wall: time.Second},
 	}
 	out := formatTable(rs, 3)
-	for _, want := range []string{
+	checkContains(t, "formatTable", out,
 		"| combined 1M lines | webalyze report | 1.00 s | 0.00 s | 100 MiB | 1000000 | 200.0 |",
 		"| report throughput / GoAccess (combined 1M) | 20.00 | ≥ 50 |",
 		"| report peak RSS / GoAccess (combined 1M) | 0.25 | ≤ 0.25 |",
 		"| report throughput / floor (combined 1M) | 0.50 | ≥ 0.33 |",
 		"| 2 workers / 1 worker throughput | 2.00 | ≥ 1.7 |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("table lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if ratio(1, 0) != 0 {
 		t.Error("ratio by zero")
 	}
@@ -133,18 +129,23 @@ func TestFormatHeadroom(t *testing.T) {
 		{tool: "report, no top lists", leaves: "the lists", wall: 2 * time.Second, cpu: 3 * time.Second},
 		{tool: "floor", wall: time.Second, cpu: time.Second},
 	}
-	got := formatHeadroom(rows, 100*time.Second, 5, 1)
-	for _, want := range []string{
+	checkContains(t, "formatHeadroom", formatHeadroom(rows, 100*time.Second, 5, 1),
 		"throughput ÷ GoAccess (100.0 s, median of 1)",
 		"| report | nothing | 4.00 s | 8.00 s | 0.25 | 1.00 | 25.0× |",
 		"| report, no top lists | the lists | 2.00 s | 3.00 s | 0.50 | 0.50 | 50.0× |",
 		"| floor |  | 1.00 s | 1.00 s | 1.00 | 0.25 | 100.0× |",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("formatHeadroom lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(formatHeadroom(rows, 0, 5, 0), "GoAccess") {
 		t.Error("a GoAccess column without a GoAccess run")
+	}
+}
+
+// checkContains reports each of wants that out lacks.
+func checkContains(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, out)
+		}
 	}
 }
