@@ -116,8 +116,8 @@ func TestBoundedMemory(t *testing.T) {
 				t.Errorf("lines %+v, reasons %v: want one %s record", st.Lines, st.MalformedReasons, c.reason)
 			}
 			t.Logf("peak heap above baseline: %.1f MiB", float64(peak)/(1<<20))
-			// Blocks of 1 MiB in flight per worker plus the line limit; far
-			// below the input size.
+			// Blocks of parser.DefaultBlockSize in flight per worker plus
+			// the line limit; far below the input size.
 			if peak > 32<<20 {
 				t.Errorf("peak heap %.1f MiB, want under 32 MiB", float64(peak)/(1<<20))
 			}

@@ -12,8 +12,15 @@ import (
 // as malformed (line_too_long).
 const DefaultMaxLine = 256 << 10
 
-// DefaultBlockSize is the size of the blocks the input is cut into.
-const DefaultBlockSize = 1 << 20
+// DefaultBlockSize is the size of the blocks the input is cut into: the
+// smallest that newSplitter allows with the default line limit (two
+// lines of DefaultMaxLine). A block is written by the reader's goroutine
+// and parsed by a worker, most often on the other core, while the top
+// lists compete for the same caches; half a MiB instead of one made 5M
+// combined lines, two workers, take 2.65 s instead of 2.85 s (median of
+// 12 alternating runs) and the 5M-line log of distinct URLs 3.87 s
+// instead of 4.31 s, for 0.04 % more instructions; no change on 1M.
+const DefaultBlockSize = 512 << 10
 
 // Chunk is a block of whole lines cut from an input stream, the unit of
 // work of the parallel pipeline.
