@@ -142,8 +142,9 @@ func (s *State) merge(o *State, sharded bool) error {
 // o's bucket itself. Each worker reads about half of a log's minutes (a
 // chunk goes to whichever worker is free, so about in turn; a 512 KiB
 // chunk of a month of 5M combined lines spans some 20 minutes), so most
-// of o's buckets are new to s: taking them instead of copying them made the merge of 43 200 minutes
-// (5M combined lines, 2 workers) take 4-17 ms instead of 35-50 ms.
+// of o's buckets are new to s: taking them instead of copying them made
+// the merge of 43 200 minutes (5M combined lines, 2 workers) take 4-17 ms
+// instead of 35-50 ms (measured with 1 MiB chunks).
 func (s *State) mergeMinutes(o *State, take bool) {
 	for minute, om := range o.Minutes {
 		m := s.Minutes[minute]
