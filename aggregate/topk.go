@@ -584,12 +584,13 @@ func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 // heaviest marks which c of the n entries at(0) … at(n-1) have the most
 // hits; ties are decided by the smaller key, or with byHash by the smaller
 // key hash (then key). It finds the hit count of the c-th heaviest, keeps
-// every entry above it and, of those at it, the first by the tie rule: a heap of c entries ordered by hits and key cost a comparison of
-// keys for nearly every entry when most have one hit, as in a log of
-// mostly unique URLs (two full shards of 100 000: 130-143 ms,
-// BenchmarkKeepHeaviest), and a quickselect by hits and key compares keys
-// for every entry tied with a pivot (the 25 top URLs of 78 000: most of
-// report.Build's time in top lists).
+// every entry above it and, of those at it, the first by the tie rule: a
+// heap of c entries ordered by hits and key cost a comparison of keys for
+// nearly every entry when most have one hit, as in a log of mostly unique
+// URLs (two full shards of 100 000: 130-143 ms, BenchmarkKeepHeaviest),
+// and a quickselect by hits and key compares keys for every entry tied
+// with a pivot (the 25 top URLs of 78 000: most of report.Build's time in
+// top lists).
 func heaviest(n, c int, byHash bool, at func(int32) *TopEntry) []bool {
 	kept := make([]bool, n)
 	if c >= n {

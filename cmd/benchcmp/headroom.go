@@ -17,9 +17,9 @@ import (
 // fast could the report be without this part of its work?" for the parts
 // the profile names: it builds webalyze again from the work tree with a
 // part of its work taken out, and times those builds against the real one,
-// `summary --json`, the floor, the parsing floor and GoAccess, alternating,
-// on the 5M-line combined log. The variants compute less (or wrongly): they exist only in a
-// temporary folder, for this measurement.
+// `summary --json`, the floor and the parsing floor, in rotation, then
+// GoAccess, on the 5M-line combined log. The variants compute less (or
+// wrongly): they exist only in a temporary folder, for this measurement.
 //
 //	benchcmp -headroom               # 5 runs of each, one GoAccess run
 //	benchcmp -headroom -quick        # 50k lines, one run: a smoke test
@@ -33,10 +33,12 @@ type sourceEdit struct {
 	want                 int
 }
 
-// headroomVariant is webalyze with some of its work taken out.
+// headroomVariant is webalyze with some of its work taken out; with
+// summary its `summary --json` is timed too.
 type headroomVariant struct {
 	name, leaves string
 	edits        []sourceEdit
+	summary      bool
 }
 
 var (
@@ -55,8 +57,8 @@ var (
 		{file: "aggregate/topk.go", from: "\t\tprefetch2(p, unsafe.Add(p, n-1))\n", repl: "\t\t_ = p\n", want: 1},
 	}
 	headroomVariants = []headroomVariant{
-		{name: "report", leaves: "nothing (the real one)"},
-		{name: "report, no top lists", leaves: "every top list (URLs, URLs with query, clients, referrers, agents, methods, protocols, virtual hosts, drill-downs)", edits: noLists},
+		{name: "report", leaves: "nothing (the real one)", summary: true},
+		{name: "report, no top lists", leaves: "every top list (URLs, URLs with query, clients, referrers, agents, methods, protocols, virtual hosts, drill-downs)", edits: noLists, summary: true},
 		{name: "report, no visitors per entry", leaves: "the visitor counter of each top list entry", edits: noEntryVisitors},
 		{name: "report, no key compares", leaves: "comparing keys in the top lists (matched by 32-bit hash tag and length: wrong results)", edits: noKeyCompares},
 		{name: "report, neither", leaves: "both of the above", edits: append(append([]sourceEdit(nil), noEntryVisitors...), noKeyCompares...)},
@@ -162,9 +164,9 @@ func buildVariants(dir string) ([]string, error) {
 	return bins, nil
 }
 
-// headroom builds the variants, runs them with the summary, the floors and
-// (gaRuns times, when gaPath is set) GoAccess on log, and returns the
-// table.
+// headroom builds the variants, runs them (and the summaries asked for)
+// with the floors in rotation, then GoAccess gaRuns times when gaPath is
+// set, all on log, and returns the table.
 func headroom(log string, lines int64, floor, gaPath, outDir string, runs, gaRuns int) (string, error) {
 	dir, err := os.MkdirTemp("", "webalyze-headroom-")
 	if err != nil {
@@ -177,13 +179,19 @@ func headroom(log string, lines int64, floor, gaPath, outDir string, runs, gaRun
 		return "", err
 	}
 	var cmds []command
+	leaves := map[string]string{} // by tool
 	for i, v := range headroomVariants {
 		cmds = append(cmds, command{tool: v.name, ok: webalyzeOK,
 			args: []string{bins[i], "report", "-q", "-o", filepath.Join(dir, fmt.Sprintf("report-%d.html", i)), log}})
+		leaves[v.name] = v.leaves
+	}
+	for i, v := range headroomVariants {
+		if v.summary {
+			cmds = append(cmds, command{tool: "summary --json" + strings.TrimPrefix(v.name, "report"), ok: webalyzeOK,
+				args: []string{bins[i], "summary", "--json", log}})
+		}
 	}
 	cmds = append(cmds,
-		command{tool: "summary --json", ok: webalyzeOK, args: []string{bins[0], "summary", "--json", log}},
-		command{tool: "summary --json, no top lists", ok: webalyzeOK, args: []string{bins[1], "summary", "--json", log}},
 		command{tool: parseFloorTool, ok: exitZero, args: []string{floor, "-parse", "combined", "-workers", "2", log}},
 		command{tool: "floor", ok: exitZero, args: []string{floor, log}})
 	per := make([][]measure, len(cmds))
@@ -219,10 +227,7 @@ func headroom(log string, lines int64, floor, gaPath, outDir string, runs, gaRun
 		for _, m := range per[k] {
 			walls, cpus = append(walls, m.wall), append(cpus, m.cpu)
 		}
-		rows[k] = headroomRow{tool: cmd.tool, wall: median(walls), cpu: median(cpus)}
-		if k < len(headroomVariants) {
-			rows[k].leaves = headroomVariants[k].leaves
-		}
+		rows[k] = headroomRow{tool: cmd.tool, leaves: leaves[cmd.tool], wall: median(walls), cpu: median(cpus)}
 	}
 	return formatHeadroom(rows, gaWall, runs, gaRuns), nil
 }
