@@ -48,14 +48,21 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		MalformedReasons: reasons(st.MalformedReasons),
 		SkippedReasons:   reasons(st.SkippedReasons),
 		Bytes:            clamp(st.Bytes),
+		NoBytes:          clamp(st.NoBytes),
 		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,
 		Pages:            clamp(st.Pages),
+		PageExtensions:   slices.Clone(st.Settings.PageExtensions),
+		SiteHosts:        slices.Clone(st.Settings.SiteHosts),
 		NoStatus:         clamp(st.NoStatus),
 		Undated:          clamp(st.Undated),
 		Formats:          maps.Clone(st.Formats),
 		URLsByCode:       map[int]TopList{},
 		ClientsByCode:    map[int]TopList{},
 		Win32Text:        aggregate.Win32Text,
+	}
+
+	if st.Requests > st.Undated {
+		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}
 
 	// Unique counts.
@@ -253,7 +260,7 @@ func topList(t *aggregate.TopK, n int) TopList {
 		row := TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
 			// The visitor count is an estimate past SmallExact visitors; it
 			// can never exceed the records it was counted from.
-			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), Err: clamp(e.HitsErr)}
+			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), VisitorsExact: e.Visitors.Exact(), Err: clamp(e.HitsErr)}
 		if e.Latency != nil && e.Latency.Count > 0 {
 			lat := latencyOf("", e.Latency)
 			row.Latency = &lat

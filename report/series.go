@@ -265,7 +265,6 @@ func addBucket(dst *Bucket, b Bucket) {
 	dst.Bytes += b.Bytes
 	dst.Pages += b.Pages
 	dst.Aborted += b.Aborted
-	dst.Visitors += b.Visitors
 	dst.NoStatus += b.NoStatus
 	for ci := range ClassNames {
 		dst.Classes.Add(ci, b.Classes.At(ci))
