@@ -116,7 +116,14 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, _ := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		s, ok := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		if !ok && sub == 0 {
+			// IIS logs sub-status 0 when there is none: 200.0 is a plain
+			// 200, 304.0 a plain 304.
+			if reason := in.Lookup(code).Reason; reason != "" {
+				return reason + " (no sub-status)"
+			}
+		}
 		return s.Reason
 	}
 
