@@ -43,6 +43,9 @@ type collected struct {
 // collect reads the inputs (and the --state file) into one State. It saves
 // the state file, when asked, only after a complete run.
 func (j *job) collect(g *Globals) (*collected, error) {
+	if err := j.in.validate(); err != nil {
+		return nil, err
+	}
 	loc, err := j.win.location()
 	if err != nil {
 		return nil, err
@@ -81,11 +84,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.now != nil {
 		now = j.now
 	}
-	names := j.in.expandFiles()
+	names := j.in.expandNames(g)
 	anchor := now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.in.Site,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
 		Workers:     j.in.Workers,
@@ -174,9 +177,16 @@ func interrupted(ctx context.Context, err error) error {
 	return err
 }
 
+// reportVersion and reportTime stamp reports; golden tests fix them.
+var (
+	reportVersion = versionString
+	reportTime    = time.Now
+)
+
 // buildOptions are the report options common to commands.
 func (c *collected) buildOptions(f *ReportFlags) report.BuildOptions {
-	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes}
+	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes,
+		Version: reportVersion(), Generated: reportTime()}
 	if c.hasSince {
 		o.Since = c.since
 	}

@@ -19,6 +19,41 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
+// versionString is the version a report names: main.version, or the
+// module version when built with "go install ...@v1.2.3" and no ldflag,
+// followed by the VCS commit when the build recorded one.
+func versionString() string {
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	if v == "0.1.0-dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	var rev string
+	var dirty bool
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (" + rev
+		if dirty {
+			v += ", modified"
+		}
+		v += ")"
+	}
+	return v
+}
+
 // Exit statuses, the same for every command (DESIGN "Output contract").
 const (
 	exitOK        = 0 // all went well
@@ -174,7 +209,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "formats": formatNames()},
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
