@@ -580,14 +580,20 @@ func packExt(e []byte) uint64 {
 }
 
 // isExternalReferrer applies the rule documented on [State.Referrers];
-// sites are in lower case without port.
+// sites are in lower case without port. Without sites it is the short
+// test it was before --site, kept small enough to be inlined.
 func isExternalReferrer(ref, vhost []byte, sites []string) bool {
 	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
 		return false
 	}
-	if len(vhost) == 0 && len(sites) == 0 {
-		return true
+	if len(sites) == 0 {
+		return len(vhost) == 0 || !bytes.EqualFold(hostOf(ref), stripPort(vhost))
 	}
+	return externalToSites(ref, vhost, sites)
+}
+
+// externalToSites is isExternalReferrer with site hosts.
+func externalToSites(ref, vhost []byte, sites []string) bool {
 	h := hostOf(ref)
 	if len(vhost) > 0 && bytes.EqualFold(h, stripPort(vhost)) {
 		return false

@@ -140,7 +140,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 			fmt.Fprintln(g.stderr, formatNote(name, pf, d))
 		}
 	}
-	prog := newProgress(g)
+	prog := newProgress(g, names)
 	if prog != nil {
 		cfg.OnProgress = prog.update
 	}
