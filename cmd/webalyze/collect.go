@@ -23,8 +23,10 @@ type job struct {
 	in    *InputFlags
 	win   *WindowFlags
 	state *StateFlags
-	// drillAll keeps drill-down lists for every code (--drill-all-codes).
+	// drillAll keeps drill-down lists for every code (--drill-all-codes);
+	// sites are the site's own hosts (--site).
 	drillAll bool
+	sites    []string
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 	// checkState, when set, vets the loaded state file (path, state)
@@ -88,7 +90,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	anchor := now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.in.Site,
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
 		Workers:     j.in.Workers,

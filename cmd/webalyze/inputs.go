@@ -25,12 +25,11 @@ type FileFlags struct {
 // InputFlags are the flags of commands that read logs and aggregate them.
 type InputFlags struct {
 	FileFlags
-	Workers          int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
-	MaxMalformed     string   `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
-	TopCapacity      int      `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
-	DrillCapacity    int      `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
-	DistinctCapacity int      `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
-	Site             []string `placeholder:"HOST" help:"The site's own host name (repeatable): referrers on it are internal and left out of the referrer list. Without it, only a request's logged virtual host (%v, $host, cs-host) is; a log without one then counts every referrer as external."`
+	Workers          int    `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
+	MaxMalformed     string `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
+	TopCapacity      int    `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
+	DrillCapacity    int    `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
+	DistinctCapacity int    `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
 }
 
 // validate rejects values no run can use, as usage errors.

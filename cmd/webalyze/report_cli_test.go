@@ -20,7 +20,7 @@ func TestNegativeCountsAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"summary", "--top", "-1"}, {"summary", "--top", "0"}, {"report", "--top", "-1", "-o", "-"},
 		{"summary", "--workers", "-1"}, {"check", "--max", "5xx=1%", "--workers", "-2"},
-		{"summary", "--max-line", "0"}, {"summary", "--top-capacity", "-1"},
+		{"summary", "--max-line", "0"}, {"summary", "--top-capacity", "-1"}, {"timeline", "--top", "-1"},
 	} {
 		code, _, errs := runCLI(t, append(args, sample+"nginx-access.log")...)
 		if code != exitUsage || !strings.Contains(errs, "--") {
@@ -54,6 +54,12 @@ func TestParseFlags(t *testing.T) {
 	for _, flag := range []string{"--top-capacity", "--workers", "--max-malformed", "--site", "--distinct-capacity"} {
 		if strings.Contains(help, flag) {
 			t.Errorf("parse --help lists %s, which parse does not use", flag)
+		}
+	}
+	// --site shapes the referrer list, which only summary and report show.
+	for _, cmd := range []string{"check", "timeline"} {
+		if _, help, _ := runCLI(t, cmd, "--help"); strings.Contains(help, "--site") {
+			t.Errorf("%s --help lists --site", cmd)
 		}
 	}
 	if !strings.Contains(help, "--log-format") || !strings.Contains(help, "--limit") {

@@ -14,9 +14,10 @@ import (
 
 // ReportFlags are the flags that shape a report's content.
 type ReportFlags struct {
-	Title         string `default:"Web access log report" help:"Title of the report."`
-	Top           int    `default:"25" help:"Rows per top list (URLs, clients, referrers, agents...), in every output; at least 1."`
-	DrillAllCodes bool   `help:"Drill down (top URLs and clients) into every status code, 2xx and 3xx included; by default only error codes (4xx, 5xx, 000, non-standard), which is a third faster."`
+	Title         string   `default:"Web access log report" help:"Title of the report."`
+	Top           int      `default:"25" help:"Rows per top list (URLs, clients, referrers, agents...), in every output; at least 1."`
+	Site          []string `placeholder:"HOST" help:"The site's own host name (repeatable): referrers on it are internal and left out of the referrer list. Without it, only a request's logged virtual host (%v, $host, cs-host) is; a log without one then counts every referrer as external."`
+	DrillAllCodes bool     `help:"Drill down (top URLs and clients) into every status code, 2xx and 3xx included; by default only error codes (4xx, 5xx, 000, non-standard), which is a third faster."`
 }
 
 // validate rejects a --top no list can have.
@@ -41,7 +42,7 @@ func (c *SummaryCmd) Run(g *Globals) error {
 	if err := c.ReportFlags.validate(); err != nil {
 		return err
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func (c *ReportCmd) Run(g *Globals) error {
 	if err := c.ReportFlags.validate(); err != nil {
 		return err
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
