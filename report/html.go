@@ -117,6 +117,9 @@ type topView struct {
 	VisitorsEstimated bool
 	// ShowLatency: rows carry response times (top URLs).
 	ShowLatency bool
+	// NotLogged: every request has an empty key (a format without
+	// this field, such as common without agents).
+	NotLogged bool
 	// First are the rows shown, Rest the folded ones (Offset is the rank
 	// of Rest's first row, minus one).
 	First, Rest []TopRow
@@ -131,6 +134,7 @@ func newTopView(id, caption, keyName string, l TopList, links bool) topView {
 		v.VisitorsEstimated = v.VisitorsEstimated || (r.Visitors != 0 && !r.VisitorsExact)
 		v.ShowLatency = v.ShowLatency || r.Latency != nil
 	}
+	v.NotLogged = len(l.Rows) == 1 && l.Rows[0].Key == "" && l.Total > 0 && l.Rows[0].Hits == l.Total
 	// Fold only when it hides a few rows at least.
 	if len(l.Rows) > topVisible+2 {
 		v.First, v.Rest, v.Offset = l.Rows[:topVisible], l.Rows[topVisible:], topVisible

@@ -215,6 +215,7 @@ func TestEmptyLabels(t *testing.T) {
 	r := numRec(0, 400, "", "10.0.0.1", "a")
 	r.Protocol, r.Method = nil, nil
 	st.Add(r)
+	st.Add(numRec(1, 400, "/x", "10.0.0.1", "a"))
 	m := Build(st, BuildOptions{})
 	html, text, js := render(t, m)
 	for _, id := range []string{"top-urls", "top-protocols", "top-methods", "top-404"} {
@@ -230,11 +231,22 @@ func TestEmptyLabels(t *testing.T) {
 			t.Errorf("%s does not show (empty)", id)
 		}
 	}
-	if !strings.Contains(text, "1. (empty)") {
+	if !strings.Contains(text, ". (empty)") {
 		t.Errorf("text does not show (empty):\n%s", text)
 	}
 	if !strings.Contains(js, `"key": ""`) {
 		t.Error("JSON lost the empty key")
+	}
+
+	// A field no request has (common format: no user agent) is "not in
+	// the log", not a list with one empty row.
+	st = aggregate.New(aggregate.Options{})
+	for i := range int64(3) {
+		st.Add(numRec(i, 200, "/", "10.0.0.1", ""))
+	}
+	html, _, _ = render(t, Build(st, BuildOptions{}))
+	if !strings.Contains(html, "Top user agents: not in the log") {
+		t.Error("user agents of a log without them are not said to be missing")
 	}
 }
 
