@@ -217,3 +217,25 @@ func TestProgressWholeRun(t *testing.T) {
 		t.Errorf("stdin progress %q", buf.String())
 	}
 }
+
+// An IIS log without sc-bytes says bytes are not logged, end to end.
+func TestIISWithoutBytes(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "u_ex.log")
+	text := "#Fields: date time c-ip cs-method cs-uri-stem sc-status sc-substatus sc-win32-status\r\n" +
+		"2024-03-04 00:10:45 10.0.0.1 GET / 200 0 0\r\n2024-03-04 00:10:46 10.0.0.1 GET /x 304 0 12002\r\n"
+	if err := os.WriteFile(log, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "summary", log)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "bytes not logged") || strings.Contains(out, "0 B") {
+		t.Errorf("summary:\n%s", out)
+	}
+	for _, want := range []string{"200.0       OK (no sub-status)", "304.0       Not Modified (no sub-status)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}
