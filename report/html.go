@@ -145,8 +145,8 @@ func newTopView(id, caption, keyName string, l TopList, links bool) topView {
 // bucketTable is what the "buckets" template renders: a table of time
 // buckets with per-class columns.
 type bucketTable struct {
-	ID, Caption, Note, Label string
-	Rows                     []Bucket
+	Caption, Note, Label string
+	Rows                 []Bucket
 	// Visitors: the buckets count visitors (days, months); Bytes: the
 	// log has response sizes.
 	Visitors, Bytes bool
