@@ -3,7 +3,6 @@ package aggregate
 import (
 	"hash/fnv"
 	"os"
-	"syscall"
 )
 
 // FingerprintSize is how many of an input's first (decompressed) bytes
@@ -37,18 +36,14 @@ func fingerprint(head []byte, n int) uint64 {
 	return h.Sum64()
 }
 
-func fileIdentity(name string) (dev, ino uint64) {
-	if name == "-" {
+// inputIdentity is the identity of an opened input's file (see
+// fileIdentity, one per system), or zeros for standard input and inputs
+// that are not files.
+func inputIdentity(name string, f *os.File) (dev, ino uint64) {
+	if name == "-" || f == nil {
 		return 0, 0
 	}
-	fi, err := os.Stat(name)
-	if err != nil {
-		return 0, 0
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return uint64(st.Dev), st.Ino
-	}
-	return 0, 0
+	return fileIdentity(f)
 }
 
 // findMark returns the index of the mark whose fingerprint matches head,

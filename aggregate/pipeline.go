@@ -264,7 +264,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	start, startLine := int64(0), int64(1)
 	var directive []byte
 	if cfg.Incremental {
-		dev, ino := fileIdentity(name)
+		dev, ino := inputIdentity(name, in.File())
 		fpLen := min(len(head), FingerprintSize)
 		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
 		mark = &r.marks[len(r.marks)-1]
