@@ -15,7 +15,20 @@ import (
 
 // StateFlags select an incremental state file.
 type StateFlags struct {
-	State string `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone."`
+	State     string        `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone. The state is locked (PATH.lock) from load to save."`
+	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for another run holding the --state lock; past it, exit 2 with \"state in use by PID n\". 0 means do not wait."`
+}
+
+// lockState takes the state's lock for the whole load-read-save.
+func lockState(path string, wait time.Duration) (*aggregate.StateLock, error) {
+	if wait < 0 {
+		return nil, usageError(fmt.Errorf("--state-wait %s: want a duration of 0 or more", wait))
+	}
+	l, err := aggregate.LockState(path, wait)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return l, nil
 }
 
 // job is what the commands that read logs share: inputs, window, state.
@@ -58,6 +71,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	statePath := ""
 	if j.state != nil && j.state.State != "" {
 		statePath = j.state.State
+		lock, err := lockState(statePath, j.state.StateWait)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Unlock()
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
 			return nil, usageError(err)
 		}

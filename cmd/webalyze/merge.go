@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
@@ -9,12 +10,18 @@ import (
 
 // MergeCmd merges state files.
 type MergeCmd struct {
-	Output string   `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically)."`
-	States []string `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods)."`
+	Output    string        `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically)."`
+	States    []string      `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods)."`
+	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for a run holding the lock of the output state (OUT.lock); 0 means do not wait."`
 }
 
 // Run merges the states: the result equals one run over all their inputs.
 func (c *MergeCmd) Run(g *Globals) error {
+	lock, err := lockState(c.Output, c.StateWait)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	var total *aggregate.State
 	for _, path := range c.States {
 		st, err := aggregate.LoadFile(path)

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/webalyze/webalyze/aggregate"
+)
+
+// The cron tests run the built binary, as cron would: several processes
+// sharing one state, files rotated between runs.
+
+// buildWebalyze builds the command into a temporary directory.
+func buildWebalyze(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "webalyze")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBin runs the binary and returns its exit status, stdout and stderr.
+func runBin(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("%s %v: %v", bin, args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return code, out.String(), errb.String()
+}
+
+// binSummary runs "summary --json" through the binary.
+func binSummary(t *testing.T, bin string, args ...string) (int, summaryDoc, string) {
+	t.Helper()
+	code, out, errs := runBin(t, bin, append([]string{"summary", "--json"}, args...)...)
+	var d summaryDoc
+	if code == 0 || code == 3 {
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("summary --json %v: %v\n%s\nstderr: %s", args, err, out, errs)
+		}
+	}
+	return code, d, errs
+}
+
+// writeMany writes n combined lines tagged with tag.
+func writeMany(t *testing.T, path, tag string, n int) {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `10.1.%d.%d - - [05/Mar/2024:14:%02d:%02d +0000] "GET /%s/%d HTTP/1.1" 200 %d "-" "ua"`+"\n", i/250%250, i%250, i/60%60, i%60, tag, i, i%1000)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConcurrentStateRuns starts two runs with different inputs on one
+// state at the same moment: the state is locked from load to save, so the
+// final state holds the lines of both.
+func TestConcurrentStateRuns(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "s.state")
+	const n = 100_000
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	writeMany(t, a, "a", n)
+	writeMany(t, b, "b", n)
+
+	// Hold the lock while both start, so that both are past their start
+	// when it is released; without the lock they run side by side.
+	held, err := aggregate.LockState(state, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	codes, errs := make([]int, 2), make([]string, 2)
+	cmds := make([]*exec.Cmd, 2)
+	for i, in := range []string{a, b} {
+		cmds[i] = exec.Command(bin, "summary", "--workers", "1", "--state", state, in)
+		var eb bytes.Buffer
+		cmds[i].Stderr = &eb
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := cmds[i].Wait()
+			if ee, ok := err.(*exec.ExitError); ok {
+				codes[i] = ee.ExitCode()
+			}
+			errs[i] = eb.String()
+		}()
+	}
+	held.Unlock()
+	wg.Wait()
+	for i := range codes {
+		if codes[i] != 0 {
+			t.Errorf("run %d: exit %d: %s", i, codes[i], errs[i])
+		}
+	}
+	code, d, stderr := binSummary(t, bin, "--state", state)
+	if code != 0 {
+		t.Fatalf("state alone: exit %d: %s", code, stderr)
+	}
+	if d.Requests != 2*n {
+		t.Errorf("final state has %d requests, want %d (both runs)", d.Requests, 2*n)
+	}
+}
+
+// TestStateInUse: a run that cannot get the lock within --state-wait exits
+// 2, names the holder's PID, and leaves the state alone.
+func TestStateInUse(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	state, log := filepath.Join(dir, "s.state"), filepath.Join(dir, "a.log")
+	writeLines(t, log, 0, 10)
+	held, err := aggregate.LockState(state, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runBin(t, bin, "summary", "--state", state, "--state-wait", "0", log)
+	want := "state in use: " + state + " is locked by PID " + strconv.Itoa(os.Getpid())
+	if code != 2 || !strings.Contains(errs, want) {
+		t.Errorf("locked state: exit %d, stderr %q; want 2 and %q", code, errs, want)
+	}
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("the locked-out run wrote the state: %v", err)
+	}
+	held.Unlock()
+	if code, d, errs := binSummary(t, bin, "--state", state, "--state-wait", "0", log); code != 0 || d.Requests != 10 {
+		t.Errorf("after unlock: exit %d, %d requests: %s", code, d.Requests, errs)
+	}
+}
