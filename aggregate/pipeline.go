@@ -66,6 +66,9 @@ type RunResult struct {
 	// Resumed maps an input to the offset it was resumed at, for inputs an
 	// earlier run had read.
 	Resumed map[string]int64
+	// Lines counts the lines of this run alone, for an exit status that
+	// reflects this run once its State is folded into an earlier one.
+	Lines Lines
 }
 
 // headSize is how much of each input is read for format detection.
@@ -186,6 +189,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		}
 		states[i] = nil // let it go before the next merge
 	}
+	res.Lines = total.Lines
 	return total, res, runErr
 }
 

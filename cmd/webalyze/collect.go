@@ -79,6 +79,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
 			return nil, usageError(err)
 		}
+		if prev != nil {
+			prev.RetireFileErrors()
+		}
 		if prev != nil && prev.Settings.Zone != loc.String() {
 			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
 		}
@@ -101,6 +104,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	names := j.in.expandFiles()
 	anchor := now()
+	started := anchor
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
@@ -176,6 +180,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		st.Marks = res.Marks
 	}
 	if statePath != "" {
+		st.DateFileErrors(started.Unix())
 		if err := aggregate.SaveFile(statePath, st); err != nil {
 			return nil, fmt.Errorf("saving state: %w", err)
 		}

@@ -153,3 +153,45 @@ func TestStateInUse(t *testing.T) {
 		t.Errorf("after unlock: exit %d, %d requests: %s", code, d.Requests, errs)
 	}
 }
+
+// TestStateKeepsNoOldErrors follows the cron recipe from day 1, when
+// access.log.1 does not exist yet: that error belongs to day 1's run.
+// Later runs, and a run on the state alone, exit on what they meet.
+func TestStateKeepsNoOldErrors(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
+	writeLines(t, log, 0, 10)
+	code, _, errs := runBin(t, bin, "summary", "--state", state, log, log+".1")
+	if code != 2 || !strings.Contains(errs, "access.log.1") {
+		t.Fatalf("day 1, access.log.1 missing: exit %d (want 2): %s", code, errs)
+	}
+	// Day 2: rotated; both files exist.
+	os.Rename(log, log+".1")
+	writeLines(t, log, 10, 15)
+	code, d, errs := binSummary(t, bin, "--state", state, log, log+".1")
+	if code != 0 || strings.Contains(errs, "access.log.1") {
+		t.Errorf("day 2: exit %d (want 0), stderr %q", code, errs)
+	}
+	if d.Requests != 15 {
+		t.Errorf("day 2: %d requests, want 15", d.Requests)
+	}
+	// The state alone.
+	if code, d, errs := binSummary(t, bin, "--state", state); code != 0 || d.Requests != 15 {
+		t.Errorf("state alone: exit %d (want 0), %d requests: %s", code, d.Requests, errs)
+	}
+
+	// Malformed lines: the threshold applies to this run's lines.
+	os.WriteFile(log, []byte(strings.Repeat("garbage\n", 5)), 0o644)
+	os.Remove(log + ".1")
+	if code, _, errs := binSummary(t, bin, "-f", "combined", "--state", state, log); code != 3 {
+		t.Errorf("run with 5 malformed lines of 5: exit %d, want 3: %s", code, errs)
+	}
+	writeLines(t, log, 20, 40)
+	if code, _, errs := binSummary(t, bin, "-f", "combined", "--state", state, log); code != 0 {
+		t.Errorf("next run, 20 good lines: exit %d, want 0: %s", code, errs)
+	}
+	if code, _, errs := binSummary(t, bin, "-f", "combined", "--state", state); code != 0 {
+		t.Errorf("state alone after a bad run: exit %d, want 0: %s", code, errs)
+	}
+}
