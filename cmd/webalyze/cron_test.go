@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -194,4 +195,109 @@ func TestStateKeepsNoOldErrors(t *testing.T) {
 	if code, _, errs := binSummary(t, bin, "-f", "combined", "--state", state); code != 0 {
 		t.Errorf("state alone after a bad run: exit %d, want 0: %s", code, errs)
 	}
+}
+
+// gzipped returns data compressed with gzip.
+func gzipped(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// cronStep runs "summary --state" through the binary on args and checks
+// the exit status and the cumulative count of requests.
+func cronStep(t *testing.T, bin, state, what string, wantCode int, wantRequests int64, args ...string) {
+	t.Helper()
+	code, d, errs := binSummary(t, bin, append([]string{"--state", state}, args...)...)
+	if code != wantCode || d.Requests != wantRequests {
+		t.Errorf("%s: exit %d, %d requests; want exit %d, %d requests\nstderr: %s", what, code, d.Requests, wantCode, wantRequests, errs)
+	}
+}
+
+// TestRotatedAndCompressedCopy: logrotate has written access.log.1.gz
+// and not yet removed access.log.1, or is still writing the .gz. The data
+// is counted once, whatever order the inputs come in, and a half-written
+// .gz leaves no error once its data is read from access.log.1.
+func TestRotatedAndCompressedCopy(t *testing.T) {
+	bin := buildWebalyze(t)
+	for _, tt := range []struct {
+		name string
+		cut  float64 // share of the .gz written when the run meets it; 1 = complete
+		rev  bool    // the .gz before access.log.1
+	}{
+		{"complete copy", 1, false},
+		{"complete copy, .gz first", 1, true},
+		{"gz a tenth written", 0.1, false},
+		{"gz a tenth written, .gz first", 0.1, true},
+		{"gz half written", 0.5, false},
+		{"gz half written, .gz first", 0.5, true},
+		{"gz 0.9 written, .gz first", 0.9, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
+			writeMany(t, log, "day1", 3000)
+			glob := filepath.Join(dir, "access.log*")
+			cronStep(t, bin, state, "day 1", 0, 3000, glob)
+
+			// More lines, then the rotation: the renamed file and its
+			// compressed copy side by side, and a new access.log.
+			f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+			more := filepath.Join(dir, "more")
+			writeMany(t, more, "late", 2000)
+			late, _ := os.ReadFile(more)
+			os.Remove(more)
+			f.Write(late)
+			f.Close()
+			os.Rename(log, log+".1")
+			raw, _ := os.ReadFile(log + ".1")
+			gz := gzipped(t, raw)
+			os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*tt.cut)], 0o644)
+			writeMany(t, log, "day2", 500)
+			args := []string{log, log + ".1", log + ".1.gz"}
+			if tt.rev {
+				args = []string{log, log + ".1.gz", log + ".1"}
+			}
+			cronStep(t, bin, state, "rotated, both present", 0, 5500, args...)
+
+			// gzip done: the original is gone.
+			os.WriteFile(log+".1.gz", gz, 0o644)
+			os.Remove(log + ".1")
+			cronStep(t, bin, state, "gzip done", 0, 5500, glob)
+
+			// The next rotation.
+			os.Rename(log+".1.gz", log+".2.gz")
+			os.Rename(log, log+".1")
+			writeMany(t, log, "day3", 100)
+			cronStep(t, bin, state, "next rotation", 0, 5600, glob)
+			cronStep(t, bin, state, "state alone", 0, 5600)
+		})
+	}
+}
+
+// TestLastLineOfCompressedFile: under --state, a last line without LF is
+// held back while the file is plain (it may be being written); once the
+// file is rotated and compressed it cannot grow, and the line is counted.
+func TestLastLineOfCompressedFile(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
+	writeLines(t, log, 0, 10)
+	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(logLine(10, 200)) // no LF: the server died mid-line
+	f.Close()
+	cronStep(t, bin, state, "partial last line held", 0, 10, log)
+	cronStep(t, bin, state, "still held", 0, 10, log)
+
+	raw, _ := os.ReadFile(log)
+	os.WriteFile(log+".1.gz", gzipped(t, raw), 0o644)
+	os.Remove(log)
+	writeLines(t, log, 20, 25)
+	cronStep(t, bin, state, "rotated and compressed", 0, 16, log, log+".1.gz")
+	cronStep(t, bin, state, "again", 0, 16, log, log+".1.gz")
 }
