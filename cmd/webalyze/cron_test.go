@@ -301,3 +301,41 @@ func TestLastLineOfCompressedFile(t *testing.T) {
 	cronStep(t, bin, state, "rotated and compressed", 0, 16, log, log+".1.gz")
 	cronStep(t, bin, state, "again", 0, 16, log, log+".1.gz")
 }
+
+// TestMergeIntoItself: the nightly recipe merges another host's state into
+// the site's own; the next --state run on the site's state reads only
+// what is new. The same state twice is refused, by any path.
+func TestMergeIntoItself(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	log, web2 := filepath.Join(dir, "access.log"), filepath.Join(dir, "web2.log")
+	site, web2State := filepath.Join(dir, "site.state"), filepath.Join(dir, "web2.state")
+	writeLines(t, log, 0, 30)
+	writeLines(t, web2, 30, 50)
+	cronStep(t, bin, site, "site", 0, 30, log)
+	cronStep(t, bin, web2State, "web2", 0, 20, web2)
+	if code, _, errs := runBin(t, bin, "merge", "-o", site, site, web2State); code != 0 {
+		t.Fatalf("merge into itself: exit %d: %s", code, errs)
+	}
+	writeLines(t, log, 50, 55)
+	cronStep(t, bin, site, "next nightly run", 0, 55, log)
+
+	link := filepath.Join(dir, "link.state")
+	if err := os.Link(web2State, link); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.state")
+	for _, args := range [][]string{
+		{web2State, web2State},
+		{web2State, filepath.Join(dir, ".", "web2.state")},
+		{web2State, link},
+	} {
+		code, _, errs := runBin(t, bin, append([]string{"merge", "-o", out}, args...)...)
+		if code != 2 || !strings.Contains(errs, "same state file") {
+			t.Errorf("merge %v: exit %d, stderr %q; want 2, refused", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused merge wrote %s", out)
+	}
+}
