@@ -120,8 +120,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.win.relative() && j.win.RelativeTo == "end" {
 		// The end of the data is known only after reading it: a first pass.
 		for _, n := range names {
-			if n == "-" {
-				return nil, usageError(errors.New("--relative-to end reads the inputs twice and cannot read standard input"))
+			if err := twiceReadable(n); err != nil {
+				return nil, usageError(err)
 			}
 		}
 		pass := base
@@ -187,6 +187,33 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	c.st, c.res = st, res
 	return c, nil
+}
+
+// twiceReadable says why --relative-to end cannot read input name twice:
+// standard input, and anything that is not a regular file (by what it is,
+// not by its name: /dev/stdin on a pipe, a FIFO, a device), would give its
+// data to the first pass only, or block. A name that cannot be examined is
+// left to the run to report.
+func twiceReadable(name string) error {
+	if name == "-" {
+		return errors.New("--relative-to end reads the inputs twice and cannot read standard input; save it to a file first")
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case fi.IsDir():
+		return nil // reported as a directory by the run
+	case fi.Mode()&os.ModeNamedPipe != 0:
+		what = "a pipe or FIFO"
+	case fi.Mode()&os.ModeDevice != 0:
+		what = "a device"
+	case fi.Mode()&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return fmt.Errorf("--relative-to end reads the inputs twice, and %s is %s; save it to a file first", report.Visible(name), what)
 }
 
 // interrupted turns a cancelled run into the message DESIGN asks for.
