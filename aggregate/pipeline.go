@@ -248,6 +248,18 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 	}
 
+	if cfg.Format == nil && rerr == nil && n == headSize && parser.DetectNeedsMore(head) {
+		// The file starts with lines too long to sample: read on, so that
+		// the lines after them decide the format.
+		more := make([]byte, maxLineOf(cfg.MaxLine)+headSize)
+		copy(more, head)
+		m, err := io.ReadFull(in, more[n:])
+		head = more[:n+m]
+		if err != io.ErrUnexpectedEOF && err != io.EOF {
+			rerr = err
+		}
+	}
+
 	fr := &fileRun{name: name, format: cfg.Format}
 	var det parser.Detection
 	if fr.format == nil {
