@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"hash/fnv"
+	"io"
 	"os"
 
 	"github.com/webalyze/webalyze/parser"
@@ -20,8 +21,13 @@ const FingerprintSize = 4096
 //   - a rotated file (renamed to access.log.1, or compressed to
 //     access.log.2.gz) has the same first bytes, so it is recognised by
 //     Fingerprint and not read twice;
-//   - a truncated file (copytruncate) is shorter than Offset, or starts
-//     with other bytes, and is read from the start.
+//   - a truncated file (copytruncate) is shorter than Offset, starts
+//     with other bytes, or has other bytes just before Offset (see
+//     CheckSum), and is read from the start.
+//
+// The fingerprint covers the first FingerprintSize bytes read, or all of
+// them in a shorter file, including bytes that arrived while the file
+// was being read.
 type InputMark struct {
 	Name        string // path as last seen, for messages
 	Dev, Ino    uint64 // file identity as last seen (0 when unknown)
@@ -30,6 +36,13 @@ type InputMark struct {
 	FingerprintLen int
 	Offset         int64 // decompressed bytes consumed, through the last complete line
 	NextLine       int64 // number of the line at Offset
+	// CheckSum is the FNV-1a 64 of the CheckLen bytes just before Offset
+	// (at most FingerprintSize; 0 when unknown). A run re-checks them
+	// before it resumes a plain file: a file truncated in place and
+	// written again with the same first bytes differs there, and is read
+	// from the start instead of losing what comes before Offset.
+	CheckSum uint64
+	CheckLen int
 	// Directive is, for IIS/W3C logs, the #Fields line in force at Offset.
 	Directive string
 }
@@ -176,7 +189,56 @@ func (r *reader) finishMarks() {
 			if r.runs[j].group == g && r.marks[j].Offset > r.marks[i].Offset {
 				m := r.marks[j]
 				r.marks[i].Offset, r.marks[i].NextLine, r.marks[i].Directive = m.Offset, m.NextLine, m.Directive
+				r.marks[i].CheckSum, r.marks[i].CheckLen = m.CheckSum, m.CheckLen
 			}
 		}
 	}
+}
+
+// tailKeeper keeps the last FingerprintSize bytes of the chunks an input
+// hands out, for the mark's CheckSum.
+type tailKeeper struct {
+	buf []byte
+	end int64 // stream offset just past buf
+}
+
+func (t *tailKeeper) add(data []byte, offset int64) {
+	if len(data) >= FingerprintSize {
+		t.buf = append(t.buf[:0], data[len(data)-FingerprintSize:]...)
+	} else {
+		t.buf = append(t.buf, data...)
+		if over := len(t.buf) - FingerprintSize; over > 0 {
+			t.buf = t.buf[:copy(t.buf, t.buf[over:])]
+		}
+	}
+	t.end = offset + int64(len(data))
+}
+
+// tailMatches re-checks, before input in resumes at m.Offset, that the
+// bytes before it are those m read (CheckSum). head is in's first bytes.
+// What cannot be checked without reading the stream through (a
+// compressed input past its head, a pipe) is taken as matching: the head
+// fingerprint already matched.
+func tailMatches(in *parser.Input, head []byte, m InputMark) bool {
+	if m.CheckLen <= 0 {
+		return true
+	}
+	lo := m.Offset - int64(m.CheckLen)
+	if lo < 0 {
+		return false
+	}
+	if m.Offset <= int64(len(head)) {
+		return fingerprint(head[lo:m.Offset], m.CheckLen) == m.CheckSum
+	}
+	f := in.File()
+	if in.Compression != parser.Plain || f == nil {
+		return true
+	}
+	b := make([]byte, m.CheckLen)
+	n, err := f.ReadAt(b, lo)
+	if n < len(b) {
+		// Shorter than what was read: truncated. Another error: unknown.
+		return err != io.EOF
+	}
+	return fingerprint(b, n) == m.CheckSum
 }

@@ -292,6 +292,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	start, startLine := int64(0), int64(1)
 	var directive []byte
 	idx := -1
+	var prevCheck InputMark // the mark resumed from, for its CheckSum
 	if cfg.Incremental {
 		dev, ino := inputIdentity(name, in.File())
 		fpLen := min(len(head), FingerprintSize)
@@ -313,9 +314,11 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
 			r.used[i] = true
 			m := cfg.Marks[i]
-			// A plain file shorter than what was read was truncated
+			// A plain file shorter than what was read, or with other bytes
+			// just before where the read stopped, was truncated in place
 			// (copytruncate): read it again from the start.
-			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) {
+			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && tailMatches(in, head, m) {
+				prevCheck = m
 				start, startLine = m.Offset, m.NextLine
 				if m.Directive != "" {
 					directive = []byte(m.Directive)
@@ -327,6 +330,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		// starts: a run that cannot go on must not make the next one read
 		// it again from the beginning.
 		mark.Offset, mark.NextLine, mark.Directive = start, startLine, string(directive)
+		mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
 	}
 
 	var body io.Reader = in
@@ -382,10 +386,18 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 		st.AddMalformed(Malformed{Reason: reason, File: name, Line: ll.Line, Offset: ll.Offset, Detail: detail})
 	}
+	var tail tailKeeper
+	var first []byte // the stream's first bytes, when the head missed some
 	for {
 		c, err := sp.Next()
 		if err == io.EOF {
 			break
+		}
+		if mark != nil {
+			tail.add(c.Data, c.Offset)
+			if c.Offset == 0 && len(head) < FingerprintSize && len(c.Data) > len(head) {
+				first = bytes.Clone(c.Data[:min(len(c.Data), FingerprintSize)])
+			}
 		}
 		select {
 		case r.jobs <- job{chunk: c, file: fr, filter: r.win}:
@@ -400,6 +412,19 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	if mark != nil {
 		mark.Offset, mark.NextLine = sp.Consumed()
 		mark.Directive = string(sp.Directive())
+		if first != nil {
+			// The file grew while it was read: fingerprint what was read.
+			mark.Fingerprint, mark.FingerprintLen = fingerprint(first, len(first)), len(first)
+			r.runs[idx].head = first
+		}
+		switch {
+		case len(tail.buf) > 0 && tail.end == mark.Offset:
+			mark.CheckSum, mark.CheckLen = fingerprint(tail.buf, len(tail.buf)), len(tail.buf)
+		case mark.Offset == prevCheck.Offset:
+			mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
+		default: // a long line skipped at the end: its bytes were not kept
+			mark.CheckSum, mark.CheckLen = 0, 0
+		}
 	}
 	if err := sp.Err(); err != nil {
 		if idx >= 0 && parser.IsTruncation(err) {

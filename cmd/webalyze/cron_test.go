@@ -339,3 +339,35 @@ func TestMergeIntoItself(t *testing.T) {
 		t.Errorf("a refused merge wrote %s", out)
 	}
 }
+
+// manyLines returns combined lines from..to-1 tagged with tag.
+func manyLines(tag string, from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		fmt.Fprintf(&b, `10.1.0.%d - - [05/Mar/2024:14:%02d:%02d +0000] "GET /%s/%d HTTP/1.1" 200 %d "-" "ua"`+"\n", i%250, i/60%60, i%60, tag, i, i%1000)
+	}
+	return b.String()
+}
+
+// TestCopytruncateSameFirstBytes: a log truncated in place and written
+// again from the same first bytes (more than the 4 KiB fingerprint) is
+// read from the start: the bytes before where the last run stopped
+// differ. It resumed there and lost the lines before.
+func TestCopytruncateSameFirstBytes(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
+	os.WriteFile(log, []byte(manyLines("a", 0, 100)), 0o644)
+	cronStep(t, bin, state, "day 1", 0, 100, log)
+	cronStep(t, bin, state, "nothing new", 0, 100, log)
+	os.WriteFile(log, []byte(manyLines("a", 0, 100)+manyLines("a", 100, 110)), 0o644) // appended in place
+	cronStep(t, bin, state, "appended", 0, 110, log)
+
+	// copytruncate (the copy goes elsewhere), then the same first 60
+	// lines again, then others: the file is longer than before.
+	f, _ := os.OpenFile(log, os.O_WRONLY|os.O_TRUNC, 0)
+	f.WriteString(manyLines("a", 0, 60) + manyLines("b", 60, 150))
+	f.Close()
+	cronStep(t, bin, state, "rewritten after copytruncate", 0, 260, log)
+	cronStep(t, bin, state, "nothing new again", 0, 260, log)
+}
