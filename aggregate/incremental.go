@@ -125,10 +125,14 @@ type cutInput struct {
 // head of a compressed stream (a snapshot of the file it was made from,
 // which cannot grow). Two short plain files with the same first bytes are
 // not taken for one: the second may be a log rewritten after a
-// copytruncate.
+// copytruncate. The same file (device and inode), by whatever name or
+// link, is always the same data.
 func (r *reader) sameData(idx int) int {
-	me := r.runs[idx]
+	me, id := r.runs[idx], r.marks[idx]
 	for j := range idx {
+		if id.Ino != 0 && r.marks[j].Dev == id.Dev && r.marks[j].Ino == id.Ino {
+			return j
+		}
 		o := r.runs[j]
 		short, long := me, o
 		if len(o.head) < len(me.head) {

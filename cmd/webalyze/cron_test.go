@@ -371,3 +371,22 @@ func TestCopytruncateSameFirstBytes(t *testing.T) {
 	cronStep(t, bin, state, "rewritten after copytruncate", 0, 260, log)
 	cronStep(t, bin, state, "nothing new again", 0, 260, log)
 }
+
+// TestSameFileTwice: one file given twice in a run (two names, a symbolic
+// or a hard link) is read once, however small.
+func TestSameFileTwice(t *testing.T) {
+	bin := buildWebalyze(t)
+	dir := t.TempDir()
+	log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
+	writeLines(t, log, 0, 5)
+	sym, hard := filepath.Join(dir, "sym.log"), filepath.Join(dir, "hard.log")
+	if err := os.Symlink(log, sym); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(log, hard); err != nil {
+		t.Fatal(err)
+	}
+	cronStep(t, bin, state, "three names of one file", 0, 5, log, sym, hard)
+	writeLines(t, log, 5, 8)
+	cronStep(t, bin, state, "appended, three names", 0, 8, hard, log, sym)
+}
