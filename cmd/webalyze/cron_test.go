@@ -182,6 +182,33 @@ func TestStateKeepsNoOldErrors(t *testing.T) {
 		t.Errorf("state alone: exit %d (want 0), %d requests: %s", code, d.Requests, errs)
 	}
 
+	// A truncated stream: exit 3 for the run that meets it; later runs
+	// list it as history, clearly labelled, and exit 0.
+	raw := []byte(manyLines("t", 0, 3000))
+	gz := gzipped(t, raw)
+	cut := filepath.Join(dir, "cut.log.gz")
+	os.WriteFile(cut, gz[:len(gz)/2], 0o644)
+	if code, _, errs := binSummary(t, bin, "--state", state, cut); code != 3 || !strings.Contains(errs, "truncated") {
+		t.Errorf("truncated gzip: exit %d, want 3: %s", code, errs)
+	}
+	code, out, errs := runBin(t, bin, "summary", "--state", state)
+	if code != 0 || !strings.Contains(out, "Earlier runs' file errors (history; not this run's):") || !strings.Contains(out, "cut.log.gz") {
+		t.Errorf("state alone after a truncated stream: exit %d (want 0), output:\n%s\nstderr: %s", code, out, errs)
+	}
+	code, out, _ = runBin(t, bin, "summary", "--json", "--state", state)
+	var doc struct {
+		Diagnostics struct {
+			FileErrors        []struct{ File, Error, At string } `json:"file_errors"`
+			EarlierFileErrors []struct{ File, Error, At string } `json:"earlier_file_errors"`
+		} `json:"diagnostics"`
+	}
+	json.Unmarshal([]byte(out), &doc)
+	d2 := doc.Diagnostics
+	if code != 0 || len(d2.FileErrors) != 0 || len(d2.EarlierFileErrors) == 0 || d2.EarlierFileErrors[len(d2.EarlierFileErrors)-1].At == "" {
+		t.Errorf("JSON: exit %d, file errors %+v, earlier %+v; want none, and dated history", code, d2.FileErrors, d2.EarlierFileErrors)
+	}
+	os.Remove(cut)
+
 	// Malformed lines: the threshold applies to this run's lines.
 	os.WriteFile(log, []byte(strings.Repeat("garbage\n", 5)), 0o644)
 	os.Remove(log + ".1")
