@@ -71,11 +71,17 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	statePath := ""
 	if j.state != nil && j.state.State != "" {
 		statePath = j.state.State
-		lock, err := lockState(statePath, j.state.StateWait)
-		if err != nil {
-			return nil, err
+		// A run that reads inputs saves the state: lock it from load to
+		// save. A report from an existing state alone only reads it (a
+		// save is a rename, so it reads a whole state), and may do so
+		// where it cannot write, as with a merged state copied elsewhere.
+		if _, serr := os.Stat(statePath); len(j.in.Files) > 0 || serr != nil {
+			lock, err := lockState(statePath, j.state.StateWait)
+			if err != nil {
+				return nil, err
+			}
+			defer lock.Unlock()
 		}
-		defer lock.Unlock()
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
 			return nil, usageError(err)
 		}

@@ -417,3 +417,23 @@ func TestSameFileTwice(t *testing.T) {
 	writeLines(t, log, 5, 8)
 	cronStep(t, bin, state, "appended, three names", 0, 8, hard, log, sym)
 }
+
+// TestStateAloneReadOnly: a report from a state alone only reads it, so it
+// takes no lock, and works where the lock file cannot be made (a
+// read-only directory; here, for any user, a directory in its place).
+func TestStateAloneReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	log, state := filepath.Join(dir, "a.log"), filepath.Join(dir, "s.state")
+	writeLines(t, log, 0, 5)
+	if code, _, errs := summary(t, "--state", state, log); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	os.Remove(aggregate.LockPath(state))
+	os.Mkdir(aggregate.LockPath(state), 0o755)
+	if code, d, errs := summary(t, "--state", state); code != 0 || d.Requests != 5 {
+		t.Errorf("state alone, no lock possible: exit %d, %d requests: %s", code, d.Requests, errs)
+	}
+	if code, _, errs := summary(t, "--state", state, log); code != 2 || !strings.Contains(errs, "locking state") {
+		t.Errorf("a run with inputs and no lock possible: exit %d, want 2: %s", code, errs)
+	}
+}
