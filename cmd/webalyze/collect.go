@@ -16,7 +16,7 @@ import (
 // StateFlags select an incremental state file.
 type StateFlags struct {
 	State     string        `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone. The state is locked (PATH.lock) from load to save."`
-	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for another run holding the --state lock; past it, exit 2 with \"state in use by PID n\". 0 means do not wait."`
+	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for another run holding the --state lock; past it, exit 2 with \"state in use by PID n\". Default 10m; 0 means do not wait."`
 }
 
 // lockState takes the state's lock for the whole load-read-save.

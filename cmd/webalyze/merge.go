@@ -13,7 +13,7 @@ import (
 type MergeCmd struct {
 	Output    string        `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically). When OUT is also one of the states merged, its read marks are kept, so that the next --state OUT run reads only what is new."`
 	States    []string      `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods). The same file twice (by any path or link) is refused."`
-	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for a run holding the lock of the output state (OUT.lock); 0 means do not wait."`
+	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for a run holding the lock of the output state (OUT.lock). Default 10m; 0 means do not wait."`
 }
 
 // Run merges the states: the result equals one run over all their inputs.
