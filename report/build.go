@@ -101,10 +101,13 @@ type BuildOptions struct {
 	TopN int
 	// Since and Until are the --since/--until window, shown as given.
 	Since, Until time.Time
-	// IncidentWindow is the width, in minutes, of an incident window
-	// (default 5); IncidentPad the minutes shown around it (default 10);
-	// MaxIncidents the number of windows shown (default 3, -1 for none).
-	IncidentWindow, IncidentPad, MaxIncidents int
+	// IncidentPad is the number of minutes shown around an incident
+	// (default 10); MaxIncidents the number of incidents shown, the
+	// largest first (default 3, -1 for none); IncidentMinExcess the least
+	// number of 5xx above the baseline that make one (default
+	// DefaultIncidentMinExcess). See [FindIncidentsIn].
+	IncidentPad, MaxIncidents int
+	IncidentMinExcess         float64
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
@@ -123,9 +126,6 @@ func (o *BuildOptions) defaults() {
 	}
 	if o.TopN <= 0 {
 		o.TopN = 25
-	}
-	if o.IncidentWindow <= 0 {
-		o.IncidentWindow = 5
 	}
 	if o.IncidentPad <= 0 {
 		o.IncidentPad = 10
@@ -320,8 +320,9 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 			}
 		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
+		m.Timeline, m.TimelineStep = s.Timeline, s.TimelineStep
 		if opts.MaxIncidents > 0 {
-			m.Incidents = FindIncidentsIn(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents, loc)
+			m.Incidents = FindIncidentsIn(in.Minutes, IncidentOptions{Pad: opts.IncidentPad, Max: opts.MaxIncidents, MinExcess: opts.IncidentMinExcess}, loc)
 		}
 	}
 	if m.ClientAborted.Hits == 0 {

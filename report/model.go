@@ -82,6 +82,12 @@ type Model struct {
 	Months    []Month  `json:"months"`
 	Hourly    []Bucket `json:"hourly"`
 	HourOfDay []Bucket `json:"hour_of_day"`
+	// Timeline is the whole period in steps of TimelineStep ("hour",
+	// "day", "week", "month", "year", "10 years", "100 years", "1000
+	// years"), chosen from the span so that it has at most about a
+	// hundred steps, empty ones included: the status-class chart.
+	Timeline     []Bucket `json:"timeline"`
+	TimelineStep string   `json:"timeline_step"`
 
 	TopURLs      TopList   `json:"top_urls"`
 	TopURLsQuery TopList   `json:"top_urls_query"`
@@ -280,19 +286,34 @@ type Aborted struct {
 	Hits    int64     `json:"hits"`
 	Share   float64   `json:"share"`
 	Codes   []CodeRow `json:"codes"`
-	Series  []Bucket  `json:"series"` // per hour or per day, as Hourly/Days
+	Series  []Bucket  `json:"series"` // per step of Model.Timeline
 	TopURLs TopList   `json:"top_urls"`
 }
 
-// Incident is a window with many errors and its per-minute timeline.
+// Incident is a stretch of minutes with significantly more errors than
+// the surrounding traffic predicts (see [FindIncidentsIn]), and its
+// per-minute timeline.
 type Incident struct {
-	Start   string   `json:"start"` // RFC 3339, first minute of the window
-	End     string   `json:"end"`   // RFC 3339, end of the last minute
-	Errors  int64    `json:"errors"`
-	Hits    int64    `json:"hits"`
-	Rate    float64  `json:"rate"` // Errors / Hits
-	What    string   `json:"what"` // what counts as an error, e.g. "5xx"
-	Minutes []Bucket `json:"minutes"`
+	Start  string  `json:"start"` // RFC 3339, first minute of the stretch
+	End    string  `json:"end"`   // RFC 3339, end of the last minute
+	Errors int64   `json:"errors"`
+	Hits   int64   `json:"hits"`
+	Rate   float64 `json:"rate"` // Errors / Hits
+	What   string  `json:"what"` // what counts as an error, e.g. "5xx"
+	// Peak is the minute with the most errors, and its counts.
+	Peak       string `json:"peak"`
+	PeakErrors int64  `json:"peak_errors"`
+	PeakHits   int64  `json:"peak_hits"`
+	// Baseline is the error rate the surrounding traffic predicts,
+	// Expected the errors it predicts for these requests, Excess =
+	// Errors - Expected (the incident's impact, by which incidents are
+	// ranked), and PValue the one-sided Poisson probability of at least
+	// Errors errors at the baseline.
+	Baseline float64  `json:"baseline"`
+	Expected float64  `json:"expected"`
+	Excess   float64  `json:"excess"`
+	PValue   float64  `json:"p_value"`
+	Minutes  []Bucket `json:"minutes"`
 }
 
 // TopList is a ranked list. When Exact is false the counts come from a

@@ -70,53 +70,6 @@ func TestDeriveSeries(t *testing.T) {
 	}
 }
 
-func TestFindIncidents(t *testing.T) {
-	ms := []Minute{
-		minute("2026-01-01T10:00:00Z", ClassCounts{X2: 10}),
-		minute("2026-01-01T10:01:00Z", ClassCounts{X2: 5, X5: 5}),
-		minute("2026-01-01T10:02:00Z", ClassCounts{X2: 5, X5: 9}),
-		minute("2026-01-01T10:05:00Z", ClassCounts{X2: 10}),
-		minute("2026-01-01T11:00:00Z", ClassCounts{X2: 8, X5: 2}),
-		minute("2026-01-01T12:00:00Z", ClassCounts{X2: 8}),
-	}
-	tests := []struct {
-		name               string
-		window, pad, max   int
-		want               []string // Start, End of each incident
-		wantErrs, wantHits []int64
-		wantMinutes        int // of the first incident
-	}{
-		{"two windows", 2, 1, 5, []string{"2026-01-01T10:01:00Z", "2026-01-01T10:03:00Z", "2026-01-01T10:59:00Z", "2026-01-01T11:01:00Z"},
-			[]int64{14, 2}, []int64{24, 10}, 4},
-		{"only the worst", 3, 0, 1, []string{"2026-01-01T10:00:00Z", "2026-01-01T10:03:00Z"}, []int64{14}, []int64{34}, 3},
-		{"zero max", 3, 0, 0, nil, nil, nil, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := FindIncidents(ms, tt.window, tt.pad, tt.max)
-			if len(got)*2 != len(tt.want) {
-				t.Fatalf("got %d incidents, want %d: %+v", len(got), len(tt.want)/2, got)
-			}
-			for i, inc := range got {
-				if inc.Start != tt.want[2*i] || inc.End != tt.want[2*i+1] || inc.Errors != tt.wantErrs[i] || inc.Hits != tt.wantHits[i] {
-					t.Errorf("incident %d = %s..%s errors %d hits %d", i, inc.Start, inc.End, inc.Errors, inc.Hits)
-				}
-			}
-			if len(got) > 0 && len(got[0].Minutes) != tt.wantMinutes {
-				t.Errorf("first incident has %d minutes, want %d", len(got[0].Minutes), tt.wantMinutes)
-			}
-		})
-	}
-	if got := FindIncidents([]Minute{minute("2026-01-01T10:00:00Z", ClassCounts{X2: 1})}, 5, 2, 3); got != nil {
-		t.Errorf("no 5xx: got %+v", got)
-	}
-	// Padding before the first minute is zero-filled with real times.
-	got := FindIncidents([]Minute{minute("2026-01-01T00:00:00Z", ClassCounts{X5: 1})}, 1, 2, 1)
-	if len(got) != 1 || len(got[0].Minutes) != 5 || got[0].Minutes[0].Label != "23:58" || got[0].Minutes[2].Hits != 1 {
-		t.Errorf("padded single minute: %+v", got)
-	}
-}
-
 // TestDeriveSeriesCodes holds the per-code counts of the days, the hours
 // of the day and the clock hours to sums computed minute by minute, with
 // codes outside 000–999 and counts of 0 among them, in a zone with a
