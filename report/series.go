@@ -354,10 +354,15 @@ func timeline(first, last time.Time, hourly []Bucket, busy []int, busyDays []Buc
 		case st.name == "week":
 			// Day 0, 1970-01-01, was a Thursday: weeks start on day 4 + 7k.
 			sk = stepKey{func(d int) int64 { return floorDiv64(int64(d)+3, 7) }, func(k int64) (int, time.Month, int) { return dayDate(int(7*k - 3)) },
-				func(k int64) string { y, m, d := dayDate(int(7*k - 3)); return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d) }}
+				func(k int64) string {
+					y, m, d := dayDate(int(7*k - 3))
+					return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+				}}
 		case st.name == "month":
 			sk = stepKey{func(d int) int64 { y, m, _ := dayDate(d); return int64(y)*12 + int64(m) - 1 },
-				func(k int64) (int, time.Month, int) { return int(floorDiv64(k, 12)), time.Month(k-12*floorDiv64(k, 12) + 1), 1 },
+				func(k int64) (int, time.Month, int) {
+					return int(floorDiv64(k, 12)), time.Month(k - 12*floorDiv64(k, 12) + 1), 1
+				},
 				func(k int64) string { return fmt.Sprintf("%04d-%02d", floorDiv64(k, 12), k-12*floorDiv64(k, 12)+1) }}
 		default:
 			n := int64(st.years)
