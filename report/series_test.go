@@ -137,3 +137,53 @@ func TestDeriveSeriesCodes(t *testing.T) {
 		return t.Truncate(time.Hour).Format(rfc3339) // Paris is a whole number of hours from UTC
 	}))
 }
+
+// TestDeriveSeriesSpan: the series of minutes far apart cost what the
+// minutes cost, and the timeline step follows the span.
+func TestDeriveSeriesSpan(t *testing.T) {
+	one := func(ts ...string) []Minute {
+		var ms []Minute
+		for _, s := range ts {
+			ms = append(ms, minute(s, ClassCounts{X2: 1}))
+		}
+		return ms
+	}
+	tests := []struct {
+		name           string
+		ms             []Minute
+		step           string
+		steps, months  int
+		days           int
+		firstStepLabel string
+	}{
+		{"two hours", one("2024-03-05T10:00:00Z", "2024-03-05T11:30:00Z"), "hour", 2, 1, 1, "03-05 10h"},
+		{"a month", one("2024-03-01T10:00:00Z", "2024-03-30T11:30:00Z"), "day", 30, 1, 30, "2024-03-01"},
+		{"a year", one("2024-01-01T10:00:00Z", "2024-12-30T11:30:00Z"), "week", 53, 12, 31 + 30, "2024-01-01"},
+		{"four years", one("2015-01-01T00:00:00Z", "2018-12-31T00:00:00Z"), "month", 48, 48, 31 + 31, "2015-01"},
+		{"1970 to 2024", one("1970-01-01T00:00:00Z", "2024-03-05T10:00:00Z"), "year", 55, 651, 31 + 5, "1970"},
+		{"year 1 to 2024", one("0001-01-01T00:00:00Z", "2024-03-05T10:00:00Z"), "100 years", 21, 2, 31 + 5, "0000–0099"},
+		{"year 1 to 9999", one("0001-01-01T00:00:00Z", "2024-03-05T10:00:00Z", "9999-12-31T23:59:00Z"), "100 years", 100, 3, 31 + 31 + 31, "0000–0099"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := DeriveSeries(tt.ms)
+			days := 0
+			for _, m := range s.Months {
+				days += len(m.Days)
+			}
+			if s.TimelineStep != tt.step || len(s.Timeline) != tt.steps || len(s.Months) != tt.months || days != tt.days {
+				t.Errorf("step %q × %d, %d months, %d days; want %q × %d, %d, %d", s.TimelineStep, len(s.Timeline), len(s.Months), days, tt.step, tt.steps, tt.months, tt.days)
+			}
+			if len(s.Timeline) > 0 && s.Timeline[0].Label != tt.firstStepLabel {
+				t.Errorf("first step %q, want %q", s.Timeline[0].Label, tt.firstStepLabel)
+			}
+			var sum int64
+			for _, b := range s.Timeline {
+				sum += b.Hits
+			}
+			if sum != int64(len(tt.ms)) || len(s.Aborted) != len(s.Timeline) {
+				t.Errorf("timeline sums to %d, want %d; %d aborted steps", sum, len(tt.ms), len(s.Aborted))
+			}
+		})
+	}
+}
