@@ -303,7 +303,7 @@ func TestTimeline(t *testing.T) {
 	if doc.Steps[15].Rate5xx != 0.6 {
 		t.Errorf("5xx rate at 14:15 = %v, want 0.6", doc.Steps[15].Rate5xx)
 	}
-	code, out, _ = runCLI(t, "check", "--max", "5xx=50%", "--window", "1m", log)
+	code, out, _ = runCLI(t, "check", "--max", "5xx=50%", "--window", "1m", "--min-requests", "1", log)
 	if code != 1 || !strings.Contains(out, "14:15") {
 		t.Errorf("windowed check: exit %d, output %q", code, out)
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync/atomic"
 
 	"github.com/alecthomas/kong"
@@ -188,6 +189,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "webalyze:", err)
+		if slices.Contains(args, "--nagios") {
+			// A monitoring plugin says UNKNOWN for a bad command line.
+			fmt.Fprintf(stdout, "WEBALYZE UNKNOWN - %s\n", oneLine(err.Error()))
+			return nagiosUnknown
+		}
 		return exitUsage
 	}
 	err = ctx.Run(&cli.Globals)
