@@ -310,14 +310,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
 		s := DeriveSeriesIn(in.Minutes, loc)
 		if in.DayVisitors != nil {
-			for i := range s.Months {
-				mo := &s.Months[i]
-				mo.Total.Visitors = 0
-				for j := range mo.Days {
-					mo.Days[j].Visitors = in.DayVisitors[mo.Days[j].Label]
-					mo.Total.Visitors += mo.Days[j].Visitors
-				}
-			}
+			dayVisitors(&s, in.DayVisitors)
 		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
 		m.Timeline, m.TimelineStep = s.Timeline, s.TimelineStep
@@ -409,6 +402,45 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
 	m.Approximate = approximate(m)
 	return m
+}
+
+// dayVisitors fills in the visitors of the days, and sums them into the
+// months and the timeline steps of a day or longer (a visitor per day,
+// summed over the days, as GoAccess counts them).
+func dayVisitors(s *Series, perDay map[string]int64) {
+	var steps []time.Time // the starts of the timeline's steps
+	if s.TimelineStep != "hour" {
+		for _, b := range s.Timeline {
+			t, err := time.Parse(rfc3339, b.Start)
+			if err != nil {
+				steps = nil
+				break
+			}
+			steps = append(steps, t)
+		}
+	}
+	k := 0
+	for i := range s.Months {
+		mo := &s.Months[i]
+		mo.Total.Visitors = nil
+		for j := range mo.Days {
+			d := &mo.Days[j]
+			n := perDay[d.Label]
+			d.Visitors = &n
+			mo.Total.Visitors = addVisitors(mo.Total.Visitors, n)
+			// The step holding the day: both are in time order.
+			start, err := time.Parse(rfc3339, d.Start)
+			if err != nil || len(steps) == 0 {
+				continue
+			}
+			for k+1 < len(steps) && !steps[k+1].After(start) {
+				k++
+			}
+			if !steps[k].After(start) {
+				s.Timeline[k].Visitors = addVisitors(s.Timeline[k].Visitors, n)
+			}
+		}
+	}
 }
 
 // approximate lists, by JSON path, the figures of m that are estimates.

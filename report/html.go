@@ -63,6 +63,11 @@ func fmtAnyInt(v any) string {
 		return fmtInt(int64(n))
 	case int64:
 		return fmtInt(n)
+	case *int64: // a count that may not be counted (Bucket.Visitors)
+		if n == nil {
+			return "–"
+		}
+		return fmtInt(*n)
 	}
 	return fmt.Sprint(v)
 }

@@ -24,7 +24,10 @@ import "github.com/webalyze/webalyze/aggregate"
 // Schema 2: class "0xx" holds 000 ("no response") only; 001–099 and
 // 600–999 are class "non-standard", a key of its own in status.classes
 // and in every bucket's classes. In schema 1, "0xx" held both.
-const Schema = 2
+//
+// Schema 3: a bucket's "visitors" is null where visitors are not counted
+// (minutes, hours, hours of the day), instead of 0.
+const Schema = 3
 
 // Model is everything a report shows. The zero value renders as an empty
 // report.
@@ -261,7 +264,11 @@ type Bucket struct {
 	Hits     int64       `json:"hits"`
 	Bytes    int64       `json:"bytes"`
 	Pages    int64       `json:"pages"`
-	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
+	// Visitors are the unique visitors of a day, summed over the days of
+	// a longer bucket (as GoAccess sums them); nil (JSON null) where they
+	// are not counted: minutes, clock hours, hours of the day, and days
+	// in a zone other than the State's.
+	Visitors *int64 `json:"visitors"`
 	Aborted  int64       `json:"aborted"`  // 499 + 444
 	Classes  ClassCounts `json:"classes"`
 	// NoStatus counts requests without a status: Classes plus NoStatus

@@ -70,7 +70,7 @@ func contrast(a, b color.RGBA) float64 {
 // day returns a daily bucket with the given class counts.
 func day(label string, c ClassCounts) Bucket {
 	return Bucket{Label: label, Start: label + "T00:00:00Z", Hits: c.Total(), Bytes: c.Total() * 1000,
-		Pages: c.X2 / 2, Visitors: c.Total() / 10, Classes: c}
+		Pages: c.X2 / 2, Visitors: ptr(c.Total() / 10), Classes: c}
 }
 
 // sampleModel is a small model that fills every section of the report.
@@ -121,13 +121,13 @@ func sampleModel() *Model {
 		},
 		Months: []Month{
 			{Key: "2026-01", Label: "January 2026", Anchor: "m-2026-01",
-				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: 40, Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: ptr(40), Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
 				Days: []Bucket{
 					day("2026-01-30", ClassCounts{X2: 200, X3: 30, X4: 40, X5: 5}),
 					day("2026-01-31", ClassCounts{X2: 220, X3: 30, X4: 50, X5: 20, X0: 2, NonStandard: 3}),
 				}},
 			{Key: "2026-02", Label: "February 2026", Anchor: "m-2026-02",
-				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: ptr(30), Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
 				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3})}},
 		},
 		Incidents: []Incident{{
@@ -180,3 +180,5 @@ func sampleModel() *Model {
 	}
 	return m
 }
+
+func ptr(n int64) *int64 { return &n }

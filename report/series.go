@@ -441,12 +441,23 @@ func hourStart(t time.Time) time.Time {
 	return t.Add(-(time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())))
 }
 
+// addVisitors returns a new count of p (nil: none yet) plus n.
+func addVisitors(p *int64, n int64) *int64 {
+	v := n
+	if p != nil {
+		v += *p
+	}
+	return &v
+}
+
 func addBucket(dst *Bucket, b Bucket) {
 	dst.Hits += b.Hits
 	dst.Bytes += b.Bytes
 	dst.Pages += b.Pages
 	dst.Aborted += b.Aborted
-	dst.Visitors += b.Visitors
+	if b.Visitors != nil {
+		dst.Visitors = addVisitors(dst.Visitors, *b.Visitors)
+	}
 	dst.NoStatus += b.NoStatus
 	for ci := range ClassNames {
 		dst.Classes.Add(ci, b.Classes.At(ci))
