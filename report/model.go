@@ -259,17 +259,17 @@ func (c ClassCounts) Total() int64 {
 // Bucket is one time slot (minute, hour, day or month) or one hour of the
 // day.
 type Bucket struct {
-	Label    string      `json:"label"` // "2026-01-02", "14:00", ...
-	Start    string      `json:"start"` // RFC 3339, empty for hour-of-day
-	Hits     int64       `json:"hits"`
-	Bytes    int64       `json:"bytes"`
-	Pages    int64       `json:"pages"`
+	Label string `json:"label"` // "2026-01-02", "14:00", ...
+	Start string `json:"start"` // RFC 3339, empty for hour-of-day
+	Hits  int64  `json:"hits"`
+	Bytes int64  `json:"bytes"`
+	Pages int64  `json:"pages"`
 	// Visitors are the unique visitors of a day, summed over the days of
 	// a longer bucket (as GoAccess sums them); nil (JSON null) where they
 	// are not counted: minutes, clock hours, hours of the day, and days
 	// in a zone other than the State's.
-	Visitors *int64 `json:"visitors"`
-	Aborted  int64       `json:"aborted"`  // 499 + 444
+	Visitors *int64      `json:"visitors"`
+	Aborted  int64       `json:"aborted"` // 499 + 444
 	Classes  ClassCounts `json:"classes"`
 	// NoStatus counts requests without a status: Classes plus NoStatus
 	// sum to Hits.
