@@ -26,6 +26,10 @@ func largeModel() *Model {
 		}
 		m.Months = append(m.Months, month)
 	}
+	m.Timeline, m.TimelineStep = nil, "day" // the year's days, as one chart
+	for _, mo := range m.Months {
+		m.Timeline = append(m.Timeline, mo.Days...)
+	}
 	for h := range 72 {
 		m.Hourly = append(m.Hourly, Bucket{Label: fmt.Sprintf("%02d:00", h%24), Hits: 5000, Classes: ClassCounts{X2: 4900, X5: int64(h)}})
 	}
@@ -94,5 +98,26 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(st, BuildOptions{})
+	}
+}
+
+// BenchmarkFindIncidents runs the incident detection over a month of
+// minutes with a steady 1.5 % 5xx and one outage.
+func BenchmarkFindIncidents(b *testing.B) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var ms []Minute
+	for i := range 30 * 1440 {
+		n := int64(100 + i%37)
+		e := n * 15 / 1000
+		if i >= 20000 && i < 20006 {
+			e = n / 2
+		}
+		ms = append(ms, Minute{Start: t0.Add(time.Duration(i) * time.Minute), Hits: n, Classes: ClassCounts{X2: n - e, X5: e}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(FindIncidents(ms, IncidentOptions{})) != 1 {
+			b.Fatal("want one incident")
+		}
 	}
 }

@@ -137,8 +137,17 @@ func FindIncidentsIn(minutes []Minute, o IncidentOptions, loc *time.Location) []
 	// Repeated while it leaves out more: each round's rate is that of
 	// the minutes not yet left out.
 	var restN, restE int64
+	byRate := make([]int, len(im)) // minutes by 5xx rate, lowest first
+	for i := range byRate {
+		byRate[i] = i
+	}
+	rates := make([]float64, len(im))
+	for i, x := range im {
+		rates[i] = float64(x.e) / float64(max(x.n, 1))
+	}
+	slices.SortFunc(byRate, func(a, b int) int { return cmp.Compare(rates[a], rates[b]) })
 	for range 20 {
-		p := calmRate(im)
+		p := calmRate(im, byRate)
 		changed := false
 		restN, restE = 0, 0
 		for i := range im {
@@ -245,27 +254,25 @@ func FindIncidentsIn(minutes []Minute, o IncidentOptions, loc *time.Location) []
 	return out
 }
 
-// calmRate returns the 5xx rate of the minutes with the lowest rates that
-// hold half of the requests of the minutes not marked hot, smoothed so
-// that it is never 0.
-func calmRate(im []incMinute) float64 {
-	var idx []int
+// calmRate returns the 5xx rate of the minutes with the lowest rates
+// (byRate orders them) that hold half of the requests of the minutes not
+// marked hot, smoothed so that it is never 0.
+func calmRate(im []incMinute, byRate []int) float64 {
 	var totN int64
 	for i := range im {
 		if !im[i].hot {
-			idx = append(idx, i)
 			totN += im[i].n
 		}
 	}
-	rate := func(x incMinute) float64 { return float64(x.e) / float64(max(x.n, 1)) }
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(rate(im[a]), rate(im[b])) })
 	var n, e int64
-	for _, i := range idx {
+	for _, i := range byRate {
 		if 2*n >= totN {
 			break
 		}
-		n += im[i].n
-		e += im[i].e
+		if !im[i].hot {
+			n += im[i].n
+			e += im[i].e
+		}
 	}
 	return (float64(e) + 0.5) / (float64(n) + 1)
 }
