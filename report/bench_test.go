@@ -26,13 +26,10 @@ func largeModel() *Model {
 		}
 		m.Months = append(m.Months, month)
 	}
-	m.Timeline, m.TimelineStep = nil, "day" // the year's days, as one chart
-	for _, mo := range m.Months {
-		m.Timeline = append(m.Timeline, mo.Days...)
-	}
 	for h := range 72 {
 		m.Hourly = append(m.Hourly, Bucket{Label: fmt.Sprintf("%02d:00", h%24), Hits: 5000, Classes: ClassCounts{X2: 4900, X5: int64(h)}})
 	}
+	m.Timeline, m.TimelineStep = m.Hourly, "hour" // as Build gives 72 hours
 	for i := range 3 {
 		inc := Incident{Start: "2026-03-01T10:00:00Z", End: "2026-03-01T10:30:00Z", What: "5xx", Errors: 100, Hits: 1000, Rate: 0.1}
 		for mi := range 31 {
