@@ -314,6 +314,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
 		m.Timeline, m.TimelineStep = s.Timeline, s.TimelineStep
+		m.Diagnostics.TimeOutliers = findTimeOutliers(in.Minutes, loc)
 		if opts.MaxIncidents > 0 {
 			m.Incidents = FindIncidentsIn(in.Minutes, IncidentOptions{Pad: opts.IncidentPad, Max: opts.MaxIncidents, MinExcess: opts.IncidentMinExcess}, loc)
 		}

@@ -372,11 +372,27 @@ type Latency struct {
 	RelErr float64 `json:"rel_err"`
 }
 
-// Diagnostics explains what could not be parsed.
+// Diagnostics explains what could not be parsed, and what looks odd.
 type Diagnostics struct {
 	Reasons    []ReasonRow `json:"reasons"`
 	Samples    []Sample    `json:"samples"`
 	FileErrors []FileError `json:"file_errors"`
+	// TimeOutliers are the requests dated far outside the bulk of the
+	// data; nil (null) when there are none.
+	TimeOutliers *TimeOutliers `json:"time_outliers"`
+}
+
+// TimeOutliers are requests dated far outside the bulk of the data (a
+// flipped digit, an epoch-0 clock, a spliced line): counted like any
+// other request, and named here, since they stretch the period. The bulk
+// is the span holding 99 % of the dated requests; far is further from it
+// than ten times its length, and than a year.
+type TimeOutliers struct {
+	Requests  int64    `json:"requests"`
+	BulkStart string   `json:"bulk_start"` // RFC 3339
+	BulkEnd   string   `json:"bulk_end"`
+	Minutes   []Bucket `json:"minutes"` // up to 20, oldest first: label, start, hits
+	Truncated bool     `json:"truncated"` // more minutes than listed
 }
 
 // ReasonRow is one malformed-line reason.

@@ -2,6 +2,8 @@ package report
 
 import (
 	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -185,5 +187,42 @@ func TestDeriveSeriesSpan(t *testing.T) {
 				t.Errorf("timeline sums to %d, want %d; %d aborted steps", sum, len(tt.ms), len(s.Aborted))
 			}
 		})
+	}
+}
+
+// TestTimeOutliers: a request dated far from the bulk is named in the
+// diagnostics; a long but even spread of requests has none.
+func TestTimeOutliers(t *testing.T) {
+	month := steady("2024-03-01T00:00:00Z", 30*1440, 2, 0)
+	far := append(slices.Clone(month), minute("1970-01-01T00:00:00Z", ClassCounts{X2: 1}), minute("9999-12-31T23:59:00Z", ClassCounts{X2: 3}))
+	got := findTimeOutliers(far, time.UTC)
+	if got == nil || got.Requests != 4 || len(got.Minutes) != 2 || got.Minutes[0].Label != "1970-01-01 00:00" ||
+		got.BulkStart != "2024-03-01T03:35:00Z" || got.Truncated {
+		t.Errorf("far dates: %+v", got)
+	}
+	if got := findTimeOutliers(month, time.UTC); got != nil {
+		t.Errorf("a month: %+v", got)
+	}
+	two := []Minute{minute("1970-01-01T00:00:00Z", ClassCounts{X2: 1}), minute("2024-03-05T10:00:00Z", ClassCounts{X2: 1})}
+	if got := findTimeOutliers(two, time.UTC); got != nil {
+		t.Errorf("two lines, no bulk: %+v", got)
+	}
+}
+
+// TestTimeOutliersInReport: the HTML and the JSON name the odd date.
+func TestTimeOutliersInReport(t *testing.T) {
+	in := &Input{Minutes: append(steady("2024-03-01T00:00:00Z", 2*1440, 2, 0), minute("0001-01-01T00:00:00Z", ClassCounts{X2: 1}))}
+	in.Codes = []CodeCount{{Code: 200, Hits: 2*2*1440 + 1}}
+	m := BuildFrom(in, BuildOptions{})
+	if o := m.Diagnostics.TimeOutliers; o == nil || o.Requests != 1 || m.Period.Start != "0001-01-01T00:00:00Z" {
+		t.Fatalf("outliers %+v, period %+v", o, m.Period)
+	}
+	var b strings.Builder
+	if err := WriteHTML(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Requests dated far from the rest of the data (2024-03-01T00:13:00Z to 2024-03-02T23:46:00Z) stretch the period: 1 in all, at 0001-01-01 00:00 (1).") {
+		i := strings.Index(b.String(), "dated far")
+		t.Errorf("HTML does not name the far date: %.300s", b.String()[max(i-20, 0):])
 	}
 }
