@@ -391,7 +391,7 @@ type TimeOutliers struct {
 	Requests  int64    `json:"requests"`
 	BulkStart string   `json:"bulk_start"` // RFC 3339
 	BulkEnd   string   `json:"bulk_end"`
-	Minutes   []Bucket `json:"minutes"` // up to 20, oldest first: label, start, hits
+	Minutes   []Bucket `json:"minutes"`   // up to 20, oldest first: label, start, hits
 	Truncated bool     `json:"truncated"` // more minutes than listed
 }
 
