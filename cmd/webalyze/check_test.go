@@ -2,6 +2,7 @@ package main
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -171,5 +172,35 @@ func TestCheckNagios(t *testing.T) {
 	code, out, _ = runCLI(t, "check", "--nagios", "--no-such-flag", log)
 	if code != 3 || !strings.HasPrefix(out, "WEBALYZE UNKNOWN - ") {
 		t.Errorf("unknown flag: exit %d, %q", code, out)
+	}
+}
+
+// TestIncidentsSamples: the bundled samples hold one outage (5xx from
+// 14:02 to 14:07 on 2024-03-05); the report names it as one incident
+// covering all its minutes, and nothing else (not the 2 failed requests
+// of 6 at 01:42).
+func TestIncidentsSamples(t *testing.T) {
+	files := []string{sample + "nginx-access.log", sample + "nginx-access.log.1.gz", sample + "apache-vhost.log", sample + "iis-u_ex240304.log"}
+	code, out, errs := runCLI(t, append([]string{"summary", "--json"}, files...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Incidents []struct {
+			Start, End, Peak string
+			Errors, Hits     int64
+			Excess           float64
+		} `json:"incidents"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("%+v", doc.Incidents)
+	if len(doc.Incidents) != 1 {
+		t.Fatalf("incidents: %s", got)
+	}
+	inc := doc.Incidents[0]
+	if inc.Start != "2024-03-05T14:02:00Z" || inc.End != "2024-03-05T14:08:00Z" || inc.Errors != 162 || inc.Peak != "2024-03-05T14:05:00Z" || inc.Excess < 150 {
+		t.Errorf("incident: %s", got)
 	}
 }
