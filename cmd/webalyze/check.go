@@ -47,7 +47,7 @@ func (c *CheckCmd) Run(g *Globals) error {
 	for _, b := range r.warn {
 		fmt.Fprintln(g.stdout, "WARNING", report.Visible(b.String()))
 	}
-	if len(r.crit) == 0 && !g.Quiet {
+	if len(r.crit) == 0 && len(r.warn) == 0 && !g.Quiet {
 		fmt.Fprintf(g.stdout, "ok: %s over %d requests%s\n", holds(r.thresholds), r.requests, c.scope(col))
 	}
 	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {

@@ -204,3 +204,20 @@ func TestIncidentsSamples(t *testing.T) {
 		t.Errorf("incident: %s", got)
 	}
 }
+
+// TestCheckWarn: without --nagios a --warn breach is printed and the exit
+// status stays 0; with a --max breach of the same key, only that shows.
+func TestCheckWarn(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "access.log")
+	appendMinutes(t, log, 0, 30, 40, 0)
+	appendMinutes(t, log, 30, 33, 40, 4) // 10 %
+	code, out, _ := runCLI(t, "check", "--window", "5m", "--warn", "5xx=5%", "--max", "5xx=20%", log)
+	if code != 0 || !strings.HasPrefix(out, "WARNING 5xx: 10.00%") || strings.Count(out, "\n") != 1 {
+		t.Errorf("warning: exit %d, %q", code, out)
+	}
+	code, out, _ = runCLI(t, "check", "--window", "5m", "--warn", "5xx=1%", "--max", "5xx=5%", log)
+	if code != exitBreached || !strings.HasPrefix(out, "BREACHED 5xx: 10.00%") || strings.Count(out, "\n") != 1 {
+		t.Errorf("breach covering the warning: exit %d, %q", code, out)
+	}
+}
