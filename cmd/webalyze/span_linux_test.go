@@ -112,3 +112,35 @@ func TestFarTimestampsBoundedMemory(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckStateClearsBinary is TestCheckStateClears through the built
+// binary, as cron runs it: an outage, then healthy minutes appended
+// between runs, until the alarm clears.
+func TestCheckStateClearsBinary(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "access.log")
+	state := filepath.Join(dir, "check.state")
+	bin := builtBinary(t)
+	run := func(wantCode int, wantOut string) {
+		t.Helper()
+		cmd := exec.Command(bin, "-q", "check", "--state", state, "--window", "5m", "--max", "5xx=10%", log)
+		out, err := cmd.Output()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != wantCode || !strings.Contains(string(out), wantOut) || (wantOut == "" && len(out) != 0) {
+			t.Errorf("exit %d (want %d), stdout %q (want %q)", code, wantCode, out, wantOut)
+		}
+	}
+	appendMinutes(t, log, 0, 30, 40, 0)
+	appendMinutes(t, log, 30, 36, 40, 30)
+	run(exitBreached, "BREACHED 5xx")
+	appendMinutes(t, log, 36, 41, 40, 0)
+	run(exitBreached, "14:32 – 14:37")
+	appendMinutes(t, log, 41, 46, 40, 0)
+	run(0, "")
+	run(0, "")
+}
