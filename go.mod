@@ -5,6 +5,8 @@ go 1.26.8
 require (
 	github.com/alecthomas/kong v1.17.0
 	github.com/klauspost/compress v1.20.3
+	github.com/mileusna/useragent v1.3.5
+	github.com/x-way/crawlerdetect v0.2.28
 	golang.org/x/net v0.62.0
 	gonum.org/v1/plot v0.17.0
 )
