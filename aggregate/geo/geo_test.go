@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -283,3 +284,51 @@ func TestLocateWarmDoesNotAllocate(t *testing.T) {
 }
 
 var sinkLocation Location
+
+func TestOpenUnreadable(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	p := buildDB(t, "GeoLite2-ASN", map[string]mmdbtype.Map{"192.0.2.0/24": asnRec(1, "x")})
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(p); !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), p) {
+		t.Errorf("got %v, want a permission error naming %s", err, p)
+	}
+}
+
+// TestCorruptDatabase: a damaged search tree or data section is refused at
+// Open as ErrFormat (the reader checks the tree, the probe decodes records).
+func TestCorruptDatabase(t *testing.T) {
+	p := buildDB(t, "GeoLite2-Country", map[string]mmdbtype.Map{
+		"192.0.2.0/24":  mmCountryRec("country", "US", "United States"),
+		"2001:db8::/32": mmCountryRec("country", "DE", "Germany"),
+	})
+	orig, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := bytes.LastIndex(orig, []byte("\xab\xcd\xefMaxMind.com"))
+	for _, span := range [][2]int{{0, meta / 2}, {meta / 2, meta}, {0, meta}, {meta - 40, meta}, {meta - 12, meta}} {
+		b := bytes.Clone(orig)
+		for i := span[0]; i < span[1]; i++ {
+			b[i] = byte(i*131 + 7)
+		}
+		bad := filepath.Join(t.TempDir(), "bad.mmdb")
+		os.WriteFile(bad, b, 0o644)
+		db, err := Open(bad)
+		if err == nil {
+			l := NewSet(db).NewLocator(8)
+			for _, c := range []string{"192.0.2.1", "2001:db8::1", "8.8.8.8", "2001:4860::1"} {
+				l.Locate([]byte(c))
+			}
+			db.Close()
+			t.Errorf("bytes %v damaged: opened; lookups %+v", span, l.Stats())
+			continue
+		}
+		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("bytes %v damaged: %v", span, err)
+		}
+	}
+}
