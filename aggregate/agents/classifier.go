@@ -8,7 +8,8 @@ package agents
 // generations: when the newer one is half full it becomes the older one
 // and the former older one is dropped; a hit in the older generation moves
 // the entry to the newer. Agents seen again and again stay; the rest age
-// out, and memory stays bounded whatever the input.
+// out, and memory stays bounded whatever the input: at most capacity keys
+// of at most MaxLen bytes each.
 type Classifier struct {
 	cur, old map[string]entry
 	half     int
@@ -40,7 +41,7 @@ func (s Stats) HitRate() float64 {
 }
 
 // NewClassifier returns a Classifier whose cache holds at most capacity
-// strings; 0 disables the cache.
+// strings; below 2 there is no cache.
 func NewClassifier(capacity int) *Classifier {
 	c := &Classifier{half: max(capacity/2, 0)}
 	if c.half > 0 {

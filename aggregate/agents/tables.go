@@ -8,8 +8,9 @@ type token struct {
 }
 
 // aiCrawlers are the crawlers that gather training data for AI models or
-// fetch pages for an AI assistant or AI search, from their operators'
-// published documentation. Longer tokens come before their prefixes.
+// fetch pages for an AI assistant or AI search, as their operators describe
+// them. A crawler that serves a search engine as well (Googlebot, Bingbot,
+// Applebot) is not here: only its AI token is.
 // Google-Extended and Applebot-Extended are robots.txt tokens rather than
 // agents their operators send; they are listed so that a log naming them is
 // counted here.
@@ -28,7 +29,6 @@ var aiCrawlers = []token{
 	{"bytespider", "Bytespider"},
 	{"google-extended", "Google-Extended"},
 	{"google-cloudvertexbot", "Google-CloudVertexBot"},
-	{"googleother", "GoogleOther"},
 	{"gemini-deep-research", "Gemini-Deep-Research"},
 	{"applebot-extended", "Applebot-Extended"},
 	{"amazonbot", "Amazonbot"},
@@ -55,8 +55,6 @@ var aiCrawlers = []token{
 	{"img2dataset", "img2dataset"},
 	{"novaact", "NovaAct"},
 	{"velenpublicwebcrawler", "VelenPublicWebCrawler"},
-	{"quillbot", "QuillBot"},
-	{"brightbot", "Brightbot"},
 }
 
 // tools are command-line clients, HTTP libraries and package managers:
