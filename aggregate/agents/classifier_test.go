@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,5 +76,35 @@ func TestStrings(t *testing.T) {
 	}
 	if n := (Name{}); n.String() != "" || !n.IsZero() || MakeName("") != n {
 		t.Error("the zero Name is not empty")
+	}
+}
+
+// TestClassifiersConcurrent runs one Classifier per goroutine, as workers
+// do, over the shared libraries; run with -race.
+func TestClassifiersConcurrent(t *testing.T) {
+	want := make([]Agent, len(classifyTests))
+	for i, tt := range classifyTests {
+		want[i] = Parse(tt.ua)
+	}
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			c := NewClassifier(8) // small: rotations too
+			for round := range 3 {
+				for i := range classifyTests {
+					j := (i + w*7 + round) % len(classifyTests)
+					if got := c.Classify([]byte(classifyTests[j].ua)); got != want[j] {
+						done <- fmt.Errorf("worker %d: %s, want %s", w, describe(got), describe(want[j]))
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

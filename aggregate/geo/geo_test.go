@@ -332,3 +332,33 @@ func TestCorruptDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestLocatorsConcurrent runs one Locator per goroutine over one Set, as
+// workers do; run with -race.
+func TestLocatorsConcurrent(t *testing.T) {
+	mm, _, _ := testSets(t)
+	clients := []string{"192.0.2.1", "192.0.2.200", "2001:db8::1", "198.51.100.9", "203.0.113.1", "8.8.8.8", "unknown", "10.0.0.1"}
+	want := make([]Location, len(clients))
+	for i, c := range clients {
+		want[i] = mm.NewLocator(0).Locate([]byte(c))
+	}
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			l := mm.NewLocator(4)
+			for i := range 200 {
+				j := (i + w) % len(clients)
+				if got := l.Locate([]byte(clients[j])); got != want[j] {
+					done <- fmt.Errorf("worker %d: %s: %s, want %s", w, clients[j], describe(got), describe(want[j]))
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
