@@ -362,3 +362,22 @@ func TestLocatorsConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestDBIPCityLite: a DB-IP Lite city database, with the fields a country
+// lookup does not read (city, location, subdivisions), gives the country.
+func TestDBIPCityLite(t *testing.T) {
+	rec := mmCountryRec("country", "CH", "Switzerland")
+	rec["continent"] = mmdbtype.Map{"code": mmdbtype.String("EU"), "names": mmdbtype.Map{"en": mmdbtype.String("Europe")}}
+	rec["city"] = mmdbtype.Map{"names": mmdbtype.Map{"en": mmdbtype.String("Zurich")}}
+	rec["location"] = mmdbtype.Map{"latitude": mmdbtype.Float64(47.37), "longitude": mmdbtype.Float64(8.54)}
+	rec["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"names": mmdbtype.Map{"en": mmdbtype.String("Zurich")}}}
+	rec["country"].(mmdbtype.Map)["is_in_european_union"] = mmdbtype.Bool(false)
+	s, err := OpenAll(buildDB(t, "DBIP-City-Lite", map[string]mmdbtype.Map{"198.51.100.0/24": rec}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := describe(s.NewLocator(4).Locate([]byte("198.51.100.1"))); got != "found CH Switzerland" {
+		t.Errorf("got %q", got)
+	}
+}
