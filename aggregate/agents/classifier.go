@@ -84,7 +84,12 @@ func (c *Classifier) Classify(ua []byte) Agent {
 
 func (c *Classifier) put(e entry) {
 	if len(c.cur) >= c.half {
-		c.old, c.cur = c.cur, make(map[string]entry, min(c.half, 1024))
+		// The older generation's map is emptied and reused: no allocation.
+		if c.old == nil {
+			c.old = make(map[string]entry, min(c.half, 1024))
+		}
+		clear(c.old)
+		c.old, c.cur = c.cur, c.old
 		c.stats.Rotated++
 	}
 	c.cur[e.key] = e

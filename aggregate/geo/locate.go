@@ -200,7 +200,12 @@ func (l *Locator) LocateAddr(addr netip.Addr) Location {
 
 func (l *Locator) put(addr netip.Addr, loc Location) {
 	if len(l.cur) >= l.half {
-		l.old, l.cur = l.cur, make(map[netip.Addr]Location, min(l.half, 1024))
+		// The older generation's map is emptied and reused: no allocation.
+		if l.old == nil {
+			l.old = make(map[netip.Addr]Location, min(l.half, 1024))
+		}
+		clear(l.old)
+		l.old, l.cur = l.cur, l.old
 		l.stats.Rotated++
 	}
 	l.cur[addr] = loc
