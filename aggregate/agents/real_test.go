@@ -91,6 +91,7 @@ func TestRealLogs(t *testing.T) {
 	kinds := map[Kind]int{}
 	distinct := map[string]Agent{}
 	seen := map[string]int{}
+	ai := 0
 	err := filepath.WalkDir(realDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, ".md") || strings.HasSuffix(path, ".bz2") || strings.HasSuffix(path, ".zst") {
 			return err
@@ -113,6 +114,9 @@ func TestRealLogs(t *testing.T) {
 			kinds[a.Kind]++
 			distinct[ua] = a
 			seen[ua]++
+			if a.AI {
+				ai++
+			}
 			if b := Parse(ua); b != a {
 				t.Errorf("%s: cached and uncached classification differ for %q", path, ua)
 			}
@@ -137,6 +141,7 @@ func TestRealLogs(t *testing.T) {
 	t.Logf("%d agents (%d distinct): human %d, bot %d, tool %d, empty %d, unknown %d; classified %.1f %% of the non-empty",
 		total, len(distinct), kinds[KindHuman], kinds[KindBot], kinds[KindTool], kinds[KindEmpty], kinds[KindUnknown],
 		100*float64(nonEmpty-kinds[KindUnknown])/float64(max(nonEmpty, 1)))
+	t.Logf("AI crawlers: %d requests", ai)
 	t.Logf("cache: %d hits, %d misses (hit rate %.3f), %d detector calls", s.Hits, s.Misses, s.HitRate(), s.Detector)
 	if testing.Verbose() {
 		var unknown []string
