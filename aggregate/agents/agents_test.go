@@ -50,7 +50,8 @@ var classifyTests = []struct{ ua, want string }{
 	{"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1", "human Safari/17 iOS 17.2 mobile"},
 	{"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1", "human Chrome/120 iOS 17.2 mobile"},
 	{"Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1", "human Safari/16 iOS 16.6 tablet"},
-	{"Mozilla/5.0 (Linux; Android 12; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36", "human Chrome/120 Android 12 mobile"},
+	{"Mozilla/5.0 (Linux; Android 12; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36", "human Chrome/120 Android 12 tablet"},
+	{"Dalvik/2.1.0 (Linux; U; Android 11; SM-A115F Build/RP1A.200720.012)", "human Other/0 Android 11 mobile"},
 	{"Mozilla/5.0 (Android 14; Tablet; rv:121.0) Gecko/121.0 Firefox/121.0", "human Firefox/121 Android 14 tablet"},
 	{"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/443.0.0.35.112;]", "human Facebook App/443 Android 10 mobile"},
 	// IIS W3C logs write '+' for spaces.

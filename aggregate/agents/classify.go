@@ -100,8 +100,10 @@ func classify(s string) (a Agent, detected, recovered bool) {
 		a.OS = osName
 		a.OSVersion = osVersion(ua.OS, ua.OSVersion)
 	}
+	// Browsers on Android phones say "Mobile"; on tablets they do not.
+	tablet := ua.Tablet || ua.OS == "Android" && browser != otherBrowser && !strings.Contains(s, "Mobile")
 	switch {
-	case ua.Tablet:
+	case tablet:
 		a.Device = DeviceTablet
 	case ua.Mobile:
 		a.Device = DeviceMobile

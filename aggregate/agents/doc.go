@@ -10,7 +10,9 @@
 //   - OS family and version ("Windows" "10", "macOS" "10.15", "iOS"
 //     "17.2", "Android" "14"), the Windows NT number given as its release;
 //   - Device: desktop, mobile, tablet, or bot and tool, so that a devices
-//     table adds up to all requests;
+//     table adds up to all requests. An Android browser without "Mobile" in
+//     its agent is on a tablet; an iPad since iPadOS 13 says it is a Mac and
+//     is counted as a desktop;
 //   - Bot: the crawler's or tool's name ("Googlebot", "GPTBot", "curl"),
 //     and AI for the crawlers that gather data for AI models or fetch pages
 //     for AI assistants and AI search (GPTBot, ChatGPT-User, OAI-SearchBot,
