@@ -182,6 +182,10 @@ func csvTables(m *Model) []csvTable {
 	for _, h := range m.HourOfDay {
 		bucketRow([]string{h.Label}, h)
 	}
+	table("timeline", append([]string{"step", "label", "start"}, bucketCols...)...)
+	for _, h := range m.Timeline {
+		bucketRow([]string{m.TimelineStep, h.Label, h.Start}, h)
+	}
 	table("client_aborted_series", "label", "start", "requests")
 	for _, h := range m.ClientAborted.Series {
 		row(h.Label, h.Start, i(h.Hits, 10))

@@ -240,7 +240,7 @@ func TestBuild(t *testing.T) {
 					t.Errorf("no status %d, undated %d, pages %d, bytes %d", m.Status.NoStatus, m.Undated, m.Pages, m.Bytes)
 				}
 				d := m.Months[0].Days[0]
-				if d.Hits != 4 || d.NoStatus != 1 || d.Pages != 3 || vis(d.Visitors) != 1 {
+				if d.Hits != 4 || d.NoStatus != 1 || d.Pages != 3 || visits(d.Visitors) != 1 {
 					t.Errorf("day = %+v", d)
 				}
 				if s := m.Diagnostics.Samples; len(s) != 2 || s[1].Reason != "line_too_long" || len(s[1].Text) != 512 || s[1].TextLen != 600 {
@@ -428,7 +428,7 @@ func TestBuild(t *testing.T) {
 					t.Errorf("visitors %+v, clients %+v", m.Visitors, m.DistinctClients)
 				}
 				d := m.Months[0].Days
-				if len(d) != 2 || vis(d[0].Visitors) != 2 || vis(d[1].Visitors) != 2 || vis(m.Months[0].Total.Visitors) != 4 {
+				if len(d) != 2 || visits(d[0].Visitors) != 2 || visits(d[1].Visitors) != 2 || visits(m.Months[0].Total.Visitors) != 4 {
 					t.Errorf("daily visitors = %+v", d)
 				}
 			},
@@ -523,7 +523,7 @@ func TestBuildZone(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d", label, day[label].Hits, want)
 		}
 	}
-	if d := day["2026-10-25"]; d.Start != "2026-10-25T00:00:00+02:00" || vis(d.Visitors) != 1 || d.Classes.X5 != 3 {
+	if d := day["2026-10-25"]; d.Start != "2026-10-25T00:00:00+02:00" || visits(d.Visitors) != 1 || d.Classes.X5 != 3 {
 		t.Errorf("2026-10-25 = %+v", d)
 	}
 	if m.HourOfDay[2].Hits != 2 || m.HourOfDay[0].Hits != 3 || m.HourOfDay[3].Hits != 1 || m.HourOfDay[23].Hits != 1 {
@@ -727,8 +727,8 @@ func TestMinutesInOrder(t *testing.T) {
 	}
 }
 
-// vis is *p, or -1 for nil (visitors not counted).
-func vis(p *int64) int64 {
+// visits is a bucket's visitors, -1 when they are not counted.
+func visits(p *int64) int64 {
 	if p == nil {
 		return -1
 	}

@@ -134,6 +134,7 @@ func sampleModel() *Model {
 		},
 		Incidents: []Incident{{
 			Start: "2026-01-31T14:02:00Z", End: "2026-01-31T14:05:00Z", Errors: 18, Hits: 60, Rate: 0.3, What: "5xx",
+			Peak: "2026-01-31T14:03:00Z", PeakErrors: 12, PeakHits: 20, Baseline: 0.02, Expected: 1.2, Excess: 16.8, PValue: 1.5e-12,
 			Minutes: []Bucket{
 				{Label: "14:02", Start: "2026-01-31T14:02:00Z", Hits: 20, Classes: ClassCounts{X2: 18, X5: 2}},
 				{Label: "14:03", Start: "2026-01-31T14:03:00Z", Hits: 20, Classes: ClassCounts{X2: 8, X5: 12}},
@@ -174,6 +175,10 @@ func sampleModel() *Model {
 	for h := range 24 {
 		c := ClassCounts{X2: int64(10 + h), X4: int64(h % 3), X5: int64(h % 5 / 4)}
 		m.HourOfDay = append(m.HourOfDay, Bucket{Label: fmt.Sprintf("%02d", h), Hits: c.Total(), Classes: c})
+	}
+	m.TimelineStep = "day"
+	for _, mo := range m.Months {
+		m.Timeline = append(m.Timeline, mo.Days...)
 	}
 	return m
 }
