@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -159,7 +161,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 				break
 			}
 			res.Unreadable = append(res.Unreadable, err)
-			readerState.AddFileError(name, err.Error())
+			readerState.AddFileError(name, fileErrorText(name, err))
 		}
 	}
 	close(jobs)
@@ -187,6 +189,17 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		states[i] = nil // let it go before the next merge
 	}
 	return total, res, runErr
+}
+
+// fileErrorText is the text of a file error of input name, which the
+// FileError names already: without the name that os and parser errors
+// carry ("x.gz: x.gz: gzip stream truncated" otherwise).
+func fileErrorText(name string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == name {
+		return pe.Err.Error()
+	}
+	return strings.TrimPrefix(err.Error(), name+": ")
 }
 
 func maxLineOf(n int) int {
@@ -336,7 +349,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 	}
 	if err := sp.Err(); err != nil {
-		st.AddFileError(name, err.Error())
+		st.AddFileError(name, fileErrorText(name, err))
 	}
 	if mark != nil {
 		mark.Offset, mark.NextLine = sp.Consumed()

@@ -137,7 +137,7 @@ type page struct {
 func WriteHTML(w io.Writer, m *Model) error {
 	tmplOnce.Do(loadTemplate)
 	if tmplErr != nil {
-		return fmt.Errorf("report: template: %w", tmplErr)
+		return fmt.Errorf("HTML template: %w", tmplErr)
 	}
 	p, err := newPage(m)
 	if err != nil {
@@ -145,7 +145,7 @@ func WriteHTML(w io.Writer, m *Model) error {
 	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("HTML template: %w", err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -55,13 +56,23 @@ func (c *CheckCmd) Run(g *Globals) error {
 			}
 		}
 	}
-	for _, b := range breaches {
-		fmt.Fprintln(g.stdout, "BREACHED", report.Visible(b.String()))
+	e := newEnding(g)
+	e.print(func(w io.Writer) error {
+		for _, b := range breaches {
+			fmt.Fprintln(w, "BREACHED", report.Visible(b.String()))
+		}
+		if g.Verbose && len(breaches) == 0 {
+			fmt.Fprintf(w, "ok: %d thresholds hold over %d requests\n", len(ts), col.st.Requests)
+		}
+		return nil
+	})
+	if err := col.saveState(e); err != nil {
+		return err
 	}
-	if g.Verbose && len(breaches) == 0 {
-		fmt.Fprintf(g.stdout, "ok: %d thresholds hold over %d requests\n", len(ts), col.st.Requests)
+	if err := e.commit(); err != nil {
+		return err
 	}
-	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
+	if err := outcome(g, &c.InputFlags, col.st); err != nil {
 		return err
 	}
 	if len(breaches) > 0 {

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
+	"io/fs"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -15,7 +14,7 @@ import (
 
 // StateFlags select an incremental state file.
 type StateFlags struct {
-	State string `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone."`
+	State string `placeholder:"PATH" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone."`
 }
 
 // job is what the commands that read logs share: inputs, window, state.
@@ -38,10 +37,13 @@ type collected struct {
 	res             aggregate.RunResult
 	since, until    time.Time
 	hasSince, hasUn bool
+	// statePath is the --state file to save, by saveState.
+	statePath string
 }
 
-// collect reads the inputs (and the --state file) into one State. It saves
-// the state file, when asked, only after a complete run.
+// collect reads the inputs (and the --state file) into one State. An input
+// that cannot be read ends the run with status 2, before anything is
+// written; the state file is saved by saveState, at the run's end.
 func (j *job) collect(g *Globals) (*collected, error) {
 	loc, err := j.win.location()
 	if err != nil {
@@ -59,10 +61,10 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.state != nil && j.state.State != "" {
 		statePath = j.state.State
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
-			return nil, usageError(err)
+			return nil, usageError(outputError("--state", statePath, err))
 		}
 		if prev != nil && prev.Settings.Zone != loc.String() {
-			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
+			return nil, usageError(fmt.Errorf("--state %s was built with --tz %s, not %s: use the same zone, or another state file", report.Visible(statePath), prev.Settings.Zone, loc))
 		}
 		if prev != nil && j.checkState != nil {
 			if err := j.checkState(statePath, prev); err != nil {
@@ -75,7 +77,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		if j.win.Since != "" || j.win.Until != "" {
 			return nil, usageError(fmt.Errorf("--since and --until filter lines as they are read; with --state and no input there is nothing to read"))
 		}
-		return &collected{st: prev}, nil
+		return &collected{st: prev, statePath: statePath}, nil
 	}
 	now := time.Now
 	if j.now != nil {
@@ -83,8 +85,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	names := j.in.expandFiles()
 	anchor := now()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Signals end the process (see catchSignals), whatever it is doing.
+	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
@@ -106,11 +108,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		pass.BeforeMerge = nil // the run that counts is the second
 		first, _, err := aggregate.Run(ctx, pass, names)
 		if err != nil {
-			return nil, interrupted(ctx, err)
+			return nil, err
 		}
 		if prev != nil {
 			if err := first.Merge(prev); err != nil {
-				return nil, err
+				return nil, usageError(outputError("--state", statePath, err))
 			}
 		}
 		if first.Requests == first.Undated {
@@ -140,38 +142,51 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	prog := newProgress(g)
 	if prog != nil {
 		cfg.OnProgress = prog.update
+		g.progress = prog
 	}
 	st, res, err := aggregate.Run(ctx, cfg, names)
 	leaveFold()
 	prog.done()
 	if err != nil {
-		return nil, interrupted(ctx, err)
+		return nil, err
+	}
+	if len(res.Unreadable) > 0 {
+		// Half the inputs would make a report that looks complete, and
+		// a state that never reads the missing part: write nothing.
+		for _, err := range res.Unreadable {
+			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(inputError(err)))
+		}
+		return nil, &exitError{code: exitUsage, err: errors.New("nothing was written: an input could not be read")}
 	}
 	if prev != nil {
 		marks := res.Marks
 		if err := prev.Merge(st); err != nil {
-			return nil, err
+			return nil, usageError(outputError("--state", statePath, err))
 		}
 		st = prev
 		st.Marks = marks
 	} else {
 		st.Marks = res.Marks
 	}
-	if statePath != "" {
-		if err := aggregate.SaveFile(statePath, st); err != nil {
-			return nil, fmt.Errorf("saving state: %w", err)
-		}
-	}
-	c.st, c.res = st, res
+	c.st, c.res, c.statePath = st, res, statePath
 	return c, nil
 }
 
-// interrupted turns a cancelled run into the message DESIGN asks for.
-func interrupted(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return &exitError{code: exitUsage, err: errors.New("interrupted: nothing was written or saved")}
+// saveState prepares the --state file, if any, in the run's ending.
+func (c *collected) saveState(e *ending) error {
+	if c.statePath == "" {
+		return nil
 	}
-	return err
+	return e.file("--state", c.statePath, 0o600, c.st.Encode)
+}
+
+// inputError describes an input that could not be read, naming it once.
+func inputError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // buildOptions are the report options common to commands.

@@ -86,15 +86,9 @@ func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
 
 // outcome turns what a run met into the exit status, after the output is
-// written: unreadable inputs → 2; file-level errors or too many malformed
-// lines → 3.
-func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
-	for _, err := range res.Unreadable {
-		fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
-	}
-	if len(res.Unreadable) > 0 {
-		return &exitError{code: exitUsage}
-	}
+// written: file-level errors or too many malformed lines → 3. (An
+// unreadable input ended the run before, with 2: see collect.)
+func outcome(g *Globals, f *InputFlags, st *aggregate.State) error {
 	bad := false
 	for _, fe := range st.FileErrors {
 		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", report.Visible(fe.File), report.Visible(fe.Err))

@@ -25,6 +25,8 @@ const (
 	exitBreached  = 1 // a threshold of "check" was breached
 	exitUsage     = 2 // usage error or unreadable input
 	exitDataError = 3 // completed, but with data errors (truncated stream, too many malformed lines)
+	// 128 + the signal's number: interrupted by SIGINT (130), SIGTERM
+	// (143) or SIGHUP (129), nothing written (see catchSignals).
 )
 
 // Globals are the flags every command takes.
@@ -34,6 +36,8 @@ type Globals struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	stdout, stderr io.Writer
+	guard          *guard    // the end of the run against signals
+	progress       *progress // the progress line, cleared on a signal
 }
 
 // CLI is the command line.
@@ -167,6 +171,8 @@ func tuneGC(threshold uint64, percent int) {
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	var cli CLI
 	cli.stdout, cli.stderr = stdout, stderr
+	cli.guard = &guard{exit: os.Exit}
+	defer cli.catchSignals()()
 	exited := false
 	parser, err := kong.New(&cli,
 		kong.Name("webalyze"),
@@ -174,7 +180,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "output_formats": formatNames()},
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)

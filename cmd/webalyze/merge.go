@@ -9,8 +9,8 @@ import (
 
 // MergeCmd merges state files.
 type MergeCmd struct {
-	Output string   `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically)."`
-	States []string `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods)."`
+	Output string   `short:"o" required:"" placeholder:"OUT" help:"The merged state file to write (atomically)."`
+	States []string `arg:"" name:"state" help:"State files written with --state (by other hosts, shards or periods)."`
 }
 
 // Run merges the states: the result equals one run over all their inputs.
@@ -19,7 +19,7 @@ func (c *MergeCmd) Run(g *Globals) error {
 	for _, path := range c.States {
 		st, err := aggregate.LoadFile(path)
 		if err != nil {
-			return usageError(err)
+			return usageError(outputError("", path, err))
 		}
 		if st == nil {
 			return usageError(fmt.Errorf("%s: no such file", report.Visible(path)))
@@ -33,7 +33,11 @@ func (c *MergeCmd) Run(g *Globals) error {
 			return usageError(fmt.Errorf("%s: %w", report.Visible(path), err))
 		}
 	}
-	if err := aggregate.SaveFile(c.Output, total); err != nil {
+	e := newEnding(g)
+	if err := e.file("-o", c.Output, 0o600, total.Encode); err != nil {
+		return err
+	}
+	if err := e.commit(); err != nil {
 		return err
 	}
 	if g.Verbose {

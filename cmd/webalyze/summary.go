@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 
-	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -35,19 +31,19 @@ func (c *SummaryCmd) Run(g *Globals) error {
 		return err
 	}
 	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
-	out := bufio.NewWriter(g.stdout)
+	e := newEnding(g)
 	if c.JSON {
-		err = report.WriteJSON(out, m)
+		e.print(func(w io.Writer) error { return report.WriteJSON(w, m) })
 	} else {
-		err = report.WriteText(out, m)
+		e.print(func(w io.Writer) error { return report.WriteText(w, m) })
 	}
-	if err == nil {
-		err = out.Flush()
-	}
-	if err != nil {
+	if err := col.saveState(e); err != nil {
 		return err
 	}
-	return outcome(g, &c.InputFlags, col.st, col.res)
+	if err := e.commit(); err != nil {
+		return err
+	}
+	return outcome(g, &c.InputFlags, col.st)
 }
 
 // ReportCmd writes a report file.
@@ -56,39 +52,37 @@ type ReportCmd struct {
 	WindowFlags
 	StateFlags
 	ReportFlags
-	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables, anything else the HTML report. - writes HTML to standard output."`
+	Output       string `short:"o" default:"report.html" placeholder:"FILE" help:"Output file, its format chosen by its extension: .html or .htm the HTML report, .json the JSON model, .csv the CSV tables; a further .gz or .zst compresses it. A name without an extension, and - (standard output), get HTML unless --output-format says otherwise. A device, FIFO or /dev/fd/N is written in place, a regular file replaced atomically."`
+	OutputFormat string `placeholder:"FORMAT" help:"Format of the output whatever its name: ${output_formats}."`
 }
 
 // Run reads the inputs and writes the report.
 func (c *ReportCmd) Run(g *Globals) error {
+	kind, err := chooseOutput(c.Output, c.OutputFormat)
+	if err != nil {
+		return err
+	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
 	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
-	write := report.WriteHTML
-	switch strings.ToLower(filepath.Ext(c.Output)) {
-	case ".json":
-		write = report.WriteJSON
-	case ".csv":
-		write = report.WriteCSV
-	}
+	e := newEnding(g)
+	write := func(w io.Writer) error { return kind.render(w, m) }
 	if c.Output == "-" {
-		out := bufio.NewWriter(g.stdout)
-		if err := write(out, m); err != nil {
-			return err
-		}
-		if err := out.Flush(); err != nil {
-			return err
-		}
-	} else {
-		if err := aggregate.WriteFileAtomic(c.Output, 0o644, func(f io.Writer) error { return write(f, m) }); err != nil {
-			return err
-		}
-		if !g.Quiet {
-			fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
-		}
+		e.print(write)
+	} else if err := e.file("-o", c.Output, 0o666, write); err != nil {
+		return err
 	}
-	return outcome(g, &c.InputFlags, col.st, col.res)
+	if err := col.saveState(e); err != nil {
+		return err
+	}
+	if err := e.commit(); err != nil {
+		return err
+	}
+	if c.Output != "-" && !g.Quiet {
+		fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
+	}
+	return outcome(g, &c.InputFlags, col.st)
 }

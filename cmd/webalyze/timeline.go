@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -69,21 +69,22 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	}
 	st := col.st
 	doc := timelineDoc{Schema: 1, Step: c.Step, Zone: st.Location().String(), Undated: st.Undated, Steps: timeline(st, step, c.Top)}
-	out := bufio.NewWriter(g.stdout)
-	if c.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(doc)
-	} else {
-		err = writeTimeline(out, doc)
-	}
-	if err == nil {
-		err = out.Flush()
-	}
-	if err != nil {
+	e := newEnding(g)
+	e.print(func(w io.Writer) error {
+		if c.JSON {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(doc)
+		}
+		return writeTimeline(w, doc)
+	})
+	if err := col.saveState(e); err != nil {
 		return err
 	}
-	return outcome(g, &c.InputFlags, st, col.res)
+	if err := e.commit(); err != nil {
+		return err
+	}
+	return outcome(g, &c.InputFlags, st)
 }
 
 // timeline builds the rows, with empty steps filled in between busy ones.
@@ -165,7 +166,7 @@ func median(v []float64) float64 {
 }
 
 // writeTimeline prints the timeline as a table.
-func writeTimeline(w *bufio.Writer, doc timelineDoc) error {
+func writeTimeline(w io.Writer, doc timelineDoc) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\trequests\t2xx\t3xx\t4xx\t5xx\t5xx%%\t499%%\ttop codes\t\t\n", "start ("+doc.Zone+")")
 	for _, r := range doc.Steps {
