@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // LoadFile reads a state file. A missing file is not an error: it returns
@@ -18,6 +19,9 @@ func LoadFile(path string) (*State, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	}
 	st, err := Decode(f)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: err}

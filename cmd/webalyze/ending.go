@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
@@ -38,7 +39,10 @@ type endingFile struct {
 	p          *aggregate.Pending
 }
 
-func newEnding(g *Globals) *ending { return &ending{g: g} }
+func newEnding(g *Globals) *ending {
+	testPause("render")
+	return &ending{g: g}
+}
 
 // print adds a result for standard output, rendered by commit.
 func (e *ending) print(write func(io.Writer) error) { e.prints = append(e.prints, write) }
@@ -65,6 +69,7 @@ func (e *ending) abort() {
 
 // commit writes the streams and puts the files in place; see ending.
 func (e *ending) commit() error {
+	testPause("commit")
 	for _, write := range e.prints {
 		out := bufio.NewWriter(e.g.stdout)
 		err := write(out)
@@ -175,4 +180,20 @@ func (g *Globals) onSignal(s os.Signal) {
 		code = 128 + int(n)
 	}
 	gd.exit(code)
+}
+
+// testPause stops the run at stage when the environment variable
+// WEBALYZE_TEST_PAUSE names it: the signal tests interrupt the binary at
+// known points this way ("fold": the workers are done and their States
+// are being folded; "render": the report is built, nothing is prepared;
+// "commit": the files are prepared and not yet in place). It says so on
+// standard error and waits, for a signal.
+func testPause(stage string) {
+	if os.Getenv("WEBALYZE_TEST_PAUSE") != stage {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "webalyze: paused at %s\n", stage)
+	for {
+		time.Sleep(time.Hour)
+	}
 }

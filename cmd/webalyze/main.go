@@ -128,6 +128,7 @@ var inFold atomic.Bool
 // BeforeMerge), leaveFold when the run returned. A GOGC in the
 // environment is obeyed.
 func enterFold() {
+	testPause("fold")
 	if _, ok := os.LookupEnv("GOGC"); !ok {
 		inFold.Store(true)
 		debug.SetGCPercent(gcFoldPercent)

@@ -22,7 +22,7 @@ func (c *MergeCmd) Run(g *Globals) error {
 			return usageError(outputError("", path, err))
 		}
 		if st == nil {
-			return usageError(fmt.Errorf("%s: no such file", report.Visible(path)))
+			return usageError(fmt.Errorf("%s: no such file or directory", report.Visible(path)))
 		}
 		st.Marks = nil // where one host stopped reading means nothing for the merged whole
 		if total == nil {
