@@ -77,7 +77,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		if j.win.Since != "" || j.win.Until != "" {
 			return nil, usageError(fmt.Errorf("--since and --until filter lines as they are read; with --state and no input there is nothing to read"))
 		}
-		return &collected{st: prev, statePath: statePath}, nil
+		return &collected{st: prev}, nil // nothing new: the state file stays as it is
 	}
 	now := time.Now
 	if j.now != nil {
@@ -142,7 +142,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	prog := newProgress(g)
 	if prog != nil {
 		cfg.OnProgress = prog.update
-		g.progress = prog
+		g.progress.Store(prog)
 	}
 	st, res, err := aggregate.Run(ctx, cfg, names)
 	leaveFold()

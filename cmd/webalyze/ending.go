@@ -173,7 +173,7 @@ func (g *Globals) onSignal(s os.Signal) {
 	}
 	// The lock is kept: no rename may start now.
 	aggregate.RemoveTemporaries()
-	g.progress.done()
+	g.progress.Load().done()
 	fmt.Fprintf(g.stderr, "webalyze: interrupted by %s: no file was written or changed\n", signalName(s))
 	code := 128 + 2
 	if n, ok := s.(syscall.Signal); ok {

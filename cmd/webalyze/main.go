@@ -36,8 +36,8 @@ type Globals struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	stdout, stderr io.Writer
-	guard          *guard    // the end of the run against signals
-	progress       *progress // the progress line, cleared on a signal
+	guard          *guard                   // the end of the run against signals
+	progress       atomic.Pointer[progress] // the progress line, cleared on a signal
 }
 
 // CLI is the command line.

@@ -9,7 +9,7 @@ import (
 
 // MergeCmd merges state files.
 type MergeCmd struct {
-	Output string   `short:"o" required:"" placeholder:"OUT" help:"The merged state file to write (atomically)."`
+	Output string   `short:"o" required:"" placeholder:"OUT" help:"The merged state file to write (atomically); - writes it to standard output."`
 	States []string `arg:"" name:"state" help:"State files written with --state (by other hosts, shards or periods)."`
 }
 
@@ -34,7 +34,9 @@ func (c *MergeCmd) Run(g *Globals) error {
 		}
 	}
 	e := newEnding(g)
-	if err := e.file("-o", c.Output, 0o600, total.Encode); err != nil {
+	if c.Output == "-" {
+		e.print(total.Encode)
+	} else if err := e.file("-o", c.Output, 0o600, total.Encode); err != nil {
 		return err
 	}
 	if err := e.commit(); err != nil {

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/webalyze/webalyze/aggregate"
 )
 
 // TestChooseOutput: the renderer comes from the extension under a
@@ -169,5 +171,27 @@ func TestErrorMessages(t *testing.T) {
 		if strings.Count(errs, "trunc.gz") > 1 {
 			t.Errorf("%v: stderr %q names the file twice", tt.args, errs)
 		}
+	}
+}
+
+// TestMergeToStdout: merge -o - writes the merged state on standard
+// output, not into a file named "-".
+func TestMergeToStdout(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeLines(t, "a.log", 0, 10)
+	if code, _, errs := runCLI(t, "summary", "--state", "a.state", "a.log"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, out, errs := runCLI(t, "merge", "-o", "-", "a.state")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	st, err := aggregate.Decode(strings.NewReader(out))
+	if err != nil || st.Requests != 10 {
+		t.Errorf("merge -o -: %v, %+v", err, st)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error(`a file named "-" was written`)
 	}
 }
