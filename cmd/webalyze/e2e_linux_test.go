@@ -312,6 +312,37 @@ func TestFailedRunWritesNothing(t *testing.T) {
 	}
 }
 
+// TestClosedPipe: a result that cannot be printed (standard output is a
+// pipe nobody reads) ends the run with an error, the state not saved and
+// no temporary file left.
+func TestClosedPipe(t *testing.T) {
+	dir := t.TempDir()
+	writeLines(t, filepath.Join(dir, "access.log"), 0, 20)
+	if r := runBinary(t, dir, "summary", "--state", "s.state", "access.log"); r.code != 0 {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	writeLines(t, filepath.Join(dir, "access.log"), 20, 40)
+	before := snapshot(t, dir)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	cmd := exec.Command(binary(t), "summary", "--state", "s.state", "access.log")
+	cmd.Dir = dir
+	cmd.Stdout = pw
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cmd.Run()
+	pw.Close()
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), "broken pipe") {
+		t.Errorf("exit %d, stderr %q; want 2 and a broken pipe", code, errb.String())
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Errorf("files changed:\n%s\nwas:\n%s", after, before)
+	}
+}
+
 // TestSignals interrupts the binary with SIGINT, SIGTERM and SIGHUP while
 // it reads (a FIFO fed slowly), folds, renders and commits: every time
 // it exits 128+n, prints no result, and leaves the report and the state

@@ -147,12 +147,17 @@ func (g *Globals) catchSignals() (stop func()) {
 	}
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, sigs...)
+	quiet := make(chan os.Signal, 1)
+	if len(quietSignals) > 0 {
+		signal.Notify(quiet, quietSignals...)
+	}
 	quit := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case s := <-ch:
 				g.onSignal(s)
+			case <-quiet:
 			case <-quit:
 				return
 			}
@@ -160,6 +165,7 @@ func (g *Globals) catchSignals() (stop func()) {
 	}()
 	return func() {
 		signal.Stop(ch)
+		signal.Stop(quiet)
 		close(quit)
 	}
 }

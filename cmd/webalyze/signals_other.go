@@ -11,6 +11,9 @@ import (
 // Windows the console's close, logoff and shutdown events (SIGTERM).
 var exitSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 
+// quietSignals are caught and ignored (see the Unix version): none here.
+var quietSignals []os.Signal
+
 func signalName(s os.Signal) string {
 	if s == os.Interrupt {
 		return "SIGINT"
