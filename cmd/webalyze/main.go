@@ -62,8 +62,9 @@ Every line is accounted for: parsed, malformed (with a reason), skipped (directi
 blank lines) or filtered, and read = parsed + malformed + skipped + filtered.
 
 Exit status: 0 ok; 1 a threshold was breached (check); 2 usage error or unreadable
-input; 3 completed with data errors (truncated or corrupt stream, or more malformed
-lines than --max-malformed).
+input (nothing written, no state saved); 3 completed with data errors (truncated or
+corrupt stream, or more malformed lines than --max-malformed); 130, 143, 129
+interrupted by SIGINT, SIGTERM, SIGHUP (nothing written, no state saved).
 
 Examples:
   webalyze summary /var/log/nginx/access.log*
