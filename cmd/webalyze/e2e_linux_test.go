@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -101,7 +102,7 @@ func snapshot(t *testing.T, dir string) string {
 		fmt.Fprintf(&b, "%s %v %d:%d", rel, fi.Mode(), st.Uid, st.Gid)
 		if fi.Mode().IsRegular() {
 			data, _ := os.ReadFile(path)
-			fmt.Fprintf(&b, " %x", data)
+			fmt.Fprintf(&b, " %d bytes sha256 %x", len(data), sha256.Sum256(data))
 		}
 		b.WriteByte('\n')
 		return nil
