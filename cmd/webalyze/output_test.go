@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -197,5 +198,27 @@ func TestMergeToStdout(t *testing.T) {
 	}
 	if _, err := os.Stat("-"); err == nil {
 		t.Error(`a file named "-" was written`)
+	}
+}
+
+// TestStateOnlyRunKeepsState: a run from the state alone (no inputs)
+// reads nothing new and leaves the state file as it is.
+func TestStateOnlyRunKeepsState(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeLines(t, "a.log", 0, 10)
+	if code, _, errs := runCLI(t, "summary", "--state", "s.state", "a.log"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes("s.state", old, old)
+	if code, out, errs := runCLI(t, "report", "-q", "-o", "r.html", "--state", "s.state"); code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q: %s", code, out, errs)
+	}
+	if fi, err := os.Stat("s.state"); err != nil || !fi.ModTime().Equal(old) {
+		t.Errorf("the state was written again: %v", err)
+	}
+	if m, _ := filepath.Glob(".*.tmp-*"); len(m) > 0 {
+		t.Errorf("temporary files left: %v", m)
 	}
 }
