@@ -72,7 +72,7 @@ func (c *CheckCmd) Run(g *Globals) error {
 	if err := e.commit(); err != nil {
 		return err
 	}
-	if err := outcome(g, &c.InputFlags, col.st); err != nil {
+	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
 		return err
 	}
 	if len(breaches) > 0 {

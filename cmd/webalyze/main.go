@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync/atomic"
 
 	"github.com/alecthomas/kong"
@@ -37,6 +38,7 @@ type Globals struct {
 
 	stdout, stderr io.Writer
 	guard          *guard                   // the end of the run against signals
+	ends           []func()                 // run when the run returns (atEnd)
 	progress       atomic.Pointer[progress] // the progress line, cleared on a signal
 }
 
@@ -83,6 +85,10 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// atEnd runs f when the run returns, whatever its outcome: it releases what
+// must be held until the outputs are in place (the state's lock).
+func (g *Globals) atEnd(f func()) { g.ends = append(g.ends, f) }
 
 func main() {
 	setGCPercent()
@@ -175,6 +181,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	cli.stdout, cli.stderr = stdout, stderr
 	cli.guard = &guard{exit: os.Exit}
 	defer cli.catchSignals()()
+	defer func() {
+		for _, f := range slices.Backward(cli.ends) {
+			f()
+		}
+	}()
 	exited := false
 	parser, err := kong.New(&cli,
 		kong.Name("webalyze"),

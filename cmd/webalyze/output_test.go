@@ -157,7 +157,7 @@ func TestErrorMessages(t *testing.T) {
 		{[]string{"summary", "--state", "d", "a.log"}, 2,
 			"webalyze: --state d: is a directory\n"},
 		{[]string{"summary", "--state", "nodir/s.state", "a.log"}, 2,
-			"webalyze: --state nodir/s.state: no such file or directory\n"},
+			"webalyze: --state nodir/s.state: locking state: no such file or directory\n"},
 		{[]string{"merge", "-o", "m.state", "junk.state"}, 2,
 			"webalyze: junk.state: not a webalyze state file\n"},
 		{[]string{"merge", "-o", "m.state", "nope.state"}, 2,

@@ -43,7 +43,7 @@ func (c *SummaryCmd) Run(g *Globals) error {
 	if err := e.commit(); err != nil {
 		return err
 	}
-	return outcome(g, &c.InputFlags, col.st)
+	return outcome(g, &c.InputFlags, col.st, col.res)
 }
 
 // ReportCmd writes a report file.
@@ -84,5 +84,5 @@ func (c *ReportCmd) Run(g *Globals) error {
 	if c.Output != "-" && !g.Quiet {
 		fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
 	}
-	return outcome(g, &c.InputFlags, col.st)
+	return outcome(g, &c.InputFlags, col.st, col.res)
 }

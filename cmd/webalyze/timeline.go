@@ -84,7 +84,7 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if err := e.commit(); err != nil {
 		return err
 	}
-	return outcome(g, &c.InputFlags, st)
+	return outcome(g, &c.InputFlags, st, col.res)
 }
 
 // timeline builds the rows, with empty steps filled in between busy ones.
