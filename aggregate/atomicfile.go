@@ -130,6 +130,25 @@ func Prepare(path string, perm os.FileMode, write func(io.Writer) error) (*Pendi
 	return p, nil
 }
 
+// CheckOutput reports, before any work, the errors [Prepare] would meet
+// on path that do not depend on its content: a directory, a missing or
+// non-directory parent.
+func CheckOutput(path string) error {
+	target, _, direct, err := resolveOutput(path)
+	if err != nil || direct {
+		return err
+	}
+	dir := filepath.Dir(target)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return pathError(path, err)
+	}
+	if !fi.IsDir() {
+		return pathError(path, syscall.ENOTDIR)
+	}
+	return nil
+}
+
 // Direct reports whether the output is written in place by Commit (a
 // device, FIFO or descriptor) rather than renamed.
 func (p *Pending) Direct() bool { return p.direct }

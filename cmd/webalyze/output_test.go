@@ -134,6 +134,8 @@ func TestErrorMessages(t *testing.T) {
 			"webalyze: -o d: is a directory\n"},
 		{[]string{"report", "-o", "nodir/x.html", "a.log"}, 2,
 			"webalyze: -o nodir/x.html: no such file or directory\n"},
+		{[]string{"report", "-o", "nodir/x.html", "nope.log"}, 2, // checked before reading
+			"webalyze: -o nodir/x.html: no such file or directory\n"},
 		{[]string{"report", "-o", "a.log/x.html", "a.log"}, 2,
 			"webalyze: -o a.log/x.html: not a directory\n"},
 		{[]string{"report", "-o", "x.txt", "a.log"}, 2,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -61,6 +62,11 @@ func (c *ReportCmd) Run(g *Globals) error {
 	kind, err := chooseOutput(c.Output, c.OutputFormat)
 	if err != nil {
 		return err
+	}
+	if c.Output != "-" {
+		if err := aggregate.CheckOutput(c.Output); err != nil {
+			return usageError(outputError("-o", c.Output, err)) // before reading for nothing
+		}
 	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
 	col, err := j.collect(g)
