@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -48,6 +50,9 @@ type job struct {
 	// checkState, when set, vets the loaded state file (path, state)
 	// before any input is read; its error ends the run.
 	checkState func(path string, st *aggregate.State) error
+	// keepFresh keeps, with --state, what this run read before it is
+	// folded into the state (collected.fresh).
+	keepFresh bool
 }
 
 // collected is the outcome of reading.
@@ -58,6 +63,15 @@ type collected struct {
 	hasSince, hasUn bool
 	// statePath is the --state file to save, by saveState.
 	statePath string
+	// fresh is what this run read, when job.keepFresh and a state was
+	// loaded; nil otherwise (everything is this run's).
+	fresh *freshData
+}
+
+// freshData is what one run read, before it joins the state.
+type freshData struct {
+	counts  counts
+	minutes []int64 // minute numbers with records, ascending
 }
 
 // collect reads the inputs (and the --state file) into one State. An input
@@ -194,6 +208,10 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		}
 		return nil, &exitError{code: exitUsage, err: errors.New("nothing was written: an input could not be read")}
 	}
+	c.res = res
+	if prev != nil && j.keepFresh {
+		c.fresh = &freshData{counts: countsOf(st), minutes: slices.Sorted(maps.Keys(st.Minutes))}
+	}
 	if prev != nil {
 		marks := res.Marks
 		if err := prev.Merge(st); err != nil {
@@ -207,7 +225,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if statePath != "" {
 		st.DateFileErrors(started.Unix())
 	}
-	c.st, c.res, c.statePath = st, res, statePath
+	c.st, c.statePath = st, statePath
 	return c, nil
 }
 
