@@ -18,12 +18,8 @@
 //   - counters (lines, requests, bytes, status codes, IIS sub-status and
 //     win32 status, minute buckets) are exact; byte sums saturate instead
 //     of wrapping;
-//   - a top list ([TopK]) is exact up to its capacity, then a Space-Saving
-//     summary with a per-entry and a list-wide error bound;
-//   - a unique counter ([Distinct]) is exact up to its capacity, then a
-//     HyperLogLog with a relative standard error of about 0.8 %;
-//   - request-time quantiles ([Latency]) are within 1 % of a true value,
-//     count, sum, min and max being exact.
+//   - top lists, unique counters and request-time quantiles are the
+//     structures of package [sketch], each with its stated bound.
 //
 // The status registry ([Lookup], [LookupSub], [ClassOf]) is the embedded
 // copy of shared/data/status-codes.tsv: every code keeps its number, 000

@@ -8,16 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
 // SchemaVersion is the version of the state file layout written by
 // [State.Encode]. Bump it whenever the encoded fields change meaning.
-// Version 2: a visitor is visitorHash(client, agent), no longer the agent
+// Version 2: a visitor is VisitorHash(client, agent), no longer the agent
 // hashed with the client as seed; SmallDistinct.Regs is an array pointer.
 // Added to version 2 without a bump, since older files still decode
 // correctly: MinuteBucket.SubCodes, State.MinuteSubCodes and
@@ -123,17 +124,17 @@ func (s *State) restore() error {
 		s.Minutes = map[int64]*MinuteBucket{}
 	}
 	if s.Visitors == nil {
-		s.Visitors = map[int64]*Distinct{}
+		s.Visitors = map[int64]*sketch.Distinct{}
 	}
 	if s.Drills == nil {
 		s.Drills = map[uint16]*Drill{}
 	}
 	if s.CodeLatency == nil {
-		s.CodeLatency = map[uint16]*Latency{}
+		s.CodeLatency = map[uint16]*sketch.Latency{}
 	}
-	for _, d := range []**Distinct{&s.UndatedVisitors, &s.ClientAddrs} {
+	for _, d := range []**sketch.Distinct{&s.UndatedVisitors, &s.ClientAddrs} {
 		if *d == nil {
-			*d = NewDistinct(set.DistinctCapacity)
+			*d = sketch.NewDistinct(set.DistinctCapacity)
 		}
 	}
 	for day, d := range s.Visitors {
@@ -154,12 +155,12 @@ func (s *State) restore() error {
 	if err := s.restoreSubMinutes(); err != nil {
 		return err
 	}
-	lists := []**TopK{&s.URLs, &s.URLsQuery, &s.Clients, &s.Referrers, &s.Agents, &s.Methods, &s.Protocols, &s.VHosts}
+	lists := []**sketch.TopK{&s.URLs, &s.URLsQuery, &s.Clients, &s.Referrers, &s.Agents, &s.Methods, &s.Protocols, &s.VHosts}
 	for _, t := range lists {
 		if *t == nil {
-			*t = NewTopK(set.TopCapacity)
+			*t = sketch.NewTopK(set.TopCapacity)
 		}
-		if err := (*t).check(); err != nil {
+		if err := (*t).Check(); err != nil {
 			return err
 		}
 	}
@@ -167,14 +168,14 @@ func (s *State) restore() error {
 		if code >= 1000 || d == nil || d.URLs == nil || d.Clients == nil {
 			return fmt.Errorf("drill-down of code %d is incomplete", code)
 		}
-		if err := d.URLs.check(); err != nil {
+		if err := d.URLs.Check(); err != nil {
 			return err
 		}
-		if err := d.Clients.check(); err != nil {
+		if err := d.Clients.Check(); err != nil {
 			return err
 		}
 	}
-	lats := []*Latency{&s.Latency, &s.Upstream}
+	lats := []*sketch.Latency{&s.Latency, &s.Upstream}
 	for i := range s.ClassLatency {
 		lats = append(lats, &s.ClassLatency[i])
 	}
@@ -185,58 +186,10 @@ func (s *State) restore() error {
 		lats = append(lats, l)
 	}
 	for _, l := range lats {
-		if err := l.check(); err != nil {
+		if err := l.Check(); err != nil {
 			return err
 		}
 	}
 	s.setup(loc)
-	return nil
-}
-
-func (t *TopK) check() error {
-	if t.Capacity <= 0 || len(t.Entries) > t.Capacity {
-		return fmt.Errorf("top list of %d entries has capacity %d", len(t.Entries), t.Capacity)
-	}
-	seen := make(map[string]struct{}, len(t.Entries))
-	for i := range t.Entries {
-		e := &t.Entries[i]
-		if _, dup := seen[e.Key]; dup {
-			return fmt.Errorf("top list has key %q twice", e.Key)
-		}
-		seen[e.Key] = struct{}{}
-		if e.Visitors.N > SmallExact || (e.Visitors.Regs != nil && !validRegs(e.Visitors.Regs[:], smallP)) {
-			return fmt.Errorf("top list entry %q has a bad visitor counter", e.Key)
-		}
-		if e.Latency != nil {
-			if err := e.Latency.check(); err != nil {
-				return err
-			}
-		}
-	}
-	t.resetIndex()
-	return nil
-}
-
-// latMaxIndex is the bucket of MaxInt64, the largest a Latency can have.
-var latMaxIndex = latencyIndex(math.MaxInt64)
-
-func (l *Latency) check() error {
-	if l.Shift > 6 {
-		return fmt.Errorf("latency sketch has shift %d", l.Shift)
-	}
-	if len(l.Counts) > 0 && (l.Offset < 0 || int64(l.Offset)+int64(len(l.Counts)) > int64(latMaxIndex)+1 ||
-		l.Counts[0] == 0 || l.Counts[len(l.Counts)-1] == 0) {
-		return fmt.Errorf("latency sketch has buckets %d..%d", l.Offset, int64(l.Offset)+int64(len(l.Counts)))
-	}
-	if l.Count > 0 && (l.Min < 0 || l.Max < l.Min) {
-		return fmt.Errorf("latency sketch has min %d, max %d", l.Min, l.Max)
-	}
-	var n uint64
-	for _, c := range l.Counts {
-		n += c
-	}
-	if n+l.Zero != l.Count {
-		return fmt.Errorf("latency sketch counts %d values in buckets, says %d", n+l.Zero, l.Count)
-	}
 	return nil
 }

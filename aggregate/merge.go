@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
 // Merge folds o into s; o is not changed (apart from internal indexes) and
@@ -91,9 +93,9 @@ func (s *State) merge(o *State, sharded bool) error {
 	// distinct clients. They run concurrently, the big ones first (on 5M
 	// combined lines, 2 workers, the minutes took 27-32 ms and the days
 	// 41-42 ms before the lists' 80-110 ms; the URLs are the longest part).
-	list := func(dst, src *TopK, disjoint bool) func() {
+	list := func(dst, src *sketch.TopK, disjoint bool) func() {
 		if disjoint {
-			return func() { dst.mergeDisjoint(src) }
+			return func() { dst.MergeDisjoint(src) }
 		}
 		return func() { dst.Merge(src) }
 	}
@@ -102,7 +104,7 @@ func (s *State) merge(o *State, sharded bool) error {
 	for day, od := range o.Visitors {
 		d := s.Visitors[day]
 		if d == nil {
-			d = NewDistinct(s.Settings.DistinctCapacity)
+			d = sketch.NewDistinct(s.Settings.DistinctCapacity)
 			s.Visitors[day] = d
 		}
 		parts = append(parts, func() { d.Merge(od) })
@@ -129,7 +131,7 @@ func (s *State) merge(o *State, sharded bool) error {
 		}
 		l := s.codeLat[code]
 		if l == nil {
-			l = &Latency{}
+			l = &sketch.Latency{}
 			s.codeLat[code] = l
 			s.CodeLatency[code] = l
 		}

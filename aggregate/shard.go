@@ -3,6 +3,8 @@ package aggregate
 import (
 	"sync"
 	"unsafe"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
 // Sharding the big top lists across the workers of a [Run].
@@ -16,7 +18,7 @@ import (
 // by its hash; a worker that parses a record whose key another worker owns
 // forwards the addition to it in batches. The worker States' sharded lists
 // then hold disjoint keys, and folding them is a concatenation
-// ([TopK.mergeDisjoint]) rather than a merge.
+// ([TopK.MergeDisjoint]) rather than a merge.
 //
 // The small lists (agents, methods, protocols, virtual hosts, drill-downs)
 // are not sharded: they fit in the cache, and forwarding would cost more
@@ -243,7 +245,7 @@ func (b *shardBatch) reset() bool {
 }
 
 // listOf returns the sharded list l.
-func (s *State) listOf(l shardList) *TopK {
+func (s *State) listOf(l shardList) *sketch.TopK {
 	switch l {
 	case shardURLs:
 		return s.URLs
@@ -261,7 +263,7 @@ func (s *State) apply(op *shardOp, key []byte) {
 	switch op.list {
 	case shardURLs:
 		if e := s.URLs.AddHashed(key, op.h, op.bytes, op.visitor); op.hasLatency {
-			e.addLatency(op.latency, op.latencyIndex)
+			e.AddLatency(op.latency, op.latencyIndex)
 		}
 	case shardURLsQuery:
 		s.URLsQuery.AddHashed(key, op.h, op.bytes, op.visitor)
@@ -356,23 +358,23 @@ const pipeDistance = 4
 func (s *State) applyOps(b *shardBatch) {
 	const d = pipeDistance
 	ops := b.ops
-	var lists [4]*TopK // by shardList
+	var lists [4]*sketch.TopK // by shardList
 	// The entries found by the second stage, for the third: d additions
 	// later, in a ring of more than d.
-	var entries [2 * d]*TopEntry
+	var entries [2 * d]*sketch.TopEntry
 	for l := range lists {
 		lists[l] = s.listOf(shardList(l))
-		lists[l].ensureIndex()
+		lists[l].EnsureIndex()
 	}
 	for i := range ops {
 		if j := i + 3*d; j < len(ops) {
-			lists[ops[j].list&3].prefetchSlot(ops[j].h)
+			lists[ops[j].list&3].PrefetchSlot(ops[j].h)
 		}
 		if j := i + 2*d; j < len(ops) {
-			entries[j%len(entries)] = lists[ops[j].list&3].prefetchEntry(ops[j].h)
+			entries[j%len(entries)] = lists[ops[j].list&3].PrefetchEntry(ops[j].h)
 		}
 		if j := i + d; j < len(ops) {
-			prefetchKey(entries[j%len(entries)], ops[j].visitor)
+			sketch.PrefetchKey(entries[j%len(entries)], ops[j].visitor)
 		}
 		op := &ops[i]
 		keys := b.keys

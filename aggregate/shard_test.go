@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -37,7 +38,7 @@ func TestShardedListsPastCapacity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for name, list := range map[string]*TopK{"url": st.URLs, "client": st.Clients, "ref": st.Referrers} {
+			for name, list := range map[string]*sketch.TopK{"url": st.URLs, "client": st.Clients, "ref": st.Referrers} {
 				if list.Exact() || list.Len() != 40 {
 					t.Fatalf("%s: exact %v, %d entries: want a full, approximate list", name, list.Exact(), list.Len())
 				}
@@ -45,5 +46,48 @@ func TestShardedListsPastCapacity(t *testing.T) {
 				checkIndex(t, list)
 			}
 		})
+	}
+}
+
+// checkSpaceSaving checks the Space-Saving guarantees of tk against the
+// true counts.
+func checkSpaceSaving(t *testing.T, tk *sketch.TopK, want map[string]uint64) {
+	t.Helper()
+	var total uint64
+	for _, n := range want {
+		total += n
+	}
+	if tk.Total != total {
+		t.Errorf("Total %d, want %d", tk.Total, total)
+	}
+	bound := tk.ErrorBound()
+	listed := map[string]bool{}
+	for _, e := range tk.Entries {
+		listed[e.Key] = true
+		if tr := want[e.Key]; e.Hits < tr || e.Hits-e.HitsErr > tr {
+			t.Errorf("%s: %d hits ±%d, true %d outside [Hits-HitsErr, Hits]", e.Key, e.Hits, e.HitsErr, tr)
+		}
+		if e.HitsErr > bound {
+			t.Errorf("%s: HitsErr %d over ErrorBound %d", e.Key, e.HitsErr, bound)
+		}
+	}
+	for k, n := range want {
+		if !listed[k] && n > bound {
+			t.Errorf("%s with %d hits is missing, over the bound %d", k, n, bound)
+		}
+		if n > total/uint64(tk.Capacity) && !listed[k] {
+			t.Errorf("heavy hitter %s (%d of %d) missing", k, n, total)
+		}
+	}
+}
+
+// checkIndex checks that the index of tk finds every entry under its key
+// (the sketch package's own test also checks it holds nothing else).
+func checkIndex(t *testing.T, tk *sketch.TopK) {
+	t.Helper()
+	for i := range tk.Entries {
+		if e := tk.Get(tk.Entries[i].Key); e != &tk.Entries[i] {
+			t.Errorf("key %q of entry %d not found at its entry", tk.Entries[i].Key, i)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -115,8 +116,8 @@ type FileError struct {
 // Drill is the drill-down of one status code: where it happened. Its lists
 // do not count visitors (NoVisitors).
 type Drill struct {
-	URLs    *TopK
-	Clients *TopK
+	URLs    *sketch.TopK
+	Clients *sketch.TopK
 }
 
 // State is the whole aggregation of a run: every counter, series, list and
@@ -202,10 +203,10 @@ type State struct {
 	// since 1970-01-01 in the State's location): a visitor is a client
 	// address + user agent on one day, as GoAccess defines it.
 	// UndatedVisitors counts them for records without a time.
-	Visitors        map[int64]*Distinct
-	UndatedVisitors *Distinct
+	Visitors        map[int64]*sketch.Distinct
+	UndatedVisitors *sketch.Distinct
 	// ClientAddrs counts distinct client addresses.
-	ClientAddrs *Distinct
+	ClientAddrs *sketch.Distinct
 
 	// Top lists. Every record counts in URLs (path without query),
 	// Clients, Agents, Methods and Protocols, under the empty key when the
@@ -218,7 +219,7 @@ type State struct {
 	// request's virtual host (without port) nor one of Settings.SiteHosts;
 	// when the record has no virtual host and no site host is given,
 	// every referrer is external.
-	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, VHosts *TopK
+	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, VHosts *sketch.TopK
 	// Drills holds, for each error status code seen (see [HasDrill]: 4xx,
 	// 5xx, 000 and non-standard codes), its top URLs and clients. Success
 	// and redirect codes have none unless Options.DrillAllCodes is set:
@@ -228,10 +229,10 @@ type State struct {
 	// Latency is the distribution of request times (records with a
 	// duration), overall, per class and per code; Upstream that of the
 	// upstream (backend) time.
-	Latency      Latency
-	ClassLatency [NumClasses]Latency
-	CodeLatency  map[uint16]*Latency
-	Upstream     Latency
+	Latency      sketch.Latency
+	ClassLatency [NumClasses]sketch.Latency
+	CodeLatency  map[uint16]*sketch.Latency
+	Upstream     sketch.Latency
 
 	// Not encoded: derived when a State is built or decoded.
 	loc       *time.Location
@@ -241,13 +242,13 @@ type State struct {
 	curMinute int64
 	curBucket *MinuteBucket
 	curDay    int64
-	curDayD   *Distinct
+	curDayD   *sketch.Distinct
 	drill     [1000]*Drill
-	codeLat   [1000]*Latency
+	codeLat   [1000]*sketch.Latency
 	scratch   []byte
 	shard     *shardOut // set while the State is a worker's in a sharded Run
 	batch     *batching // while it batches (see batchLocal)
-	latIdx    latencyIndexes
+	latIdx    sketch.LatencyIndexes
 	sink      uint64 // see Add: keeps the index peeks from being optimised away
 }
 
@@ -295,19 +296,19 @@ func New(opts Options) *State {
 		SubCodes:         map[uint64]uint64{},
 		Win32:            map[uint32]uint64{},
 		Minutes:          map[int64]*MinuteBucket{},
-		Visitors:         map[int64]*Distinct{},
-		UndatedVisitors:  NewDistinct(set.DistinctCapacity),
-		ClientAddrs:      NewDistinct(set.DistinctCapacity),
-		URLs:             NewTopK(top),
-		URLsQuery:        NewTopK(top),
-		Clients:          NewTopK(top),
-		Referrers:        NewTopK(top),
-		Agents:           NewTopK(top),
-		Methods:          NewTopK(top),
-		Protocols:        NewTopK(top),
-		VHosts:           NewTopK(top),
+		Visitors:         map[int64]*sketch.Distinct{},
+		UndatedVisitors:  sketch.NewDistinct(set.DistinctCapacity),
+		ClientAddrs:      sketch.NewDistinct(set.DistinctCapacity),
+		URLs:             sketch.NewTopK(top),
+		URLsQuery:        sketch.NewTopK(top),
+		Clients:          sketch.NewTopK(top),
+		Referrers:        sketch.NewTopK(top),
+		Agents:           sketch.NewTopK(top),
+		Methods:          sketch.NewTopK(top),
+		Protocols:        sketch.NewTopK(top),
+		VHosts:           sketch.NewTopK(top),
 		Drills:           map[uint16]*Drill{},
-		CodeLatency:      map[uint16]*Latency{},
+		CodeLatency:      map[uint16]*sketch.Latency{},
 	}
 	s.setup(loc)
 	return s
@@ -332,7 +333,7 @@ func (s *State) setup(loc *time.Location) {
 			s.drill[c] = d
 		}
 	}
-	s.codeLat = [1000]*Latency{}
+	s.codeLat = [1000]*sketch.Latency{}
 	for c, l := range s.CodeLatency {
 		if c < 1000 {
 			s.codeLat[c] = l
@@ -387,49 +388,49 @@ func (s *State) Add(rec *parser.Record) {
 	// Hash every key once: the hashes index the lists below (a path for
 	// the URL list and its drill-down), make the visitor identity and
 	// pick the worker that owns a key.
-	client := hashKey(rec.Host)
-	hPath := hashKey(rec.Path)
-	hAgent := hashKey(rec.UserAgent)
+	client := sketch.HashKey(rec.Host)
+	hPath := sketch.HashKey(rec.Path)
+	hAgent := sketch.HashKey(rec.UserAgent)
 	external := isExternalReferrer(rec.Referer, rec.VHost, s.Settings.SiteHosts)
 	var hRef, hQuery uint64
 	if external {
-		hRef = hashKey(rec.Referer)
+		hRef = sketch.HashKey(rec.Referer)
 	}
 	if len(rec.Query) > 0 {
 		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
-		hQuery = hashKey(s.scratch)
+		hQuery = sketch.HashKey(s.scratch)
 	}
-	visitor := visitorHash(client, hAgent)
+	visitor := sketch.VisitorHash(client, hAgent)
 	var day int64
 	if rec.HasTime {
 		// A visitor is per day: the lists count visitor-days, as GoAccess
 		// counts its visitors.
 		day = floorDiv(rec.Time+s.zone.offset(rec.Time), 86400)
-		visitor = mix64(visitor + uint64(day)*prime1)
+		visitor = sketch.VisitorDay(visitor, day)
 	}
 	var lat int64 // request time and its latency bucket
 	var latIdx int32
 	if rec.HasDuration {
 		lat = max(rec.Duration, 0)
-		latIdx = s.latIdx.index(lat)
+		latIdx = s.latIdx.Index(lat)
 	}
 	// Touch what each big list will read (for the keys this worker owns,
-	// see shard.go) before updating any (see TopK.peek): their cache
+	// see shard.go) before updating any (see TopK.Peek): their cache
 	// misses overlap instead of queueing. A batching State's sharded lists
 	// are prefetched by applyOps instead, many records ahead.
-	sink := s.Agents.peek(hAgent, visitor)
+	sink := s.Agents.Peek(hAgent, visitor)
 	if s.batch == nil {
 		if s.owns(hPath) {
-			sink ^= s.URLs.peek(hPath, visitor)
+			sink ^= s.URLs.Peek(hPath, visitor)
 		}
 		if s.owns(client) {
-			sink ^= s.Clients.peek(client, visitor)
+			sink ^= s.Clients.Peek(client, visitor)
 		}
 		if external && s.owns(hRef) {
-			sink ^= s.Referrers.peek(hRef, visitor)
+			sink ^= s.Referrers.Peek(hRef, visitor)
 		}
 		if len(rec.Query) > 0 && s.owns(hQuery) {
-			sink ^= s.URLsQuery.peek(hQuery, visitor)
+			sink ^= s.URLsQuery.Peek(hQuery, visitor)
 		}
 	}
 	s.sink = sink
@@ -466,16 +467,16 @@ func (s *State) Add(rec *parser.Record) {
 	}
 
 	if rec.HasDuration {
-		s.Latency.addIndex(lat, latIdx)
+		s.Latency.AddIndex(lat, latIdx)
 		if hasCode {
-			s.ClassLatency[ClassIndex(code)].addIndex(lat, latIdx)
+			s.ClassLatency[ClassIndex(code)].AddIndex(lat, latIdx)
 			l := s.codeLat[code]
 			if l == nil {
-				l = &Latency{}
+				l = &sketch.Latency{}
 				s.codeLat[code] = l
 				s.CodeLatency[code] = l
 			}
-			l.addIndex(lat, latIdx)
+			l.AddIndex(lat, latIdx)
 		}
 	}
 	if rec.HasUpstream {
@@ -484,7 +485,7 @@ func (s *State) Add(rec *parser.Record) {
 }
 
 func (s *State) addBytes(dst *uint64, n uint64) {
-	v := addSat(*dst, n)
+	v := sketch.AddSat(*dst, n)
 	if v == math.MaxUint64 && n != 0 {
 		s.BytesSaturated = true
 	}
@@ -522,7 +523,7 @@ func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, vis
 	if d == nil || day != s.curDay {
 		d = s.Visitors[day]
 		if d == nil {
-			d = NewDistinct(s.Settings.DistinctCapacity)
+			d = sketch.NewDistinct(s.Settings.DistinctCapacity)
 			s.Visitors[day] = d
 		}
 		s.curDay, s.curDayD = day, d
@@ -537,7 +538,7 @@ func HasDrill(code uint16) bool { return code < 100 || code >= 400 }
 func (s *State) drillFor(code uint16) *Drill {
 	d := s.drill[code]
 	if d == nil {
-		d = &Drill{URLs: NewTopK(s.Settings.DrillCapacity), Clients: NewTopK(s.Settings.DrillCapacity)}
+		d = &Drill{URLs: sketch.NewTopK(s.Settings.DrillCapacity), Clients: sketch.NewTopK(s.Settings.DrillCapacity)}
 		d.URLs.NoVisitors, d.Clients.NoVisitors = true, true
 		s.drill[code] = d
 		s.Drills[code] = d

@@ -15,6 +15,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Paris for the daylight-saving test, on any machine
 
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -130,23 +131,19 @@ var testOpts = Options{TopCapacity: 10_000, DrillCapacity: 10_000, DistinctCapac
 // sorted (their order is the merge order), exact hash sets sorted.
 func normalize(s *State) *State {
 	s.loc, s.zone, s.curBucket, s.curDayD, s.curMinute, s.curDay, s.scratch, s.sink = nil, zoneCache{}, nil, nil, 0, 0, nil, 0
-	s.latIdx = latencyIndexes{}
-	lists := []*TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers, s.Agents, s.Methods, s.Protocols, s.VHosts}
+	s.latIdx = sketch.LatencyIndexes{}
+	lists := []*sketch.TopK{s.URLs, s.URLsQuery, s.Clients, s.Referrers, s.Agents, s.Methods, s.Protocols, s.VHosts}
 	for _, d := range s.Drills {
 		lists = append(lists, d.URLs, d.Clients)
 	}
 	for _, t := range lists {
-		t.resetIndex()
-		slices.SortFunc(t.Entries, func(a, b TopEntry) int { return cmp.Compare(a.Key, b.Key) })
-		for i := range t.Entries {
-			t.Entries[i].Visitors.canonical()
-		}
+		t.Canonical()
 	}
 	for _, d := range s.Visitors {
-		d.canonical()
+		d.Canonical()
 	}
-	s.UndatedVisitors.canonical()
-	s.ClientAddrs.canonical()
+	s.UndatedVisitors.Canonical()
+	s.ClientAddrs.Canonical()
 	for _, m := range s.Minutes {
 		slices.SortFunc(m.Codes, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
 		slices.SortFunc(m.SubCodes, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })

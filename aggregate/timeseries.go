@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
 // zoneCache gives the UTC offset of a Unix second in one location without a
@@ -101,7 +103,7 @@ type Bucket struct {
 func (b *Bucket) add(m *MinuteBucket) {
 	b.Requests += m.Requests
 	b.Pages += m.Pages
-	b.Bytes = addSat(b.Bytes, m.Bytes)
+	b.Bytes = sketch.AddSat(b.Bytes, m.Bytes)
 	for _, c := range m.Codes {
 		b.Classes[ClassIndex(c.Code)] += c.N
 		i, ok := slices.BinarySearchFunc(b.Codes, c.Code, func(x CodeCount, code uint16) int { return int(x.Code) - int(code) })

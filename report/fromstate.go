@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -155,7 +156,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	<-tops
 
 	// Request times.
-	lat := func(scope string, l *aggregate.Latency) {
+	lat := func(scope string, l *sketch.Latency) {
 		if l == nil || l.Count == 0 {
 			return
 		}
@@ -274,7 +275,7 @@ func minutesInOrder(m map[int64]*aggregate.MinuteBucket) ([]keyedBucket, int) {
 // topList converts a top list, keeping its n heaviest keys (all when n ≤
 // 0). An exact list knows how many keys it has; one past its capacity
 // does not (Distinct 0), and its ErrorBound covers every row's error.
-func topList(t *aggregate.TopK, n int) TopList {
+func topList(t *sketch.TopK, n int) TopList {
 	if t == nil {
 		return TopList{Exact: true}
 	}
@@ -303,7 +304,7 @@ func topList(t *aggregate.TopK, n int) TopList {
 }
 
 // latencyOf gives the percentiles of l in milliseconds.
-func latencyOf(scope string, l *aggregate.Latency) Latency {
+func latencyOf(scope string, l *sketch.Latency) Latency {
 	ms := func(us int64) float64 { return float64(us) / 1000 }
 	return Latency{Scope: scope, Count: clamp(l.Count), P50: ms(l.P50()), P90: ms(l.P90()),
 		P95: ms(l.Quantile(0.95)), P99: ms(l.P99()), Max: ms(l.Max), RelErr: l.Accuracy()}

@@ -396,7 +396,7 @@ type TopRow struct {
 	Share         float64 `json:"share"` // Hits / TopList.Total
 	Err           int64   `json:"err"`   // hits may be overstated by up to Err
 	// Latency of the key's requests (top URLs, when the log has request
-	// times), within aggregate.LatencyAccuracy.
+	// times), within sketch.LatencyAccuracy.
 	Latency *Latency `json:"latency,omitempty"`
 }
 

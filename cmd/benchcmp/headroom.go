@@ -43,18 +43,18 @@ type headroomVariant struct {
 
 var (
 	noLists = []sourceEdit{
-		{file: "aggregate/state.go", from: "\tsink := s.Agents.peek(hAgent, visitor)", to: "\ts.sink = sink\n",
+		{file: "aggregate/state.go", from: "\tsink := s.Agents.Peek(hAgent, visitor)", to: "\ts.sink = sink\n",
 			repl: "\tvar sink uint64\n"},
-		{file: "aggregate/state.go", from: "\ts.route(shardOp{list: shardURLs", to: "\tif rec.HasDuration {\n\t\ts.Latency.addIndex",
+		{file: "aggregate/state.go", from: "\ts.route(shardOp{list: shardURLs", to: "\tif rec.HasDuration {\n\t\ts.Latency.AddIndex",
 			repl: "\t_, _, _ = hPath, hRef, hQuery\n"},
 	}
 	noEntryVisitors = []sourceEdit{
-		{file: "aggregate/topk.go", from: "e.Visitors.Add(visitor)", repl: "_ = visitor", want: 3},
+		{file: "aggregate/sketch/topk.go", from: "e.Visitors.Add(visitor)", repl: "_ = visitor", want: 3},
 	}
 	noKeyCompares = []sourceEdit{
-		{file: "aggregate/keyindex.go", from: "entries[i].Key == string(key) {", repl: "len(entries[i].Key) == len(key) {", want: 1},
-		{file: "aggregate/topk.go", from: "t.Entries[i].Key == string(key)", repl: "len(t.Entries[i].Key) == len(key)", want: 3},
-		{file: "aggregate/topk.go", from: "\t\tprefetch2(p, unsafe.Add(p, n-1))\n", repl: "\t\t_ = p\n", want: 1},
+		{file: "aggregate/sketch/keyindex.go", from: "entries[i].Key == string(key) {", repl: "len(entries[i].Key) == len(key) {", want: 1},
+		{file: "aggregate/sketch/topk.go", from: "t.Entries[i].Key == string(key)", repl: "len(t.Entries[i].Key) == len(key)", want: 3},
+		{file: "aggregate/sketch/topk.go", from: "\t\tprefetch2(p, unsafe.Add(p, n-1))\n", repl: "\t\t_ = p\n", want: 1},
 	}
 	headroomVariants = []headroomVariant{
 		{name: "report", leaves: "nothing (the real one)", summary: true},

@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 // keyIndex maps the keys of a TopK's entries to their positions. It is an
 // open-addressing table (linear probing, at most half full) of 64-bit

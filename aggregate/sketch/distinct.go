@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"bytes"
@@ -408,12 +408,12 @@ func (s *SmallDistinct) Merge(o *SmallDistinct) {
 	}
 }
 
-// canonical sorts the exact hashes so that equal sets compare equal.
-func (s *SmallDistinct) canonical() { slices.Sort(s.Hashes[:s.N]) }
+// Canonical sorts the exact hashes so that equal sets compare equal.
+func (s *SmallDistinct) Canonical() { slices.Sort(s.Hashes[:s.N]) }
 
-// canonical rebuilds the exact set by inserting its hashes in order, so
+// Canonical rebuilds the exact set by inserting its hashes in order, so
 // that equal sets have equal layouts (for comparisons in tests).
-func (d *Distinct) canonical() {
+func (d *Distinct) Canonical() {
 	if d.set == nil {
 		return
 	}

@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"math"
@@ -62,7 +62,7 @@ func (l *Latency) gamma() float64 {
 
 // latencyIndex returns v's bucket, or -1 for v ≤ 0. It is computed once per
 // record and given to every Latency the record goes into (see
-// latencyIndexes for the cache State.Add reads it through).
+// LatencyIndexes for the cache State.Add reads it through).
 func latencyIndex(v int64) int32 {
 	if v <= 0 {
 		return -1
@@ -70,17 +70,17 @@ func latencyIndex(v int64) int32 {
 	return int32(math.Ceil(math.Log(float64(v)) * latInvLogGamma))
 }
 
-// latencyIndexes remembers latencyIndex of recent values. Request times
+// LatencyIndexes remembers latencyIndex of recent values. Request times
 // repeat: IIS writes milliseconds, nginx $request_time too, and most
 // requests take a few of them, while the logarithm is some 70 instructions.
 // A slot holds v+1 and its index; 0 is empty (v ≥ 0 here).
-type latencyIndexes [256]struct {
+type LatencyIndexes [256]struct {
 	v1 int64
 	i  int32
 }
 
-// index returns latencyIndex(v) for v ≥ 0.
-func (c *latencyIndexes) index(v int64) int32 {
+// Index returns latencyIndex(v) for v ≥ 0.
+func (c *LatencyIndexes) Index(v int64) int32 {
 	// Milliseconds in microseconds are multiples of 1000 (its three low
 	// bits are zero): the slot comes from the high bits of a product.
 	e := &c[uint64(v)*0x9e3779b97f4a7c15>>56]
@@ -91,9 +91,9 @@ func (c *latencyIndexes) index(v int64) int32 {
 }
 
 // Add adds one value in microseconds; negative values count as 0.
-func (l *Latency) Add(v int64) { l.addIndex(max(v, 0), latencyIndex(v)) }
+func (l *Latency) Add(v int64) { l.AddIndex(max(v, 0), latencyIndex(v)) }
 
-func (l *Latency) addIndex(v int64, i int32) {
+func (l *Latency) AddIndex(v int64, i int32) {
 	if l.Count == 0 || v < l.Min {
 		l.Min = v
 	}
@@ -101,7 +101,7 @@ func (l *Latency) addIndex(v int64, i int32) {
 		l.Max = v
 	}
 	l.Count++
-	l.Sum = addSat(l.Sum, uint64(v))
+	l.Sum = AddSat(l.Sum, uint64(v))
 	if i < 0 {
 		l.Zero++
 		return
@@ -155,7 +155,7 @@ func (l *Latency) Merge(o *Latency) {
 		l.Max = o.Max
 	}
 	l.Count += o.Count
-	l.Sum = addSat(l.Sum, o.Sum)
+	l.Sum = AddSat(l.Sum, o.Sum)
 	l.Zero += o.Zero
 	for k, n := range o.Counts {
 		if n != 0 {
@@ -234,8 +234,8 @@ func (l *Latency) Clone() *Latency {
 	return &c
 }
 
-// addSat adds with saturation at MaxUint64 instead of wrapping.
-func addSat(a, b uint64) uint64 {
+// AddSat adds with saturation at MaxUint64 instead of wrapping.
+func AddSat(a, b uint64) uint64 {
 	if s := a + b; s >= a {
 		return s
 	}

@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"encoding/binary"
@@ -52,7 +52,7 @@ func hash64(b []byte, seed uint64) uint64 {
 	case 1:
 		h = hashByte(h, b[0])
 	}
-	return mix64(h)
+	return Mix64(h)
 }
 
 // hashByte is hash64's step for one of the last bytes.
@@ -60,8 +60,8 @@ func hashByte(h uint64, c byte) uint64 {
 	return bits.RotateLeft64(h^uint64(c)*prime5, 11) * prime1
 }
 
-// mix64 is xxHash64's final avalanche.
-func mix64(h uint64) uint64 {
+// Mix64 is xxHash64's final avalanche.
+func Mix64(h uint64) uint64 {
 	h ^= h >> 33
 	h *= prime2
 	h ^= h >> 29
@@ -70,7 +70,11 @@ func mix64(h uint64) uint64 {
 	return h
 }
 
-// visitorHash is a visitor's identity (before its day is mixed in): the
-// hashes of its client address and its user agent, each hashKey of the
+// VisitorHash is a visitor's identity (before its day is mixed in): the
+// hashes of its client address and its user agent, each HashKey of the
 // field, combined so that swapping them gives another identity.
-func visitorHash(client, agent uint64) uint64 { return mix64(agent ^ client*prime1) }
+func VisitorHash(client, agent uint64) uint64 { return Mix64(agent ^ client*prime1) }
+
+// VisitorDay is a visitor's identity on one day (days since the epoch):
+// top lists count visitor-days.
+func VisitorDay(visitor uint64, day int64) uint64 { return Mix64(visitor + uint64(day)*prime1) }

@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"bytes"
@@ -34,8 +34,8 @@ func TestHash64Stable(t *testing.T) {
 			t.Errorf("hash64(%q, %d) = %#x, want %#x", tt.in, tt.seed, got, tt.want)
 		}
 	}
-	if got := visitorHash(hashKey([]byte("192.168.0.1")), hashKey([]byte("curl/8.5.0"))); got != 0xb70d40385afb0622 {
-		t.Errorf("visitorHash(192.168.0.1, curl/8.5.0) = %#x, want 0xb70d40385afb0622", got)
+	if got := VisitorHash(HashKey([]byte("192.168.0.1")), HashKey([]byte("curl/8.5.0"))); got != 0xb70d40385afb0622 {
+		t.Errorf("VisitorHash(192.168.0.1, curl/8.5.0) = %#x, want 0xb70d40385afb0622", got)
 	}
 }
 
@@ -61,7 +61,7 @@ func hash64Ref(b []byte, seed uint64) uint64 {
 		h ^= uint64(c) * prime5
 		h = bits.RotateLeft64(h, 11) * prime1
 	}
-	return mix64(h)
+	return Mix64(h)
 }
 
 func TestHash64MatchesReference(t *testing.T) {
@@ -195,8 +195,8 @@ func TestSmallDistinct(t *testing.T) {
 			}
 		}
 		a.Merge(&b)
-		a.canonical()
-		s.canonical()
+		a.Canonical()
+		s.Canonical()
 		if !reflect.DeepEqual(a, s) {
 			t.Errorf("n=%d: merged halves differ from the whole", n)
 		}
@@ -302,7 +302,7 @@ func TestTopKExact(t *testing.T) {
 // that the index holds nothing else.
 func checkIndex(t *testing.T, tk *TopK) {
 	t.Helper()
-	tk.ensureIndex()
+	tk.EnsureIndex()
 	if tk.index.n != len(tk.Entries) {
 		t.Errorf("index holds %d slots for %d entries", tk.index.n, len(tk.Entries))
 	}
@@ -362,7 +362,7 @@ func checkSpaceSaving(t *testing.T, tk *TopK, want map[string]uint64) {
 
 // TestTopKSpaceSaving checks the Space-Saving promises of a list fed the
 // whole stream, of the Merge of lists fed parts of it (records split at
-// random), and of the mergeDisjoint of shards (keys split by hash, as a
+// random), and of the MergeDisjoint of shards (keys split by hash, as a
 // sharded Run does), which is also exact when the whole stream fits.
 func TestTopKSpaceSaving(t *testing.T) {
 	for _, capacity := range []int{10, 100, 1000, 100_000} {
@@ -375,7 +375,7 @@ func TestTopKSpaceSaving(t *testing.T) {
 			for i, k := range keys {
 				whole.Add(k, uint64(i), uint64(i%13))
 				parts[i%3].Add(k, uint64(i), uint64(i%13))
-				shards[uint32(hashKey(k))%3].Add(k, uint64(i), uint64(i%13))
+				shards[uint32(HashKey(k))%3].Add(k, uint64(i), uint64(i%13))
 				want[string(k)]++
 			}
 			if whole.Exact() != (len(want) <= capacity) || whole.Len() != min(capacity, len(want)) {
@@ -389,8 +389,8 @@ func TestTopKSpaceSaving(t *testing.T) {
 			}
 			checkSpaceSaving(t, merged, want)
 			union := shards[1]
-			union.mergeDisjoint(shards[0])
-			union.mergeDisjoint(shards[2])
+			union.MergeDisjoint(shards[0])
+			union.MergeDisjoint(shards[2])
 			checkIndex(t, union)
 			checkSpaceSaving(t, union, want)
 			if whole.Exact() {
@@ -431,7 +431,7 @@ func TestTopKMergeExact(t *testing.T) {
 func dumpTop(t *TopK) string {
 	var b bytes.Buffer
 	for _, e := range t.Top(0) {
-		e.Visitors.canonical()
+		e.Visitors.Canonical()
 		fmt.Fprintf(&b, "%s %d±%d %dB v%d %v\n", e.Key, e.Hits, e.HitsErr, e.Bytes, e.Visitors.Count(), e.Visitors.Hashes)
 	}
 	return b.String()
@@ -488,7 +488,7 @@ func TestLatencyShift(t *testing.T) {
 	if a.Shift != EntryLatencyShift || b.Shift != EntryLatencyShift || !slices.Equal(a.Counts, b.Counts) || a.Count != 40000 {
 		t.Errorf("mixed merges differ: shift %d/%d, count %d/%d", a.Shift, b.Shift, a.Count, b.Count)
 	}
-	if err := a.check(); err != nil {
+	if err := a.Check(); err != nil {
 		t.Error(err)
 	}
 }
@@ -546,7 +546,7 @@ func TestHashSetEachScattered(t *testing.T) {
 // values that repeat (milliseconds), collide in its slots, and span the
 // range from 0 to the largest.
 func TestLatencyIndexes(t *testing.T) {
-	var c latencyIndexes
+	var c LatencyIndexes
 	rng := rand.New(rand.NewPCG(9, 10))
 	for i := range 200_000 {
 		var v int64
@@ -560,7 +560,7 @@ func TestLatencyIndexes(t *testing.T) {
 		default:
 			v = []int64{0, 1, 2, math.MaxInt64, math.MaxInt64 - 1, 1000}[rng.IntN(6)]
 		}
-		if got, want := c.index(v), latencyIndex(v); got != want {
+		if got, want := c.Index(v), latencyIndex(v); got != want {
 			t.Fatalf("index(%d) = %d, want %d", v, got, want)
 		}
 	}

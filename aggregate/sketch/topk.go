@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"cmp"
@@ -76,6 +76,17 @@ func (t *TopK) resetIndex() {
 	t.index, t.heap, t.hashes, t.heapOK, t.last, t.lastHash, t.prev, t.prevHash = keyIndex{}, nil, nil, false, 0, 0, 0, 0
 }
 
+// Canonical puts t in a form for comparison (in tests): entries sorted
+// by key, exact visitor sets sorted, lookup structures dropped. The list
+// stays usable; the structures are rebuilt when next needed.
+func (t *TopK) Canonical() {
+	t.resetIndex()
+	slices.SortFunc(t.Entries, func(a, b TopEntry) int { return cmp.Compare(a.Key, b.Key) })
+	for i := range t.Entries {
+		t.Entries[i].Visitors.Canonical()
+	}
+}
+
 // heapNode is an entry in the Space-Saving heap: its position and its hit
 // count when the node was last placed, which is at most its count now.
 // Keeping the count in the node lets the heap be ordered without reading
@@ -85,9 +96,9 @@ type heapNode struct {
 	i    int32
 }
 
-// ensureIndex builds the index when it is missing. It is called on every
+// EnsureIndex builds the index when it is missing. It is called on every
 // addition, so it is kept small enough to be inlined there.
-func (t *TopK) ensureIndex() {
+func (t *TopK) EnsureIndex() {
 	if t.index.slots == nil {
 		t.buildIndex()
 	}
@@ -98,12 +109,12 @@ func (t *TopK) buildIndex() {
 	t.index.init(len(t.Entries))
 	t.last, t.prev = 0, 0
 	for i := range t.Entries {
-		t.index.put(slotOf(hashKey(bytesOf(t.Entries[i].Key)), int32(i)))
+		t.index.put(slotOf(HashKey(bytesOf(t.Entries[i].Key)), int32(i)))
 	}
 }
 
-// hashKey is the hash a TopK files key under (see [TopK.AddHashed]).
-func hashKey(key []byte) uint64 { return hash64(key, 0) }
+// HashKey is the hash a TopK files key under (see [TopK.AddHashed]).
+func HashKey(key []byte) uint64 { return hash64(key, 0) }
 
 // bytesOf returns the bytes of s without copying them, for reading only
 // (hashing, comparing): nothing may write to the result.
@@ -113,7 +124,7 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 // its entry position or -1, its index slot (see keyIndex.find) and its
 // hash. The index must exist.
 func (t *TopK) findKey(key string) (i int32, slot, h uint64) {
-	h = hashKey(bytesOf(key))
+	h = HashKey(bytesOf(key))
 	i, slot = t.index.find(h, bytesOf(key), t.Entries)
 	return i, slot, h
 }
@@ -135,16 +146,16 @@ func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
 		t.last, t.prev, t.lastHash, t.prevHash = t.prev, t.last, t.prevHash, t.lastHash
 		return t.hit(i, bytes, visitor)
 	}
-	return t.AddHashed(key, hashKey(key), bytes, visitor)
+	return t.AddHashed(key, HashKey(key), bytes, visitor)
 }
 
-// peek touches what adding key (hash h) with visitor will read — the
+// Peek touches what adding key (hash h) with visitor will read — the
 // index slot where the lookup starts, the entry it points to, the first
 // byte of that entry's key and the visitor register — so that a caller can
 // start the cache-missing loads of several lists before it waits on any;
 // the value is meaningless. Each list's loads depend on one another, but
 // the lists' do not, and the processor overlaps them.
-func (t *TopK) peek(h, visitor uint64) uint64 {
+func (t *TopK) Peek(h, visitor uint64) uint64 {
 	e := t.entryOf(h)
 	if e == nil {
 		return 0
@@ -165,8 +176,8 @@ func (t *TopK) peek(h, visitor uint64) uint64 {
 // earlier stage; a prefetch of a stale address costs nothing but the
 // bandwidth). None of them changes t.
 
-// prefetchSlot asks for the index slot where the lookup of h starts.
-func (t *TopK) prefetchSlot(h uint64) {
+// PrefetchSlot asks for the index slot where the lookup of h starts.
+func (t *TopK) PrefetchSlot(h uint64) {
 	if t.index.slots != nil {
 		prefetch(unsafe.Pointer(&t.index.slots[t.index.start(h)]))
 	}
@@ -185,10 +196,10 @@ func (t *TopK) entryOf(h uint64) *TopEntry {
 	return &t.Entries[uint32(v)-1]
 }
 
-// prefetchEntry asks for both cache lines of h's entry (a TopEntry is 128
+// PrefetchEntry asks for both cache lines of h's entry (a TopEntry is 128
 // bytes: the key header and counts, then the exact visitor hashes), and
-// returns the entry (nil if none) for prefetchKey.
-func (t *TopK) prefetchEntry(h uint64) *TopEntry {
+// returns the entry (nil if none) for PrefetchKey.
+func (t *TopK) PrefetchEntry(h uint64) *TopEntry {
 	e := t.entryOf(h)
 	if e != nil {
 		prefetch2(unsafe.Pointer(e), unsafe.Add(unsafe.Pointer(e), 64))
@@ -196,12 +207,12 @@ func (t *TopK) prefetchEntry(h uint64) *TopEntry {
 	return e
 }
 
-// prefetchKey asks for what the entry e that prefetchEntry returned points
+// PrefetchKey asks for what the entry e that PrefetchEntry returned points
 // to: its key's bytes (to compare), the visitor register the visitor hash
 // selects, and its latency sketch. The list may have changed since: e may
 // then be another key's entry, or one of an array the list has left,
 // which only makes the prefetches useless.
-func prefetchKey(e *TopEntry, visitor uint64) {
+func PrefetchKey(e *TopEntry, visitor uint64) {
 	if e == nil {
 		return
 	}
@@ -220,11 +231,11 @@ func prefetchKey(e *TopEntry, visitor uint64) {
 	}
 }
 
-// AddHashed is Add with the key's hash given: h must be hashKey(key). A
+// AddHashed is Add with the key's hash given: h must be HashKey(key). A
 // caller that needs the hash anyway (for a visitor identity, or for the
 // same key in another list) saves hashing it again.
 func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *TopEntry {
-	t.ensureIndex()
+	t.EnsureIndex()
 	t.Total++
 	if i := t.last - 1; i >= 0 && t.lastHash == h && t.Entries[i].Key == string(key) {
 		return t.hit(i, bytes, visitor)
@@ -328,19 +339,19 @@ func newEntries(n, c int) []TopEntry {
 func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
 	e := &t.Entries[i]
 	e.Hits++
-	e.Bytes = addSat(e.Bytes, bytes)
+	e.Bytes = AddSat(e.Bytes, bytes)
 	if !t.NoVisitors {
 		e.Visitors.Add(visitor)
 	}
 	return e
 }
 
-// addLatency adds a request time (v, bucket i) to e.
-func (e *TopEntry) addLatency(v int64, i int32) {
+// AddLatency adds a request time (v, bucket i) to e.
+func (e *TopEntry) AddLatency(v int64, i int32) {
 	if e.Latency == nil {
 		e.Latency = &Latency{Shift: EntryLatencyShift}
 	}
-	e.Latency.addIndex(v, i)
+	e.Latency.AddIndex(v, i)
 }
 
 // less orders the heap by (possibly stale) hits alone: comparing keys on
@@ -354,7 +365,7 @@ func (t *TopK) buildHeap() {
 	t.hashes = make([]uint64, n)
 	for i := range n {
 		t.heap[i] = heapNode{hits: t.Entries[i].Hits, i: int32(i)}
-		t.hashes[i] = hashKey(bytesOf(t.Entries[i].Key))
+		t.hashes[i] = HashKey(bytesOf(t.Entries[i].Key))
 	}
 	for i := n/2 - 1; i >= 0; i-- {
 		t.down(i)
@@ -416,7 +427,7 @@ func (t *TopK) Len() int { return len(t.Entries) }
 
 // Get returns the entry for key, or nil.
 func (t *TopK) Get(key string) *TopEntry {
-	t.ensureIndex()
+	t.EnsureIndex()
 	if i, _, _ := t.findKey(key); i >= 0 {
 		return &t.Entries[i]
 	}
@@ -462,8 +473,8 @@ func (t *TopK) Top(n int) []TopEntry {
 // Merge folds o into t (see [TopK] for the rule); o is unchanged apart
 // from its internal index.
 func (t *TopK) Merge(o *TopK) {
-	t.ensureIndex()
-	o.ensureIndex()
+	t.EnsureIndex()
+	o.EnsureIndex()
 	missT, missO := t.ErrorBound(), o.ErrorBound()
 	if missO > 0 {
 		for i := range t.Entries {
@@ -499,7 +510,7 @@ func (t *TopK) Merge(o *TopK) {
 	t.trim()
 }
 
-// mergeDisjoint folds o into t when no key is in both: the lists of two
+// MergeDisjoint folds o into t when no key is in both: the lists of two
 // shards of one run, whose keys were routed to one shard or the other by
 // their hash (see shard.go). It appends o's entries, sketches and all,
 // without copying the sketches or looking keys up (a merge of two shards of
@@ -512,7 +523,7 @@ func (t *TopK) Merge(o *TopK) {
 // capacity: a side that overflowed is full, Capacity entries at or above
 // its bound, so the Capacity heaviest of the union are at or above it too
 // (both sides have the same capacity, as the shards of one run do).
-func (t *TopK) mergeDisjoint(o *TopK) {
+func (t *TopK) MergeDisjoint(o *TopK) {
 	switch n := len(t.Entries) + len(o.Entries); {
 	case n > t.Capacity:
 		// Keep the heaviest of both without building their union: the
@@ -623,7 +634,7 @@ func heaviest(n, c int, byHash bool, at func(int32) *TopEntry) []bool {
 	if byHash && need < len(ties) {
 		hashed := make([]hashedTie, len(ties))
 		for i, k := range ties {
-			hashed[i] = hashedTie{hashKey(bytesOf(at(k).Key)), k}
+			hashed[i] = hashedTie{HashKey(bytesOf(at(k).Key)), k}
 		}
 		selectSmallest(hashed, need, func(x, y hashedTie) bool {
 			if x.h != y.h {
@@ -716,7 +727,7 @@ func selectSmallest[T any](s []T, k int, less func(x, y T) bool) {
 func (e *TopEntry) merge(o *TopEntry) {
 	e.Hits += o.Hits
 	e.HitsErr += o.HitsErr
-	e.Bytes = addSat(e.Bytes, o.Bytes)
+	e.Bytes = AddSat(e.Bytes, o.Bytes)
 	e.Visitors.Merge(&o.Visitors)
 	if o.Latency != nil {
 		if e.Latency == nil {

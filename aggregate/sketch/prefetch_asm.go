@@ -1,6 +1,6 @@
 //go:build amd64 || arm64
 
-package aggregate
+package sketch
 
 import "unsafe"
 
