@@ -21,8 +21,6 @@
 //   - top lists, unique counters and request-time quantiles are the
 //     structures of package [sketch], each with its stated bound.
 //
-// The status registry ([Lookup], [LookupSub], [ClassOf]) is the embedded
-// copy of shared/data/status-codes.tsv: every code keeps its number, 000
-// is its own class, 001-099 and 600-999 are "non-standard", and nginx 499
-// and 444 form the client-aborted group ([IsClientAborted]).
+// Status codes are classed and looked up by package [status]; the
+// structures that count keys, uniques and latencies are package [sketch].
 package aggregate

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/status"
 )
 
 // Sharding the big top lists across the workers of a [Run].
@@ -199,7 +200,7 @@ func (s *State) stopBatching() {
 	s.flushLocal()
 	for code, n := range b.subZero {
 		if n > 0 {
-			s.SubCodes[subKey(uint16(code), 0)] += n
+			s.SubCodes[status.SubKey(uint16(code), 0)] += n
 		}
 	}
 	if b.win32Zero > 0 {

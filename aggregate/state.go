@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -230,7 +231,7 @@ type State struct {
 	// duration), overall, per class and per code; Upstream that of the
 	// upstream (backend) time.
 	Latency      sketch.Latency
-	ClassLatency [NumClasses]sketch.Latency
+	ClassLatency [status.NumClasses]sketch.Latency
 	CodeLatency  map[uint16]*sketch.Latency
 	Upstream     sketch.Latency
 
@@ -253,7 +254,7 @@ type State struct {
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
-func SubKey(code uint16, sub uint32) uint64 { return subKey(code, sub) }
+func SubKey(code uint16, sub uint32) uint64 { return status.SubKey(code, sub) }
 
 // New returns an empty State.
 func New(opts Options) *State {
@@ -364,7 +365,7 @@ func (s *State) Add(rec *parser.Record) {
 			if b := s.batch; b != nil && rec.SubStatus == 0 {
 				b.subZero[code]++
 			} else {
-				s.SubCodes[subKey(code, rec.SubStatus)]++
+				s.SubCodes[status.SubKey(code, rec.SubStatus)]++
 			}
 		}
 		if code-200 < 100 {
@@ -460,7 +461,7 @@ func (s *State) Add(rec *parser.Record) {
 	if external {
 		s.route(shardOp{list: shardReferrers, h: hRef, bytes: rec.Bytes, visitor: visitor}, rec.Referer)
 	}
-	if hasCode && (HasDrill(code) || s.Settings.DrillAllCodes) {
+	if hasCode && (status.HasDrill(code) || s.Settings.DrillAllCodes) {
 		d := s.drillFor(code)
 		d.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor)
 		d.Clients.AddHashed(rec.Host, client, rec.Bytes, visitor)
@@ -469,7 +470,7 @@ func (s *State) Add(rec *parser.Record) {
 	if rec.HasDuration {
 		s.Latency.AddIndex(lat, latIdx)
 		if hasCode {
-			s.ClassLatency[ClassIndex(code)].AddIndex(lat, latIdx)
+			s.ClassLatency[status.ClassIndex(code)].AddIndex(lat, latIdx)
 			l := s.codeLat[code]
 			if l == nil {
 				l = &sketch.Latency{}
@@ -530,10 +531,6 @@ func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, vis
 	}
 	d.Add(visitor)
 }
-
-// HasDrill reports whether records of code get a drill-down list: error
-// codes (4xx, 5xx), 000 and non-standard codes.
-func HasDrill(code uint16) bool { return code < 100 || code >= 400 }
 
 func (s *State) drillFor(code uint16) *Drill {
 	d := s.drill[code]
@@ -742,17 +739,23 @@ func (s *State) SetFormat(file, format string) { s.Formats[file] = format }
 
 // Classes returns the records per class, by class index (see ClassNames),
 // derived from Codes.
-func (s *State) Classes() [NumClasses]uint64 {
-	var c [NumClasses]uint64
+func (s *State) Classes() [status.NumClasses]uint64 {
+	var c [status.NumClasses]uint64
 	for code, n := range s.Codes {
-		c[ClassIndex(uint16(code))] += n
+		c[status.ClassIndex(uint16(code))] += n
 	}
 	return c
 }
 
 // ClientAborted returns the records of the client-aborted group (nginx
 // 499 and 444).
-func (s *State) ClientAborted() uint64 { return s.Codes[499] + s.Codes[444] }
+func (s *State) ClientAborted() uint64 {
+	var n uint64
+	for _, code := range status.ClientAbortedCodes {
+		n += s.Codes[code]
+	}
+	return n
+}
 
 // SubCode is a count of one IIS code.sub pair.
 type SubCode struct {
@@ -767,7 +770,7 @@ func (s *State) SubCodeList() []SubCode {
 	for k, n := range s.SubCodes {
 		out = append(out, SubCode{Code: uint16(k >> 32), Sub: uint32(k), N: n})
 	}
-	slices.SortFunc(out, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })
+	slices.SortFunc(out, func(a, b SubCode) int { return cmp.Compare(status.SubKey(a.Code, a.Sub), status.SubKey(b.Code, b.Sub)) })
 	return out
 }
 

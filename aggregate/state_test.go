@@ -16,6 +16,7 @@ import (
 	_ "time/tzdata" // Europe/Paris for the daylight-saving test, on any machine
 
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -146,7 +147,7 @@ func normalize(s *State) *State {
 	s.ClientAddrs.Canonical()
 	for _, m := range s.Minutes {
 		slices.SortFunc(m.Codes, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
-		slices.SortFunc(m.SubCodes, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })
+		slices.SortFunc(m.SubCodes, func(a, b SubCode) int { return cmp.Compare(status.SubKey(a.Code, a.Sub), status.SubKey(b.Code, b.Sub)) })
 	}
 	slices.SortFunc(s.FileErrors, func(a, b FileError) int { return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Err, b.Err)) })
 	return s
@@ -360,7 +361,7 @@ func TestStateFields(t *testing.T) {
 		{"404.2", s.SubCodes[SubKey(404, 2)], 1},
 		{"win32 2", s.Win32[2], 1},
 		{"000", s.Codes[0], 1},
-		{"0xx", s.Classes()[Class0xx], 1},
+		{"0xx", s.Classes()[status.Class0xx], 1},
 		{"pages", s.Pages, 3},
 		{"files (2xx)", s.Files, 2},
 		{"no bytes", s.NoBytes, 3},
@@ -369,7 +370,7 @@ func TestStateFields(t *testing.T) {
 		{"clients", s.ClientAddrs.Count(), 2},
 		{"minutes", uint64(len(s.Minutes)), 2},
 		{"latency", s.Latency.Count, 1},
-		{"2xx latency", s.ClassLatency[Class2xx].Count, 1},
+		{"2xx latency", s.ClassLatency[status.Class2xx].Count, 1},
 		{"200 latency", s.CodeLatency[200].Count, 1},
 		{"vhosts", s.VHosts.Total, 1},
 		{"drill 404 urls", s.Drills[404].URLs.Get("/a/index.HTML").Hits, 1},

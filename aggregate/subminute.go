@@ -1,6 +1,10 @@
 package aggregate
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/webalyze/webalyze/aggregate/status"
+)
 
 // Per-minute IIS sub-status counts (MinuteBucket.SubCodes) let a check
 // count a code.sub such as 404.2 in any window of minutes. Records without
@@ -66,7 +70,7 @@ func (s *State) checkSubMinutes() error {
 			perKey = map[uint64]uint64{}
 		}
 		for i, c := range m.SubCodes {
-			perKey[subKey(c.Code, c.Sub)] += c.N
+			perKey[status.SubKey(c.Code, c.Sub)] += c.N
 			if i > 0 && codeSeen(m.SubCodes[:i], c.Code) {
 				continue // this code's sum is checked at its first entry
 			}

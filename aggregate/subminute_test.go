@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -36,7 +37,7 @@ func minuteSubs(s *State) string {
 			p += " nil"
 		}
 		subs := slices.Clone(m.SubCodes)
-		slices.SortFunc(subs, func(a, b SubCode) int { return cmp.Compare(subKey(a.Code, a.Sub), subKey(b.Code, b.Sub)) })
+		slices.SortFunc(subs, func(a, b SubCode) int { return cmp.Compare(status.SubKey(a.Code, a.Sub), status.SubKey(b.Code, b.Sub)) })
 		for _, c := range subs {
 			p += fmt.Sprintf(" %03d.%d=%d", c.Code, c.Sub, c.N)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/status"
 )
 
 // zoneCache gives the UTC offset of a Unix second in one location without a
@@ -96,8 +97,8 @@ type Bucket struct {
 	Requests uint64
 	Pages    uint64
 	Bytes    uint64
-	Classes  [NumClasses]uint64 // by class index (see ClassNames)
-	Codes    []CodeCount        // sorted by code
+	Classes  [status.NumClasses]uint64 // by class index (see status.ClassNames)
+	Codes    []CodeCount               // sorted by code
 }
 
 func (b *Bucket) add(m *MinuteBucket) {
@@ -105,7 +106,7 @@ func (b *Bucket) add(m *MinuteBucket) {
 	b.Pages += m.Pages
 	b.Bytes = sketch.AddSat(b.Bytes, m.Bytes)
 	for _, c := range m.Codes {
-		b.Classes[ClassIndex(c.Code)] += c.N
+		b.Classes[status.ClassIndex(c.Code)] += c.N
 		i, ok := slices.BinarySearchFunc(b.Codes, c.Code, func(x CodeCount, code uint16) int { return int(x.Code) - int(code) })
 		if ok {
 			b.Codes[i].N += c.N

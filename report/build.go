@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/status"
 )
 
 // StatusInfo is a status registry entry, as the aggregate package's
@@ -172,29 +172,20 @@ var codeKeys = func() (k [1000]string) {
 	return k
 }()
 
-// classIndex maps a code to its index in [ClassNames] (aggregate's
-// ClassIndex); a code outside 0–999, which an Input should not hold, is
-// non-standard.
+// classIndex maps a code to its index in [ClassNames] (status.ClassIndex);
+// a code outside 0–999, which an Input should not hold, is non-standard.
 func classIndex(code int) int {
 	if code < 0 || code > 999 {
 		return ClassNonStandard
 	}
-	return aggregate.ClassIndex(uint16(code))
-}
-
-// isErrorClass reports whether codes of class are drilled into by
-// default: 4xx, 5xx, 000 (no response) and non-standard codes.
-func isErrorClass(class string) bool {
-	switch class {
-	case "4xx", "5xx", "0xx", "non-standard":
-		return true
-	}
-	return false
+	return status.ClassIndex(uint16(code))
 }
 
 // isAborted reports whether code means the client never got a response
-// (nginx 499 and 444).
-func isAborted(code int) bool { return code == 499 || code == 444 }
+// (status.IsClientAborted).
+func isAborted(code int) bool {
+	return code >= 0 && code <= 999 && status.IsClientAborted(uint16(code))
+}
 
 // BuildFrom builds the Model from in. Class and code counts, code shares
 // and the status contract all come from in.Codes (plus in.NoStatus), so
@@ -366,14 +357,18 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	if len(u5.Rows) == 0 {
 		var parts []TopList
 		for _, code := range slices.Sorted(maps.Keys(in.URLsByCode)) {
-			if code >= 500 && code < 600 {
+			if classIndex(code) == status.Class5xx {
 				parts = append(parts, byCode(in.URLsByCode, code))
 			}
 		}
 		u5 = mergeTop(parts)
 	}
 	m.Top5xx = top(u5, "Top 5xx URLs")
-	m.ClientAborted.TopURLs = top(mergeTop([]TopList{byCode(in.URLsByCode, 444), byCode(in.URLsByCode, 499)}), "Top client-aborted URLs")
+	var aborted []TopList
+	for _, code := range status.ClientAbortedCodes {
+		aborted = append(aborted, byCode(in.URLsByCode, int(code)))
+	}
+	m.ClientAborted.TopURLs = top(mergeTop(aborted), "Top client-aborted URLs")
 	m.Clients = top(in.Clients, "Top clients")
 	m.Referrers = top(in.Referrers, "Top referrers")
 	m.Agents = top(in.Agents, "Top user agents")
@@ -385,7 +380,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	// requests first.
 	var drill []CodeRow
 	for _, c := range m.Codes {
-		if isErrorClass(c.Class) {
+		if status.ClassHasDrill(c.Class) {
 			drill = append(drill, c)
 		}
 	}
@@ -403,7 +398,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	}
 	if opts.DrillAll {
 		for _, c := range m.Codes {
-			if !isErrorClass(c.Class) {
+			if !status.ClassHasDrill(c.Class) {
 				drill = append(drill, c)
 			}
 		}

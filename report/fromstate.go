@@ -10,6 +10,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -59,7 +60,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		Formats:          maps.Clone(st.Formats),
 		URLsByCode:       map[int]TopList{},
 		ClientsByCode:    map[int]TopList{},
-		Win32Text:        aggregate.Win32Text,
+		Win32Text:        status.Win32Text,
 	}
 
 	if st.Requests > st.Undated {
@@ -106,9 +107,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		if code < 0 || code > 999 {
 			return StatusInfo{}
 		}
-		s, ok := aggregate.LookupFrom(uint16(code), origin)
+		s, ok := status.LookupFrom(uint16(code), origin)
 		if !ok {
-			return StatusInfo{Class: aggregate.ClassOf(uint16(code))}
+			return StatusInfo{Class: status.ClassOf(uint16(code))}
 		}
 		return StatusInfo{Reason: s.Reason, Class: s.Class, Source: s.Source, Cacheable: s.Cacheable, Known: true}
 	}
@@ -117,7 +118,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, ok := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		s, ok := status.LookupSubFrom(uint16(code), sub, subOrigin)
 		if !ok && sub == 0 {
 			// IIS logs sub-status 0 when there is none: 200.0 is a plain
 			// 200, 304.0 a plain 304.
@@ -164,7 +165,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	}
 	lat("all", &st.Latency)
 	for ci := range st.ClassLatency {
-		lat(aggregate.ClassNames[ci], &st.ClassLatency[ci])
+		lat(status.ClassNames[ci], &st.ClassLatency[ci])
 	}
 	for _, code := range slices.Sorted(maps.Keys(st.CodeLatency)) {
 		lat(codeKey(int(code)), st.CodeLatency[code])

@@ -15,7 +15,7 @@
 // Output is deterministic: the same Model always renders to the same bytes.
 package report
 
-import "github.com/webalyze/webalyze/aggregate"
+import "github.com/webalyze/webalyze/aggregate/status"
 
 // Schema is the version of the JSON model. It is bumped whenever a key is
 // renamed or removed, or a figure changes meaning; adding keys does not
@@ -250,11 +250,11 @@ type ClassCounts struct {
 }
 
 // ClassNonStandard is the index of "non-standard" in [ClassNames].
-const ClassNonStandard = aggregate.ClassNonStandard
+const ClassNonStandard = status.ClassNonStandard
 
 // ClassNames lists the classes in display order; index i matches
-// [ClassCounts.At]. They are the aggregate package's classes.
-var ClassNames = aggregate.ClassNames
+// [ClassCounts.At]. They are the status package's classes.
+var ClassNames = status.ClassNames
 
 // At returns the count for class index i: 0 for "0xx" (000 only), 1–5
 // for "1xx"–"5xx", [ClassNonStandard] for "non-standard".

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -205,7 +206,7 @@ func countsOf(st *aggregate.State) counts {
 			continue
 		}
 		c.codes[uint16(code)] = n
-		c.classes[aggregate.ClassIndex(uint16(code))] += n
+		c.classes[status.ClassIndex(uint16(code))] += n
 	}
 	for _, sc := range st.SubCodeList() {
 		c.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] = sc.N
@@ -239,7 +240,7 @@ func minutesOf(st *aggregate.State) []minute {
 		x.codes = map[uint16]uint64{}
 		for _, cc := range b.Codes {
 			x.codes[cc.Code] += cc.N
-			x.classes[aggregate.ClassIndex(cc.Code)] += cc.N
+			x.classes[status.ClassIndex(cc.Code)] += cc.N
 		}
 		if len(b.SubCodes) > 0 {
 			x.subcodes = make(map[[2]uint32]uint64, len(b.SubCodes))

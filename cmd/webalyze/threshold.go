@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/status"
 )
 
 // threshold is one --max rule of "webalyze check": a class ("5xx", "0xx"
@@ -39,8 +39,8 @@ func parseThreshold(s string) (threshold, error) {
 	switch {
 	case len(t.key) == 3 && t.key[0] >= '0' && t.key[0] <= '5' && t.key[1:] == "xx":
 		t.class = int(t.key[0] - '0')
-	case t.key == aggregate.ClassNames[aggregate.ClassNonStandard]:
-		t.class = aggregate.ClassNonStandard
+	case t.key == status.ClassNames[status.ClassNonStandard]:
+		t.class = status.ClassNonStandard
 	default:
 		codePart, subPart, hasSub := strings.Cut(t.key, ".")
 		if len(codePart) != 3 || strings.Trim(codePart, "0123456789") != "" {
@@ -75,7 +75,7 @@ func parseThreshold(s string) (threshold, error) {
 // counts are the counts a threshold is checked against.
 type counts struct {
 	requests uint64
-	classes  [aggregate.NumClasses]uint64 // by aggregate class index
+	classes  [status.NumClasses]uint64 // by aggregate class index
 	codes    map[uint16]uint64
 	subcodes map[[2]uint32]uint64 // {code, sub}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -149,7 +150,7 @@ func timeline(st *aggregate.State, step time.Duration, top int, incs []report.In
 		r := timelineStep{Start: b.Start.Format(time.RFC3339), Requests: b.Requests, Classes: map[string]uint64{}}
 		for ci, n := range b.Classes {
 			if n > 0 {
-				r.Classes[aggregate.ClassNames[ci]] = n
+				r.Classes[status.ClassNames[ci]] = n
 			}
 		}
 		codes := slices.Clone(b.Codes)

@@ -1,4 +1,4 @@
-package aggregate
+package status
 
 // win32Text holds the system messages of the Windows error codes that IIS
 // most often writes in sc-win32-status (winerror.h and winsock2.h values,

@@ -1,4 +1,4 @@
-package aggregate
+package status
 
 import (
 	"errors"
@@ -8,8 +8,9 @@ import (
 )
 
 // sharedTSV are where the shared copy is from a checkout at /work/main
-// (../../shared) and from a worktree at /work/wt/NAME (../../../shared).
-var sharedTSV = []string{"../../shared/data/status-codes.tsv", "../../../shared/data/status-codes.tsv"}
+// (../../../shared) and from a worktree at /work/wt/NAME (../../../shared,
+// a link, or ../../../../shared).
+var sharedTSV = []string{"../../../shared/data/status-codes.tsv", "../../../../shared/data/status-codes.tsv"}
 
 func TestEmbeddedRegistryMatchesShared(t *testing.T) {
 	for _, p := range sharedTSV {
@@ -21,7 +22,7 @@ func TestEmbeddedRegistryMatchesShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		if string(want) != statusTSV {
-			t.Fatalf("aggregate/status-codes.tsv differs from %s: copy it again byte for byte", p)
+			t.Fatalf("aggregate/status/status-codes.tsv differs from %s: copy it again byte for byte", p)
 		}
 		return
 	}
@@ -170,5 +171,25 @@ func TestWin32Text(t *testing.T) {
 		if got := Win32Text(tt.status); got != tt.want {
 			t.Errorf("Win32Text(%d) = %q, want %q", tt.status, got, tt.want)
 		}
+	}
+}
+
+func TestHasDrill(t *testing.T) {
+	for code := range uint16(1000) {
+		want := code < 100 || code >= 400
+		if got := HasDrill(code); got != want {
+			t.Errorf("HasDrill(%d) = %v", code, got)
+		}
+		if got := ClassHasDrill(ClassOf(code)); got != want {
+			t.Errorf("ClassHasDrill(%q) = %v for code %d", ClassOf(code), got, code)
+		}
+	}
+	for _, code := range ClientAbortedCodes {
+		if !IsClientAborted(code) {
+			t.Errorf("%d is listed as client-aborted, IsClientAborted says no", code)
+		}
+	}
+	if ClassHasDrill("unknown") {
+		t.Error(`ClassHasDrill("unknown") = true`)
 	}
 }

@@ -1,4 +1,4 @@
-package aggregate
+package status
 
 import (
 	_ "embed"
@@ -33,17 +33,17 @@ type SubStatus = Status
 // table's order: the standards-track (or IIS core) row first.
 type registry struct {
 	codes [1000][]Status
-	subs  map[uint64][]Status // subKey(code, sub)
+	subs  map[uint64][]Status // SubKey(code, sub)
 }
 
 var reg = mustParseRegistry(statusTSV)
 
-func subKey(code uint16, sub uint32) uint64 { return uint64(code)<<32 | uint64(sub) }
+func SubKey(code uint16, sub uint32) uint64 { return uint64(code)<<32 | uint64(sub) }
 
 func mustParseRegistry(tsv string) *registry {
 	r, err := parseRegistry(tsv)
 	if err != nil {
-		panic("aggregate: embedded status-codes.tsv: " + err.Error())
+		panic("status: embedded status-codes.tsv: " + err.Error())
 	}
 	return r
 }
@@ -76,7 +76,7 @@ func parseRegistry(tsv string) (*registry, error) {
 			return nil, fmt.Errorf("line %d: bad subcode %q", i+2, f[1])
 		}
 		st.Sub, st.HasSub = uint32(sub), true
-		k := subKey(st.Code, st.Sub)
+		k := SubKey(st.Code, st.Sub)
 		r.subs[k] = append(r.subs[k], st)
 	}
 	return r, nil
@@ -124,7 +124,7 @@ func LookupSub(code uint16, sub uint32) (SubStatus, bool) {
 // [LookupFrom] does: LookupSubFrom(502, 5, "iis-aspnetcore") is "Process
 // failure".
 func LookupSubFrom(code uint16, sub uint32, origin string) (SubStatus, bool) {
-	return pick(reg.subs[subKey(code, sub)], origin)
+	return pick(reg.subs[SubKey(code, sub)], origin)
 }
 
 func pick(rows []Status, origin string) (Status, bool) {
@@ -145,41 +145,3 @@ func pick(rows []Status, origin string) (Status, bool) {
 	}
 	return rows[0], true
 }
-
-// Class indexes of per-class arrays such as [State.Classes].
-const (
-	Class0xx = iota // 000: no response (AWS ALB)
-	Class1xx
-	Class2xx
-	Class3xx
-	Class4xx
-	Class5xx
-	ClassNonStandard // 001-099 and 600-999, kept by number
-	NumClasses
-)
-
-// ClassNames are the names of the classes, by class index.
-var ClassNames = [NumClasses]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "non-standard"}
-
-// ClassIndex returns the class index of code: [Class0xx] for 000,
-// [Class1xx]..[Class5xx], and [ClassNonStandard] for 001-099 and 600-999
-// (and anything above 999, which a parser never gives).
-func ClassIndex(code uint16) int {
-	switch {
-	case code == 0:
-		return Class0xx
-	case code < 100 || code > 599:
-		return ClassNonStandard
-	}
-	return int(code / 100)
-}
-
-// ClassOf returns the class name of code: "0xx" for 000, "1xx".."5xx",
-// and "non-standard" for 001-099 and 600-999. No code is ever "unknown":
-// unknown codes keep their number.
-func ClassOf(code uint16) string { return ClassNames[ClassIndex(code)] }
-
-// IsClientAborted reports whether code says the client never got a
-// response: nginx 499 (client closed the request) and 444 (connection
-// closed without a response).
-func IsClientAborted(code uint16) bool { return code == 499 || code == 444 }
