@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/webalyze/webalyze/aggregate/atomicfile"
 )
 
 // LoadFile reads a state file. A missing file is not an error: it returns
@@ -29,7 +31,7 @@ func LoadFile(path string) (*State, error) {
 	return st, nil
 }
 
-// SaveFile writes st to path atomically (see [WriteFileAtomic]).
+// SaveFile writes st to path atomically (see [atomicfile.WriteFile]).
 func SaveFile(path string, st *State) error {
-	return WriteFileAtomic(path, 0o600, st.Encode)
+	return atomicfile.WriteFile(path, 0o600, st.Encode)
 }

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/atomicfile"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -24,7 +24,7 @@ import (
 // was and prints no result.
 //
 // commit first writes the streams (standard output, then outputs that are
-// devices, FIFOs or descriptors, see aggregate.Prepare), then renames the
+// devices, FIFOs or descriptors, see atomicfile.Prepare), then renames the
 // prepared files into place, the state file last: if a rename fails, the
 // outputs may be new and the state old, and the next run reads the same
 // data again rather than losing it.
@@ -36,7 +36,7 @@ type ending struct {
 
 type endingFile struct {
 	flag, path string // for messages: "-o report.html"
-	p          *aggregate.Pending
+	p          *atomicfile.Pending
 }
 
 func newEnding(g *Globals) *ending {
@@ -50,7 +50,7 @@ func (e *ending) print(write func(io.Writer) error) { e.prints = append(e.prints
 // file prepares path (named by flag in messages, -o or --state) with the
 // content write makes, and adds it to the ending.
 func (e *ending) file(flag, path string, perm os.FileMode, write func(io.Writer) error) error {
-	p, err := aggregate.Prepare(path, perm, write)
+	p, err := atomicfile.Prepare(path, perm, write)
 	if err != nil {
 		e.abort()
 		return outputError(flag, path, err)
@@ -178,7 +178,7 @@ func (g *Globals) onSignal(s os.Signal) {
 		return
 	}
 	// The lock is kept: no rename may start now.
-	aggregate.RemoveTemporaries()
+	atomicfile.RemoveTemporaries()
 	g.progress.Load().done()
 	fmt.Fprintf(g.stderr, "webalyze: interrupted by %s: no file was written or changed\n", signalName(s))
 	code := 128 + 2

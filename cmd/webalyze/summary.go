@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/atomicfile"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -82,7 +82,7 @@ func (c *ReportCmd) Run(g *Globals) error {
 		return err
 	}
 	if c.Output != "-" {
-		if err := aggregate.CheckOutput(c.Output); err != nil {
+		if err := atomicfile.CheckOutput(c.Output); err != nil {
 			return usageError(outputError("-o", c.Output, err)) // before reading for nothing
 		}
 	}

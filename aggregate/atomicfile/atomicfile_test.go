@@ -1,4 +1,4 @@
-package aggregate
+package atomicfile
 
 import (
 	"errors"
@@ -67,5 +67,43 @@ func TestPrepareAbort(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) != 0 {
 		t.Errorf("temporary files left: %v", m)
+	}
+}
+
+// TestWriteFileCrash simulates a crash between writing the new content and
+// renaming it over the old file: the old file must be intact, no
+// temporary file left, and a later write must work.
+func TestWriteFileCrash(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.state")
+	put := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := WriteFile(path, 0o600, put("old")); err != nil {
+		t.Fatal(err)
+	}
+	crash := errors.New("simulated crash")
+	defer func(f func(string) error) { beforeRename = f }(beforeRename)
+	beforeRename = func(tmp string) error {
+		if b, err := os.ReadFile(tmp); err != nil || string(b) != "new" {
+			t.Errorf("the new content was not written before the rename: %q, %v", b, err)
+		}
+		return crash
+	}
+	if err := WriteFile(path, 0o600, put("new")); !errors.Is(err, crash) {
+		t.Fatalf("WriteFile = %v, want the simulated crash", err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "old" {
+		t.Fatalf("after the crash: %q, %v; want the old content", b, err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+	beforeRename = func(string) error { return nil }
+	if err := WriteFile(path, 0o600, put("new")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "new" {
+		t.Fatalf("after a good write: %q, %v; want the new content", b, err)
 	}
 }

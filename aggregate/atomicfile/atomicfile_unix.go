@@ -1,6 +1,6 @@
 //go:build unix
 
-package aggregate
+package atomicfile
 
 import (
 	"io/fs"

@@ -1,4 +1,4 @@
-package aggregate
+package atomicfile
 
 import (
 	"bufio"
@@ -14,30 +14,6 @@ import (
 	"syscall"
 	"time"
 )
-
-// An output file is replaced in two steps, so that a run that fails or is
-// interrupted leaves the previous file as it was:
-//
-//   - [Prepare] writes the new content into a temporary file next to the
-//     target, named ".NAME.tmp-DIGITS", synced to disk;
-//   - [Pending.Commit] renames it over the target (and syncs the
-//     directory); [Pending.Abort] removes it.
-//
-// Only a regular file or a missing path is replaced that way. A character
-// device, a FIFO, a socket or an open descriptor (/dev/stdout,
-// /dev/fd/N, /proc/self/fd/N, also behind a symbolic link) is written in
-// place, by Commit: there is no file to replace, and renaming over it
-// would replace the device node or the link for every process. A symbolic
-// link to a regular file is followed: the file it names is replaced and
-// the link is kept. A new file is created with perm less the umask; a
-// file being replaced keeps its permission bits, and its owner and group
-// where the process may set them.
-//
-// A temporary file left by a run killed during its write (kill -9, a
-// crash) is removed by the next Prepare of the same target once it is
-// older than [StaleAge]: only files whose name is exactly
-// ".NAME.tmp-" followed by digits, regular files, not modified for that
-// long, so that a concurrent run's file is never touched.
 
 // StaleAge is how old a leftover temporary file must be (by its
 // modification time) before Prepare removes it.
@@ -68,10 +44,10 @@ var errClosed = errors.New("the program is exiting")
 // it over the target; tests use it to simulate a crash there.
 var beforeRename = func(tmp string) error { return nil }
 
-// WriteFileAtomic writes path through write with [Prepare] and commits it
+// WriteFile writes path through write with [Prepare] and commits it
 // at once: a crash at any point leaves either the old file or the new
 // one, never a mix, and a reader never sees half a file.
-func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
+func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) error {
 	p, err := Prepare(path, perm, write)
 	if err != nil {
 		return err
