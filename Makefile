@@ -17,15 +17,17 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/webalyze
 
 # test: formatting, vet, and the whole suite under the race detector.
+# The bench tools (cmd/internal) are built only with the benchtools tag,
+# so that `go install ./...` installs webalyze alone; test and vet them too.
 test: fmt-check vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -tags benchtools ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet -tags benchtools ./...
 
 # demo: an HTML report of the bundled samples.
 demo: build
@@ -53,8 +55,8 @@ headroom: bench-tools
 	bin/benchcmp -headroom -runs 5 -floor bin/floor -out bench/out
 
 bench-tools: build
-	$(GO) build -o bin/floor ./cmd/floor
-	$(GO) build -o bin/benchcmp ./cmd/benchcmp
+	$(GO) build -tags benchtools -o bin/floor ./cmd/internal/floor
+	$(GO) build -tags benchtools -o bin/benchcmp ./cmd/internal/benchcmp
 
 # fuzz: every fuzz target for FUZZTIME each.
 fuzz:

@@ -419,19 +419,22 @@ func (s *State) Add(rec *parser.Record) {
 	// see shard.go) before updating any (see TopK.Peek): their cache
 	// misses overlap instead of queueing. A batching State's sharded lists
 	// are prefetched by applyOps instead, many records ahead.
-	sink := s.Agents.Peek(hAgent, visitor)
-	if s.batch == nil {
-		if s.owns(hPath) {
-			sink ^= s.URLs.Peek(hPath, visitor)
-		}
-		if s.owns(client) {
-			sink ^= s.Clients.Peek(client, visitor)
-		}
-		if external && s.owns(hRef) {
-			sink ^= s.Referrers.Peek(hRef, visitor)
-		}
-		if len(rec.Query) > 0 && s.owns(hQuery) {
-			sink ^= s.URLsQuery.Peek(hQuery, visitor)
+	var sink uint64
+	if !headroomNoLists {
+		sink = s.Agents.Peek(hAgent, visitor)
+		if s.batch == nil {
+			if s.owns(hPath) {
+				sink ^= s.URLs.Peek(hPath, visitor)
+			}
+			if s.owns(client) {
+				sink ^= s.Clients.Peek(client, visitor)
+			}
+			if external && s.owns(hRef) {
+				sink ^= s.Referrers.Peek(hRef, visitor)
+			}
+			if len(rec.Query) > 0 && s.owns(hQuery) {
+				sink ^= s.URLsQuery.Peek(hQuery, visitor)
+			}
 		}
 	}
 	s.sink = sink
@@ -446,25 +449,27 @@ func (s *State) Add(rec *parser.Record) {
 		s.UndatedVisitors.Add(visitor)
 	}
 
-	s.route(shardOp{list: shardURLs, h: hPath, bytes: rec.Bytes, visitor: visitor,
-		hasLatency: rec.HasDuration, latency: lat, latencyIndex: latIdx}, rec.Path)
-	if len(rec.Query) > 0 {
-		s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
-	}
-	s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
-	s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
-	s.Methods.Add(rec.Method, rec.Bytes, visitor)
-	s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
-	if len(rec.VHost) > 0 {
-		s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
-	}
-	if external {
-		s.route(shardOp{list: shardReferrers, h: hRef, bytes: rec.Bytes, visitor: visitor}, rec.Referer)
-	}
-	if hasCode && (status.HasDrill(code) || s.Settings.DrillAllCodes) {
-		d := s.drillFor(code)
-		d.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor)
-		d.Clients.AddHashed(rec.Host, client, rec.Bytes, visitor)
+	if !headroomNoLists {
+		s.route(shardOp{list: shardURLs, h: hPath, bytes: rec.Bytes, visitor: visitor,
+			hasLatency: rec.HasDuration, latency: lat, latencyIndex: latIdx}, rec.Path)
+		if len(rec.Query) > 0 {
+			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
+		}
+		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
+		s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
+		s.Methods.Add(rec.Method, rec.Bytes, visitor)
+		s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
+		if len(rec.VHost) > 0 {
+			s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
+		}
+		if external {
+			s.route(shardOp{list: shardReferrers, h: hRef, bytes: rec.Bytes, visitor: visitor}, rec.Referer)
+		}
+		if hasCode && (status.HasDrill(code) || s.Settings.DrillAllCodes) {
+			d := s.drillFor(code)
+			d.URLs.AddHashed(rec.Path, hPath, rec.Bytes, visitor)
+			d.Clients.AddHashed(rec.Host, client, rec.Bytes, visitor)
+		}
 	}
 
 	if rec.HasDuration {

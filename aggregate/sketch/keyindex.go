@@ -61,24 +61,6 @@ func slotOf(h uint64, i int32) uint64 { return h&^(1<<32-1) | uint64(uint32(i)+1
 // start returns the first slot a hash probes.
 func (x *keyIndex) start(h uint64) uint64 { return h >> x.shift }
 
-// find returns the entry position whose key is key, or -1, and the slot
-// where it is (or where it would be inserted).
-func (x *keyIndex) find(h uint64, key []byte, entries []TopEntry) (int32, uint64) {
-	mask := uint64(len(x.slots) - 1)
-	tag := h &^ (1<<32 - 1)
-	for s := x.start(h); ; s = (s + 1) & mask {
-		v := x.slots[s]
-		if v == 0 {
-			return -1, s
-		}
-		if v&^(1<<32-1) == tag {
-			if i := int32(uint32(v)) - 1; entries[i].Key == string(key) {
-				return i, s
-			}
-		}
-	}
-}
-
 // slotOf returns the slot that holds entry i, whose key hashes to h; the
 // entry must be in the index. It compares positions, not keys: an evicted
 // key's bytes need not be read to take it out.

@@ -133,12 +133,12 @@ func (t *TopK) findKey(key string) (i int32, slot, h uint64) {
 // and returns the key's entry, valid until the next call that changes t.
 // It allocates only when key is new to the list (for the string).
 func (t *TopK) Add(key []byte, bytes uint64, visitor uint64) *TopEntry {
-	if i := t.last - 1; i >= 0 && t.Entries[i].Key == string(key) {
+	if i := t.last - 1; i >= 0 && sameKey(t.Entries[i].Key, key) {
 		// A run of the same key (GET, HTTP/1.1): no hash needed.
 		t.Total++
 		return t.hit(i, bytes, visitor)
 	}
-	if i := t.prev - 1; i >= 0 && t.Entries[i].Key == string(key) {
+	if i := t.prev - 1; i >= 0 && sameKey(t.Entries[i].Key, key) {
 		// The key before (HTTP/1.1 after HTTP/2.0): no hash either. An
 		// entry that was evicted since holds another key and fails the
 		// comparison; one that holds the key again has its hash.
@@ -216,7 +216,7 @@ func PrefetchKey(e *TopEntry, visitor uint64) {
 	if e == nil {
 		return
 	}
-	if n := len(e.Key); n > 0 {
+	if n := len(e.Key); n > 0 && !headroomNoKeyCompares {
 		// The first and last byte: a key of up to 64 bytes spans at most
 		// two cache lines (URLs with their query are often longer than
 		// one line), and comparing it reads them all.
@@ -237,7 +237,7 @@ func PrefetchKey(e *TopEntry, visitor uint64) {
 func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *TopEntry {
 	t.EnsureIndex()
 	t.Total++
-	if i := t.last - 1; i >= 0 && t.lastHash == h && t.Entries[i].Key == string(key) {
+	if i := t.last - 1; i >= 0 && t.lastHash == h && sameKey(t.Entries[i].Key, key) {
 		return t.hit(i, bytes, visitor)
 	}
 	i, s := t.index.find(h, key, t.Entries)
@@ -255,7 +255,7 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 		t.index.insert(s, h, i)
 		t.last = i + 1
 		e := &t.Entries[i]
-		if !t.NoVisitors {
+		if !t.NoVisitors && !headroomNoEntryVisitors {
 			e.Visitors.Add(visitor)
 		}
 		if t.heapOK {
@@ -280,7 +280,7 @@ func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *To
 		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
 	}
 	*e = TopEntry{Key: string(key), Hits: e.Hits + 1, HitsErr: e.Hits, Bytes: bytes, Latency: lat}
-	if !t.NoVisitors {
+	if !t.NoVisitors && !headroomNoEntryVisitors {
 		e.Visitors.Add(visitor)
 	}
 	// The removal may have moved slots: look for the free one again.
@@ -340,7 +340,7 @@ func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
 	e := &t.Entries[i]
 	e.Hits++
 	e.Bytes = AddSat(e.Bytes, bytes)
-	if !t.NoVisitors {
+	if !t.NoVisitors && !headroomNoEntryVisitors {
 		e.Visitors.Add(visitor)
 	}
 	return e

@@ -1,3 +1,5 @@
+//go:build benchtools
+
 // Command benchcmp is `make bench`'s end-to-end comparison: it generates
 // logs with ../shared/bench/genlog.py (seeded, cached in the output
 // folder), then runs webalyze, GoAccess and the floor program on them,

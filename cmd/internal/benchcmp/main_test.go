@@ -1,10 +1,10 @@
+//go:build benchtools
+
 package main
 
 import (
-	"bytes"
-	"os"
+	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,58 +67,18 @@ func TestGoaccessTotal(t *testing.T) {
 	}
 }
 
-// TestHeadroomEditsApply checks that every headroom variant's edits still
-// match the code they take apart, and leave it parseable: a change to
-// those lines must change the edits too, or `make headroom` would fail
-// (or, worse, measure a variant that no longer leaves out what it says).
-func TestHeadroomEditsApply(t *testing.T) {
-	for _, v := range headroomVariants {
-		files := editedFiles(v)
-		if len(slices.Compact(slices.Sorted(slices.Values(files)))) != len(files) {
-			t.Errorf("variant %q: editedFiles %v lists a file twice (its edits would be applied twice)", v.name, files)
-		}
-		for _, f := range files {
-			src, err := os.ReadFile(filepath.Join("..", "..", f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := applyEdits(f, src, v.edits)
-			if err != nil {
-				t.Errorf("variant %q: %v", v.name, err)
-				continue
-			}
-			if bytes.Equal(got, src) {
-				t.Errorf("variant %q: %s unchanged", v.name, f)
-			}
-		}
+// TestHeadroomVariantsBuild builds every headroom variant, so that a
+// change to the code a build tag guards is caught by the tests rather
+// than by `make headroom`.
+func TestHeadroomVariantsBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds webalyze once per variant")
 	}
-}
-
-func TestApplyEdits(t *testing.T) {
-	const src = "package p\n\nfunc f() {\n\ta()\n\tb()\n\tc()\n\tb()\n}\n"
-	tests := []struct {
-		name  string
-		edits []sourceEdit
-		want  string // "" when an error is expected
-	}{
-		{"range", []sourceEdit{{file: "x.go", from: "\ta()\n", to: "\tc()\n", repl: "\tz()\n"}}, "package p\n\nfunc f() {\n\tz()\n\tc()\n\tb()\n}\n"},
-		{"all", []sourceEdit{{file: "x.go", from: "b()", repl: "y()", want: 2}}, "package p\n\nfunc f() {\n\ta()\n\ty()\n\tc()\n\ty()\n}\n"},
-		{"other file untouched", []sourceEdit{{file: "y.go", from: "nothing", repl: ""}}, src},
-		{"count mismatch", []sourceEdit{{file: "x.go", from: "b()", repl: "y()", want: 1}}, ""},
-		{"missing", []sourceEdit{{file: "x.go", from: "d()", repl: "y()"}}, ""},
-		{"missing end", []sourceEdit{{file: "x.go", from: "\ta()\n", to: "\td()\n", repl: ""}}, ""},
-		{"breaks the syntax", []sourceEdit{{file: "x.go", from: "}\n", repl: ""}}, ""},
-	}
-	for _, tt := range tests {
-		got, err := applyEdits("x.go", []byte(src), tt.edits)
-		if tt.want == "" {
-			if err == nil {
-				t.Errorf("%s: no error, got\n%s", tt.name, got)
-			}
-			continue
-		}
-		if err != nil || string(got) != tt.want {
-			t.Errorf("%s: got %q, %v; want %q", tt.name, got, err, tt.want)
+	for _, v := range headroomVariants[1:] {
+		cmd := exec.Command("go", buildArgs(v, filepath.Join(t.TempDir(), "webalyze"))...)
+		cmd.Dir = filepath.Join("..", "..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("variant %q: go %v: %v\n%s", v.name, buildArgs(v, "BIN"), err, out)
 		}
 	}
 }

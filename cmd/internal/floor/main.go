@@ -1,3 +1,5 @@
+//go:build benchtools
+
 // Command floor is the hardware floor of log analysis for `make bench`: it
 // reads a log (plain, gzip, zstd or bzip2) in 1 MiB blocks, finds every
 // line and the status field in it, and sums the statuses, single-threaded.

@@ -1,0 +1,6 @@
+//go:build headroom_nolists
+
+package aggregate
+
+// A measurement build without top lists (see headroom.go).
+const headroomNoLists = true
