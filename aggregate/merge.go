@@ -90,9 +90,9 @@ func (s *State) merge(o *State, sharded bool) error {
 
 	// The rest are the bulk of a merge, in parts that touch disjoint
 	// memory: the top lists, the minutes, each day's visitors, the
-	// distinct clients. They run concurrently, the big ones first (on 5M
-	// combined lines, 2 workers, the minutes took 27-32 ms and the days
-	// 41-42 ms before the lists' 80-110 ms; the URLs are the longest part).
+	// distinct clients. They run concurrently, the big ones first (the
+	// lists, of which the URLs are the longest part, then the days and
+	// the minutes).
 	list := func(dst, src *sketch.TopK, disjoint bool) func() {
 		if disjoint {
 			return func() { dst.MergeDisjoint(src) }
@@ -146,9 +146,8 @@ func (s *State) merge(o *State, sharded bool) error {
 // o's bucket itself. Each worker reads about half of a log's minutes (a
 // chunk goes to whichever worker is free, so about in turn; a 512 KiB
 // chunk of a month of 5M combined lines spans some 20 minutes), so most
-// of o's buckets are new to s: taking them instead of copying them made
-// the merge of 43 200 minutes (5M combined lines, 2 workers) take 4-17 ms
-// instead of 35-50 ms (measured with 1 MiB chunks).
+// of o's buckets are new to s: taking them instead of copying them is
+// most of the merge's saving.
 func (s *State) mergeMinutes(o *State, take bool) {
 	for minute, om := range o.Minutes {
 		m := s.Minutes[minute]

@@ -130,9 +130,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	}
 
 	// Top lists, while the minutes are converted: the two read st and
-	// write different fields of in (on 5M combined lines the minutes took
-	// 12-15 ms and the lists 14-18 ms of Build's 38-44 ms, one after the
-	// other).
+	// write different fields of in, and take about as long.
 	tops := make(chan struct{})
 	go func() {
 		defer close(tops)

@@ -4,12 +4,10 @@ package sketch
 // open-addressing table (linear probing, at most half full) of 64-bit
 // slots, each the high half of the key's hash (the probe start and a tag)
 // and the entry's position plus one; 0 is an empty slot. The caller
-// hashes each key once with hash64 and passes the hash along, so one hash
+// hashes each key once with HashKey and passes the hash along, so one hash
 // serves several lists (a path for the URL list and its code's drill-down)
 // and the visitor identity; a Go map would hash the key again and chase a
-// string header before comparing. Replacing map[string]int32 with it cut
-// a run over 1M genlog lines, one worker, from 3.21 s to 2.68 s
-// (BenchmarkRun with WEBALYZE_BENCH_LOG).
+// string header before comparing.
 type keyIndex struct {
 	slots []uint64
 	n     int
@@ -36,8 +34,7 @@ const pageSize = 4096
 // written, and a table's first access to a page is a read (a probe): Linux
 // then maps its shared zero page, and the write that follows copies it and
 // must flush the old mapping from every processor's TLB, an interrupt to
-// each (a trip through the hypervisor on a virtual machine: 7 % of a run's
-// samples were in those flushes, perf record on 1M combined lines).
+// each (a trip through the hypervisor on a virtual machine).
 // Writing the table first gives each page its own memory at once.
 func newSlots(n int) []uint64 {
 	s := make([]uint64, n)

@@ -513,8 +513,7 @@ func (t *TopK) Merge(o *TopK) {
 // MergeDisjoint folds o into t when no key is in both: the lists of two
 // shards of one run, whose keys were routed to one shard or the other by
 // their hash (see shard.go). It appends o's entries, sketches and all,
-// without copying the sketches or looking keys up (a merge of two shards of
-// 40 000 entries took 60–70 ms with lookups): o must not be used afterwards,
+// without copying the sketches or looking keys up: o must not be used afterwards,
 // and a key in both would be listed twice (TestTopKSpaceSaving checks
 // the index finds every key at its own entry). No key is credited with the
 // other side's error bound, unlike Merge: a key one side lacks is certainly
@@ -560,10 +559,8 @@ func (t *TopK) trim() {
 // keeps those whose keys hash lowest: as deterministic as the smaller
 // keys, and independent of the order of merges the same way, but one hash
 // per key instead of a string comparison per key and quickselect round
-// (two full shards of 100 000 mostly unique URLs, BenchmarkKeepHeaviest:
-// 51-61 -> 20-25 ms; the URL-with-query list was the longest part of
-// folding 5M combined lines). The result is built in a's array when it
-// has room for c, and a must not be used afterwards.
+// (BenchmarkKeepHeaviest). The result is built in a's array when it has
+// room for c, and a must not be used afterwards.
 func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 	kept := heaviest(len(a)+len(b), c, true, func(k int32) *TopEntry {
 		if int(k) < len(a) {
@@ -598,10 +595,8 @@ func keepHeaviest(a, b []TopEntry, c int) []TopEntry {
 // every entry above it and, of those at it, the first by the tie rule: a
 // heap of c entries ordered by hits and key cost a comparison of keys for
 // nearly every entry when most have one hit, as in a log of mostly unique
-// URLs (two full shards of 100 000: 130-143 ms, BenchmarkKeepHeaviest),
-// and a quickselect by hits and key compares keys for every entry tied
-// with a pivot (the 25 top URLs of 78 000: most of report.Build's time in
-// top lists).
+// URLs (BenchmarkKeepHeaviest), and a quickselect by hits and key
+// compares keys for every entry tied with a pivot.
 func heaviest(n, c int, byHash bool, at func(int32) *TopEntry) []bool {
 	kept := make([]bool, n)
 	if c >= n {

@@ -134,13 +134,12 @@ func main() {
 // heap of a run is mostly the aggregation state, which only grows until
 // the report is written; with GOGC=100 the heap reaches twice that state
 // before each collection, and that is the peak RSS. With 25 the peak is
-// about 1.25 times the state: on 5M combined lines, 2 workers, peak RSS
-// 333–343 → 264–268 MiB (3 runs each). But a heap that grows from nothing
-// to 90 MiB at 25 % steps is collected some 30 times on the way (1M
-// combined lines, GODEBUG=gctrace=1), each time marking all of it; so the
-// runtime's GOGC of 100 stays in force while the live heap is under
-// gcSmallHeap, where a doubling costs little memory, and 25 applies
-// above it (see tuneGC). A GOGC in the environment is obeyed.
+// about 1.25 times the state (figures in docs/performance.md). But a heap
+// that grows from nothing at 25 % steps is collected many times on the
+// way, each time marking all of it; so the runtime's GOGC of 100 stays in
+// force while the live heap is under gcSmallHeap, where a doubling costs
+// little memory, and 25 applies above it (see tuneGC). A GOGC in the
+// environment is obeyed.
 const (
 	gcPercent   = 25
 	gcSmallHeap = 32 << 20
@@ -155,11 +154,9 @@ func setGCPercent() {
 // gcFoldPercent is GOGC while the workers' States are folded into one
 // (see enterFold). The fold allocates on top of the whole State (the
 // union of shards, merged visitor sets), and at 25 % the heap may grow a
-// quarter past the State before a collection: that was the peak RSS. At
-// 10 %, on 5M combined lines, 2 runs each: peak RSS 252-265 -> 226-228
-// MiB. Building the report goes back to gcPercent: at 10 % report.Build
-// took 74-106 ms instead of 41-44 ms on 1M lines, two workers (timestamps
-// around it, 2 runs each), and the peak stays in the fold (231-242 MiB).
+// quarter past the State before a collection: that was the peak RSS.
+// Building the report goes back to gcPercent: at 10 % it takes nearly
+// twice as long, and the peak stays in the fold.
 const gcFoldPercent = 10
 
 // inFold is set from enterFold to leaveFold: tuneGC's switch to gcPercent
