@@ -190,14 +190,6 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	return in
 }
 
-// IncidentsOf returns the incidents of st's minutes on its zone's wall
-// clock: what the report shows, for commands that read a State directly
-// ("webalyze timeline").
-func IncidentsOf(st *aggregate.State, o IncidentOptions) []Incident {
-	ms, _ := minutesOf(st)
-	return FindIncidentsIn(ms, o, st.Location())
-}
-
 // minutesOf converts the minute buckets of st, in time order, and says
 // whether a byte count saturated. A MinuteBucket counts codes; a Minute
 // counts classes. The buckets are taken in time order (see

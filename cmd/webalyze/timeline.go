@@ -5,13 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/webalyze/webalyze/aggregate"
-	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/report"
 )
 
@@ -94,9 +93,13 @@ func (c *TimelineCmd) Run(g *Globals) error {
 		return err
 	}
 	st := col.st
-	incs := report.IncidentsOf(st, report.IncidentOptions{Max: maxTimelineIncidents})
-	doc := timelineDoc{Schema: 2, Step: c.Step, Zone: st.Location().String(), Undated: st.Undated,
-		Steps: timeline(st, step, c.Top, incs), Incidents: []timelineIncident{}}
+	// The timeline reads the report's Input, as every output does; the
+	// zone is the State's.
+	loc := st.Location()
+	in := report.NewInput(st, report.BuildOptions{Location: loc})
+	incs := report.FindIncidentsIn(in.Minutes, report.IncidentOptions{Max: maxTimelineIncidents}, loc)
+	doc := timelineDoc{Schema: 2, Step: c.Step, Zone: loc.String(), Undated: uint64(in.Undated),
+		Steps: timeline(in.Minutes, loc, step, c.Top, incs), Incidents: []timelineIncident{}}
 	for _, inc := range incs {
 		doc.Incidents = append(doc.Incidents, timelineIncident{Start: inc.Start, End: inc.End, Errors: inc.Errors, Hits: inc.Hits,
 			Rate: inc.Rate, Baseline: inc.Baseline, Excess: inc.Excess, Peak: inc.Peak, PeakErrors: inc.PeakErrors, PeakHits: inc.PeakHits, PValue: inc.PValue})
@@ -121,7 +124,7 @@ func (c *TimelineCmd) Run(g *Globals) error {
 
 // timeline builds the rows, with empty steps filled in between busy ones,
 // each marked with the incident it overlaps.
-func timeline(st *aggregate.State, step time.Duration, top int, incs []report.Incident) []timelineStep {
+func timeline(minutes []report.Minute, loc *time.Location, step time.Duration, top int, incs []report.Incident) []timelineStep {
 	type span struct{ from, to time.Time }
 	var spans []span
 	for _, inc := range incs {
@@ -131,14 +134,14 @@ func timeline(st *aggregate.State, step time.Duration, top int, incs []report.In
 			spans = append(spans, span{from, to})
 		}
 	}
-	buckets := st.Series(step, nil)
+	buckets := report.StepSeries(minutes, step, loc)
 	if n := len(buckets); n > 1 {
 		span := buckets[n-1].Start.Sub(buckets[0].Start) / step
 		if span < maxFilledSteps {
-			filled := make([]aggregate.Bucket, 0, span+1)
+			filled := make([]report.Step, 0, span+1)
 			for _, b := range buckets {
 				for len(filled) > 0 && filled[len(filled)-1].Start.Add(step).Before(b.Start) {
-					filled = append(filled, aggregate.Bucket{Start: filled[len(filled)-1].Start.Add(step)})
+					filled = append(filled, report.Step{Start: filled[len(filled)-1].Start.Add(step)})
 				}
 				filled = append(filled, b)
 			}
@@ -147,28 +150,27 @@ func timeline(st *aggregate.State, step time.Duration, top int, incs []report.In
 	}
 	rows := make([]timelineStep, len(buckets))
 	for i, b := range buckets {
-		r := timelineStep{Start: b.Start.Format(time.RFC3339), Requests: b.Requests, Classes: map[string]uint64{}}
-		for ci, n := range b.Classes {
-			if n > 0 {
-				r.Classes[status.ClassNames[ci]] = n
+		requests := uint64(b.Hits)
+		r := timelineStep{Start: b.Start.Format(time.RFC3339), Requests: requests, Classes: map[string]uint64{}}
+		for ci, name := range report.ClassNames {
+			if n := b.Classes.At(ci); n > 0 {
+				r.Classes[name] = uint64(n)
 			}
 		}
-		codes := slices.Clone(b.Codes)
-		slices.SortStableFunc(codes, func(x, y aggregate.CodeCount) int {
-			if x.N != y.N {
-				return cmp.Compare(y.N, x.N)
+		codes := slices.Collect(maps.Keys(b.Codes)) // "502": three digits, ordered as numbers
+		slices.SortFunc(codes, func(x, y string) int {
+			if nx, ny := b.Codes[x], b.Codes[y]; nx != ny {
+				return cmp.Compare(ny, nx)
 			}
-			return cmp.Compare(x.Code, y.Code)
+			return cmp.Compare(x, y)
 		})
-		for k, cc := range codes {
+		for k, code := range codes {
 			if k < top {
-				r.TopCodes = append(r.TopCodes, codeN{fmt.Sprintf("%03d", cc.Code), cc.N})
-			}
-			if cc.Code == 499 {
-				r.Rate499 = share(cc.N, b.Requests)
+				r.TopCodes = append(r.TopCodes, codeN{code, uint64(b.Codes[code])})
 			}
 		}
-		r.Rate5xx = share(b.Classes[5], b.Requests)
+		r.Rate499 = share(uint64(b.Codes["499"]), requests)
+		r.Rate5xx = share(uint64(b.Classes.X5), requests)
 		for k, sp := range spans {
 			if b.Start.Before(sp.to) && sp.from.Before(b.Start.Add(step)) {
 				r.Incident = k + 1
