@@ -34,6 +34,14 @@ type SubCount struct {
 	Hits int64
 }
 
+// SubMinute is the count of one IIS sub-status in one minute.
+type SubMinute struct {
+	Start time.Time
+	Code  int
+	Sub   uint32
+	N     int64
+}
+
 // Win32Count is the traffic of one IIS sc-win32-status value.
 type Win32Count struct {
 	Status uint32
@@ -75,6 +83,10 @@ type Input struct {
 	// from them. Undated counts the requests in no minute (no time).
 	Minutes []Minute
 	Undated int64
+	// SubMinutes counts the IIS sub-statuses (404.2) per minute, in time
+	// order, for the minutes that have any (`webalyze check --window`
+	// reads them; nginx and Apache logs have none).
+	SubMinutes []SubMinute
 	// DayVisitors gives the unique visitors per day, keyed by the day's
 	// label ("2026-01-02") in BuildOptions.Location; days not in it show
 	// none.

@@ -150,7 +150,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	}()
 
 	var saturated bool
-	in.Minutes, saturated = minutesOf(st)
+	in.Minutes, in.SubMinutes, saturated = minutesOf(st)
 	in.BytesSaturated = in.BytesSaturated || saturated
 	<-tops
 
@@ -190,13 +190,14 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	return in
 }
 
-// minutesOf converts the minute buckets of st, in time order, and says
-// whether a byte count saturated. A MinuteBucket counts codes; a Minute
+// minutesOf converts the minute buckets of st, and their sub-statuses, in
+// time order, and says whether a byte count saturated. A MinuteBucket counts codes; a Minute
 // counts classes. The buckets are taken in time order (see
 // minutesInOrder) and their codes share one array: a month has 43 200
 // minutes.
-func minutesOf(st *aggregate.State) ([]Minute, bool) {
+func minutesOf(st *aggregate.State) ([]Minute, []SubMinute, bool) {
 	var saturated bool
+	var subs []SubMinute
 	buckets, nCodes := minutesInOrder(st.Minutes)
 	codes := make([]CodeN, 0, nCodes)
 	out := make([]Minute, 0, len(buckets))
@@ -221,8 +222,11 @@ func minutesOf(st *aggregate.State) ([]Minute, bool) {
 		}
 		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
 		out = append(out, mi)
+		for _, sc := range b.SubCodes {
+			subs = append(subs, SubMinute{Start: mi.Start, Code: int(sc.Code), Sub: sc.Sub, N: clamp(sc.N)})
+		}
 	}
-	return out, saturated
+	return out, subs, saturated
 }
 
 // keyedBucket is a minute bucket and its minute number.

@@ -129,7 +129,9 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &checkResult{thresholds: len(all), requests: col.st.Requests}
+	// The thresholds read the report's Input, as every output does.
+	in := report.NewInput(col.st, report.BuildOptions{})
+	r := &checkResult{thresholds: len(all), requests: uint64(in.Lines.Parsed)}
 	var found [][]breach
 	var worst []float64
 	if window > 0 {
@@ -144,12 +146,12 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 			}
 			r.requests = col.fresh.counts.requests
 		}
-		for _, res := range checkWindows(all, minutesOf(col.st), window, c.MinRequests, judge) {
+		for _, res := range checkWindows(all, minutesOf(in), window, c.MinRequests, judge) {
 			found = append(found, res.breaches)
 			worst = append(worst, res.worst)
 		}
 	} else {
-		total := countsOf(col.st)
+		total := countsOf(in)
 		if col.fresh != nil {
 			total = col.fresh.counts
 		}
@@ -198,18 +200,20 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 	return r, col, nil
 }
 
-// countsOf gives the whole-run counts of a State.
-func countsOf(st *aggregate.State) counts {
-	c := counts{requests: st.Requests, codes: map[uint16]uint64{}, subcodes: map[[2]uint32]uint64{}}
-	for code, n := range st.Codes {
-		if n == 0 {
+// countsOf gives the whole-run counts of an Input.
+func countsOf(in *report.Input) counts {
+	c := counts{requests: uint64(in.NoStatus), codes: map[uint16]uint64{}, subcodes: map[[2]uint32]uint64{}}
+	for _, cc := range in.Codes {
+		if cc.Hits <= 0 || cc.Code < 0 || cc.Code > 999 {
 			continue
 		}
-		c.codes[uint16(code)] = n
-		c.classes[status.ClassIndex(uint16(code))] += n
+		n := uint64(cc.Hits)
+		c.requests += n
+		c.codes[uint16(cc.Code)] = n
+		c.classes[status.ClassIndex(uint16(cc.Code))] += n
 	}
-	for _, sc := range st.SubCodeList() {
-		c.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] = sc.N
+	for _, sc := range in.SubCodes {
+		c.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] = uint64(sc.Hits)
 	}
 	return c
 }
@@ -231,24 +235,34 @@ func untimedSubs(ts []threshold, window, path string, st *aggregate.State) error
 	return nil
 }
 
-// minutesOf gives the per-minute counts of a State, oldest first.
-func minutesOf(st *aggregate.State) []minute {
-	out := make([]minute, 0, len(st.Minutes))
-	for m, b := range st.Minutes {
-		x := minute{start: m * 60}
-		x.requests = b.Requests
+// minutesOf gives the per-minute counts of an Input, oldest first.
+func minutesOf(in *report.Input) []minute {
+	out := make([]minute, 0, len(in.Minutes))
+	at := make(map[int64]int, len(in.Minutes)) // Unix minute → index in out
+	for _, mi := range in.Minutes {
+		x := minute{start: mi.Start.Unix()}
+		x.requests = uint64(mi.Hits)
 		x.codes = map[uint16]uint64{}
-		for _, cc := range b.Codes {
-			x.codes[cc.Code] += cc.N
-			x.classes[status.ClassIndex(cc.Code)] += cc.N
-		}
-		if len(b.SubCodes) > 0 {
-			x.subcodes = make(map[[2]uint32]uint64, len(b.SubCodes))
-			for _, sc := range b.SubCodes {
-				x.subcodes[[2]uint32{uint32(sc.Code), sc.Sub}] += sc.N
+		for _, cc := range mi.Codes {
+			if cc.Code < 0 || cc.Code > 999 {
+				continue
 			}
+			x.codes[uint16(cc.Code)] += uint64(cc.N)
+			x.classes[status.ClassIndex(uint16(cc.Code))] += uint64(cc.N)
 		}
+		at[x.start] = len(out)
 		out = append(out, x)
+	}
+	for _, sm := range in.SubMinutes {
+		i, ok := at[sm.Start.Unix()]
+		if !ok {
+			continue
+		}
+		x := &out[i]
+		if x.subcodes == nil {
+			x.subcodes = map[[2]uint32]uint64{}
+		}
+		x.subcodes[[2]uint32{uint32(sm.Code), sm.Sub}] += uint64(sm.N)
 	}
 	slices.SortFunc(out, func(a, b minute) int { return int(a.start - b.start) })
 	return out

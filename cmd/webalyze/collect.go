@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -215,7 +213,12 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	c.res = res
 	if prev != nil && j.keepFresh {
-		c.fresh = &freshData{counts: countsOf(st), minutes: slices.Sorted(maps.Keys(st.Minutes))}
+		fin := report.NewInput(st, report.BuildOptions{})
+		minutes := make([]int64, len(fin.Minutes))
+		for i, mi := range fin.Minutes {
+			minutes[i] = mi.Start.Unix() / 60
+		}
+		c.fresh = &freshData{counts: countsOf(fin), minutes: minutes}
 	}
 	if prev != nil {
 		marks := res.Marks
