@@ -330,4 +330,3 @@ func unescapeTSV(f []byte) []byte {
 	}
 	return f[:w]
 }
-
