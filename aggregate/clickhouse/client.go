@@ -46,7 +46,7 @@ func Open(rawURL string) (*Client, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("clickhouse: URL %s has no host", redactURL(u))
 	}
-	c := &Client{http: &http.Client{}}
+	c := &Client{http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
 	q := u.Query()
 	if u.User != nil {
 		c.user = u.User.Username()
@@ -85,6 +85,10 @@ func Open(rawURL string) (*Client, error) {
 	c.shown = shown.String()
 	return c, nil
 }
+
+// Close closes the client's idle connections. A server waits for open
+// connections when it shuts down.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
 
 // String returns the URL with the password redacted.
 func (c *Client) String() string { return c.shown }

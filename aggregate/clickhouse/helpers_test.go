@@ -90,13 +90,22 @@ func newDatabase(t testing.TB, srv *chserver.Server, name string) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer root.Close()
 	if err := root.Exec(context.Background(), "create database", "CREATE DATABASE IF NOT EXISTS "+name); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Open(srv.URL + "?database=" + name)
+	return openClient(t, srv.URL+"?database="+name)
+}
+
+// openClient opens a client whose connections are closed before the
+// server is stopped (cleanups run last registered first).
+func openClient(t testing.TB, u string) *Client {
+	t.Helper()
+	c, err := Open(u)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(c.Close)
 	return c
 }
 

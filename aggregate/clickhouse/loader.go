@@ -29,8 +29,8 @@ type LoaderOptions struct {
 	// committed, in load order: the place to advance the input's
 	// incremental mark to Batch.End.
 	OnCommit func(Batch)
-	// MutationTimeout bounds the wait for a fence's DELETE to finish;
-	// default 10 minutes.
+	// MutationTimeout bounds a fence's waits, for an earlier load's
+	// inserts to end and for its DELETE to finish; default 10 minutes.
 	MutationTimeout time.Duration
 }
 
@@ -121,8 +121,8 @@ func (l *Loader) Loaded() uint64 { return l.loaded }
 
 // Begin flushes the pending batch and starts loading src from byte
 // offset from: where this run starts reading it (its incremental mark,
-// or 0). It first fences the input: it ends any insert of src still
-// running on the server from a crashed load, and deletes every row of
+// or 0). It first fences the input: it waits for any insert of src
+// still running on the server from a crashed load, and deletes every row of
 // src.ID at or after from, which only an earlier, interrupted or
 // unrecorded, load of the same lines can have left there.
 func (l *Loader) Begin(ctx context.Context, src Source, from int64) error {
@@ -132,20 +132,30 @@ func (l *Loader) Begin(ctx context.Context, src Source, from int64) error {
 	if src.ID == "" {
 		return l.fail(fmt.Errorf("clickhouse: source %q has no ID", src.Name))
 	}
-	sum := sha256.Sum256([]byte(src.ID))
 	l.src, l.name, l.id = src, []byte(src.Name), []byte(src.ID)
-	l.qid = "webalyze-load-" + hex.EncodeToString(sum[:12]) + "-"
+	l.qid = loaderQueryID(src.ID)
 	l.begun = true
 	l.start, l.end = from, from
 	return l.fail(l.fence(ctx, from))
 }
 
+// loaderQueryID is the query_id prefix of the inserts of the input id:
+// the fence finds a crashed load's inserts by it.
+func loaderQueryID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "webalyze-load-" + hex.EncodeToString(sum[:12]) + "-"
+}
+
 func (l *Loader) fence(ctx context.Context, from int64) error {
 	op := "fence " + l.table + " for " + l.src.Name
-	if err := l.c.Exec(ctx, op, killLoadsSQL(l.qid)); err != nil {
+	deadline := time.Now().Add(l.opts.MutationTimeout)
+	if err := l.waitFor(ctx, op, deadline, "inserts of an earlier load still running", func() (uint64, error) {
+		return l.countSQL(ctx, runningLoadsSQL(l.qid))
+	}); err != nil {
 		return err
 	}
-	n, err := l.count(ctx, from)
+	tail := func() (uint64, error) { return l.countSQL(ctx, countTailSQL(l.table, l.src.ID, from)) }
+	n, err := tail()
 	if err != nil || n == 0 {
 		return err
 	}
@@ -154,15 +164,19 @@ func (l *Loader) fence(ctx context.Context, from int64) error {
 	}
 	// ALTER … DELETE is a mutation: asynchronous on every release (18.16
 	// has no mutations_sync), so wait until the rows are gone.
-	deadline := time.Now().Add(l.opts.MutationTimeout)
+	return l.waitFor(ctx, op, deadline, "rows still there (see system.mutations)", tail)
+}
+
+// waitFor polls count until it is 0, with a growing pause, until deadline.
+func (l *Loader) waitFor(ctx context.Context, op string, deadline time.Time, what string, count func() (uint64, error)) error {
 	wait := 10 * time.Millisecond
 	for {
-		n, err := l.count(ctx, from)
+		n, err := count()
 		if err != nil || n == 0 {
 			return err
 		}
 		if time.Now().After(deadline) {
-			return l.c.fail(op, 0, fmt.Sprintf("%d rows still there after %v: see system.mutations", n, l.opts.MutationTimeout))
+			return l.c.fail(op, 0, fmt.Sprintf("%d %s after %v", n, what, l.opts.MutationTimeout))
 		}
 		select {
 		case <-ctx.Done():
@@ -173,9 +187,10 @@ func (l *Loader) fence(ctx context.Context, from int64) error {
 	}
 }
 
-func (l *Loader) count(ctx context.Context, from int64) (uint64, error) {
+// countSQL runs a query that answers one count.
+func (l *Loader) countSQL(ctx context.Context, sql string) (uint64, error) {
 	var n uint64
-	err := l.c.Query(ctx, "count "+l.table+" rows of "+l.src.Name, countTailSQL(l.table, l.src.ID, from), func(f [][]byte) error {
+	err := l.c.Query(ctx, "count "+l.table+" rows of "+l.src.Name, sql, func(f [][]byte) error {
 		var err error
 		n, err = strconv.ParseUint(string(f[0]), 10, 64)
 		return err

@@ -132,10 +132,12 @@ func deleteTailSQL(table, fileID string, from int64) string {
 	return fmt.Sprintf("ALTER TABLE %s DELETE WHERE %s", table, tailWhere(fileID, from))
 }
 
-// killLoadsSQL ends, and waits for, the inserts a crashed load of the
-// same input may have left running on the server.
-func killLoadsSQL(queryIDPrefix string) string {
-	return fmt.Sprintf("KILL QUERY WHERE query_id LIKE %s SYNC FORMAT TabSeparated", quote(queryIDPrefix+"%"))
+// runningLoadsSQL counts the inserts of an input still running on the
+// server: a crashed load's, which the server ends when it sees the
+// connection closed. (KILL QUERY cannot end an insert on 18.16: "it
+// consists of unkillable stages".)
+func runningLoadsSQL(queryIDPrefix string) string {
+	return fmt.Sprintf("SELECT count() FROM system.processes WHERE query_id LIKE %s FORMAT TabSeparated", quote(queryIDPrefix+"%"))
 }
 
 // itoa is strconv.FormatInt for SQL numbers.
