@@ -500,9 +500,12 @@ func (q *querier) top(ctx context.Context, s topSpec) error {
 	}
 	// The heaviest keys first (ties by key, bytewise, as TopK.Top orders
 	// them), then their figures: the visitors are counted for those keys
-	// only, so memory does not grow with the distinct keys.
+	// only, so memory does not grow with the distinct keys. GLOBAL IN runs
+	// the subquery once, on the server asked, when the table is
+	// Distributed (a plain IN would run it on every shard, over the
+	// Distributed table again); on a local table it is a plain IN.
 	sql = fmt.Sprintf(`SELECT %[1]s AS k, count() AS hits, %[2]s, uniqExact(%[3]s)%[4]s
- FROM %[5]s WHERE %[6]s AND k IN (SELECT %[1]s AS k FROM %[5]s WHERE %[6]s GROUP BY k ORDER BY count() DESC, k LIMIT %[7]d)
+ FROM %[5]s WHERE %[6]s AND k GLOBAL IN (SELECT %[1]s AS k FROM %[5]s WHERE %[6]s GROUP BY k ORDER BY count() DESC, k LIMIT %[7]d)
  GROUP BY k ORDER BY hits DESC, k`, s.key, bytesSum, q.visitorKey(), lat, q.table, where, q.opts.TopN)
 	var sat bool
 	return q.rows(ctx, "top "+s.name+" of "+q.table, sql, func(r *fields) error {

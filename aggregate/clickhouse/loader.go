@@ -269,3 +269,18 @@ func (l *Loader) fail(err error) error {
 	}
 	return err
 }
+
+// CreateDistributed creates, if absent, a Distributed table over the
+// tables local of database on every shard of cluster (a <remote_servers>
+// entry of the server's config), sharded by input identity. Load each
+// shard's local table with its own Loader (ALTER … DELETE, which the
+// fence needs, does not go through a Distributed table) and query the
+// Distributed one.
+func CreateDistributed(ctx context.Context, c *Client, table, cluster, database, local string) error {
+	for _, name := range []string{table, cluster, database, local} {
+		if err := checkTable(name); err != nil {
+			return err
+		}
+	}
+	return c.Exec(ctx, "create table "+table, distributedSQL(table, cluster, database, local))
+}
