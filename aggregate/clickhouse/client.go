@@ -41,7 +41,9 @@ func Open(rawURL string) (*Client, error) {
 		return nil, fmt.Errorf("clickhouse: invalid URL %q", redactRaw(rawURL))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("clickhouse: URL %s: scheme must be http or https", redactURL(u))
+		// Not printed: without a scheme, "user:password@host" parses
+		// as scheme "user" and opaque "password@host".
+		return nil, errors.New("clickhouse: the URL must start with http:// or https://")
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("clickhouse: URL %s has no host", redactURL(u))
