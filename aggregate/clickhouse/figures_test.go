@@ -1,12 +1,14 @@
 package clickhouse
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,7 +90,48 @@ func TestFiguresEqualState(t *testing.T) {
 				t.Errorf("codes %v, counted %v", got, codes)
 			}
 			compareInputs(t, f.Input(), report.NewInput(local, report.BuildOptions{Location: loc}))
+			sameReport(t, f.Input(), report.NewInput(local, report.BuildOptions{Location: loc}), loc)
 		})
+	}
+}
+
+// sameReport builds the report Model from both Inputs and compares their
+// JSON, once the parts a table does not hold are set alike (the lines
+// that were not requests, formats, diagnostics) and the estimates taken
+// out (visitors of top-list rows, latency quantiles: compared above).
+func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
+	t.Helper()
+	ch.Lines, ch.MalformedReasons, ch.SkippedReasons = local.Lines, local.MalformedReasons, local.SkippedReasons
+	ch.Formats, ch.Samples, ch.FileErrors = local.Formats, local.Samples, local.FileErrors
+	for _, in := range []*report.Input{ch, local} {
+		for _, l := range []*report.TopList{&in.URLs, &in.URLsQuery, &in.Clients, &in.Referrers, &in.Agents, &in.Methods, &in.Protocols, &in.Vhosts} {
+			for i := range l.Rows {
+				l.Rows[i].Visitors, l.Rows[i].Latency = 0, nil
+			}
+		}
+		for i := range in.Latency {
+			in.Latency[i] = report.Latency{Scope: in.Latency[i].Scope, Count: in.Latency[i].Count}
+		}
+	}
+	opts := report.BuildOptions{Location: loc}
+	var a, b bytes.Buffer
+	if err := report.WriteJSON(&a, report.BuildFrom(ch, opts)); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteJSON(&b, report.BuildFrom(local, opts)); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		al, bl := strings.Split(a.String(), "\n"), strings.Split(b.String(), "\n")
+		for i := range min(len(al), len(bl)) {
+			if al[i] != bl[i] {
+				t.Errorf("report JSON differs at line %d:\nclickhouse %s\nlocal      %s", i+1, al[i], bl[i])
+				break
+			}
+		}
+		if len(al) != len(bl) {
+			t.Errorf("report JSON: %d lines, local %d", len(al), len(bl))
+		}
 	}
 }
 
