@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ type QueryOptions struct {
 	PageExtensions []string
 	// ExactLatency computes exact quantiles (the value of rank
 	// floor(q·(n-1)), by sorting every duration of a scope: memory grows
-	// with the rows) instead of t-digest estimates.
+	// with the rows) instead of estimates within 1 %.
 	ExactLatency bool
 }
 
@@ -51,7 +52,7 @@ type QueryOptions struct {
 // up to its DistinctCapacity), the top lists' totals, distinct keys and
 // rows (ordered by hits, then key, as aggregate.TopK.Top), the drill-down
 // lists, latency counts, minima and maxima. Estimates: latency quantiles,
-// unless QueryOptions.ExactLatency (t-digest, named by Latency.Exact).
+// within 1 % (Latency.RelErr), unless QueryOptions.ExactLatency.
 type Figures struct {
 	Requests uint64
 	// Bytes saturates at MaxUint64 (BytesSaturated), as the State's does.
@@ -139,14 +140,17 @@ type TopRow struct {
 type Drill struct{ URLs, Clients TopList }
 
 // Latency summarises durations in microseconds; negative ones count as 0,
-// as in the State. Quantiles are P50, P90, P95 and P99: exact when Exact,
-// else t-digest estimates.
+// as in the State. Count, Min and Max are exact. Quantiles are P50, P90,
+// P95 and P99 of rank floor(q·(Count-1)): exact when RelErr is 0, else
+// within RelErr (aggregate.LatencyAccuracy, 1 %) of a value of that rank,
+// from the State's own sketch (aggregate.Latency) built by the server as
+// counts per logarithmic bucket.
 type Latency struct {
 	Scope     string
 	Count     uint64
 	Min, Max  int64
 	Quantiles [4]int64
-	Exact     bool
+	RelErr    float64
 }
 
 // latencyLevels are the quantiles of Latency.Quantiles.
@@ -458,29 +462,67 @@ func (q *querier) tops(ctx context.Context, f *Figures) error {
 	return nil
 }
 
-// latencyColumns are the aggregates of a Latency over durations (an
-// expression) of the rows where cond holds.
-func (q *querier) latencyColumns(v, cond string) string {
-	levels := "0.5, 0.9, 0.95, 0.99"
-	quant := fmt.Sprintf("quantilesTDigestIf(%s)(%s, %s)", levels, v, cond)
+// latencies computes the Latency of v (a duration expression) over the
+// rows where cond holds, for each value of group (an expression), keyed
+// by that value as text. Exact quantiles sort every value of a group;
+// estimates count the values per bucket of the State's sketch
+// (aggregate.Latency: bucket ceil(log_γ v), and one for v ≤ 0), which
+// the server does for any number of rows in a few hundred buckets per
+// group, and take the quantiles from that sketch.
+func (q *querier) latencies(ctx context.Context, op, v, cond, group string) (map[string]Latency, error) {
+	out := map[string]Latency{}
+	where := fmt.Sprintf("(%s) AND (%s)", q.where, cond)
 	if q.opts.ExactLatency {
-		// Rank floor(q·(n-1)), 1-based in arrayElement; an empty scope
-		// gives an empty array, and zeros.
 		var parts []string
 		for _, l := range latencyLevels {
+			// Rank floor(q·(n-1)), 1-based in arrayElement.
 			parts = append(parts, fmt.Sprintf("arrayElement(s, toUInt64(floor(%v * (length(s) - 1))) + 1)", l))
 		}
-		quant = fmt.Sprintf("arrayMap(s -> [%s], [arraySort(groupArrayIf(%s, %s))])[1]", strings.Join(parts, ", "), v, cond)
+		sql := fmt.Sprintf(`SELECT toString(%[1]s) AS g, count(), min(%[2]s), max(%[2]s),
+ arrayMap(s -> [%[3]s], [arraySort(groupArray(%[2]s))])[1]
+ FROM %[4]s WHERE %[5]s GROUP BY g`, group, v, strings.Join(parts, ", "), q.table, where)
+		err := q.rows(ctx, op, sql, func(r *fields) error {
+			g := r.str()
+			// A constant group gives one row even over no rows.
+			if l := (Latency{Count: r.u64(), Min: r.i64(), Max: r.i64(), Quantiles: r.quantiles()}); l.Count > 0 {
+				out[g] = l
+			}
+			return nil
+		})
+		return out, err
 	}
-	return fmt.Sprintf("countIf(%[2]s), minIf(%[1]s, %[2]s), maxIf(%[1]s, %[2]s), %[3]s", v, cond, quant)
-}
-
-func (q *querier) readLatency(r *fields, scope string) Latency {
-	l := Latency{Scope: scope, Count: r.u64(), Min: r.i64(), Max: r.i64(), Quantiles: r.quantiles(), Exact: q.opts.ExactLatency}
-	if l.Count == 0 {
-		return Latency{Scope: scope, Exact: l.Exact}
+	sketches := map[string]*aggregate.Latency{}
+	bucket := fmt.Sprintf("if(%[1]s <= 0, toInt32(-1), toInt32(ceil(log(%[1]s) * %.17g)))", v, 1/math.Log((1+aggregate.LatencyAccuracy)/(1-aggregate.LatencyAccuracy)))
+	sql := fmt.Sprintf(`SELECT toString(%[1]s) AS g, %[2]s AS b, count(), min(%[3]s), max(%[3]s)
+ FROM %[4]s WHERE %[5]s GROUP BY g, b ORDER BY g, b`, group, bucket, v, q.table, where)
+	err := q.rows(ctx, op, sql, func(r *fields) error {
+		g, b, n, lo, hi := r.str(), r.i64(), r.u64(), r.i64(), r.i64()
+		l := sketches[g]
+		if l == nil {
+			l = &aggregate.Latency{Min: lo, Max: hi}
+			sketches[g] = l
+		}
+		l.Count += n
+		l.Min, l.Max = min(l.Min, lo), max(l.Max, hi)
+		switch {
+		case b < 0:
+			l.Zero += n
+		case len(l.Counts) == 0:
+			l.Offset, l.Counts = int32(b), []uint64{n}
+		default:
+			// Buckets come in order: fill the gap up to b.
+			for int64(l.Offset)+int64(len(l.Counts)) < b {
+				l.Counts = append(l.Counts, 0)
+			}
+			l.Counts = append(l.Counts, n)
+		}
+		return nil
+	})
+	for g, l := range sketches {
+		out[g] = Latency{Count: l.Count, Min: l.Min, Max: l.Max, RelErr: l.Accuracy(),
+			Quantiles: [4]int64{l.P50(), l.P90(), l.Quantile(0.95), l.P99()}}
 	}
-	return l
+	return out, err
 }
 
 const durationExpr = "greatest(duration_us, toInt64(0))"
@@ -494,32 +536,37 @@ func (q *querier) top(ctx context.Context, s topSpec) error {
 	}); err != nil {
 		return err
 	}
-	lat := ""
-	if s.latency {
-		lat = ", " + q.latencyColumns(durationExpr, "has_duration = 1")
-	}
 	// The heaviest keys first (ties by key, bytewise, as TopK.Top orders
 	// them), then their figures: the visitors are counted for those keys
 	// only, so memory does not grow with the distinct keys. GLOBAL IN runs
 	// the subquery once, on the server asked, when the table is
 	// Distributed (a plain IN would run it on every shard, over the
 	// Distributed table again); on a local table it is a plain IN.
-	sql = fmt.Sprintf(`SELECT %[1]s AS k, count() AS hits, %[2]s, uniqExact(%[3]s)%[4]s
- FROM %[5]s WHERE %[6]s AND k GLOBAL IN (SELECT %[1]s AS k FROM %[5]s WHERE %[6]s GROUP BY k ORDER BY count() DESC, k LIMIT %[7]d)
- GROUP BY k ORDER BY hits DESC, k`, s.key, bytesSum, q.visitorKey(), lat, q.table, where, q.opts.TopN)
+	sql = fmt.Sprintf(`SELECT %[1]s AS k, count() AS hits, %[2]s, uniqExact(%[3]s)
+ FROM %[4]s WHERE %[5]s AND k GLOBAL IN (SELECT %[1]s AS k FROM %[4]s WHERE %[5]s GROUP BY k ORDER BY count() DESC, k LIMIT %[6]d)
+ GROUP BY k ORDER BY hits DESC, k`, s.key, bytesSum, q.visitorKey(), q.table, where, q.opts.TopN)
 	var sat bool
-	return q.rows(ctx, "top "+s.name+" of "+q.table, sql, func(r *fields) error {
+	if err := q.rows(ctx, "top "+s.name+" of "+q.table, sql, func(r *fields) error {
 		row := TopRow{Key: r.str(), Hits: r.u64()}
 		row.Bytes = joinBytes(r.u64(), r.u64(), &sat)
 		row.Visitors = r.u64()
-		if s.latency {
-			if l := q.readLatency(r, ""); l.Count > 0 {
-				row.Latency = &l
-			}
-		}
 		s.dst.Rows = append(s.dst.Rows, row)
 		return nil
-	})
+	}); err != nil || !s.latency || len(s.dst.Rows) == 0 {
+		return err
+	}
+	keys := make([]string, len(s.dst.Rows))
+	for i, row := range s.dst.Rows {
+		keys[i] = quote(row.Key)
+	}
+	cond := fmt.Sprintf("has_duration = 1 AND (%s) AND %s IN (%s)", s.filter, s.key, strings.Join(keys, ", "))
+	lat, err := q.latencies(ctx, "latency of top "+s.name+" of "+q.table, durationExpr, cond, s.key)
+	for i := range s.dst.Rows {
+		if l, ok := lat[s.dst.Rows[i].Key]; ok {
+			s.dst.Rows[i].Latency = &l
+		}
+	}
+	return err
 }
 
 func (q *querier) drills(ctx context.Context, f *Figures) error {
@@ -557,45 +604,47 @@ func (q *querier) drills(ctx context.Context, f *Figures) error {
 }
 
 func (q *querier) latency(ctx context.Context, f *Figures) error {
-	cols := q.latencyColumns(durationExpr, "has_duration = 1")
-	sql := fmt.Sprintf("SELECT %s FROM %s WHERE %s", cols, q.table, q.where)
-	if err := q.rows(ctx, "latency of "+q.table, sql, func(r *fields) error {
-		if l := q.readLatency(r, "all"); l.Count > 0 {
-			f.Latency = append(f.Latency, l)
-		}
-		return nil
-	}); err != nil {
-		return err
+	coded := "has_duration = 1 AND has_status = 1 AND status < 1000"
+	scopes := []struct {
+		what, v, cond, group string
+		name                 func(g string) (string, int, bool)
+	}{
+		{"latency", durationExpr, "has_duration = 1", "''", func(string) (string, int, bool) { return "all", 0, true }},
+		{"latency by class", durationExpr, coded, q.class, func(g string) (string, int, bool) {
+			ci, err := strconv.Atoi(g)
+			if err != nil || ci < 0 || ci >= len(aggregate.ClassNames) {
+				return "", 0, false
+			}
+			return aggregate.ClassNames[ci], ci, true
+		}},
+		{"latency by code", durationExpr, coded, "status", func(g string) (string, int, bool) {
+			code, err := strconv.Atoi(g)
+			return fmt.Sprintf("%03d", code), code, err == nil
+		}},
+		{"upstream latency", "greatest(upstream_us, toInt64(0))", "has_upstream = 1", "''", func(string) (string, int, bool) { return "upstream", 0, true }},
 	}
-	coded := q.where + " AND has_status = 1 AND status < 1000"
-	sql = fmt.Sprintf("SELECT %s AS class, %s FROM %s WHERE %s GROUP BY class ORDER BY class", q.class, cols, q.table, coded)
-	if err := q.rows(ctx, "latency by class of "+q.table, sql, func(r *fields) error {
-		ci := r.u64()
-		if ci >= uint64(len(aggregate.ClassNames)) {
-			return fmt.Errorf("class index %d", ci)
+	for _, sc := range scopes {
+		lat, err := q.latencies(ctx, sc.what+" of "+q.table, sc.v, sc.cond, sc.group)
+		if err != nil {
+			return err
 		}
-		if l := q.readLatency(r, aggregate.ClassNames[ci]); l.Count > 0 {
-			f.Latency = append(f.Latency, l)
+		type scoped struct {
+			order int
+			l     Latency
 		}
-		return nil
-	}); err != nil {
-		return err
+		var list []scoped
+		for g, l := range lat {
+			name, order, ok := sc.name(g)
+			if !ok {
+				return q.c.fail(sc.what, 0, fmt.Sprintf("unexpected group %q", g))
+			}
+			l.Scope = name
+			list = append(list, scoped{order, l})
+		}
+		slices.SortFunc(list, func(a, b scoped) int { return cmp.Compare(a.order, b.order) })
+		for _, x := range list {
+			f.Latency = append(f.Latency, x.l)
+		}
 	}
-	sql = fmt.Sprintf("SELECT status, %s FROM %s WHERE %s GROUP BY status ORDER BY status", cols, q.table, coded)
-	if err := q.rows(ctx, "latency by code of "+q.table, sql, func(r *fields) error {
-		code := r.u64()
-		if l := q.readLatency(r, fmt.Sprintf("%03d", code)); l.Count > 0 {
-			f.Latency = append(f.Latency, l)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	sql = fmt.Sprintf("SELECT %s FROM %s WHERE %s", q.latencyColumns("greatest(upstream_us, toInt64(0))", "has_upstream = 1"), q.table, q.where)
-	return q.rows(ctx, "upstream latency of "+q.table, sql, func(r *fields) error {
-		if l := q.readLatency(r, "upstream"); l.Count > 0 {
-			f.Latency = append(f.Latency, l)
-		}
-		return nil
-	})
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -56,6 +57,68 @@ func loadSamples(t *testing.T, c *Client, table string, batchRows int) (*aggrega
 	return st, codes, rows
 }
 
+// TestFiguresEqualStateLog compares on a big log, named by
+// $WEBALYZE_CLICKHOUSE_LOG (e.g. from ../shared/bench/genlog.py), and
+// logs how long the figures take from ClickHouse and from a local State.
+func TestFiguresEqualStateLog(t *testing.T) {
+	path := os.Getenv("WEBALYZE_CLICKHOUSE_LOG")
+	if path == "" {
+		t.Skip("set WEBALYZE_CLICKHOUSE_LOG to a log file to run")
+	}
+	srv := chserver.Start(t, chserver.Options{})
+	c := newDatabase(t, srv, "web")
+	ctx := context.Background()
+	data := readInput(t, path)
+	st := aggregate.New(aggregate.Options{})
+	start := time.Now()
+	eachRecord(t, path, data, nil, func(rec *parser.Record, _ Position) { st.Add(rec) })
+	t.Logf("local State (one goroutine): %v", time.Since(start))
+	l, err := NewLoader(ctx, c, LoaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Begin(ctx, Source{Name: path, ID: "log"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	eachRecord(t, path, data, nil, func(rec *parser.Record, pos Position) {
+		if err := l.Add(ctx, rec, pos); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("load %d rows: %v", l.Loaded(), time.Since(start))
+	var digest *Figures
+	for _, exact := range []bool{false, true} {
+		start = time.Now()
+		f, err := Query(ctx, c, QueryOptions{ExactLatency: exact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("figures from ClickHouse (exact latency %v): %v", exact, time.Since(start))
+		if !exact {
+			digest = f
+			continue
+		}
+		compareInputs(t, f.Input(), report.NewInput(st, report.BuildOptions{}))
+		// The estimates are within their 1 % of the exact quantiles.
+		worst := 0.0
+		for i, l := range f.Latency {
+			for k, v := range l.Quantiles {
+				if v > 0 {
+					worst = max(worst, math.Abs(float64(digest.Latency[i].Quantiles[k]-v))/float64(v))
+				}
+			}
+		}
+		t.Logf("estimated quantiles: at most %.3f%% from the exact ones over %d scopes", 100*worst, len(f.Latency))
+		if worst > aggregate.LatencyAccuracy+1e-3 {
+			t.Errorf("estimated quantiles %.3f%% from the exact ones", 100*worst)
+		}
+	}
+}
+
 func TestFiguresEqualState(t *testing.T) {
 	srv := chserver.Start(t, chserver.Options{})
 	c := newDatabase(t, srv, "web")
@@ -90,6 +153,16 @@ func TestFiguresEqualState(t *testing.T) {
 				t.Errorf("codes %v, counted %v", got, codes)
 			}
 			compareInputs(t, f.Input(), report.NewInput(local, report.BuildOptions{Location: loc}))
+			// The estimates come from the State's own sketch: the same
+			// quantiles as the State's.
+			sk, err := Query(ctx, c, QueryOptions{Location: loc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := report.NewInput(local, report.BuildOptions{Location: loc}).Latency
+			if got := sk.Input().Latency; !reflect.DeepEqual(got, want) {
+				t.Errorf("latency estimates:\n%+v\nlocal\n%+v", got, want)
+			}
 			sameReport(t, f.Input(), report.NewInput(local, report.BuildOptions{Location: loc}), loc)
 		})
 	}
@@ -148,8 +221,16 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 	}
 	eq("bytes", ch.Bytes, local.Bytes)
 	eq("bytes saturated", ch.BytesSaturated, local.BytesSaturated)
-	eq("visitors", ch.Visitors, local.Visitors)
-	eq("distinct clients", ch.DistinctClients.N, local.DistinctClients.N)
+	for _, v := range []struct {
+		what      string
+		ch, local report.Count
+	}{{"visitors", ch.Visitors, local.Visitors}, {"distinct clients", ch.DistinctClients, local.DistinctClients}} {
+		if v.local.Exact {
+			eq(v.what, v.ch.N, v.local.N)
+		} else if math.Abs(float64(v.ch.N-v.local.N)) > 4*v.local.RelErr*float64(v.ch.N) {
+			t.Errorf("%s: %d, local estimate %d (relative error %.4f)", v.what, v.ch.N, v.local.N, v.local.RelErr)
+		}
+	}
 	eq("pages", ch.Pages, local.Pages)
 	eq("codes", ch.Codes, local.Codes)
 	eq("no status", ch.NoStatus, local.NoStatus)
@@ -192,6 +273,10 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 			continue
 		}
 		a, b := l.ch, l.local
+		if !b.Exact {
+			// Past its capacity the State's list is a Space-Saving summary.
+			continue
+		}
 		for _, rows := range [][]report.TopRow{a.Rows, b.Rows} {
 			for i := range rows {
 				if rows[i].Latency != nil {

@@ -15,8 +15,8 @@ import (
 // account. Formats are not stored, so registry lookups use each code's
 // general meaning and IIS sub-status meanings. Drill-down lists cut at
 // QueryOptions.DrillRows are marked inexact, with the last row's hits as
-// the bound of a key left out. Latency quantiles carry no error bound
-// (RelErr 0) whether exact or t-digest estimates: see Latency.Exact.
+// the bound of a key left out. Latency quantiles carry their RelErr (0
+// when exact).
 func (f *Figures) Input() *report.Input {
 	in := &report.Input{
 		Lines:            report.Lines{Read: clamp(f.Requests), Parsed: clamp(f.Requests)},
@@ -132,7 +132,7 @@ func drillList(t TopList) report.TopList {
 func latencyOf(l Latency) report.Latency {
 	ms := func(us int64) float64 { return float64(us) / 1000 }
 	return report.Latency{Scope: l.Scope, Count: clamp(l.Count), P50: ms(l.Quantiles[0]), P90: ms(l.Quantiles[1]),
-		P95: ms(l.Quantiles[2]), P99: ms(l.Quantiles[3]), Max: ms(l.Max)}
+		P95: ms(l.Quantiles[2]), P99: ms(l.Quantiles[3]), Max: ms(l.Max), RelErr: l.RelErr}
 }
 
 func clamp(n uint64) int64 {
