@@ -162,3 +162,33 @@ func appendTSVRow(buf []byte, rec *parser.Record, file, id string, pos Position)
 	buf = append(buf, '0', '\n')
 	return buf
 }
+
+// BenchmarkAppendRow measures the RowBinary encoding of one record.
+func BenchmarkAppendRow(b *testing.B) {
+	data := readInput(b, samplePath("nginx-timed.log"))
+	timed, err := parser.CompileNginx("timed", timedNginx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []parser.Record
+	var poss []Position
+	eachRecord(b, "nginx-timed.log", data, timed, func(rec *parser.Record, pos Position) {
+		r := *rec
+		recs, poss = append(recs, r), append(poss, pos)
+	})
+	var buf []byte
+	file, id := []byte("nginx-timed.log"), []byte("dev:ino")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data) / len(recs)))
+	i := 0
+	for b.Loop() {
+		if len(buf) > 1<<20 {
+			buf = buf[:0]
+		}
+		buf, err = appendRow(buf, &recs[i], file, id, poss[i], 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		i = (i + 1) % len(recs)
+	}
+}
