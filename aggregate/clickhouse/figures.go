@@ -542,9 +542,11 @@ func (q *querier) top(ctx context.Context, s topSpec) error {
 	// the subquery once, on the server asked, when the table is
 	// Distributed (a plain IN would run it on every shard, over the
 	// Distributed table again); on a local table it is a plain IN.
+	topKeys := fmt.Sprintf("SELECT %[1]s AS k FROM %[2]s WHERE %[3]s GROUP BY k ORDER BY count() DESC, k LIMIT %[4]d",
+		s.key, q.table, where, q.opts.TopN)
 	sql = fmt.Sprintf(`SELECT %[1]s AS k, count() AS hits, %[2]s, uniqExact(%[3]s)
- FROM %[4]s WHERE %[5]s AND k GLOBAL IN (SELECT %[1]s AS k FROM %[4]s WHERE %[5]s GROUP BY k ORDER BY count() DESC, k LIMIT %[6]d)
- GROUP BY k ORDER BY hits DESC, k`, s.key, bytesSum, q.visitorKey(), q.table, where, q.opts.TopN)
+ FROM %[4]s WHERE %[5]s AND k GLOBAL IN (%[6]s)
+ GROUP BY k ORDER BY hits DESC, k`, s.key, bytesSum, q.visitorKey(), q.table, where, topKeys)
 	var sat bool
 	if err := q.rows(ctx, "top "+s.name+" of "+q.table, sql, func(r *fields) error {
 		row := TopRow{Key: r.str(), Hits: r.u64()}
@@ -555,11 +557,9 @@ func (q *querier) top(ctx context.Context, s topSpec) error {
 	}); err != nil || !s.latency || len(s.dst.Rows) == 0 {
 		return err
 	}
-	keys := make([]string, len(s.dst.Rows))
-	for i, row := range s.dst.Rows {
-		keys[i] = quote(row.Key)
-	}
-	cond := fmt.Sprintf("has_duration = 1 AND (%s) AND %s IN (%s)", s.filter, s.key, strings.Join(keys, ", "))
+	// The keys again by subquery: as literals, long URLs would pass the
+	// server's max_query_size.
+	cond := fmt.Sprintf("has_duration = 1 AND (%s) AND %s GLOBAL IN (%s)", s.filter, s.key, topKeys)
 	lat, err := q.latencies(ctx, "latency of top "+s.name+" of "+q.table, durationExpr, cond, s.key)
 	for i := range s.dst.Rows {
 		if l, ok := lat[s.dst.Rows[i].Key]; ok {
