@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/webalyze/webalyze/internal/chserver"
 	"github.com/webalyze/webalyze/parser"
@@ -110,3 +111,5 @@ func openClient(t testing.TB, u string) *Client {
 }
 
 func samplePath(name string) string { return filepath.Join("..", "..", "testdata", "samples", name) }
+
+func nowPlus(seconds int) time.Time { return time.Now().Add(time.Duration(seconds) * time.Second) }
