@@ -95,10 +95,6 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // String returns the URL with the password redacted.
 func (c *Client) String() string { return c.shown }
 
-// Database returns the database named by the URL ("" for the server's
-// default).
-func (c *Client) Database() string { return c.base.Query().Get("database") }
-
 func redactURL(u *url.URL) string {
 	v := *u
 	q := v.Query()
