@@ -416,9 +416,11 @@ func addSat(a, b uint64, saturated *bool) uint64 {
 }
 
 // visitorKey is the identity of a visitor-day: client address, user agent
-// and day (the State mixes the day into its visitor hash).
+// and day (the State mixes the day into its visitor hash). The address and
+// agent are hashed to 64 bits first, as the State does: uniqExact of two
+// strings per row was most of the top lists' time.
 func (q *querier) visitorKey() string {
-	return fmt.Sprintf("client, agent, has_time, toUInt16(toDate(time, %s))", q.tz)
+	return fmt.Sprintf("cityHash64(client, agent), has_time, toUInt16(toDate(time, %s))", q.tz)
 }
 
 func (q *querier) visitors(ctx context.Context, f *Figures) error {
