@@ -59,7 +59,10 @@ type Figures struct {
 	Bytes          uint64
 	BytesSaturated bool
 	Pages, Files   uint64
+	// PageExtensions are the extensions Pages was counted with.
+	PageExtensions []string
 	NoStatus       uint64 // rows without a status
+	NoBytes        uint64 // rows whose log gave no response size
 	Undated        uint64 // rows without a time
 	// Earliest and Latest are the first and last times (Unix seconds) of
 	// dated rows, 0 when there are none.
@@ -162,7 +165,7 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 	if err != nil {
 		return nil, err
 	}
-	f := &Figures{DayVisitors: map[int64]uint64{}, Drills: map[uint16]Drill{}}
+	f := &Figures{DayVisitors: map[int64]uint64{}, Drills: map[uint16]Drill{}, PageExtensions: q.exts}
 	for _, step := range []func(context.Context, *Figures) error{
 		q.totals, q.codes, q.subCodes, q.win32, q.minutes, q.visitors, q.tops, q.drills, q.latency,
 	} {
@@ -177,11 +180,12 @@ type querier struct {
 	c     *Client
 	opts  QueryOptions
 	table string
-	where string // the window, always a valid condition
-	tz    string // quoted zone name
-	page  string // condition: path is a page
-	drill string // condition: the row's code has a drill-down
-	class string // expression: class index of status
+	where string   // the window, always a valid condition
+	tz    string   // quoted zone name
+	page  string   // condition: path is a page
+	exts  []string // page extensions: lower case, no dot, sorted, unique
+	drill string   // condition: the row's code has a drill-down
+	class string   // expression: class index of status
 }
 
 func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
@@ -213,9 +217,15 @@ func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
 			q.where += fmt.Sprintf(" AND toUInt32(time) < %d", min(max(opts.Until, 0), math.MaxUint32+1))
 		}
 	}
-	exts := make([]string, 0, len(opts.PageExtensions))
+	// Lower case, without the dot, sorted and unique: the State's settings.
 	for _, e := range opts.PageExtensions {
-		exts = append(exts, quote(strings.ToLower(strings.TrimPrefix(e, "."))))
+		q.exts = append(q.exts, strings.ToLower(strings.TrimPrefix(e, ".")))
+	}
+	slices.Sort(q.exts)
+	q.exts = slices.Compact(q.exts)
+	exts := make([]string, 0, len(q.exts))
+	for _, e := range q.exts {
+		exts = append(exts, quote(e))
 	}
 	// The extension is what follows the last dot of the last path segment
 	// ("" without one), ASCII-lowered, at most 16 bytes: the State's rule.
@@ -332,8 +342,8 @@ func (r *fields) quantiles() (out [4]int64) {
 
 func (q *querier) totals(ctx context.Context, f *Figures) error {
 	sql := fmt.Sprintf(`SELECT count(), %s, countIf(has_time = 0), countIf(has_status = 0 OR status > 999),
- countIf(%s), countIf(has_status = 1 AND status = 200),
- toUInt32(minIf(time, has_time = 1)), toUInt32(maxIf(time, has_time = 1)), uniqExact(client)
+ countIf(%s), countIf(has_status = 1 AND status >= 200 AND status <= 299),
+ toUInt32(minIf(time, has_time = 1)), toUInt32(maxIf(time, has_time = 1)), uniqExact(client), countIf(has_bytes = 0)
  FROM %s WHERE %s`, bytesSum, q.page, q.table, q.where)
 	return q.rows(ctx, "totals of "+q.table, sql, func(r *fields) error {
 		f.Requests = r.u64()
@@ -344,6 +354,7 @@ func (q *querier) totals(ctx context.Context, f *Figures) error {
 			f.Earliest, f.Latest = 0, 0
 		}
 		f.DistinctClients = r.u64()
+		f.NoBytes = r.u64()
 		return nil
 	})
 }

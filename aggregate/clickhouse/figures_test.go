@@ -179,7 +179,7 @@ func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
 	for _, in := range []*report.Input{ch, local} {
 		for _, l := range []*report.TopList{&in.URLs, &in.URLsQuery, &in.Clients, &in.Referrers, &in.Agents, &in.Methods, &in.Protocols, &in.Vhosts} {
 			for i := range l.Rows {
-				l.Rows[i].Visitors, l.Rows[i].Latency = 0, nil
+				l.Rows[i].Visitors, l.Rows[i].VisitorsExact, l.Rows[i].Latency = 0, false, nil
 			}
 		}
 		for i := range in.Latency {
@@ -313,7 +313,11 @@ func visitorsClose(t *testing.T, what string, ch, local []report.TopRow) {
 		if x <= aggregate.SmallExact && x != y || math.Abs(float64(x-y)) > 0.26*float64(x) {
 			t.Errorf("%s %q: %d visitors, local %d", what, ch[i].Key, x, y)
 		}
+		if !ch[i].VisitorsExact || local[i].VisitorsExact && x != y {
+			t.Errorf("%s %q: visitors exact %v (%d), local exact %v (%d)", what, ch[i].Key, ch[i].VisitorsExact, x, local[i].VisitorsExact, y)
+		}
 		ch[i].Visitors, local[i].Visitors = 0, 0
+		ch[i].VisitorsExact, local[i].VisitorsExact = false, false
 	}
 }
 

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -23,16 +24,21 @@ func (f *Figures) Input() *report.Input {
 		MalformedReasons: map[string]int64{},
 		SkippedReasons:   map[string]int64{},
 		Bytes:            clamp(f.Bytes),
+		NoBytes:          clamp(f.NoBytes),
 		BytesSaturated:   f.BytesSaturated || f.Bytes > math.MaxInt64,
 		Visitors:         report.Count{N: clamp(f.Visitors), Exact: true},
 		DistinctClients:  report.Count{N: clamp(f.DistinctClients), Exact: true},
 		Pages:            clamp(f.Pages),
+		PageExtensions:   slices.Clone(f.PageExtensions),
 		NoStatus:         clamp(f.NoStatus),
 		Undated:          clamp(f.Undated),
 		Formats:          map[string]string{},
 		URLsByCode:       map[int]report.TopList{},
 		ClientsByCode:    map[int]report.TopList{},
 		Win32Text:        aggregate.Win32Text,
+	}
+	if f.Requests > f.Undated {
+		in.First, in.Last = time.Unix(f.Earliest, 0).UTC(), time.Unix(f.Latest, 0).UTC()
 	}
 	if len(f.DayVisitors) > 0 {
 		in.DayVisitors = make(map[string]int64, len(f.DayVisitors))
@@ -64,8 +70,7 @@ func (f *Figures) Input() *report.Input {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, _ := aggregate.LookupSubFrom(uint16(code), sub, "iis")
-		return s.Reason
+		return aggregate.SubMeaning(uint16(code), sub, "")
 	}
 
 	in.Minutes = make([]report.Minute, 0, len(f.Minutes))
@@ -106,7 +111,7 @@ func (f *Figures) Input() *report.Input {
 func topList(t TopList) report.TopList {
 	l := report.TopList{Total: clamp(t.Total), Distinct: clamp(t.Distinct), Exact: true}
 	for _, r := range t.Rows {
-		row := report.TopRow{Key: r.Key, Hits: clamp(r.Hits), Bytes: clamp(r.Bytes), Visitors: clamp(r.Visitors)}
+		row := report.TopRow{Key: r.Key, Hits: clamp(r.Hits), Bytes: clamp(r.Bytes), Visitors: clamp(r.Visitors), VisitorsExact: true}
 		if r.Latency != nil {
 			lat := latencyOf(*r.Latency)
 			row.Latency = &lat
