@@ -16,8 +16,10 @@ import (
 	"github.com/alecthomas/kong"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version is set at build time with -ldflags "-X main.version=..." (make
+// build sets it from git describe); when empty, the module version from
+// the build information is shown (see readBuildInfo).
+var version string
 
 // Exit statuses, the same for every command (DESIGN "Output contract").
 const (
@@ -47,6 +49,10 @@ type CLI struct {
 	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`
 	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
 	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
+
+	Completion CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish) to load in the shell or install."`
+	Man        ManCmd        `cmd:"" hidden:"" help:"Print the manual page (roff), generated from the command line model."`
+	Version    VersionCmd    `cmd:"" help:"Print the version, commit and Go version of this build."`
 }
 
 const description = `webalyze analyzes web server access logs: nginx, Apache and IIS (W3C), plain or
@@ -174,7 +180,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version},
+		kong.Vars{"version": readBuildInfo().Short()},
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
