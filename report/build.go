@@ -67,6 +67,8 @@ type Input struct {
 	// from them. Undated counts the requests in no minute (no time).
 	Minutes []Minute
 	Undated int64
+	// Latest is the time of the last dated request (zero when none).
+	Latest time.Time
 	// DayVisitors gives the unique visitors per day, keyed by the day's
 	// label ("2026-01-02") in BuildOptions.Location; days not in it show
 	// none.
@@ -308,6 +310,9 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		m.Period.Start = first.In(loc).Format(rfc3339)
 		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
+		if !in.Latest.IsZero() {
+			m.Period.LastRequest = in.Latest.In(loc).Format(rfc3339)
+		}
 		s := DeriveSeriesIn(in.Minutes, loc)
 		if in.DayVisitors != nil {
 			for i := range s.Months {

@@ -58,6 +58,10 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		Win32Text:        aggregate.Win32Text,
 	}
 
+	if st.Requests > st.Undated {
+		in.Latest = time.Unix(st.Latest, 0)
+	}
+
 	// Unique counts.
 	n, exact := st.TotalVisitors()
 	in.Visitors = Count{N: clamp(n), Exact: exact}

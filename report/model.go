@@ -110,6 +110,9 @@ type Period struct {
 	Zone  string `json:"zone"`
 	Since string `json:"since,omitempty"` // --since, when given
 	Until string `json:"until,omitempty"` // --until, when given
+	// LastRequest is the time of the last request (to the second), when
+	// a request had a time; End is the end of its minute.
+	LastRequest string `json:"last_request,omitempty"`
 }
 
 // Lines counts every line read by exactly one outcome.

@@ -43,7 +43,7 @@ type CLI struct {
 	Globals
 
 	Summary  SummaryCmd  `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
-	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), or CSV tables (-o x.csv)."`
+	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), CSV tables (-o x.csv) or Prometheus metrics (-o x.prom)."`
 	Check    CheckCmd    `cmd:"" help:"Check thresholds (--max 5xx=1% --max 499=500), over the whole run or every sliding --window: exit 0 when all hold, 1 when one is breached."`
 	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking where error rates jump."`
 	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`

@@ -56,7 +56,7 @@ type ReportCmd struct {
 	WindowFlags
 	StateFlags
 	ReportFlags
-	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables, anything else the HTML report. - writes HTML to standard output."`
+	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables, .prom Prometheus metrics (for node_exporter's textfile collector), anything else the HTML report. - writes HTML to standard output."`
 }
 
 // Run reads the inputs and writes the report.
@@ -73,6 +73,8 @@ func (c *ReportCmd) Run(g *Globals) error {
 		write = report.WriteJSON
 	case ".csv":
 		write = report.WriteCSV
+	case ".prom":
+		write = report.WritePrometheus
 	}
 	if c.Output == "-" {
 		out := bufio.NewWriter(g.stdout)
