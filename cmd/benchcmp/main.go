@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -78,10 +79,14 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// rusage extracts CPU time and peak RSS (KiB; 0 where the system does
-// not say) of a finished process.
+// rusage extracts CPU time and peak RSS (KiB on Linux) of a finished
+// process.
 func rusage(ps *os.ProcessState) (time.Duration, int64) {
-	return ps.UserTime() + ps.SystemTime(), maxRSS(ps)
+	cpu := ps.UserTime() + ps.SystemTime()
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return cpu, int64(ru.Maxrss)
+	}
+	return cpu, 0
 }
 
 // command is one tool run on one case.
