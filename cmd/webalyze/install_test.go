@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,43 +93,13 @@ func TestNewBuildInfo(t *testing.T) {
 	}
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// testBinary builds webalyze once, with a version set by the link flag
-// as make build sets it.
-func testBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "webalyze-bin")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "webalyze")
-		out, err := exec.Command("go", "build", "-ldflags", "-X main.version=9.8.7-test", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = &buildError{err, out}
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
-type buildError struct {
-	err error
-	out []byte
-}
-
-func (e *buildError) Error() string { return e.err.Error() + ": " + string(e.out) }
-
+// TestVersionOfBinary builds webalyze with the version set by the link
+// flag, as make build sets it, and asks it.
 func TestVersionOfBinary(t *testing.T) {
-	bin := testBinary(t)
+	bin := filepath.Join(t.TempDir(), "webalyze")
+	if out, err := exec.Command("go", "build", "-ldflags", "-X main.version=9.8.7-test", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		out, err := exec.Command(bin, args...).Output()
 		if err != nil {
