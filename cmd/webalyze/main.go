@@ -74,6 +74,7 @@ Examples:
   webalyze check --max 5xx=1% --window 5m --state /var/lib/webalyze/check.state access.log
   webalyze timeline --since '2024-03-05 14:00' --until '2024-03-05 15:00' access.log*
   webalyze merge -o all.state web1.state web2.state
+  webalyze report -q --state metrics.state -o /var/lib/prometheus/node-exporter/webalyze.prom access.log*
   webalyze parse --log-format 'nginx:$remote_addr [$time_local] "$request" $status' x.log`
 
 // exitError carries an exit status out of a command's Run method.
