@@ -2,15 +2,17 @@
 //
 // A Model is plain data: structs, slices, strings and numbers. Every
 // renderer reads the same Model, so the HTML page ([WriteHTML]), the JSON
-// document ([WriteJSON]), the terminal summary ([WriteText]) and the CSV
-// tables ([WriteCSV]) never disagree. Renderers never re-read logs and
+// document ([WriteJSON]), the terminal summary ([WriteText]), the CSV
+// tables ([WriteCSV]) and the Prometheus metrics ([WritePrometheus])
+// never disagree. Renderers never re-read logs and
 // never compute new figures; they only format what the Model holds.
 //
 // Every string that came from a log (URLs, referrers, agents, clients,
 // hosts, malformed samples) is kept verbatim in the Model. Renderers escape
 // it for their medium: html/template contextual escaping plus visible
 // escapes for control and bidi characters in HTML, visible escapes in text,
-// formula neutralisation in CSV, and JSON string escaping in JSON.
+// formula neutralisation in CSV, JSON string escaping in JSON, and label
+// value escaping (plus valid UTF-8) in Prometheus metrics.
 //
 // Output is deterministic: the same Model always renders to the same bytes.
 package report
