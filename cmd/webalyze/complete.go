@@ -36,7 +36,6 @@ func (c *CompletionCmd) Run(g *Globals, ctx *kong.Context) error {
 type cliSpec struct {
 	Name     string
 	Help     string
-	Detail   string
 	Globals  []cliFlag
 	Commands []cliCmd
 }
@@ -86,7 +85,7 @@ var flagValues = map[string]func() []string{
 
 // newCLISpec reads the kong model.
 func newCLISpec(app *kong.Application) *cliSpec {
-	s := &cliSpec{Name: app.Name, Help: app.Help, Detail: app.Detail}
+	s := &cliSpec{Name: app.Name, Help: app.Help}
 	for _, f := range app.Flags {
 		if !f.Hidden {
 			s.Globals = append(s.Globals, newCLIFlag(f))

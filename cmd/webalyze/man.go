@@ -52,7 +52,10 @@ func roffFlags(b *strings.Builder, fs []cliFlag) {
 		if f.Default != "" {
 			help += " Default: " + f.Default + "."
 		}
-		if f.Repeatable {
+		if f.Required {
+			help += " Required."
+		}
+		if f.Repeatable && !strings.Contains(help, "Repeatable") {
 			help += " Repeatable."
 		}
 		fmt.Fprintf(b, ".TP\n%s\n%s\n", roffFlag(f), roffText(help))
