@@ -360,3 +360,58 @@ func TestCompletionZsh(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitCommands parses the ExecStart lines of the Debian package's
+// services, with the settings of its /etc/default/webalyze, as systemd
+// would pass them ($VAR split into words, ${VAR} one word, %S the state
+// root): a flag renamed or removed breaks this test before a package.
+func TestUnitCommands(t *testing.T) {
+	env := map[string]string{}
+	def, err := os.ReadFile("dist/webalyze.default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(def), "\n") {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || strings.HasPrefix(l, "#") {
+			continue
+		}
+		env[k] = strings.Trim(v, `"`)
+	}
+	for _, unit := range []string{"webalyze-report.service", "webalyze-check.service"} {
+		b, err := os.ReadFile(filepath.Join("dist", unit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line string
+		for _, l := range strings.Split(string(b), "\n") {
+			if s, ok := strings.CutPrefix(l, "ExecStart="); ok {
+				line = s
+			}
+		}
+		var args []string
+		for _, w := range strings.Fields(line) {
+			w = strings.ReplaceAll(w, "%S", "/var/lib")
+			switch {
+			case strings.HasPrefix(w, "${") && strings.HasSuffix(w, "}"):
+				args = append(args, env[w[2:len(w)-1]])
+			case strings.HasPrefix(w, "$"):
+				args = append(args, strings.Fields(env[w[1:]])...)
+			default:
+				args = append(args, w)
+			}
+		}
+		if len(args) < 2 || args[0] != "/usr/bin/webalyze" {
+			t.Fatalf("%s: ExecStart=%s", unit, line)
+		}
+		var cli CLI
+		k, err := kong.New(&cli, kong.Name("webalyze"), kong.Exit(func(int) { t.Fatalf("%s: exit", unit) }),
+			kong.WithHyphenPrefixedParameters(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.Parse(args[1:]); err != nil {
+			t.Errorf("%s: %q: %v", unit, args, err)
+		}
+	}
+}
