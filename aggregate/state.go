@@ -100,6 +100,10 @@ type Sample struct {
 type FileError struct {
 	File string
 	Err  string
+	// At is when the run that met the error started (Unix seconds): set
+	// by [State.DateFileErrors] when an incremental run saves its state;
+	// 0 when unknown (states written before it was recorded).
+	At int64
 }
 
 // Drill is the drill-down of one status code: where it happened. Its lists
@@ -133,6 +137,10 @@ type State struct {
 	// FileErrors are kept in the order they were added; Merge appends the
 	// other State's errors.
 	FileErrors []FileError
+	// EarlierErrors are the file errors of earlier runs of an incremental
+	// series (see [State.RetireFileErrors]), oldest first, at most
+	// MaxEarlierErrors: history for a report, never a fault of this run.
+	EarlierErrors []FileError
 	// Formats maps each input to the name of its format.
 	Formats map[string]string
 
@@ -645,6 +653,39 @@ func (s *State) AddFiltered(n uint64) {
 // AddFileError records a file-level error, after the earlier ones.
 func (s *State) AddFileError(file string, err string) {
 	s.FileErrors = append(s.FileErrors, FileError{File: file, Err: err})
+}
+
+// MaxEarlierErrors bounds [State.EarlierErrors]; the oldest go first.
+const MaxEarlierErrors = 100
+
+// DateFileErrors stamps the file errors of this run that have no date with
+// at (Unix seconds), before the State is saved.
+func (s *State) DateFileErrors(at int64) {
+	for i := range s.FileErrors {
+		if s.FileErrors[i].At == 0 {
+			s.FileErrors[i].At = at
+		}
+	}
+}
+
+// RetireFileErrors moves s's file errors into EarlierErrors. An
+// incremental run calls it on the state it loads: a file error belongs to
+// the run that met it (a log missing on day 1 is no fault of day 2), and
+// a state keeps what was read, not yesterday's errors.
+func (s *State) RetireFileErrors() {
+	s.addEarlier(s.FileErrors)
+	s.FileErrors = nil
+}
+
+func (s *State) addEarlier(errs []FileError) {
+	if len(errs) == 0 {
+		return
+	}
+	s.EarlierErrors = append(s.EarlierErrors, errs...)
+	slices.SortStableFunc(s.EarlierErrors, func(a, b FileError) int { return cmp.Compare(a.At, b.At) })
+	if n := len(s.EarlierErrors) - MaxEarlierErrors; n > 0 {
+		s.EarlierErrors = slices.Delete(s.EarlierErrors, 0, n)
+	}
 }
 
 // SetFormat records the format used for file.

@@ -84,7 +84,10 @@ type Input struct {
 	Latency    []Latency
 	Samples    []Sample
 	FileErrors []FileError
-	Formats    map[string]string
+	// EarlierFileErrors are earlier runs' file errors (see
+	// Diagnostics.EarlierFileErrors).
+	EarlierFileErrors []FileError
+	Formats           map[string]string
 
 	// Lookup returns the registry entry of a code; LookupSub the meaning
 	// of an IIS sub-status ("" when unknown); Win32 the meaning of a
@@ -411,6 +414,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		return int(a.Line - b.Line)
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
+	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
 	m.Approximate = approximate(m)
 	return m
 }

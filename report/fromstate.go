@@ -195,6 +195,13 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	for _, fe := range st.FileErrors {
 		in.FileErrors = append(in.FileErrors, FileError{File: fe.File, Error: fe.Err})
 	}
+	for _, fe := range st.EarlierErrors {
+		e := FileError{File: fe.File, Error: fe.Err}
+		if fe.At != 0 {
+			e.At = time.Unix(fe.At, 0).UTC().Format(time.RFC3339)
+		}
+		in.EarlierFileErrors = append(in.EarlierFileErrors, e)
+	}
 	return in
 }
 

@@ -354,6 +354,10 @@ type Diagnostics struct {
 	Reasons    []ReasonRow `json:"reasons"`
 	Samples    []Sample    `json:"samples"`
 	FileErrors []FileError `json:"file_errors"`
+	// EarlierFileErrors are the file errors of earlier runs of an
+	// incremental series (--state), oldest first: history, not faults of
+	// this run, and absent when there are none.
+	EarlierFileErrors []FileError `json:"earlier_file_errors,omitempty"`
 }
 
 // ReasonRow is one malformed-line reason.
@@ -384,4 +388,7 @@ type Sample struct {
 type FileError struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
+	// At is, for an earlier run's error, when that run started (RFC
+	// 3339, UTC); empty when unknown.
+	At string `json:"at,omitempty"`
 }

@@ -120,6 +120,16 @@ func WriteText(w io.Writer, m *Model) error {
 	for _, fe := range m.Diagnostics.FileErrors {
 		p("\nerror: %s: %s\n", v(fe.File), v(fe.Error))
 	}
+	if len(m.Diagnostics.EarlierFileErrors) > 0 {
+		p("\nEarlier runs' file errors (history; not this run's):\n")
+		for _, fe := range m.Diagnostics.EarlierFileErrors {
+			at := fe.At
+			if at == "" {
+				at = "date unknown"
+			}
+			p("  %s: %s: %s\n", v(at), v(fe.File), v(fe.Error))
+		}
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}

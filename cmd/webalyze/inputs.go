@@ -85,9 +85,11 @@ func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, 
 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
 
-// outcome turns what a run met into the exit status, after the output is
-// written: unreadable inputs → 2; file-level errors or too many malformed
-// lines → 3.
+// outcome turns what this run met into the exit status, after the output
+// is written: unreadable inputs → 2; file-level errors or too many
+// malformed lines → 3. With --state, st holds earlier runs too, but their
+// file errors are in st.EarlierErrors and res.Lines counts this run's
+// lines only: the status reflects this run.
 func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
 	for _, err := range res.Unreadable {
 		fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
@@ -101,7 +103,7 @@ func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunRe
 		bad = true
 	}
 	count, share, isShare, _ := f.maxMalformed()
-	mal, read := st.Lines.Malformed, st.Lines.Read
+	mal, read := res.Lines.Malformed, res.Lines.Read
 	if isShare {
 		if read > 0 && float64(mal) > share*float64(read) {
 			fmt.Fprintf(g.stderr, "webalyze: %d of %d lines malformed (%.2f%%), over --max-malformed %s\n", mal, read, 100*float64(mal)/float64(read), f.MaxMalformed)
