@@ -94,7 +94,7 @@ func WritePrometheus(w io.Writer, m *Model) error {
 		p.family("webalyze_last_request_timestamp_seconds", "gauge", "Time of the last request in the logs, in seconds since the Unix epoch.")
 		p.sample("webalyze_last_request_timestamp_seconds", nil, promInt(t.Unix()))
 	}
-	p.family("webalyze_input_errors", "gauge", "Inputs that could not be read to their end (unreadable, truncated or corrupt), as the report's diagnostics list them.")
+	p.family("webalyze_input_errors", "gauge", "Inputs of this run that could not be read to their end (unreadable, truncated or corrupt); earlier runs' are not counted.")
 	p.sample("webalyze_input_errors", nil, promInt(int64(len(m.Diagnostics.FileErrors))))
 	return p.w.Flush()
 }

@@ -194,3 +194,34 @@ func TestReportPrometheusState(t *testing.T) {
 		t.Error("the second run did not add to lines read")
 	}
 }
+
+// webalyze_input_errors counts the inputs of this run that failed: with
+// --state, a truncated file of the first run is not counted by the next.
+func TestReportPrometheusInputErrors(t *testing.T) {
+	gz, err := os.ReadFile(sample + "nginx-access.log.1.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bad, state := filepath.Join(dir, "cut.gz"), filepath.Join(dir, "s.state")
+	if err := os.WriteFile(bad, gz[:len(gz)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, run := range []struct {
+		inputs []string
+		code   int
+		errors float64
+	}{
+		{[]string{sample + "nginx-access.log", bad}, exitDataError, 1},
+		{[]string{sample + "nginx-access.log"}, exitOK, 0},
+	} {
+		out := filepath.Join(dir, strconv.Itoa(i)+".prom")
+		code, _, errs := runCLI(t, append([]string{"report", "-q", "--state", state, "-o", out}, run.inputs...)...)
+		if code != run.code {
+			t.Fatalf("run %d: exit %d, want %d: %s", i+1, code, run.code, errs)
+		}
+		if got := promSeries(t, out)["webalyze_input_errors{}"]; got != run.errors {
+			t.Errorf("run %d: webalyze_input_errors %v, want %v", i+1, got, run.errors)
+		}
+	}
+}
