@@ -134,8 +134,8 @@ func hostileState() *aggregate.State {
 	for i := range int64(120) {
 		add(i*30, 200, "/", "https://search.example/?q=webalyze", "Mozilla/5.0", "192.0.2.1", "example.org")
 	}
-	for i := range int64(5) {
-		add(600+i*10, 503, "/api/orders", "-", "Mozilla/5.0", "192.0.2.2", "example.org")
+	for i := range int64(15) { // an outage: one incident
+		add(600+i*4, 503, "/api/orders", "-", "Mozilla/5.0", "192.0.2.2", "example.org")
 	}
 	hostile := []string{hostileURL, hostileURL2, hostileBidi, hostileControl}
 	for i, h := range hostile {

@@ -106,10 +106,13 @@ type BuildOptions struct {
 	TopN int
 	// Since and Until are the --since/--until window, shown as given.
 	Since, Until time.Time
-	// IncidentWindow is the width, in minutes, of an incident window
-	// (default 5); IncidentPad the minutes shown around it (default 10);
-	// MaxIncidents the number of windows shown (default 3, -1 for none).
-	IncidentWindow, IncidentPad, MaxIncidents int
+	// IncidentPad is the number of minutes shown around an incident
+	// (default 10); MaxIncidents the number of incidents shown, the
+	// largest first (default 3, -1 for none); IncidentMinExcess the least
+	// number of 5xx above the baseline that make one (default
+	// DefaultIncidentMinExcess). See [FindIncidentsIn].
+	IncidentPad, MaxIncidents int
+	IncidentMinExcess         float64
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
@@ -128,9 +131,6 @@ func (o *BuildOptions) defaults() {
 	}
 	if o.TopN <= 0 {
 		o.TopN = 25
-	}
-	if o.IncidentWindow <= 0 {
-		o.IncidentWindow = 5
 	}
 	if o.IncidentPad <= 0 {
 		o.IncidentPad = 10
@@ -318,18 +318,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		s := DeriveSeriesIn(in.Minutes, loc)
 		if in.DayVisitors != nil {
-			for i := range s.Months {
-				mo := &s.Months[i]
-				mo.Total.Visitors = 0
-				for j := range mo.Days {
-					mo.Days[j].Visitors = in.DayVisitors[mo.Days[j].Label]
-					mo.Total.Visitors += mo.Days[j].Visitors
-				}
-			}
+			dayVisitors(&s, in.DayVisitors)
 		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
+		m.Timeline, m.TimelineStep = s.Timeline, s.TimelineStep
+		m.Diagnostics.TimeOutliers = findTimeOutliers(in.Minutes, loc)
 		if opts.MaxIncidents > 0 {
-			m.Incidents = FindIncidentsIn(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents, loc)
+			m.Incidents = FindIncidentsIn(in.Minutes, IncidentOptions{Pad: opts.IncidentPad, Max: opts.MaxIncidents, MinExcess: opts.IncidentMinExcess}, loc)
 		}
 	}
 	if m.ClientAborted.Hits == 0 {
@@ -417,6 +412,45 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
 	m.Approximate = approximate(m)
 	return m
+}
+
+// dayVisitors fills in the visitors of the days, and sums them into the
+// months and the timeline steps of a day or longer (a visitor per day,
+// summed over the days, as GoAccess counts them).
+func dayVisitors(s *Series, perDay map[string]int64) {
+	var steps []time.Time // the starts of the timeline's steps
+	if s.TimelineStep != "hour" {
+		for _, b := range s.Timeline {
+			t, err := time.Parse(rfc3339, b.Start)
+			if err != nil {
+				steps = nil
+				break
+			}
+			steps = append(steps, t)
+		}
+	}
+	k := 0
+	for i := range s.Months {
+		mo := &s.Months[i]
+		mo.Total.Visitors = nil
+		for j := range mo.Days {
+			d := &mo.Days[j]
+			n := perDay[d.Label]
+			d.Visitors = &n
+			mo.Total.Visitors = addVisitors(mo.Total.Visitors, n)
+			// The step holding the day: both are in time order.
+			start, err := time.Parse(rfc3339, d.Start)
+			if err != nil || len(steps) == 0 {
+				continue
+			}
+			for k+1 < len(steps) && !steps[k+1].After(start) {
+				k++
+			}
+			if !steps[k].After(start) {
+				s.Timeline[k].Visitors = addVisitors(s.Timeline[k].Visitors, n)
+			}
+		}
+	}
 }
 
 // approximate lists, by JSON path, the figures of m that are estimates.

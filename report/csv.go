@@ -70,7 +70,11 @@ func WriteCSV(w io.Writer, m *Model) error {
 	// "non-standard"): with no_status, they sum to requests.
 	bucketCols := slices.Concat([]string{"requests", "pages", "visitors", "bytes"}, ClassNames[:], []string{"aborted", "no_status"})
 	bucketRow := func(lead []string, k Bucket) {
-		row := append(lead, i(k.Hits, 10), i(k.Pages, 10), i(k.Visitors, 10), i(k.Bytes, 10))
+		visitors := "" // not counted
+		if k.Visitors != nil {
+			visitors = i(*k.Visitors, 10)
+		}
+		row := append(lead, i(k.Hits, 10), i(k.Pages, 10), visitors, i(k.Bytes, 10))
 		for ci := range ClassNames {
 			row = append(row, i(k.Classes.At(ci), 10))
 		}
@@ -93,6 +97,10 @@ func WriteCSV(w io.Writer, m *Model) error {
 	c.table("hour_of_day", append([]string{"hour"}, bucketCols...)...)
 	for _, h := range m.HourOfDay {
 		bucketRow([]string{h.Label}, h)
+	}
+	c.table("timeline", append([]string{"step", "label", "start"}, bucketCols...)...)
+	for _, h := range m.Timeline {
+		bucketRow([]string{m.TimelineStep, h.Label, h.Start}, h)
 	}
 	c.table("client_aborted_series", "label", "start", "aborted")
 	for _, h := range m.ClientAborted.Series {

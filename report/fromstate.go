@@ -139,34 +139,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		}
 	}()
 
-	// Minutes. A MinuteBucket counts codes; a Minute counts classes. The
-	// buckets are taken in time order (see minutesInOrder) and their codes
-	// share one array: a month has 43 200 minutes.
-	buckets, nCodes := minutesInOrder(st.Minutes)
-	codes := make([]CodeN, 0, nCodes)
-	in.Minutes = make([]Minute, 0, len(buckets))
-	for _, kb := range buckets {
-		b := kb.b
-		if b.Bytes > math.MaxInt64 {
-			in.BytesSaturated = true
-		}
-		mi := Minute{Start: time.Unix(kb.key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
-		var withStatus uint64
-		first := len(codes)
-		for _, c := range b.Codes {
-			codes = append(codes, CodeN{Code: int(c.Code), N: clamp(c.N)})
-			withStatus += c.N
-			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
-			if isAborted(int(c.Code)) {
-				mi.Aborted += clamp(c.N)
-			}
-		}
-		if len(codes) > first {
-			mi.Codes = codes[first:len(codes):len(codes)]
-		}
-		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
-		in.Minutes = append(in.Minutes, mi)
-	}
+	var saturated bool
+	in.Minutes, saturated = minutesOf(st)
+	in.BytesSaturated = in.BytesSaturated || saturated
 	<-tops
 
 	// Request times.
@@ -203,6 +178,49 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		in.EarlierFileErrors = append(in.EarlierFileErrors, e)
 	}
 	return in
+}
+
+// IncidentsOf returns the incidents of st's minutes on its zone's wall
+// clock: what the report shows, for commands that read a State directly
+// ("webalyze timeline").
+func IncidentsOf(st *aggregate.State, o IncidentOptions) []Incident {
+	ms, _ := minutesOf(st)
+	return FindIncidentsIn(ms, o, st.Location())
+}
+
+// minutesOf converts the minute buckets of st, in time order, and says
+// whether a byte count saturated. A MinuteBucket counts codes; a Minute
+// counts classes. The buckets are taken in time order (see
+// minutesInOrder) and their codes share one array: a month has 43 200
+// minutes.
+func minutesOf(st *aggregate.State) ([]Minute, bool) {
+	var saturated bool
+	buckets, nCodes := minutesInOrder(st.Minutes)
+	codes := make([]CodeN, 0, nCodes)
+	out := make([]Minute, 0, len(buckets))
+	for _, kb := range buckets {
+		b := kb.b
+		if b.Bytes > math.MaxInt64 {
+			saturated = true
+		}
+		mi := Minute{Start: time.Unix(kb.key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
+		var withStatus uint64
+		first := len(codes)
+		for _, c := range b.Codes {
+			codes = append(codes, CodeN{Code: int(c.Code), N: clamp(c.N)})
+			withStatus += c.N
+			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
+			if isAborted(int(c.Code)) {
+				mi.Aborted += clamp(c.N)
+			}
+		}
+		if len(codes) > first {
+			mi.Codes = codes[first:len(codes):len(codes)]
+		}
+		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
+		out = append(out, mi)
+	}
+	return out, saturated
 }
 
 // keyedBucket is a minute bucket and its minute number.

@@ -63,6 +63,11 @@ func fmtAnyInt(v any) string {
 		return fmtInt(int64(n))
 	case int64:
 		return fmtInt(n)
+	case *int64: // a count that may not be counted (Bucket.Visitors)
+		if n == nil {
+			return "–"
+		}
+		return fmtInt(*n)
 	}
 	return fmt.Sprint(v)
 }
@@ -151,14 +156,6 @@ func WriteHTML(w io.Writer, m *Model) error {
 	return err
 }
 
-func allDays(m *Model) []Bucket {
-	var days []Bucket
-	for _, mo := range m.Months {
-		days = append(days, mo.Days...)
-	}
-	return days
-}
-
 // chartJob is one chart of a page to render into dst.
 type chartJob struct {
 	dst    *template.HTML
@@ -225,11 +222,9 @@ func newPage(m *Model) (*page, error) {
 	chart := func(dst *template.HTML, render func() (template.HTML, error)) {
 		charts = append(charts, chartJob{dst: dst, render: render})
 	}
-	days := allDays(m)
-	timeline, unit := days, "day"
-	if len(m.Hourly) > 0 && len(m.Hourly) <= maxHourly {
-		timeline, unit = m.Hourly, "hour"
-	}
+	// The step of the timeline is chosen from the span (see
+	// Model.Timeline): hours for a few days, up to years for decades.
+	timeline, unit := m.Timeline, m.TimelineStep
 	chart(&p.ClassChart, func() (template.HTML, error) {
 		return classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0)
 	})

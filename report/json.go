@@ -40,6 +40,7 @@ func normalized(m *Model) *Model {
 	emptyIfNil(&c.Incidents)
 	emptyIfNil(&c.Months)
 	emptyIfNil(&c.Hourly)
+	emptyIfNil(&c.Timeline)
 	emptyIfNil(&c.HourOfDay)
 	emptyIfNil(&c.Drill)
 	emptyIfNil(&c.Latency)

@@ -26,7 +26,10 @@ import "github.com/webalyze/webalyze/aggregate"
 // Schema 2: class "0xx" holds 000 ("no response") only; 001–099 and
 // 600–999 are class "non-standard", a key of its own in status.classes
 // and in every bucket's classes. In schema 1, "0xx" held both.
-const Schema = 2
+//
+// Schema 3: a bucket's "visitors" is null where visitors are not counted
+// (minutes, hours, hours of the day), instead of 0.
+const Schema = 3
 
 // Model is everything a report shows. The zero value renders as an empty
 // report.
@@ -84,6 +87,12 @@ type Model struct {
 	Months    []Month  `json:"months"`
 	Hourly    []Bucket `json:"hourly"`
 	HourOfDay []Bucket `json:"hour_of_day"`
+	// Timeline is the whole period in steps of TimelineStep ("hour",
+	// "day", "week", "month", "year", "10 years", "100 years", "1000
+	// years"), chosen from the span so that it has at most about a
+	// hundred steps, empty ones included: the status-class chart.
+	Timeline     []Bucket `json:"timeline"`
+	TimelineStep string   `json:"timeline_step"`
 
 	TopURLs      TopList   `json:"top_urls"`
 	TopURLsQuery TopList   `json:"top_urls_query"`
@@ -255,13 +264,17 @@ func (c ClassCounts) Total() int64 {
 // Bucket is one time slot (minute, hour, day or month) or one hour of the
 // day.
 type Bucket struct {
-	Label    string      `json:"label"` // "2026-01-02", "14:00", ...
-	Start    string      `json:"start"` // RFC 3339, empty for hour-of-day
-	Hits     int64       `json:"hits"`
-	Bytes    int64       `json:"bytes"`
-	Pages    int64       `json:"pages"`
-	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
-	Aborted  int64       `json:"aborted"`  // 499 + 444
+	Label string `json:"label"` // "2026-01-02", "14:00", ...
+	Start string `json:"start"` // RFC 3339, empty for hour-of-day
+	Hits  int64  `json:"hits"`
+	Bytes int64  `json:"bytes"`
+	Pages int64  `json:"pages"`
+	// Visitors are the unique visitors of a day, summed over the days of
+	// a longer bucket (as GoAccess sums them); nil (JSON null) where they
+	// are not counted: minutes, clock hours, hours of the day, and days
+	// in a zone other than the State's.
+	Visitors *int64      `json:"visitors"`
+	Aborted  int64       `json:"aborted"` // 499 + 444
 	Classes  ClassCounts `json:"classes"`
 	// NoStatus counts requests without a status: Classes plus NoStatus
 	// sum to Hits.
@@ -285,19 +298,34 @@ type Aborted struct {
 	Hits    int64     `json:"hits"`
 	Share   float64   `json:"share"`
 	Codes   []CodeRow `json:"codes"`
-	Series  []Bucket  `json:"series"` // per hour or per day, as Hourly/Days
+	Series  []Bucket  `json:"series"` // per step of Model.Timeline
 	TopURLs TopList   `json:"top_urls"`
 }
 
-// Incident is a window with many errors and its per-minute timeline.
+// Incident is a stretch of minutes with significantly more errors than
+// the surrounding traffic predicts (see [FindIncidentsIn]), and its
+// per-minute timeline.
 type Incident struct {
-	Start   string   `json:"start"` // RFC 3339, first minute of the window
-	End     string   `json:"end"`   // RFC 3339, end of the last minute
-	Errors  int64    `json:"errors"`
-	Hits    int64    `json:"hits"`
-	Rate    float64  `json:"rate"` // Errors / Hits
-	What    string   `json:"what"` // what counts as an error, e.g. "5xx"
-	Minutes []Bucket `json:"minutes"`
+	Start  string  `json:"start"` // RFC 3339, first minute of the stretch
+	End    string  `json:"end"`   // RFC 3339, end of the last minute
+	Errors int64   `json:"errors"`
+	Hits   int64   `json:"hits"`
+	Rate   float64 `json:"rate"` // Errors / Hits
+	What   string  `json:"what"` // what counts as an error, e.g. "5xx"
+	// Peak is the minute with the most errors, and its counts.
+	Peak       string `json:"peak"`
+	PeakErrors int64  `json:"peak_errors"`
+	PeakHits   int64  `json:"peak_hits"`
+	// Baseline is the error rate the surrounding traffic predicts,
+	// Expected the errors it predicts for these requests, Excess =
+	// Errors - Expected (the incident's impact, by which incidents are
+	// ranked), and PValue the one-sided Poisson probability of at least
+	// Errors errors at the baseline.
+	Baseline float64  `json:"baseline"`
+	Expected float64  `json:"expected"`
+	Excess   float64  `json:"excess"`
+	PValue   float64  `json:"p_value"`
+	Minutes  []Bucket `json:"minutes"`
 }
 
 // TopList is a ranked list. When Exact is false the counts come from a
@@ -349,7 +377,7 @@ type Latency struct {
 	RelErr float64 `json:"rel_err"`
 }
 
-// Diagnostics explains what could not be parsed.
+// Diagnostics explains what could not be parsed, and what looks odd.
 type Diagnostics struct {
 	Reasons    []ReasonRow `json:"reasons"`
 	Samples    []Sample    `json:"samples"`
@@ -358,6 +386,22 @@ type Diagnostics struct {
 	// incremental series (--state), oldest first: history, not faults of
 	// this run, and absent when there are none.
 	EarlierFileErrors []FileError `json:"earlier_file_errors,omitempty"`
+	// TimeOutliers are the requests dated far outside the bulk of the
+	// data; nil (null) when there are none.
+	TimeOutliers *TimeOutliers `json:"time_outliers"`
+}
+
+// TimeOutliers are requests dated far outside the bulk of the data (a
+// flipped digit, an epoch-0 clock, a spliced line): counted like any
+// other request, and named here, since they stretch the period. The bulk
+// is the span holding 99 % of the dated requests; far is further from it
+// than ten times its length, and than a year.
+type TimeOutliers struct {
+	Requests  int64    `json:"requests"`
+	BulkStart string   `json:"bulk_start"` // RFC 3339
+	BulkEnd   string   `json:"bulk_end"`
+	Minutes   []Bucket `json:"minutes"`   // up to 20, oldest first: label, start, hits
+	Truncated bool     `json:"truncated"` // more minutes than listed
 }
 
 // ReasonRow is one malformed-line reason.

@@ -70,7 +70,7 @@ func contrast(a, b color.RGBA) float64 {
 // day returns a daily bucket with the given class counts.
 func day(label string, c ClassCounts) Bucket {
 	return Bucket{Label: label, Start: label + "T00:00:00Z", Hits: c.Total(), Bytes: c.Total() * 1000,
-		Pages: c.X2 / 2, Visitors: c.Total() / 10, Classes: c}
+		Pages: c.X2 / 2, Visitors: ptr(c.Total() / 10), Classes: c}
 }
 
 // sampleModel is a small model that fills every section of the report.
@@ -121,17 +121,18 @@ func sampleModel() *Model {
 		},
 		Months: []Month{
 			{Key: "2026-01", Label: "January 2026", Anchor: "m-2026-01",
-				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: 40, Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: ptr(40), Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
 				Days: []Bucket{
 					day("2026-01-30", ClassCounts{X2: 200, X3: 30, X4: 40, X5: 5}),
 					day("2026-01-31", ClassCounts{X2: 220, X3: 30, X4: 50, X5: 20, X0: 2, NonStandard: 3}),
 				}},
 			{Key: "2026-02", Label: "February 2026", Anchor: "m-2026-02",
-				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: ptr(30), Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
 				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3})}},
 		},
 		Incidents: []Incident{{
 			Start: "2026-01-31T14:02:00Z", End: "2026-01-31T14:05:00Z", Errors: 18, Hits: 60, Rate: 0.3, What: "5xx",
+			Peak: "2026-01-31T14:03:00Z", PeakErrors: 12, PeakHits: 20, Baseline: 0.02, Expected: 1.2, Excess: 16.8, PValue: 1.5e-12,
 			Minutes: []Bucket{
 				{Label: "14:02", Start: "2026-01-31T14:02:00Z", Hits: 20, Classes: ClassCounts{X2: 18, X5: 2}},
 				{Label: "14:03", Start: "2026-01-31T14:03:00Z", Hits: 20, Classes: ClassCounts{X2: 8, X5: 12}},
@@ -173,5 +174,11 @@ func sampleModel() *Model {
 		c := ClassCounts{X2: int64(10 + h), X4: int64(h % 3), X5: int64(h % 5 / 4)}
 		m.HourOfDay = append(m.HourOfDay, Bucket{Label: fmt.Sprintf("%02d", h), Hits: c.Total(), Classes: c})
 	}
+	m.TimelineStep = "day"
+	for _, mo := range m.Months {
+		m.Timeline = append(m.Timeline, mo.Days...)
+	}
 	return m
 }
+
+func ptr(n int64) *int64 { return &n }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -43,6 +45,9 @@ type job struct {
 	// checkState, when set, vets the loaded state file (path, state)
 	// before any input is read; its error ends the run.
 	checkState func(path string, st *aggregate.State) error
+	// keepFresh keeps, with --state, what this run read before it is
+	// folded into the state (collected.fresh).
+	keepFresh bool
 }
 
 // collected is the outcome of reading.
@@ -51,6 +56,15 @@ type collected struct {
 	res             aggregate.RunResult
 	since, until    time.Time
 	hasSince, hasUn bool
+	// fresh is what this run read, when job.keepFresh and a state was
+	// loaded; nil otherwise (everything is this run's).
+	fresh *freshData
+}
+
+// freshData is what one run read, before it joins the state.
+type freshData struct {
+	counts  counts
+	minutes []int64 // minute numbers with records, ascending
 }
 
 // collect reads the inputs (and the --state file) into one State. It saves
@@ -175,6 +189,10 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
+	c.res = res
+	if prev != nil && j.keepFresh {
+		c.fresh = &freshData{counts: countsOf(st), minutes: slices.Sorted(maps.Keys(st.Minutes))}
+	}
 	if prev != nil {
 		marks := res.Marks
 		if err := prev.Merge(st); err != nil {
@@ -191,7 +209,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 			return nil, fmt.Errorf("saving state: %w", err)
 		}
 	}
-	c.st, c.res = st, res
+	c.st = st
 	return c, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync/atomic"
 
 	"github.com/alecthomas/kong"
@@ -45,7 +46,7 @@ type CLI struct {
 	Summary  SummaryCmd  `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
 	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), CSV tables (-o x.csv) or Prometheus metrics (-o x.prom)."`
 	Check    CheckCmd    `cmd:"" help:"Check thresholds (--max 5xx=1% --max 499=500), over the whole run or every sliding --window: exit 0 when all hold, 1 when one is breached."`
-	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking where error rates jump."`
+	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking the incidents the report finds."`
 	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`
 	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
 	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
@@ -195,6 +196,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "webalyze:", err)
+		if slices.Contains(args, "--nagios") {
+			// A monitoring plugin says UNKNOWN for a bad command line.
+			fmt.Fprintf(stdout, "WEBALYZE UNKNOWN - %s\n", oneLine(err.Error()))
+			return nagiosUnknown
+		}
 		return exitUsage
 	}
 	err = ctx.Run(&cli.Globals)
