@@ -62,6 +62,7 @@ func (s *State) merge(o *State, sharded bool) error {
 	s.BytesSaturated = s.BytesSaturated || o.BytesSaturated
 	s.Pages += o.Pages
 	s.Files += o.Files
+	s.NoBytes += o.NoBytes
 	for c := range s.Codes {
 		s.Codes[c] += o.Codes[c]
 		s.addBytes(&s.CodeBytes[c], o.CodeBytes[c])

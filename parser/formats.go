@@ -69,7 +69,11 @@ func ParseFormatSpec(spec string) (Format, error) {
 	}
 	kind, text, ok := strings.Cut(spec, ":")
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q: want auto, common, combined, vcombined, nginx, iis, apache:'...' or nginx:'...'", spec)
+		var names []string
+		for _, nf := range NamedFormats() {
+			names = append(names, nf.Name)
+		}
+		return nil, fmt.Errorf("unknown format %q: want auto, %s, apache:'...' or nginx:'...'", spec, strings.Join(names, ", "))
 	}
 	text = strings.TrimSpace(text)
 	if len(text) >= 2 && text[0] == '\'' && text[len(text)-1] == '\'' {

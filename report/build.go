@@ -52,9 +52,17 @@ type Input struct {
 	SkippedReasons   map[string]int64
 	Bytes            int64
 	BytesSaturated   bool
-	Visitors         Count
-	DistinctClients  Count
-	Pages            int64
+	// NoBytes counts requests without a logged size.
+	NoBytes         int64
+	Visitors        Count
+	DistinctClients Count
+	Pages           int64
+	// PageExtensions are the extensions that make a request a page;
+	// SiteHosts the site's own hosts (--site).
+	PageExtensions, SiteHosts []string
+	// First and Last are the times of the first and last dated requests
+	// (zero when there are none).
+	First, Last time.Time
 
 	Codes []CodeCount
 	// NoStatus counts requests without a status; Requests is the sum of
@@ -67,8 +75,6 @@ type Input struct {
 	// from them. Undated counts the requests in no minute (no time).
 	Minutes []Minute
 	Undated int64
-	// Latest is the time of the last dated request (zero when none).
-	Latest time.Time
 	// DayVisitors gives the unique visitors per day, keyed by the day's
 	// label ("2026-01-02") in BuildOptions.Location; days not in it show
 	// none.
@@ -123,6 +129,10 @@ type BuildOptions struct {
 	// Location is the time zone of days, hours, labels and timestamps;
 	// default (nil) UTC for BuildFrom, and the State's zone for Build.
 	Location *time.Location
+	// Version is the webalyze version named in the report; Generated the
+	// time it was made (zero: not stamped, for reproducible output).
+	Version   string
+	Generated time.Time
 }
 
 func (o *BuildOptions) defaults() {
@@ -202,10 +212,14 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		MalformedReasons: maps.Clone(in.MalformedReasons),
 		SkippedReasons:   maps.Clone(in.SkippedReasons),
 		Bytes:            in.Bytes,
+		NoBytes:          in.NoBytes,
 		BytesSaturated:   in.BytesSaturated,
 		Visitors:         in.Visitors,
 		DistinctClients:  in.DistinctClients,
 		Pages:            in.Pages,
+		PageExtensions:   slices.Clone(in.PageExtensions),
+		SiteHosts:        slices.Clone(in.SiteHosts),
+		Generator:        Generator{Name: "webalyze", Version: opts.Version},
 		Undated:          in.Undated,
 		Formats:          maps.Clone(in.Formats),
 		Status: Status{
@@ -222,6 +236,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	}
 	if !opts.Until.IsZero() {
 		m.Period.Until = opts.Until.In(loc).Format(rfc3339)
+	}
+	if !opts.Generated.IsZero() {
+		m.Generator.Time = opts.Generated.In(loc).Format(rfc3339)
+	}
+	if !in.First.IsZero() {
+		m.Period.FirstRequest = in.First.In(loc).Format(rfc3339)
+		m.Period.LastRequest = in.Last.In(loc).Format(rfc3339)
 	}
 
 	// Codes and classes.
@@ -275,6 +296,10 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		return int(int64(a.Sub) - int64(b.Sub))
 	})
+	withSub := map[int]int64{}
+	for _, s := range subs {
+		withSub[s.Code] += s.Hits
+	}
 	for _, s := range subs {
 		if s.Hits == 0 {
 			continue
@@ -284,11 +309,15 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		if in.LookupSub != nil {
 			meaning = in.LookupSub(s.Code, s.Sub)
 		}
-		m.SubCodes = append(m.SubCodes, SubCodeRow{Code: key, Meaning: meaning, Hits: s.Hits, Share: share(s.Hits, hitsByCode[s.Code])})
+		m.SubCodes = append(m.SubCodes, SubCodeRow{Code: key, Meaning: meaning, Hits: s.Hits, Share: share(s.Hits, min(withSub[s.Code], hitsByCode[s.Code]))})
 		m.Status.Subcodes[key] += s.Hits
 	}
 	w32 := slices.Clone(in.Win32)
 	slices.SortFunc(w32, func(a, b Win32Count) int { return int(int64(a.Status) - int64(b.Status)) })
+	var withWin32 int64
+	for _, w := range w32 {
+		withWin32 += w.Hits
+	}
 	for _, w := range w32 {
 		if w.Hits == 0 {
 			continue
@@ -297,7 +326,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		if in.Win32Text != nil {
 			meaning = in.Win32Text(w.Status)
 		}
-		m.Win32 = append(m.Win32, Win32Row{Status: int64(w.Status), Meaning: meaning, Hits: w.Hits, Share: share(w.Hits, m.Requests)})
+		m.Win32 = append(m.Win32, Win32Row{Status: int64(w.Status), Meaning: meaning, Hits: w.Hits, Share: share(w.Hits, withWin32)})
 	}
 
 	// Time series.
@@ -313,9 +342,6 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		m.Period.Start = first.In(loc).Format(rfc3339)
 		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
-		if !in.Latest.IsZero() {
-			m.Period.LastRequest = in.Latest.In(loc).Format(rfc3339)
-		}
 		s := DeriveSeriesIn(in.Minutes, loc)
 		if in.DayVisitors != nil {
 			dayVisitors(&s, in.DayVisitors)
@@ -410,7 +436,8 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
 	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
-	m.Approximate = approximate(m)
+	capVisitors(m)
+	m.Approximate, m.Estimates = approximate(m)
 	return m
 }
 
@@ -453,37 +480,68 @@ func dayVisitors(s *Series, perDay map[string]int64) {
 	}
 }
 
-// approximate lists, by JSON path, the figures of m that are estimates.
-func approximate(m *Model) []string {
-	var out []string
-	if !m.Visitors.Exact && m.Visitors.N > 0 {
-		out = append(out, "visitors")
+// approximate lists, by JSON path, the figures of m that are estimates,
+// and says the same in words with each one's error bound.
+func approximate(m *Model) ([]string, []Estimate) {
+	var paths []string
+	var est []Estimate
+	count := func(path, what string, c Count) {
+		if !c.Exact && c.N > 0 {
+			paths = append(paths, path)
+			est = append(est, Estimate{Path: path, What: what,
+				Error: fmt.Sprintf("within ±%s (HyperLogLog: past its exact capacity a unique count is estimated)", fmtPct(c.RelErr))})
+		}
 	}
-	if !m.DistinctClients.Exact && m.DistinctClients.N > 0 {
-		out = append(out, "distinct_clients")
+	count("visitors", "Unique visitors", m.Visitors)
+	count("distinct_clients", "Distinct clients", m.DistinctClients)
+	list := func(path, what string, l *TopList) {
+		if l.Exact || len(l.Rows) == 0 {
+			return
+		}
+		paths = append(paths, path)
+		e := fmt.Sprintf("each request count may be overstated by up to %s", fmtInt(l.ErrorBound))
+		if l.Total > 0 {
+			e += fmt.Sprintf(" (%s of the list's %s requests)", fmtPct(share(l.ErrorBound, l.Total)), fmtInt(l.Total))
+		}
+		est = append(est, Estimate{Path: path, What: what, Error: e + "; the list kept its heaviest keys past its capacity, so a key with fewer requests may be missing"})
 	}
 	for _, l := range []struct {
-		path string
-		l    *TopList
+		path, what string
+		l          *TopList
 	}{
-		{"top_urls", &m.TopURLs}, {"top_urls_query", &m.TopURLsQuery}, {"top_404_urls", &m.Top404},
-		{"top_5xx_urls", &m.Top5xx}, {"client_aborted.top_urls", &m.ClientAborted.TopURLs},
-		{"clients", &m.Clients}, {"referrers", &m.Referrers}, {"agents", &m.Agents},
-		{"methods", &m.Methods}, {"protocols", &m.Protocols}, {"vhosts", &m.Vhosts},
+		{"top_urls", "Top URLs", &m.TopURLs}, {"top_urls_query", "Top URLs with query string", &m.TopURLsQuery},
+		{"top_404_urls", "Top 404 URLs", &m.Top404}, {"top_5xx_urls", "Top 5xx URLs", &m.Top5xx},
+		{"client_aborted.top_urls", "URLs of client-aborted requests", &m.ClientAborted.TopURLs},
+		{"clients", "Top clients", &m.Clients}, {"referrers", "Top referrers", &m.Referrers},
+		{"agents", "Top user agents", &m.Agents}, {"methods", "Methods", &m.Methods},
+		{"protocols", "Protocols", &m.Protocols}, {"vhosts", "Virtual hosts", &m.Vhosts},
 	} {
-		if !l.l.Exact && len(l.l.Rows) > 0 {
-			out = append(out, l.path)
+		list(l.path, l.what, l.l)
+	}
+	for i := range m.Drill {
+		d := &m.Drill[i]
+		list("drill_down."+d.Code+".urls", "URLs answered "+d.Code, &d.URLs)
+		list("drill_down."+d.Code+".clients", "Clients answered "+d.Code, &d.Clients)
+	}
+	return paths, est
+}
+
+// capVisitors keeps every row's visitors within the whole: no key can
+// have more visitors than the report (nor, see topList, requests).
+func capVisitors(m *Model) {
+	lists := []*TopList{&m.TopURLs, &m.TopURLsQuery, &m.Top404, &m.Top5xx, &m.ClientAborted.TopURLs,
+		&m.Clients, &m.Referrers, &m.Agents, &m.Methods, &m.Protocols, &m.Vhosts}
+	for i := range m.Drill {
+		lists = append(lists, &m.Drill[i].URLs, &m.Drill[i].Clients)
+	}
+	for _, l := range lists {
+		for j := range l.Rows {
+			r := &l.Rows[j]
+			if r.Visitors > m.Visitors.N {
+				r.Visitors, r.VisitorsExact = m.Visitors.N, r.VisitorsExact && m.Visitors.Exact
+			}
 		}
 	}
-	for _, d := range m.Drill {
-		if !d.URLs.Exact && len(d.URLs.Rows) > 0 {
-			out = append(out, "drill_down."+d.Code+".urls")
-		}
-		if !d.Clients.Exact && len(d.Clients.Rows) > 0 {
-			out = append(out, "drill_down."+d.Code+".clients")
-		}
-	}
-	return out
 }
 
 // byCode returns lists[code], or an empty exact list when there is none:
@@ -550,7 +608,9 @@ func mergeTop(parts []TopList) TopList {
 			row.Bytes += r.Bytes
 			// Visitors under two codes may be the same people: keep the
 			// larger count, a lower bound.
-			row.Visitors = max(row.Visitors, r.Visitors)
+			if r.Visitors >= row.Visitors {
+				row.Visitors, row.VisitorsExact = r.Visitors, r.VisitorsExact
+			}
 			row.Err += r.Err
 		}
 	}

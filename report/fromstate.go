@@ -48,8 +48,11 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		MalformedReasons: reasons(st.MalformedReasons),
 		SkippedReasons:   reasons(st.SkippedReasons),
 		Bytes:            clamp(st.Bytes),
+		NoBytes:          clamp(st.NoBytes),
 		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,
 		Pages:            clamp(st.Pages),
+		PageExtensions:   slices.Clone(st.Settings.PageExtensions),
+		SiteHosts:        slices.Clone(st.Settings.SiteHosts),
 		NoStatus:         clamp(st.NoStatus),
 		Undated:          clamp(st.Undated),
 		Formats:          maps.Clone(st.Formats),
@@ -59,7 +62,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	}
 
 	if st.Requests > st.Undated {
-		in.Latest = time.Unix(st.Latest, 0)
+		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}
 
 	// Unique counts.
@@ -113,7 +116,14 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, _ := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		s, ok := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		if !ok && sub == 0 {
+			// IIS logs sub-status 0 when there is none: 200.0 is a plain
+			// 200, 304.0 a plain 304.
+			if reason := in.Lookup(code).Reason; reason != "" {
+				return reason + " (no sub-status)"
+			}
+		}
 		return s.Reason
 	}
 
@@ -282,7 +292,7 @@ func topList(t *aggregate.TopK, n int) TopList {
 		row := TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
 			// The visitor count is an estimate past SmallExact visitors; it
 			// can never exceed the records it was counted from.
-			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), Err: clamp(e.HitsErr)}
+			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), VisitorsExact: e.Visitors.Exact(), Err: clamp(e.HitsErr)}
 		if e.Latency != nil && e.Latency.Count > 0 {
 			lat := latencyOf("", e.Latency)
 			row.Latency = &lat

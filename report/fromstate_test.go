@@ -401,8 +401,14 @@ func TestBuild(t *testing.T) {
 				if err := WriteText(&text, m); err != nil {
 					t.Fatal(err)
 				}
-				if !strings.Contains(text.String(), "Approximate  top_urls, top_404_urls, drill_down.404.urls") {
-					t.Errorf("text does not list the approximate lists:\n%s", text.String())
+				for _, want := range []string{"Estimate: Top URLs: each request count may be overstated by up to 3 (30.0% of the list's 10 requests)",
+					"Estimate: URLs answered 404: each request count may be overstated by up to 2"} {
+					if !strings.Contains(text.String(), want) {
+						t.Errorf("text does not say %q:\n%s", want, text.String())
+					}
+				}
+				if strings.Contains(html.String(), "drill_down.404") || !strings.Contains(html.String(), "URLs answered 404: each request count may be overstated by up to 2") {
+					t.Error("HTML does not say in words which figures are estimates")
 				}
 			},
 		},

@@ -76,10 +76,12 @@ func day(label string, c ClassCounts) Bucket {
 // sampleModel is a small model that fills every section of the report.
 func sampleModel() *Model {
 	m := &Model{
-		Schema: Schema,
-		Title:  "Access log report: example.org",
-		Period: Period{Start: "2026-01-30T00:00:00Z", End: "2026-02-02T00:00:00Z"},
-		Lines:  Lines{Read: 1012, Parsed: 1000, Malformed: 5, Skipped: 4, Filtered: 3},
+		Schema:         Schema,
+		Title:          "Access log report: example.org",
+		PageExtensions: []string{"", "html", "php"},
+		Generator:      Generator{Name: "webalyze", Version: "v1.2.3", Time: "2026-02-02T08:00:00Z"},
+		Period:         Period{Start: "2026-01-30T00:00:00Z", End: "2026-02-02T00:00:00Z", FirstRequest: "2026-01-30T00:00:07Z", LastRequest: "2026-02-01T23:59:58Z"},
+		Lines:          Lines{Read: 1012, Parsed: 1000, Malformed: 5, Skipped: 4, Filtered: 3},
 		MalformedReasons: map[string]int64{
 			"invalid_status": 3, "bad_time": 2,
 		},
@@ -140,12 +142,12 @@ func sampleModel() *Model {
 			},
 		}},
 		TopURLs: TopList{Total: 1000, Distinct: 40, Exact: false, ErrorBound: 3, Rows: []TopRow{
-			{Key: "/", Hits: 300, Bytes: 300_000, Visitors: 50, Share: 0.3, Err: 0},
-			{Key: "/index.html", Hits: 200, Bytes: 100_000, Visitors: 30, Share: 0.2, Err: 3},
+			{Key: "/", Hits: 300, Bytes: 300_000, Visitors: 50, VisitorsExact: false, Share: 0.3, Err: 0},
+			{Key: "/index.html", Hits: 200, Bytes: 100_000, Visitors: 3, VisitorsExact: true, Share: 0.2, Err: 3},
 		}},
 		Top404: TopList{Total: 120, Distinct: 2, Exact: true, Rows: []TopRow{
-			{Key: "/wp-login.php", Hits: 100, Bytes: 150_000, Visitors: 3, Share: 100.0 / 120},
-			{Key: "/favicon.ico", Hits: 20, Bytes: 50_000, Visitors: 15, Share: 20.0 / 120},
+			{Key: "/wp-login.php", Hits: 100, Bytes: 150_000, Visitors: 3, VisitorsExact: true, Share: 100.0 / 120},
+			{Key: "/favicon.ico", Hits: 20, Bytes: 50_000, Visitors: 15, VisitorsExact: false, Share: 20.0 / 120},
 		}},
 		Top5xx: TopList{Total: 40, Distinct: 1, Exact: true, Rows: []TopRow{{Key: "/api/orders", Hits: 40, Bytes: 34_567, Visitors: 9, Share: 1}}},
 		Drill: []Drill{{Code: "503", Reason: "Service Unavailable", Hits: 15,

@@ -38,8 +38,10 @@ type job struct {
 	in    *InputFlags
 	win   *WindowFlags
 	state *StateFlags
-	// drillAll keeps drill-down lists for every code (--drill-all-codes).
+	// drillAll keeps drill-down lists for every code (--drill-all-codes);
+	// sites are the site's own hosts (--site).
 	drillAll bool
+	sites    []string
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 	// checkState, when set, vets the loaded state file (path, state)
@@ -70,6 +72,9 @@ type freshData struct {
 // collect reads the inputs (and the --state file) into one State. It saves
 // the state file, when asked, only after a complete run.
 func (j *job) collect(g *Globals) (*collected, error) {
+	if err := j.in.validate(); err != nil {
+		return nil, err
+	}
 	loc, err := j.win.location()
 	if err != nil {
 		return nil, err
@@ -122,12 +127,12 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.now != nil {
 		now = j.now
 	}
-	names := j.in.expandFiles()
+	names := j.in.expandNames(g)
 	anchor := now()
 	started := anchor
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	base := aggregate.RunConfig{
 		Workers:     j.in.Workers,
@@ -179,7 +184,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 			fmt.Fprintln(g.stderr, formatNote(name, pf, d))
 		}
 	}
-	prog := newProgress(g)
+	prog := newProgress(g, names)
 	if prog != nil {
 		cfg.OnProgress = prog.update
 	}
@@ -248,9 +253,16 @@ func interrupted(ctx context.Context, err error) error {
 	return err
 }
 
+// reportVersion and reportTime stamp reports; golden tests fix them.
+var (
+	reportVersion = versionString
+	reportTime    = time.Now
+)
+
 // buildOptions are the report options common to commands.
 func (c *collected) buildOptions(f *ReportFlags) report.BuildOptions {
-	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes}
+	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes,
+		Version: reportVersion(), Generated: reportTime()}
 	if c.hasSince {
 		o.Since = c.since
 	}

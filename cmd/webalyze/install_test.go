@@ -34,7 +34,7 @@ func needTool(t *testing.T, name, pkg string) string {
 func testSpec(t *testing.T) *cliSpec {
 	t.Helper()
 	var cli CLI
-	k, err := kong.New(&cli, kong.Name("webalyze"), kong.Description(description))
+	k, err := kong.New(&cli, kong.Name("webalyze"), kong.Description(description), cliVars())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestUnitCommands(t *testing.T) {
 		}
 		var cli CLI
 		k, err := kong.New(&cli, kong.Name("webalyze"), kong.Exit(func(int) { t.Fatalf("%s: exit", unit) }),
-			kong.WithHyphenPrefixedParameters(true))
+			kong.WithHyphenPrefixedParameters(true), cliVars())
 		if err != nil {
 			t.Fatal(err)
 		}

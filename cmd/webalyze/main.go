@@ -22,6 +22,22 @@ import (
 // the build information is shown (see readBuildInfo).
 var version string
 
+// versionString is the version a report names: the version of
+// readBuildInfo (main.version, else the module version), followed by the
+// VCS commit when the build recorded one.
+func versionString() string {
+	b := readBuildInfo()
+	v := b.Version
+	if b.Commit != "" {
+		v += " (" + b.Commit[:min(12, len(b.Commit))]
+		if b.Modified {
+			v += ", modified"
+		}
+		v += ")"
+	}
+	return v
+}
+
 // Exit statuses, the same for every command (DESIGN "Output contract").
 const (
 	exitOK        = 0 // all went well
@@ -171,6 +187,11 @@ func tuneGC(threshold uint64, percent int) {
 	arm()
 }
 
+// cliVars are the variables the help texts interpolate.
+func cliVars() kong.Vars {
+	return kong.Vars{"version": readBuildInfo().Short(), "formats": formatNames()}
+}
+
 // run runs the command line args and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	var cli CLI
@@ -182,7 +203,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": readBuildInfo().Short()},
+		cliVars(),
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)

@@ -42,11 +42,11 @@ func TestNonStandardClass(t *testing.T) {
 				} `json:"status"`
 				Classes []struct {
 					Class string `json:"class"`
-					Hits  int64  `json:"hits"`
+					Hits  int64  `json:"requests"`
 				} `json:"classes"`
 				Months []struct {
 					Days []struct {
-						Hits    int64            `json:"hits"`
+						Hits    int64            `json:"requests"`
 						Classes map[string]int64 `json:"classes"`
 					} `json:"days"`
 				} `json:"months"`

@@ -84,6 +84,9 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if err != nil || step < time.Minute || step%time.Minute != 0 {
 		return usageError(fmt.Errorf("--step %q: want a whole number of minutes, such as 1m, 5m or 1h", c.Step))
 	}
+	if c.Top < 0 {
+		return usageError(fmt.Errorf("--top %d: want 0 (no codes) or more", c.Top))
+	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
 	col, err := j.collect(g)
 	if err != nil {
