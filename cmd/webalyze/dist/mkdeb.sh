@@ -10,11 +10,12 @@ root=$(cd "$dist/../../.." && pwd)
 
 # A Debian version starts with a digit: the tag v1.2.3-4-gabc1234 gives
 # 1.2.3+4.gabc1234; a bare commit (no tag yet: abc1234, abc1234-dirty)
-# gives 0~git<commit date>.abc1234(.dirty), below any tagged version.
+# gives 0~git<commit time, UTC>.abc1234(.dirty), below any tagged version
+# and ordered by commit time.
 case $version in
 v[0-9]*.*) debver=$(echo "${version#v}" | sed 's/-/+/; s/-/./g') ;;
 [0-9]*.*.*) debver=$(echo "$version" | sed 's/-/+/; s/-/./g') ;;
-*) date=$(git -C "$root" log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || date -u +%Y%m%d)
+*) date=$(TZ=UTC git -C "$root" log -1 --format=%cd --date=format-local:%Y%m%d%H%M%S 2>/dev/null || date -u +%Y%m%d%H%M%S)
    debver=0~git$date.$(echo "$version" | sed 's/-/./g') ;;
 esac
 arch=$(dpkg --print-architecture)
