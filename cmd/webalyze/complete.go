@@ -81,6 +81,13 @@ var flagValues = map[string]func() []string{
 		}
 		return v
 	},
+	"output-format": func() []string {
+		var v []string
+		for _, f := range outputFormats {
+			v = append(v, f.name)
+		}
+		return v
+	},
 }
 
 // newCLISpec reads the kong model.

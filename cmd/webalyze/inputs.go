@@ -144,17 +144,12 @@ func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
 
 // outcome turns what this run met into the exit status, after the output
-// is written: unreadable inputs → 2; file-level errors or too many
-// malformed lines → 3. With --state, st holds earlier runs too, but their
-// file errors are in st.EarlierErrors and res.Lines counts this run's
-// lines only: the status reflects this run.
+// is written: file-level errors or too many malformed lines → 3. (An
+// unreadable input ended the run before, with 2, writing nothing: see
+// collect.) With --state, st holds earlier runs too, but their file errors
+// are in st.EarlierErrors and res.Lines counts this run's lines only: the
+// status reflects this run.
 func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
-	for _, err := range res.Unreadable {
-		fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
-	}
-	if len(res.Unreadable) > 0 {
-		return &exitError{code: exitUsage}
-	}
 	bad := false
 	for _, fe := range st.FileErrors {
 		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", report.Visible(fe.File), report.Visible(fe.Err))

@@ -185,6 +185,7 @@ func completionCases(t *testing.T) []completionCase {
 		{"webalyze report --relative-to e", []string{"end"}},
 		{"webalyze -v report --log-format vc", []string{"vcombined"}},
 		{"webalyze completion f", []string{"fish"}},
+		{"webalyze report --output-format p", []string{"prom"}},
 		{"webalyze check --max-m", []string{"--max-malformed"}},
 	}
 	s := testSpec(t)
