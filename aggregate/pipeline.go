@@ -250,7 +250,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	default:
 		fr.noFormat = true
 		st.SetFormat(name, "unknown")
-		st.AddFileError(name, fmt.Sprintf("no known format matched the first %d lines; give one with --log-format", det.Tried))
+		st.AddFileError(name, det.NoFormatMessage())
 	}
 	if cfg.OnFormat != nil {
 		cfg.OnFormat(name, fr.format, det)

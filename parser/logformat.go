@@ -114,16 +114,30 @@ type logField struct {
 	unit    int64  // kDuration: microseconds per unit
 	fracLen int    // kTimeFrac: 3 (msec_frac) or 6 (usec_frac)
 	layout  *timeLayout
-	// list: the value is a list that nginx writes with ", " and " : "
-	// between items ($upstream_*), so a space before or after a separator
-	// does not end it.
-	list bool
+	// list: the value may be a list whose separators hold spaces, so a
+	// space next to a separator does not end it (see listKind).
+	list listKind
+	// untilTime: an unquoted user name just before the time field; it
+	// runs to the " [" that opens the time, so it may hold spaces.
+	untilTime bool
+	// hostFromLast: the X-Forwarded-For field also gives Host, its last
+	// item (nginx $proxy_add_x_forwarded_for without $remote_addr).
+	hostFromLast bool
 	// beforeQuery: Apache %U directly followed by %q; the value ends at '?'.
 	beforeQuery bool
 	// canEnd: the line may end right after this field (all later fields
 	// are droppable).
 	canEnd bool
 }
+
+// listKind says which list separators an unquoted value may hold.
+type listKind uint8
+
+const (
+	listNone     listKind = iota
+	listUpstream          // nginx $upstream_*: items joined by ", " and " : "
+	listComma             // a header or variable that may hold "a, b, c" (X-Forwarded-For)
+)
 
 // lineFormat is a compiled Apache or nginx format.
 type lineFormat struct {
@@ -144,12 +158,22 @@ func (f *lineFormat) finish() {
 	rest := true // every field after i is droppable
 	for i := len(f.fields) - 1; i >= 0; i-- {
 		fl := &f.fields[i]
+		if fl.quoted && fl.list == listComma {
+			fl.list = listNone // a quoted value ends at its quote
+		}
 		after := fl.after
 		if fl.quoted && len(after) > 0 {
 			after = after[1:] // past the closing quote
 		}
 		fl.canEnd = rest && (i == len(f.fields)-1 || startsWithSpace(after))
 		rest = rest && fl.kind.droppable()
+		// "10.0.0.11 - Songmu Yaxing [11/Jun/2017:...]": Apache %u and
+		// nginx $remote_user write a user name as it comes, and the "["
+		// of the time field is where it ends.
+		if fl.kind == kUser && !fl.quoted && !fl.bracket {
+			next := i+1 < len(f.fields) && f.fields[i+1].bracket
+			fl.untilTime = string(fl.after) == " [" || string(fl.after) == " " && next
+		}
 	}
 	n := 0
 	for _, fl := range f.fields {
@@ -179,6 +203,9 @@ type lineParser struct {
 	// every value and a look back from every quote.
 	escapes bool
 	clfTime clfTimeCache
+	// spacedUser: the last line's user name held a space, a reading that
+	// Detect weighs less than a line read without it (see userEnd).
+	spacedUser bool
 }
 
 // Parse implements [LineParser].
@@ -190,6 +217,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
 	p.lineLen = len(line)
+	p.spacedUser = false
 	f := p.f
 	p.escapes = f.escape != escapeNone && bytes.IndexByte(line, '\\') >= 0
 	if f.timeAcc {
@@ -271,13 +299,19 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 		if fl.kind.numeric() {
 			if k := bytes.IndexAny(line[pos:], " \t"); k >= 0 {
 				end = pos + k
-				if fl.list {
-					end = listEnd(line, end)
+				if fl.list != listNone {
+					end = listEnd(line, end, fl.list)
 				}
 			}
 		}
 	default:
-		k := indexByteNear(line[pos:], fl.after[0])
+		var k int
+		if fl.untilTime {
+			k = userEnd(line[pos:])
+			p.spacedUser = k > 0 && bytes.IndexByte(line[pos:pos+k], ' ') >= 0
+		} else {
+			k = indexByteNear(line[pos:], fl.after[0])
+		}
 		if k < 0 {
 			if fl.canEnd {
 				return pos, len(line), len(line), true
@@ -289,8 +323,8 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 				Detail: "no " + strconv.Quote(string(fl.after[:1])) + " after " + fl.name})
 		}
 		end = pos + k
-		if fl.list {
-			end = listEnd(line, end)
+		if fl.list != listNone && fl.after[0] == ' ' {
+			end = listEnd(line, end, fl.list)
 		}
 	}
 	rest := line[end:]
@@ -381,11 +415,12 @@ func (p *lineParser) scanFault(r Result) (start, end, next int, ok bool) {
 	return 0, 0, 0, false
 }
 
-// listEnd extends a list value ending at a space at end over the ", "
-// and " : " separators nginx writes between items.
-func listEnd(line []byte, end int) int {
+// listEnd extends a list value ending at a space at end over the
+// separators of its kind: ", " (and " : ", which nginx writes between the
+// items of $upstream_* lists for internal redirects).
+func listEnd(line []byte, end int, kind listKind) int {
 	for end > 0 && end < len(line) && line[end] == ' ' &&
-		(line[end-1] == ',' || line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':')) {
+		(line[end-1] == ',' || kind == listUpstream && (line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':'))) {
 		k := bytes.IndexByte(line[end+1:], ' ')
 		if k < 0 {
 			return len(line)
@@ -393,6 +428,30 @@ func listEnd(line []byte, end int) int {
 		end += 1 + k
 	}
 	return end
+}
+
+// userEnd returns where an unquoted user name at the start of b ends: at
+// the " [" that opens the time field. Only where that is unambiguous: a
+// name with a space holds no quote, bracket or backslash, and no word "-"
+// (an absent value: "vhost 1.2.3.4 - bob [" is a virtual host before the
+// client, not the user "- bob", and "10.0.0.2, 10.0.0.1, 127.0.0.1 - - ["
+// an address list, not the user "127.0.0.1 - -"); otherwise it ends at
+// its first space, as any other field.
+func userEnd(b []byte) int {
+	sp := indexByteNear(b, ' ')
+	if sp < 0 || sp+1 < len(b) && b[sp+1] == '[' {
+		return sp // no space in the name: the usual case
+	}
+	k := bytes.Index(b[sp:], []byte(" ["))
+	if k < 0 || bytes.ContainsAny(b[:sp+k], "\"[]\\") {
+		return sp
+	}
+	for w := range bytes.SplitSeq(b[:sp+k], []byte(" ")) {
+		if isDash(w) {
+			return sp
+		}
+	}
+	return sp + k
 }
 
 // closingQuote returns the index of the quote that closes the quoted field
@@ -634,6 +693,9 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		rec.ServerPort = v
 	case kXFF:
 		rec.XForwardedFor = v
+		if fl.hostFromLast {
+			rec.Host = LastAddr(v)
+		}
 	case kScheme:
 		rec.Scheme = v
 	}
@@ -728,10 +790,16 @@ func appendRune(b []byte, r rune) []byte {
 // splitRequest splits rec.Request ("GET /a?b=1 HTTP/1.1") into Method,
 // Path, Query and Protocol. HTTP/0.9 requests have no protocol ("GET /").
 // A target may contain spaces (some clients send them unencoded): the
-// protocol is the last word when it starts with "HTTP/". A request whose
-// first word is not an HTTP method token (TLS handshakes sent to a plain
-// port, binary garbage) keeps only Request: the line is still a request
-// the server answered, usually with 400.
+// protocol is the last word when it starts with "HTTP/".
+//
+// A request line is HTTP only when its first word is a method token and
+// its target has one of the forms of RFC 9112 §3.2: origin-form ("/..."),
+// "*", absolute-form ("scheme://...") or, for CONNECT, authority-form
+// ("host:port"). Anything else (TLS handshakes sent to a plain port,
+// binary garbage, "145.ll|'|'|...|Win 7 Professional") is not HTTP: the
+// record keeps only Request, with no Method and no URL (see
+// [Record.NotHTTP]); it is still a request the server answered, usually
+// with 400.
 func splitRequest(rec *Record) {
 	r := rec.Request
 	sp := indexByteNear(r, ' ')
@@ -739,19 +807,53 @@ func splitRequest(rec *Record) {
 		return
 	}
 	method, target := r[:sp], r[sp+1:]
+	var proto []byte
 	if last := lastSpace(target); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
-		rec.Protocol = target[last+1:]
+		proto = target[last+1:]
 		target = target[:last]
 	}
 	for len(target) > 0 && target[len(target)-1] == ' ' {
 		target = target[:len(target)-1]
 	}
-	rec.Method = method
+	if !isTarget(method, target) {
+		return
+	}
+	rec.Method, rec.Protocol = method, proto
 	if q := bytes.IndexByte(target, '?'); q >= 0 {
 		rec.Path, rec.Query = target[:q], target[q+1:]
 	} else {
 		rec.Path = target
 	}
+}
+
+// isTarget reports whether target is a request target of an HTTP request
+// line with method: origin-form, "*", absolute-form, or authority-form
+// for CONNECT.
+func isTarget(method, target []byte) bool {
+	if len(target) == 0 {
+		return false
+	}
+	if target[0] == '/' {
+		return true
+	}
+	if len(target) == 1 && target[0] == '*' {
+		return true
+	}
+	if string(method) == "CONNECT" && bytes.IndexByte(target, ' ') < 0 && bytes.IndexByte(target, ':') > 0 {
+		return true
+	}
+	// scheme "://": a letter, then letters, digits, '+', '-', '.'.
+	for i, c := range target {
+		switch {
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return bytes.HasPrefix(target[i:], []byte("://")) && len(target) > i+3
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // lastSpace is bytes.LastIndexByte(b, ' '), which is a byte loop, with the

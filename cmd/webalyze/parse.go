@@ -109,7 +109,7 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 	if format == nil {
 		det = parser.Detect(head, candidates)
 		if det.Format == nil {
-			return 0, fmt.Errorf("%s: no known format matched the first %d lines; give one with --log-format", name, det.Tried)
+			return 0, fmt.Errorf("%s: %s", name, det.NoFormatMessage())
 		}
 		format = det.Format
 	}
