@@ -17,6 +17,8 @@ import (
 type ParseCmd struct {
 	InputFlags
 	Limit int64 `default:"0" help:"Stop after this many lines per file; 0 means all."`
+
+	client *parser.ClientFrom
 }
 
 // parsedLine is one output line of "webalyze parse".
@@ -66,6 +68,9 @@ type recordJSON struct {
 func (c *ParseCmd) Run(g *Globals) error {
 	format, candidates, err := c.formatConfig()
 	if err != nil {
+		return err
+	}
+	if c.client, err = c.clientFrom(); err != nil {
 		return err
 	}
 	out := bufio.NewWriter(g.stdout)
@@ -150,6 +155,9 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 				res := p.Parse(line, &rec)
 				pl.Kind = res.Kind.String()
 				if res.Kind == parser.Parsed {
+					if c.client != nil {
+						c.client.Apply(&rec)
+					}
 					pl.Format = format.Name()
 					pl.Record = toJSON(&rec)
 				} else {

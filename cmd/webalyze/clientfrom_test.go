@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// keyHits renders a top list of the JSON model as "key:hits" pairs.
+func keyHits(t *testing.T, out, list string) string {
+	t.Helper()
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var l struct {
+		Rows []struct {
+			Key  string `json:"key"`
+			Hits int64  `json:"hits"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(doc[list], &l); err != nil {
+		t.Fatalf("%s: %v", list, err)
+	}
+	var parts []string
+	for _, r := range l.Rows {
+		parts = append(parts, r.Key+":"+itoa(int(r.Hits)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// The client from X-Forwarded-For, and requests that are not HTTP in the
+// methods list, end to end.
+func TestClientFromAndNotHTTP(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	lines := `10.0.0.1 - - [11/Jun/2017:08:00:00 +0000] "GET / HTTP/1.1" 200 741 "-" "ua" 203.0.113.9, 10.0.0.2
+10.0.0.1 - - [11/Jun/2017:08:00:01 +0000] "GET / HTTP/1.1" 200 741 "-" "ua" 192.168.1.4, 198.51.100.7, 10.0.0.2
+10.0.0.1 - - [11/Jun/2017:08:00:02 +0000] "GET / HTTP/1.1" 200 741 "-" "ua" -
+10.0.0.1 - - [11/Jun/2017:08:00:03 +0000] "145.ll|'|'|x|'|'|Win 7 Professional SP1 x64|'|'|No" 400 157 "-" "-" -
+`
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	format := `nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $http_x_forwarded_for`
+	run := func(args ...string) string {
+		t.Helper()
+		code, out, errs := runCLI(t, append([]string{"summary", "--json", "--workers", "1", "-f", format}, append(args, path)...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		return out
+	}
+	out := run()
+	if got, want := keyHits(t, out, "clients"), "10.0.0.1:4"; got != want {
+		t.Errorf("peer clients: %s, want %s", got, want)
+	}
+	if got, want := keyHits(t, out, "methods"), "GET:3 not HTTP:1"; got != want {
+		t.Errorf("methods: %s, want %s", got, want)
+	}
+	if got, want := keyHits(t, run("--client-from", "xff"), "clients"), "10.0.0.1:2 198.51.100.7:1 203.0.113.9:1"; got != want {
+		t.Errorf("--client-from xff: %s, want %s", got, want)
+	}
+	if got, want := keyHits(t, run("--client-from", "xff", "--trusted-proxy", "10.0.0.0/8,198.51.100.7"), "clients"), "10.0.0.1:2 192.168.1.4:1 203.0.113.9:1"; got != want {
+		t.Errorf("--trusted-proxy: %s, want %s", got, want)
+	}
+	if code, _, errs := runCLI(t, "summary", "--trusted-proxy", "10.0.0.0/8", path); code != exitUsage || !strings.Contains(errs, "--client-from xff") {
+		t.Errorf("--trusted-proxy alone: exit %d, %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "summary", "--client-from", "xff", "--trusted-proxy", "10.0.0/8", path); code != exitUsage || !strings.Contains(errs, "10.0.0/8") {
+		t.Errorf("bad --trusted-proxy: exit %d, %s", code, errs)
+	}
+}
