@@ -367,13 +367,11 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "nginx/gonx_example_custom_format.log", spec: gonxSpec,
 			want: "lines=1000 parsed=1000 skipped= malformed= codes=200:901,404:99 time=2015-09-10T17:57:59Z..2015-09-10T17:58:31Z bad="},
 		// records=24 CLF-parsed=24; codes: 200=21 400=2 502=1; the last
-		// line has two upstreams ("0.000, 1.000"). Auto derives combined +
-		// nine tokens; on the last line the commas split the lists and
-		// the ninth token takes the rest...
-		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", derived: "combined + 9 trailing fields",
-			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e %{extra2}e %{extra3}e %{extra4}e %{extra5}e %{extra6}e %{extra7}e %{extra8}e %{extra9}e`,
-			want:   "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
-		// ...which ingress-nginx's own format reads as lists.
+		// line has two upstreams ("0.000, 1.000"). Auto finds the named
+		// ingress-nginx format...
+		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", format: "ingress-nginx",
+			want: "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
+		// ...which reads as the format written out.
 		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: ingressSpec,
 			want: "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
 		// records=231 CLF-parsed=231; codes: 200=130 304=53 400=1 404=39 500=8.
@@ -416,11 +414,10 @@ func TestCLFRealLogs(t *testing.T) {
 
 		// records=9 blank=2 CLF-parsed=7; codes: 200=6 -=1. Traefik's CLF
 		// has four fields after the agent; line 5's status and size are
-		// "-". Auto derives them as a token, two quoted fields, a token...
-		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", derived: "combined + 4 trailing fields",
-			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e "%{extra2}e" "%{extra3}e" %{extra4}e`,
-			want:   "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
-		// ...and its format reads the last one as milliseconds.
+		// "-". Auto finds the named traefik format...
+		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", format: "traefik",
+			want: "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
+		// ...as the format written out does.
 		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: traefikSpec,
 			want: "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
 		// records=1 CLF-parsed=1; codes: 301=1; combined + a duration,

@@ -58,11 +58,17 @@ func conform(res Result, rec *Record) string {
 	if rec.HasBytes {
 		fmt.Fprintf(&b, " bytes=%d", rec.Bytes)
 	}
+	if rec.HasRequestBytes {
+		fmt.Fprintf(&b, " reqbytes=%d", rec.RequestBytes)
+	}
 	if rec.HasDuration {
 		fmt.Fprintf(&b, " dur=%dus", rec.Duration)
 	}
 	if len(rec.UserAgent) > 0 {
 		fmt.Fprintf(&b, " agent=%q", rec.UserAgent)
+	}
+	if len(rec.VHost) > 0 {
+		fmt.Fprintf(&b, " vhost=%q", rec.VHost)
 	}
 	return strings.TrimSpace(b.String())
 }

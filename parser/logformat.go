@@ -78,12 +78,21 @@ const (
 	kServerPort
 	kXFF
 	kScheme
+	// Kinds of the named formats of other servers (formats.go, json.go).
+	kHostPort      // "203.0.113.7:5123": Host without the port (AWS ELB/ALB)
+	kHostFallback  // Host unless another field set it (Caddy remote_ip)
+	kStatusZero    // a status, where "0" (no response: Envoy, Caddy) is 000
+	kDurationSum   // seconds added up over several fields; "-1" makes it absent (ELB)
+	kDurationNanos // an integer count of nanoseconds (Traefik JSON)
+	kTimeAuto      // epoch seconds (with a fraction) or ISO 8601 (Caddy ts)
+	kRest          // the rest of the line, fields the format does not name (ALB)
 )
 
 // numeric reports whether values of kind k are numbers (never unescaped).
 func (k fieldKind) numeric() bool {
 	switch k {
-	case kTimeEpoch, kTimeMilli, kTimeMicro, kTimeFrac, kStatus, kBytes, kRequestBytes, kDuration, kDurationSeconds, kUpstream:
+	case kTimeEpoch, kTimeMilli, kTimeMicro, kTimeFrac, kStatus, kBytes, kRequestBytes, kDuration, kDurationSeconds, kUpstream,
+		kStatusZero, kDurationSum, kDurationNanos:
 		return true
 	}
 	return false
@@ -91,7 +100,7 @@ func (k fieldKind) numeric() bool {
 
 // droppable reports whether a line may end before a field of kind k.
 func (k fieldKind) droppable() bool {
-	return k == kReferer || k == kUserAgent || k == kXFF
+	return k == kReferer || k == kUserAgent || k == kXFF || k == kRest
 }
 
 // escapeMode is how a server escapes bytes in values.
@@ -206,7 +215,12 @@ type lineParser struct {
 	// spacedUser: the last line's user name held a space, a reading that
 	// Detect weighs less than a line read without it (see userEnd).
 	spacedUser bool
+	// noDuration: a kDurationSum part of the line was "-1".
+	noDuration bool
 }
+
+// scratchBuf returns the buffer unescaped values are written to (tests).
+func (p *lineParser) scratchBuf() []byte { return p.scratch }
 
 // Parse implements [LineParser].
 func (p *lineParser) Parse(line []byte, rec *Record) Result {
@@ -217,7 +231,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
 	p.lineLen = len(line)
-	p.spacedUser = false
+	p.spacedUser, p.noDuration = false, false
 	f := p.f
 	p.escapes = f.escape != escapeNone && bytes.IndexByte(line, '\\') >= 0
 	if f.timeAcc {
@@ -698,8 +712,97 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		}
 	case kScheme:
 		rec.Scheme = v
+	default:
+		return p.storeOther(fl, v, start, rec)
 	}
 	return true
+}
+
+// storeOther is store for the kinds of the other servers' formats.
+func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) bool {
+	bad := func(reason Reason, detail string) bool {
+		p.fail = Result{Kind: Malformed, Reason: reason, Column: start + 1, Field: fl.name, Detail: detail}
+		return false
+	}
+	switch fl.kind {
+	case kHostPort:
+		rec.Host = stripPort(v)
+	case kHostFallback:
+		if rec.Host == nil {
+			rec.Host = v
+		}
+	case kStatusZero:
+		if isDash(v) {
+			return true
+		}
+		if len(v) == 1 && v[0] == '0' {
+			rec.Status, rec.HasStatus = 0, true
+			return true
+		}
+		s, ok := ParseStatus(v)
+		if !ok {
+			return bad(ReasonInvalidStatus, "status is not three digits")
+		}
+		rec.Status, rec.HasStatus = s, true
+	case kDurationSum:
+		if isDash(v) || string(v) == "-1" {
+			p.noDuration, rec.Duration, rec.HasDuration = true, 0, false
+			return true
+		}
+		d, ok := ParseSecondsFrac(v)
+		if !ok {
+			return bad(ReasonInvalidNumber, "not a duration in seconds")
+		}
+		if !p.noDuration {
+			rec.Duration, rec.HasDuration = min(rec.Duration+d, maxMicros), true
+		}
+	case kDurationNanos:
+		if isDash(v) {
+			return true
+		}
+		n, ok := ParseUint(v)
+		if !ok || n/1000 > maxMicros {
+			return bad(ReasonInvalidNumber, "not a duration in nanoseconds")
+		}
+		rec.Duration, rec.HasDuration = int64(n/1000), true
+	case kTimeAuto:
+		if v == nil {
+			return true
+		}
+		var sec int64
+		var nsec int32
+		var ok bool
+		if bytes.IndexByte(v, '-') > 0 {
+			sec, nsec, ok = ParseISO8601(v)
+		} else {
+			sec, nsec, ok = ParseEpoch(v)
+		}
+		if !ok || sec > maxEpoch {
+			return bad(ReasonInvalidTimestamp, "not a valid time")
+		}
+		rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
+	case kRest:
+		if len(v) > 0 {
+			rec.Extra = append(rec.Extra, Field{Name: fl.name, Value: v})
+		}
+	}
+	return true
+}
+
+// stripPort drops the port of "host:port" ("[v6]:port" gives v6; an
+// address with several colons and no brackets loses what follows the last
+// one, as AWS writes "ip:port").
+func stripPort(v []byte) []byte {
+	if len(v) > 0 && v[0] == '[' {
+		if k := bytes.IndexByte(v, ']'); k > 0 {
+			return v[1:k]
+		}
+		return v
+	}
+	if k := bytes.LastIndexByte(v, ':'); k > 0 {
+		return v[:k]
+	}
+	return v
 }
 
 var dash = []byte{'-'}

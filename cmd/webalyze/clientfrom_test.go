@@ -73,3 +73,29 @@ func TestClientFromAndNotHTTP(t *testing.T) {
 		t.Errorf("bad --trusted-proxy: exit %d, %s", code, errs)
 	}
 }
+
+// 'webalyze formats' lists the other servers' formats, and auto reads
+// each of them (the samples are parser's, written from the servers'
+// documentation).
+func TestServerFormatsListedAndDetected(t *testing.T) {
+	code, out, errs := runCLI(t, "formats")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, name := range []string{"elb", "alb", "cloudfront", "traefik", "traefik-json", "caddy", "haproxy", "envoy", "ingress-nginx"} {
+		if !strings.Contains(out, "\n"+name+" ") {
+			t.Errorf("formats does not list %s", name)
+		}
+		path := filepath.Join("..", "..", "parser", "testdata", "servers", name+".log")
+		code, d, errs := summary(t, "--workers", "2", path)
+		if code != 0 && code != 3 {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+		if got := d.Formats[path]; got != name {
+			t.Errorf("%s: auto picked %q", name, got)
+		}
+		if d.Lines.Parsed == 0 {
+			t.Errorf("%s: nothing parsed: %+v", name, d.Lines)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 // InputFlags are the flags of commands that read logs.
 type InputFlags struct {
 	Files            []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
-	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis, elb, alb, cloudfront, traefik, traefik-json, caddy, haproxy, envoy, ingress-nginx), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
 	W3CFields        string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
 	ClientFrom       string   `name:"client-from" enum:"peer,xff" default:"peer" help:"Where the client address comes from: peer, the address field as logged (%h, $remote_addr, c-ip); or xff, the X-Forwarded-For chain: its first public address, or with --trusted-proxy the right-most address not in a trusted range (falls back to the peer)."`
 	TrustedProxy     []string `name:"trusted-proxy" placeholder:"CIDR" help:"With --client-from xff: address ranges of your proxies (CIDR or single addresses, comma-separated or repeated); the client is then the right-most untrusted address of the chain."`
@@ -43,6 +43,9 @@ func (f *InputFlags) formatConfig() (parser.Format, []parser.Format, error) {
 	}
 	if f.LogFormat == "iis" || f.LogFormat == "w3c" {
 		return parser.NewW3C(defaults), nil, nil
+	}
+	if f.LogFormat == "cloudfront" {
+		return parser.NewCloudFront(defaults), nil, nil
 	}
 	format, err := parser.ParseFormatSpec(f.LogFormat)
 	if err != nil {
