@@ -59,3 +59,24 @@ func TestClientFromAllocs(t *testing.T) {
 		t.Errorf("Apply allocates %.1f times for IPv4 chains, want 0", n)
 	}
 }
+
+// FuzzClientFrom: the client picked is the peer or a part of the
+// X-Forwarded-For value, never anything else.
+func FuzzClientFrom(f *testing.F) {
+	f.Add("10.0.0.1", "203.0.113.9, 10.0.0.2", true)
+	f.Add("10.0.0.1", "unknown,[2001:db8::1]:443, 1.2.3.4:80", false)
+	f.Add("", ",,,", true)
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	f.Fuzz(func(t *testing.T, host, xff string, useTrusted bool) {
+		peer := []byte(host)
+		rec := Record{Host: peer, XForwardedFor: []byte(xff)}
+		c := ClientFrom{}
+		if useTrusted {
+			c.Trusted = trusted
+		}
+		c.Apply(&rec)
+		if !within(rec.Host, peer) && !within(rec.Host, rec.XForwardedFor) {
+			t.Fatalf("host %q xff %q: client %q is in neither", host, xff, rec.Host)
+		}
+	})
+}
