@@ -89,14 +89,13 @@ const (
 )
 
 // numeric reports whether values of kind k are numbers (never unescaped).
-func (k fieldKind) numeric() bool {
-	switch k {
-	case kTimeEpoch, kTimeMilli, kTimeMicro, kTimeFrac, kStatus, kBytes, kRequestBytes, kDuration, kDurationSeconds, kUpstream,
-		kStatusZero, kDurationSum, kDurationNanos:
-		return true
-	}
-	return false
-}
+func (k fieldKind) numeric() bool { return numericKinds>>k&1 != 0 }
+
+// numericKinds has bit k set for each numeric kind k: one shift and a
+// test, where a switch over the kinds was a chain of compares on the hot
+// path.
+const numericKinds = 1<<kTimeEpoch | 1<<kTimeMilli | 1<<kTimeMicro | 1<<kTimeFrac | 1<<kStatus | 1<<kBytes |
+	1<<kRequestBytes | 1<<kDuration | 1<<kDurationSeconds | 1<<kUpstream | 1<<kStatusZero | 1<<kDurationSum | 1<<kDurationNanos
 
 // droppable reports whether a line may end before a field of kind k.
 func (k fieldKind) droppable() bool {
@@ -129,6 +128,10 @@ type logField struct {
 	// untilTime: an unquoted user name just before the time field; it
 	// runs to the " [" that opens the time, so it may hold spaces.
 	untilTime bool
+	// extends: untilTime, or a list whose separator may hold the space
+	// that follows the field: the end found at the first byte of after
+	// may move on (one test on the hot path for both).
+	extends bool
 	// hostFromLast: the X-Forwarded-For field also gives Host, its last
 	// item (nginx $proxy_add_x_forwarded_for without $remote_addr).
 	hostFromLast bool
@@ -183,6 +186,7 @@ func (f *lineFormat) finish() {
 			next := i+1 < len(f.fields) && f.fields[i+1].bracket
 			fl.untilTime = string(fl.after) == " [" || string(fl.after) == " " && next
 		}
+		fl.extends = fl.untilTime || fl.list != listNone && len(fl.after) > 0 && fl.after[0] == ' '
 	}
 	n := 0
 	for _, fl := range f.fields {
@@ -319,12 +323,9 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 			}
 		}
 	default:
-		var k int
-		if fl.untilTime {
-			k = userEnd(line[pos:])
-			p.spacedUser = k > 0 && bytes.IndexByte(line[pos:pos+k], ' ') >= 0
-		} else {
-			k = indexByteNear(line[pos:], fl.after[0])
+		k := indexByteNear(line[pos:], fl.after[0])
+		if fl.extends && k >= 0 && !(fl.untilTime && pos+k+1 < len(line) && line[pos+k+1] == '[') {
+			k = p.extend(line, pos, k, fl)
 		}
 		if k < 0 {
 			if fl.canEnd {
@@ -337,9 +338,6 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 				Detail: "no " + strconv.Quote(string(fl.after[:1])) + " after " + fl.name})
 		}
 		end = pos + k
-		if fl.list != listNone && fl.after[0] == ' ' {
-			end = listEnd(line, end, fl.list)
-		}
 	}
 	rest := line[end:]
 	if fl.bracket {
@@ -427,6 +425,20 @@ func zeroBytes(x uint64) uint64 {
 func (p *lineParser) scanFault(r Result) (start, end, next int, ok bool) {
 	p.fail = r
 	return 0, 0, 0, false
+}
+
+// extend returns where the value of field fl that starts at pos ends, when
+// its first byte of the literal after it is k bytes on and fl.extends: a
+// user name may run to the " [" of the time, a list over its separators.
+func (p *lineParser) extend(line []byte, pos, k int, fl *logField) int {
+	if fl.untilTime {
+		// The name does not end at its first space (scan saw no '['
+		// after it, the usual case, before calling).
+		k = userEnd(line[pos:])
+		p.spacedUser = k > 0 && bytes.IndexByte(line[pos:pos+k], ' ') >= 0
+		return k
+	}
+	return listEnd(line, pos+k, fl.list) - pos
 }
 
 // listEnd extends a list value ending at a space at end over the
@@ -918,7 +930,7 @@ func splitRequest(rec *Record) {
 	for len(target) > 0 && target[len(target)-1] == ' ' {
 		target = target[:len(target)-1]
 	}
-	if !isTarget(method, target) {
+	if (len(target) == 0 || target[0] != '/') && !isTarget(method, target) {
 		return
 	}
 	rec.Method, rec.Protocol = method, proto

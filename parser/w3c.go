@@ -493,7 +493,7 @@ func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 			return false // a separator at the end, or too many values
 		}
 		if v[0] == '"' && p.sep == ' ' {
-			return false
+			return false // quoted: the general loop reads it (not CloudFront's tabs)
 		}
 		if _, _, ok := p.setValue(&cols[i], dashNil(v), false, &date, &clock, rec); !ok {
 			return false
