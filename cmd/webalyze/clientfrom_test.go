@@ -99,3 +99,28 @@ func TestServerFormatsListedAndDetected(t *testing.T) {
 		}
 	}
 }
+
+// IIS lines without a #Fields header: the file error names --w3c-fields;
+// 'webalyze parse' marks a request line that is not HTTP.
+func TestHintsAndParseNotHTTP(t *testing.T) {
+	dir := t.TempDir()
+	iis := filepath.Join(dir, "u_ex240305.log")
+	data := "2024-03-05 14:00:01 10.0.0.5 GET /x - 80 - 10.0.0.9 curl/8 - 200 0 0 15\n" +
+		"2024-03-05 14:00:02 10.0.0.5 GET /y - 80 - 10.0.0.9 curl/8 - 404 0 2 15\n"
+	if err := os.WriteFile(iis, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errs := runCLI(t, "summary", "--json", iis)
+	if !strings.Contains(out+errs, "--w3c-fields") {
+		t.Errorf("no --w3c-fields hint for header-less IIS lines:\n%s\n%s", out, errs)
+	}
+	junk := filepath.Join(dir, "junk.log")
+	line := `1.2.3.4 - - [29/Jul/2023:10:26:06 -0700] "145.ll|'|'|x|'|'|Win 7 Professional SP1 x64" 400 157 "-" "-"` + "\n"
+	if err := os.WriteFile(junk, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "parse", "-f", "combined", junk)
+	if code != 0 || !strings.Contains(out, `"not_http":true`) || strings.Contains(out, `"method"`) || strings.Contains(out, `"path"`) {
+		t.Errorf("parse: exit %d\n%s\n%s", code, out, errs)
+	}
+}

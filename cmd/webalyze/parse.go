@@ -47,6 +47,7 @@ type recordJSON struct {
 	Query        string            `json:"query,omitempty"`
 	Protocol     string            `json:"protocol,omitempty"`
 	Request      string            `json:"request,omitempty"`
+	NotHTTP      bool              `json:"not_http,omitempty"` // the request line is not HTTP: no method, no URL
 	Status       *uint16           `json:"status,omitempty"`
 	SubStatus    *uint32           `json:"substatus,omitempty"`
 	Win32Status  *uint32           `json:"win32_status,omitempty"`
@@ -190,7 +191,7 @@ func (r *sliceReader) Read(p []byte) (int, error) {
 func toJSON(r *parser.Record) *recordJSON {
 	j := &recordJSON{
 		Host: visible(r.Host), User: visible(r.User), Method: visible(r.Method), Path: visible(r.Path),
-		Query: visible(r.Query), Protocol: visible(r.Protocol), Request: visible(r.Request),
+		Query: visible(r.Query), Protocol: visible(r.Protocol), Request: visible(r.Request), NotHTTP: r.NotHTTP(),
 		Referer: visible(r.Referer), UserAgent: visible(r.UserAgent), VHost: visible(r.VHost),
 		ServerAddr: visible(r.ServerAddr), ServerPort: visible(r.ServerPort), XFF: visible(r.XForwardedFor),
 		Scheme: visible(r.Scheme),
