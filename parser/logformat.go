@@ -78,7 +78,7 @@ const (
 	kServerPort
 	kXFF
 	kScheme
-	// Kinds of the named formats of other servers (formats.go, json.go).
+	// Kinds of the named formats of other servers (servers.go, json.go).
 	kHostPort      // "203.0.113.7:5123": Host without the port (AWS ELB/ALB)
 	kHostFallback  // Host unless another field set it (Caddy remote_ip)
 	kStatusZero    // a status, where "0" (no response: Envoy, Caddy) is 000
