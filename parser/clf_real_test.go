@@ -128,6 +128,8 @@ const (
 		`$upstream_response_time $upstream_status $req_id`
 	// nginx combined + X-Forwarded-For (lnav's shop log).
 	xffSpec = `nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"`
+	// nginx's combined with the X-Forwarded-For chain in place of the client.
+	beatsProxySpec = `nginx:$proxy_add_x_forwarded_for - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
 	// The OTUS course sample: no space before rt=.
 	otusSpec = `nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"` +
 		`rt=$request_time uct="$upstream_connect_time" uht="$upstream_header_time" urt="$upstream_response_time"`
@@ -326,6 +328,13 @@ func TestCLFRealLogs(t *testing.T) {
 		// only line combined + that field would read.
 		{file: "nginx/beats_nginx_test.log", spec: "auto", format: "combined",
 			want: "lines=7 parsed=2 skipped= malformed=literal_mismatch:4,trailing_data:1 codes=200:1,400:1 time=2016-12-07T10:05:07Z..2018-04-12T07:48:40Z bad=1:31:literal_mismatch,2:154:trailing_data,3:34:literal_mismatch,5:41:literal_mismatch,6:64:literal_mismatch"},
+		// With $proxy_add_x_forwarded_for where combined has
+		// $remote_addr, the lists of lines 1 and 3 are read whole (and
+		// lines 4 and 7, of one address); line 2 still has its extra
+		// field, lines 5 and 6 a list and then the client (another
+		// format).
+		{file: "nginx/beats_nginx_test.log", spec: beatsProxySpec,
+			want: "lines=7 parsed=4 skipped= malformed=literal_mismatch:2,trailing_data:1 codes=200:3,400:1 time=2016-12-07T10:05:07Z..2018-04-12T07:48:40Z bad=2:154:trailing_data,5:41:literal_mismatch,6:53:literal_mismatch"},
 		// records=42 CLF-parsed=42; codes: 200=7 301=14 404=21. The last
 		// line (a 301, no final newline) is cut inside the user agent.
 		{file: "nginx/caltech-logagent_access.log", spec: "auto", format: "combined",
