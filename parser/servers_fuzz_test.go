@@ -57,3 +57,19 @@ func FuzzServerFormats(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCloudFrontPlainPath holds the one-pass parsing of CloudFront's
+// tab-separated lines to the general loop, as FuzzW3CPlainPath does for
+// IIS.
+func FuzzCloudFrontPlainPath(f *testing.F) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "servers", "cloudfront.log"))
+	f.Add("", string(data))
+	f.Add("date time sc-status time-taken", "2024-03-05\t14:00:00\t200\t0.5\n2024-03-05\t\t14:00:00\t200\t5\n\t2024-03-05\t14:00:00\t200\t5\t\n2024-03-05 14:00:00\t\"200\"\t1")
+	f.Fuzz(func(t *testing.T, def, in string) {
+		fields, err := ParseW3CFieldsList(def)
+		if err != nil {
+			return
+		}
+		w3cPathsAgree(t, NewCloudFront(fields), bytes.Split([]byte(in), []byte("\n")))
+	})
+}

@@ -489,8 +489,8 @@ func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 				return false // too few values, or an empty one
 			}
 			v, rest = rest[:j], rest[j+1:]
-		} else if len(v) == 0 || bytes.IndexByte(v, p.sep) >= 0 {
-			return false // a separator at the end, or too many values
+		} else if len(v) == 0 || bytes.IndexByte(v, p.sep) >= 0 || i == 0 && p.sep == '\t' && IsBlank(v) {
+			return false // a separator at the end, too many values, or a blank line
 		}
 		if v[0] == '"' && p.sep == ' ' {
 			return false // quoted: the general loop reads it (not CloudFront's tabs)
