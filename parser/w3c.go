@@ -414,7 +414,7 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 		return Result{Kind: Skipped, Reason: ReasonDirective}
 	}
 	if l := p.layout; l != nil && len(line) > 0 && !p.general {
-		if p.parsePlain(l, line, rec) {
+		if p.sep == ' ' && p.parsePlain(l, line, rec) || p.sep == '\t' && p.parsePlainTab(l, line, rec) {
 			return Result{Kind: Parsed}
 		}
 		rec.Reset() // the general loop starts from nothing
@@ -484,16 +484,50 @@ func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 	for i := range cols {
 		v := rest
 		if i < last {
-			j := bytes.IndexByte(rest, p.sep)
+			j := bytes.IndexByte(rest, ' ')
 			if j <= 0 {
 				return false // too few values, or an empty one
 			}
 			v, rest = rest[:j], rest[j+1:]
-		} else if len(v) == 0 || bytes.IndexByte(v, p.sep) >= 0 || i == 0 && p.sep == '\t' && IsBlank(v) {
-			return false // a separator at the end, too many values, or a blank line
+		} else if len(v) == 0 || bytes.IndexByte(v, ' ') >= 0 {
+			return false // a space at the end, or too many values
 		}
-		if v[0] == '"' && p.sep == ' ' {
-			return false // quoted: the general loop reads it (not CloudFront's tabs)
+		if v[0] == '"' {
+			return false
+		}
+		if _, _, ok := p.setValue(&cols[i], dashNil(v), false, &date, &clock, rec); !ok {
+			return false
+		}
+		if i == tsIdx && !p.setTime(l, date, clock, rec) {
+			return false
+		}
+	}
+	return true
+}
+
+// parsePlainTab is parsePlain for CloudFront's tab-separated lines, where
+// a value may start with a quote (nothing is quoted). It is a copy rather
+// than parsePlain with the separator as a variable: that cost the IIS
+// path 1.5 % more instructions.
+func (p *W3CParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
+	cols, tsIdx := l.cols, l.tsIdx
+	if len(cols) == 0 || IsBlank(line) {
+		return false // a blank line is blank, whatever the columns
+	}
+	p.scratch = p.scratch[:0]
+	var date, clock []byte
+	last := len(cols) - 1
+	rest := line
+	for i := range cols {
+		v := rest
+		if i < last {
+			j := bytes.IndexByte(rest, '\t')
+			if j <= 0 {
+				return false // too few values, or an empty one
+			}
+			v, rest = rest[:j], rest[j+1:]
+		} else if len(v) == 0 || bytes.IndexByte(v, '\t') >= 0 {
+			return false // a tab at the end, or too many values
 		}
 		if _, _, ok := p.setValue(&cols[i], dashNil(v), false, &date, &clock, rec); !ok {
 			return false
