@@ -93,9 +93,12 @@ func ParseFormatSpec(spec string) (Format, error) {
 	return nil, fmt.Errorf("unknown format kind %q: want apache:'...' or nginx:'...'", kind)
 }
 
-// AutoNames are the formats "auto" tries, in order (see AutoCandidates).
-var AutoNames = []string{"common", "combined", "vcombined", "vhost", "iis",
-	"traefik", "ingress-nginx", "elb", "alb", "cloudfront", "haproxy", "envoy", "caddy", "traefik-json"}
+// AutoNames returns the names of the formats "auto" tries, in order (see
+// AutoCandidates).
+func AutoNames() []string {
+	return []string{"common", "combined", "vcombined", "vhost", "iis",
+		"traefik", "ingress-nginx", "elb", "alb", "cloudfront", "haproxy", "envoy", "caddy", "traefik-json"}
+}
 
 // AutoCandidates are the formats "auto" tries on each file, narrowest
 // first so that ties go to the narrower one: common before combined (a
@@ -107,7 +110,7 @@ var AutoNames = []string{"common", "combined", "vcombined", "vhost", "iis",
 // trailing fields.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
-	for _, name := range AutoNames {
+	for _, name := range AutoNames() {
 		f, _ := Named(name, defaultFields)
 		out = append(out, f)
 	}

@@ -27,10 +27,7 @@ package parser
 // envoy and ingress-nginx lines may carry the Kubernetes CRI prefix
 // ("2025-12-31T19:00:00.31+01:00 stdout F "), which is passed over.
 
-import (
-	"bytes"
-	"strconv"
-)
+import "bytes"
 
 // Definitions as the servers document them (shown by 'webalyze formats').
 const (
@@ -211,6 +208,3 @@ func criPrefix(line []byte) int {
 	}
 	return sp + 1 + 9
 }
-
-// itoa is strconv.Itoa, for the parsers' messages.
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -39,7 +40,7 @@ func TestServerSamples(t *testing.T) {
 				res := p.Parse(line, &rec)
 				out.WriteString(conform(res, &rec))
 				if res.Kind == Malformed {
-					out.WriteString(" col=" + itoa(res.Column))
+					out.WriteString(" col=" + strconv.Itoa(res.Column))
 				}
 				out.WriteByte('\n')
 			}
