@@ -23,7 +23,10 @@ import (
 // correctly: MinuteBucket.SubCodes, State.MinuteSubCodes and
 // State.SubCodesUntimed. A file without MinuteSubCodes (written before
 // them, or re-saved by a webalyze that predates them) decodes with all its
-// sub-status counts untimed (see restoreSubMinutes).
+// sub-status counts untimed (see restoreSubMinutes). Also added without a
+// bump, their zero value being what an older file meant:
+// InputMark.CheckSum/CheckLen (0: no check before resuming),
+// FileError.At (0: date unknown) and State.EarlierErrors.
 const SchemaVersion = 2
 
 // stateMagic starts every state file.

@@ -50,6 +50,7 @@ func (s *State) merge(o *State, sharded bool) error {
 		}
 	}
 	s.FileErrors = append(s.FileErrors, o.FileErrors...)
+	s.addEarlier(o.EarlierErrors)
 	for f, name := range o.Formats {
 		if old, ok := s.Formats[f]; !ok || name < old {
 			s.Formats[f] = name // a file read twice with two formats: keep one, whatever the order
@@ -61,6 +62,7 @@ func (s *State) merge(o *State, sharded bool) error {
 	s.BytesSaturated = s.BytesSaturated || o.BytesSaturated
 	s.Pages += o.Pages
 	s.Files += o.Files
+	s.NoBytes += o.NoBytes
 	for c := range s.Codes {
 		s.Codes[c] += o.Codes[c]
 		s.addBytes(&s.CodeBytes[c], o.CodeBytes[c])

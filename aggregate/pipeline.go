@@ -69,6 +69,9 @@ type RunResult struct {
 	// Resumed maps an input to the offset it was resumed at, for inputs an
 	// earlier run had read.
 	Resumed map[string]int64
+	// Lines counts the lines of this run alone, for an exit status that
+	// reflects this run once its State is folded into an earlier one.
+	Lines Lines
 }
 
 // headSize is how much of each input is read for format detection.
@@ -172,6 +175,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		cfg.BeforeMerge()
 	}
 	if cfg.Incremental {
+		r.finishMarks()
 		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
 	}
 	// Fold everything into the first worker's State, the biggest, rather
@@ -190,6 +194,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		}
 		states[i] = nil // let it go before the next merge
 	}
+	res.Lines = total.Lines
 	return total, res, runErr
 }
 
@@ -209,7 +214,18 @@ type reader struct {
 	st    *State
 	used  map[int]bool // earlier marks matched in this run
 	marks []InputMark  // marks of this run's inputs
-	res   *RunResult
+	runs  []markRun    // what else this run knows of each of marks
+	// cut are the inputs of this run whose compressed stream was
+	// truncated, by index in marks (incremental runs; see finishMarks).
+	cut []cutInput
+	res *RunResult
+}
+
+func (r *reader) resumed(name string, at int64) {
+	if r.res.Resumed == nil {
+		r.res.Resumed = map[string]int64{}
+	}
+	r.res.Resumed[name] = at
 }
 
 // readInput opens one input, picks its format and feeds its chunks to the
@@ -233,6 +249,18 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		var se *parser.StreamError
 		if !errors.As(rerr, &se) {
 			return rerr
+		}
+	}
+
+	if cfg.Format == nil && rerr == nil && n == headSize && parser.DetectNeedsMore(head) {
+		// The file starts with lines too long to sample: read on, so that
+		// the lines after them decide the format.
+		more := make([]byte, maxLineOf(cfg.MaxLine)+headSize)
+		copy(more, head)
+		m, err := io.ReadFull(in, more[n:])
+		head = more[:n+m]
+		if err != io.ErrUnexpectedEOF && err != io.EOF {
+			rerr = err
 		}
 	}
 
@@ -267,27 +295,46 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	var mark *InputMark
 	start, startLine := int64(0), int64(1)
 	var directive []byte
+	idx := -1
+	var prevCheck InputMark // the mark resumed from, for its CheckSum
 	if cfg.Incremental {
-		dev, ino := fileIdentity(name)
+		dev, ino := inputIdentity(name, in.File())
 		fpLen := min(len(head), FingerprintSize)
+		idx = len(r.marks)
 		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
-		mark = &r.marks[len(r.marks)-1]
-		if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
+		r.runs = append(r.runs, markRun{head: bytes.Clone(head[:fpLen]), compressed: in.Compression != parser.Plain, group: idx})
+		mark = &r.marks[idx]
+		if j := r.sameData(idx); j >= 0 {
+			// Another input of this run holds the same data (a rotated
+			// file and its compressed copy, both present while gzip runs):
+			// go on from where this run has read it.
+			r.runs[idx].group = r.runs[j].group
+			g := r.groupMark(idx)
+			start, startLine = g.Offset, g.NextLine
+			if g.Directive != "" {
+				directive = []byte(g.Directive)
+			}
+			r.resumed(name, start)
+		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
 			r.used[i] = true
 			m := cfg.Marks[i]
-			// A plain file shorter than what was read was truncated
+			// A plain file shorter than what was read, or with other bytes
+			// just before where the read stopped, was truncated in place
 			// (copytruncate): read it again from the start.
-			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) {
+			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && tailMatches(in, head, m) {
+				prevCheck = m
 				start, startLine = m.Offset, m.NextLine
 				if m.Directive != "" {
 					directive = []byte(m.Directive)
 				}
-				if r.res.Resumed == nil {
-					r.res.Resumed = map[string]int64{}
-				}
-				r.res.Resumed[name] = start
+				r.resumed(name, start)
 			}
 		}
+		// Until reading says otherwise, this input is read to where it
+		// starts: a run that cannot go on must not make the next one read
+		// it again from the beginning.
+		mark.Offset, mark.NextLine, mark.Directive = start, startLine, string(directive)
+		mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
 	}
 
 	var body io.Reader = in
@@ -299,14 +346,28 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	} else if rerr == nil {
 		skipped, err := in.Skip(start - int64(len(head)))
 		if err != nil {
+			if idx >= 0 && parser.IsTruncation(err) {
+				// A compressed copy still being written: it ends before
+				// what was read already.
+				r.truncated(idx, err)
+				return nil
+			}
 			st.AddFileError(name, fmt.Sprintf("cannot resume at byte %d: %v", start, err))
 			return nil
 		}
 		if skipped < start-int64(len(head)) {
 			// Shorter than what was read before (a compressed copy of a
 			// truncated file): nothing new.
-			start = int64(len(head)) + skipped
+			return nil
 		}
+	} else {
+		// The head already met the stream's end, before start.
+		if idx >= 0 && parser.IsTruncation(rerr) {
+			r.truncated(idx, rerr)
+			return nil
+		}
+		st.AddFileError(name, rerr.Error())
+		return nil
 	}
 	prefix := ""
 	if fr.stateful {
@@ -315,7 +376,12 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	sp := parser.NewSplitter(body, cfg.MaxLine, prefix)
 	sp.SetStart(startLine, start)
 	sp.SetDirective(directive)
-	sp.HoldPartial = cfg.Incremental
+	// An incremental run leaves a last line without LF of a plain file for
+	// the next run: it may still be being written. A compressed file cannot
+	// grow, so its last line is complete, unless the stream was cut short
+	// (a copy gzip is still writing).
+	sp.HoldPartial = cfg.Incremental && in.Compression == parser.Plain
+	sp.HoldTruncated = cfg.Incremental
 	sp.OnLongLine = func(ll parser.LongLine) {
 		reason := parser.ReasonLineTooLong
 		detail := fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", ll.Length, maxLineOf(cfg.MaxLine))
@@ -324,10 +390,18 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 		st.AddMalformed(Malformed{Reason: reason, File: name, Line: ll.Line, Offset: ll.Offset, Detail: detail})
 	}
+	var tail tailKeeper
+	var first []byte // the stream's first bytes, when the head missed some
 	for {
 		c, err := sp.Next()
 		if err == io.EOF {
 			break
+		}
+		if mark != nil {
+			tail.add(c.Data, c.Offset)
+			if c.Offset == 0 && len(head) < FingerprintSize && len(c.Data) > len(head) {
+				first = bytes.Clone(c.Data[:min(len(c.Data), FingerprintSize)])
+			}
 		}
 		select {
 		case r.jobs <- job{chunk: c, file: fr, filter: r.win, client: cfg.ClientFrom}:
@@ -339,12 +413,29 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			cfg.OnProgress(name, in.RawOffset(), in.Size)
 		}
 	}
-	if err := sp.Err(); err != nil {
-		st.AddFileError(name, err.Error())
-	}
 	if mark != nil {
 		mark.Offset, mark.NextLine = sp.Consumed()
 		mark.Directive = string(sp.Directive())
+		if first != nil {
+			// The file grew while it was read: fingerprint what was read.
+			mark.Fingerprint, mark.FingerprintLen = fingerprint(first, len(first)), len(first)
+			r.runs[idx].head = first
+		}
+		switch {
+		case len(tail.buf) > 0 && tail.end == mark.Offset:
+			mark.CheckSum, mark.CheckLen = fingerprint(tail.buf, len(tail.buf)), len(tail.buf)
+		case mark.Offset == prevCheck.Offset:
+			mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
+		default: // a long line skipped at the end: its bytes were not kept
+			mark.CheckSum, mark.CheckLen = 0, 0
+		}
+	}
+	if err := sp.Err(); err != nil {
+		if idx >= 0 && parser.IsTruncation(err) {
+			r.truncated(idx, err)
+		} else {
+			st.AddFileError(name, err.Error())
+		}
 	}
 	return nil
 }

@@ -55,6 +55,10 @@ type Options struct {
 	// and redirect codes included; by default only error codes have them
 	// (see [HasDrill]), which saves a third of the aggregation time.
 	DrillAllCodes bool
+	// SiteHosts are the site's own host names (--site), compared without
+	// port and case: a referrer on one of them is internal, also for
+	// records that have no virtual host. See [State.Referrers].
+	SiteHosts []string
 }
 
 // NotHTTPMethod is the key under which Methods counts requests whose
@@ -72,6 +76,8 @@ type Settings struct {
 	DrillAllCodes                                         bool
 	PageExtensions                                        []string
 	Zone                                                  string // Location.String()
+	// SiteHosts are Options.SiteHosts, in lower case without port.
+	SiteHosts []string
 }
 
 // Lines counts what became of every line read. Read = Parsed + Malformed +
@@ -108,6 +114,10 @@ type Sample struct {
 type FileError struct {
 	File string
 	Err  string
+	// At is when the run that met the error started (Unix seconds): set
+	// by [State.DateFileErrors] when an incremental run saves its state;
+	// 0 when unknown (states written before it was recorded).
+	At int64
 }
 
 // Drill is the drill-down of one status code: where it happened. Its lists
@@ -141,6 +151,10 @@ type State struct {
 	// FileErrors are kept in the order they were added; Merge appends the
 	// other State's errors.
 	FileErrors []FileError
+	// EarlierErrors are the file errors of earlier runs of an incremental
+	// series (see [State.RetireFileErrors]), oldest first, at most
+	// MaxEarlierErrors: history for a report, never a fault of this run.
+	EarlierErrors []FileError
 	// Formats maps each input to the name of its format.
 	Formats map[string]string
 
@@ -151,8 +165,12 @@ type State struct {
 	BytesSaturated bool
 	// Pages counts requests whose path ends in a page extension
 	// (Options.PageExtensions), whatever the status; Files counts requests
-	// answered 200, as The Webalizer does.
+	// answered with a 2xx code (The Webalizer counts 200 only).
 	Pages, Files uint64
+	// NoBytes counts requests whose log gave no response size (an IIS
+	// log without sc-bytes, a format without %b): Bytes covers the
+	// others only. A state file written before it has 0.
+	NoBytes uint64
 
 	// Codes counts records per status code (000-999) and CodeBytes their
 	// response bytes. NoStatus counts records without a status (formats
@@ -204,9 +222,10 @@ type State struct {
 	// them twice would cost a quarter of the aggregation time). VHosts
 	// counts records with a virtual host. Referrers counts external referrers only: a non-empty
 	// referrer other than "-" whose host (between "://" and the next "/",
-	// without user info and port, case-insensitive) differs from the
-	// request's virtual host (without port); when the record has no
-	// virtual host every referrer is external.
+	// without user info and port, case-insensitive) is neither the
+	// request's virtual host (without port) nor one of Settings.SiteHosts;
+	// when the record has no virtual host and no site host is given,
+	// every referrer is external.
 	URLs, URLsQuery, Clients, Referrers, Agents, Methods, Protocols, VHosts *TopK
 	// Drills holds, for each error status code seen (see [HasDrill]: 4xx,
 	// 5xx, 000 and non-standard codes), its top URLs and clients. Success
@@ -263,6 +282,11 @@ func New(opts Options) *State {
 	}
 	slices.Sort(set.PageExtensions)
 	set.PageExtensions = slices.Compact(set.PageExtensions)
+	for _, h := range opts.SiteHosts {
+		if h = SiteHost(h); h != "" && !slices.Contains(set.SiteHosts, h) {
+			set.SiteHosts = append(set.SiteHosts, h)
+		}
+	}
 	loc := time.UTC
 	if opts.Location != nil {
 		loc = opts.Location
@@ -334,6 +358,9 @@ func (s *State) Add(rec *parser.Record) {
 	s.Lines.Parsed++
 	s.Requests++
 	s.addBytes(&s.Bytes, rec.Bytes)
+	if !rec.HasBytes {
+		s.NoBytes++
+	}
 
 	code := rec.Status
 	hasCode := rec.HasStatus && code < 1000
@@ -347,7 +374,7 @@ func (s *State) Add(rec *parser.Record) {
 				s.SubCodes[subKey(code, rec.SubStatus)]++
 			}
 		}
-		if code == 200 {
+		if code-200 < 100 {
 			s.Files++
 		}
 	} else {
@@ -371,7 +398,7 @@ func (s *State) Add(rec *parser.Record) {
 	client := hashKey(rec.Host)
 	hPath := hashKey(rec.Path)
 	hAgent := hashKey(rec.UserAgent)
-	external := isExternalReferrer(rec.Referer, rec.VHost)
+	external := isExternalReferrer(rec.Referer, rec.VHost, s.Settings.SiteHosts)
 	var hRef, hQuery uint64
 	if external {
 		hRef = hashKey(rec.Referer)
@@ -572,15 +599,44 @@ func packExt(e []byte) uint64 {
 	return v
 }
 
-// isExternalReferrer applies the rule documented on [State.Referrers].
-func isExternalReferrer(ref, vhost []byte) bool {
+// isExternalReferrer applies the rule documented on [State.Referrers];
+// sites are in lower case without port. Without sites it is the short
+// test it was before --site, kept small enough to be inlined.
+func isExternalReferrer(ref, vhost []byte, sites []string) bool {
 	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
 		return false
 	}
-	if len(vhost) == 0 {
-		return true
+	if len(sites) == 0 {
+		return len(vhost) == 0 || !bytes.EqualFold(hostOf(ref), stripPort(vhost))
 	}
-	return !bytes.EqualFold(hostOf(ref), stripPort(vhost))
+	return externalToSites(ref, vhost, sites)
+}
+
+// externalToSites is isExternalReferrer with site hosts.
+func externalToSites(ref, vhost []byte, sites []string) bool {
+	h := hostOf(ref)
+	if len(vhost) > 0 && bytes.EqualFold(h, stripPort(vhost)) {
+		return false
+	}
+	for _, site := range sites {
+		if len(h) == len(site) && bytes.EqualFold(h, []byte(site)) {
+			return false
+		}
+	}
+	return true
+}
+
+// SiteHost normalises a --site host name as Settings.SiteHosts holds it:
+// lower case, without scheme, path or port.
+func SiteHost(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToLower(string(stripPort([]byte(s))))
 }
 
 // hostOf returns the host of an absolute URL, or nil.
@@ -657,6 +713,39 @@ func (s *State) AddFiltered(n uint64) {
 // AddFileError records a file-level error, after the earlier ones.
 func (s *State) AddFileError(file string, err string) {
 	s.FileErrors = append(s.FileErrors, FileError{File: file, Err: err})
+}
+
+// MaxEarlierErrors bounds [State.EarlierErrors]; the oldest go first.
+const MaxEarlierErrors = 100
+
+// DateFileErrors stamps the file errors of this run that have no date with
+// at (Unix seconds), before the State is saved.
+func (s *State) DateFileErrors(at int64) {
+	for i := range s.FileErrors {
+		if s.FileErrors[i].At == 0 {
+			s.FileErrors[i].At = at
+		}
+	}
+}
+
+// RetireFileErrors moves s's file errors into EarlierErrors. An
+// incremental run calls it on the state it loads: a file error belongs to
+// the run that met it (a log missing on day 1 is no fault of day 2), and
+// a state keeps what was read, not yesterday's errors.
+func (s *State) RetireFileErrors() {
+	s.addEarlier(s.FileErrors)
+	s.FileErrors = nil
+}
+
+func (s *State) addEarlier(errs []FileError) {
+	if len(errs) == 0 {
+		return
+	}
+	s.EarlierErrors = append(s.EarlierErrors, errs...)
+	slices.SortStableFunc(s.EarlierErrors, func(a, b FileError) int { return cmp.Compare(a.At, b.At) })
+	if n := len(s.EarlierErrors) - MaxEarlierErrors; n > 0 {
+		s.EarlierErrors = slices.Delete(s.EarlierErrors, 0, n)
+	}
 }
 
 // SetFormat records the format used for file.

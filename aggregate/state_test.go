@@ -349,6 +349,9 @@ func TestStateFields(t *testing.T) {
 	r2.HasDuration, r2.Duration = true, 1500
 	s.Add(r2)
 	s.Add(rec("5.6.7.8", "/", 0, 1_700_000_061))
+	r4 := rec("5.6.7.8", "/", 204, 1_700_000_062)
+	r4.HasBytes = true
+	s.Add(r4)
 	if err := s.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -361,8 +364,9 @@ func TestStateFields(t *testing.T) {
 		{"win32 2", s.Win32[2], 1},
 		{"000", s.Codes[0], 1},
 		{"0xx", s.Classes()[Class0xx], 1},
-		{"pages", s.Pages, 2},
-		{"files", s.Files, 1},
+		{"pages", s.Pages, 3},
+		{"files (2xx)", s.Files, 2},
+		{"no bytes", s.NoBytes, 3},
 		{"bytes", s.Bytes, math.MaxUint64},
 		{"referrers", s.Referrers.Total, 1},
 		{"clients", s.ClientAddrs.Count(), 2},
@@ -400,22 +404,43 @@ func TestExternalReferrer(t *testing.T) {
 	tests := []struct {
 		ref, vhost string
 		want       bool
+		sites      []string
 	}{
-		{"", "", false},
-		{"-", "example.com", false},
-		{"https://example.com/x", "", true},
-		{"https://example.com/x", "example.com", false},
-		{"https://EXAMPLE.com:443/x", "example.com:8080", false},
-		{"https://u:p@example.com", "example.com", false},
-		{"https://www.example.com/", "example.com", true},
-		{"http://[::1]:80/", "[::1]", false},
-		{"android-app://com.google.android.gm/", "example.com", true},
-		{"not a url", "example.com", true},
+		{"https://example.com/x", "", false, []string{"example.com"}},
+		{"https://Example.COM:8443/x", "", false, []string{"www.example.com", "example.com"}},
+		{"https://www.example.com/x", "", true, []string{"example.com"}},
+		{"https://other.test/x", "example.com", true, []string{"example.com"}},
+		{"https://www.example.com/x", "example.com", false, []string{"www.example.com"}},
+		{"", "", false, nil},
+		{"-", "example.com", false, nil},
+		{"https://example.com/x", "", true, nil},
+		{"https://example.com/x", "example.com", false, nil},
+		{"https://EXAMPLE.com:443/x", "example.com:8080", false, nil},
+		{"https://u:p@example.com", "example.com", false, nil},
+		{"https://www.example.com/", "example.com", true, nil},
+		{"http://[::1]:80/", "[::1]", false, nil},
+		{"android-app://com.google.android.gm/", "example.com", true, nil},
+		{"not a url", "example.com", true, nil},
 	}
 	for _, tt := range tests {
-		if got := isExternalReferrer([]byte(tt.ref), []byte(tt.vhost)); got != tt.want {
-			t.Errorf("isExternalReferrer(%q, %q) = %v", tt.ref, tt.vhost, got)
+		if got := isExternalReferrer([]byte(tt.ref), []byte(tt.vhost), tt.sites); got != tt.want {
+			t.Errorf("isExternalReferrer(%q, %q, %q) = %v", tt.ref, tt.vhost, tt.sites, got)
 		}
+	}
+}
+
+func TestSiteHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"Example.COM": "example.com", "https://www.example.com:8443/path": "www.example.com",
+		"example.com:80": "example.com", " [::1]:8080 ": "[::1]", "": "",
+	} {
+		if got := SiteHost(in); got != want {
+			t.Errorf("SiteHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+	s := New(Options{SiteHosts: []string{"Example.com", "example.com:443", "www.example.com"}})
+	if got := s.Settings.SiteHosts; len(got) != 2 || got[0] != "example.com" || got[1] != "www.example.com" {
+		t.Errorf("Settings.SiteHosts = %q", got)
 	}
 }
 

@@ -6,6 +6,13 @@ import "strconv"
 // tries each candidate on.
 const DetectLines = 200
 
+// DetectMaxLine is the longest line [Detect] samples: a longer one (a
+// huge cookie or URL) says little about the format and is passed over.
+const DetectMaxLine = 16 << 10
+
+// DetectHead is how many first bytes of a file [Detect] is usually given.
+const DetectHead = 64 << 10
+
 // Detection is the outcome of [Detect].
 type Detection struct {
 	Format Format // the winner; nil when no candidate parsed any line
@@ -49,10 +56,10 @@ func Detect(head []byte, candidates []Format) Detection {
 	c := Chunk{Data: head, Line: 1}
 	it := c.Lines()
 	for line, ok := it.Next(); ok && len(lines) < DetectLines; line, ok = it.Next() {
-		if it.Last && len(head) >= 64<<10 {
+		if it.Last && len(head) >= DetectHead {
 			break // probably cut off by the sample size
 		}
-		if IsBlank(line) {
+		if IsBlank(line) || len(line) > DetectMaxLine {
 			continue
 		}
 		lines = append(lines, line)
@@ -104,6 +111,25 @@ func headerlessW3C(lines [][]byte) bool {
 		}
 	}
 	return n > 0 && 2*n > len(lines)
+}
+
+// DetectNeedsMore reports whether head, DetectHead bytes or more cut from
+// a longer stream, holds no line [Detect] would sample: the file starts
+// with lines over DetectMaxLine (or one line longer than head). The
+// caller should then give Detect a longer head, up to the longest line it
+// reads plus DetectHead, so that the lines after the long ones decide.
+func DetectNeedsMore(head []byte) bool {
+	c := Chunk{Data: head, Line: 1}
+	it := c.Lines()
+	for line, ok := it.Next(); ok; line, ok = it.Next() {
+		if it.Last {
+			return true // cut off
+		}
+		if !IsBlank(line) && len(line) <= DetectMaxLine {
+			return false
+		}
+	}
+	return true
 }
 
 // scoreSample parses lines with a fresh parser of f. The score counts two

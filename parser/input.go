@@ -38,6 +38,7 @@ type Input struct {
 	src    *countingReader
 	closer io.Closer
 	seeker io.Seeker // the file, when it is plain and seekable
+	file   *os.File  // the file opened by Open (os.Stdin for "-")
 	zstd   *zstd.Decoder
 	gz     *gzip.Reader
 	out    int64 // decompressed bytes delivered
@@ -76,8 +77,14 @@ func Open(name string) (*Input, error) {
 	if name != "-" {
 		in.closer = f
 	}
+	in.file = f
 	return in, nil
 }
+
+// File returns the file an input opened with [Open] reads (os.Stdin for
+// "-"), or nil for one built with [NewInput]: for its identity, never for
+// reading.
+func (in *Input) File() *os.File { return in.file }
 
 // NewInput wraps r, sniffing its compression. size is the raw size when
 // known, or -1.

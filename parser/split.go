@@ -87,7 +87,12 @@ type Splitter struct {
 	// it is read in full by the next run. [Splitter.Consumed] then ends
 	// at the last LF.
 	HoldPartial bool
-	held        int64
+	// HoldTruncated does the same for the last line of a stream that ended
+	// early (a truncated compressed stream, see [IsTruncation]): an
+	// incremental run reads it in full once the file is complete, rather
+	// than count it as malformed now and again as parsed later.
+	HoldTruncated bool
+	held          int64
 }
 
 // SetStart sets the line number and byte offset of the first byte the
@@ -160,7 +165,7 @@ func (s *Splitter) Next() (*Chunk, error) {
 		}
 		var data []byte
 		switch last := bytes.LastIndexByte(b, '\n'); {
-		case s.eof && s.HoldPartial && s.err == nil:
+		case s.eof && (s.HoldPartial && s.err == nil || s.HoldTruncated && IsTruncation(s.err)):
 			data = b[:last+1]
 			s.held = int64(len(b) - (last + 1))
 		case s.eof:

@@ -29,6 +29,7 @@ func largeModel() *Model {
 	for h := range 72 {
 		m.Hourly = append(m.Hourly, Bucket{Label: fmt.Sprintf("%02d:00", h%24), Hits: 5000, Classes: ClassCounts{X2: 4900, X5: int64(h)}})
 	}
+	m.Timeline, m.TimelineStep = m.Hourly, "hour" // as Build gives 72 hours
 	for i := range 3 {
 		inc := Incident{Start: "2026-03-01T10:00:00Z", End: "2026-03-01T10:30:00Z", What: "5xx", Errors: 100, Hits: 1000, Rate: 0.1}
 		for mi := range 31 {
@@ -94,5 +95,26 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(st, BuildOptions{})
+	}
+}
+
+// BenchmarkFindIncidents runs the incident detection over a month of
+// minutes with a steady 1.5 % 5xx and one outage.
+func BenchmarkFindIncidents(b *testing.B) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var ms []Minute
+	for i := range 30 * 1440 {
+		n := int64(100 + i%37)
+		e := n * 15 / 1000
+		if i >= 20000 && i < 20006 {
+			e = n / 2
+		}
+		ms = append(ms, Minute{Start: t0.Add(time.Duration(i) * time.Minute), Hits: n, Classes: ClassCounts{X2: n - e, X5: e}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(FindIncidents(ms, IncidentOptions{})) != 1 {
+			b.Fatal("want one incident")
+		}
 	}
 }

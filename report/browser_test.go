@@ -134,8 +134,8 @@ func hostileState() *aggregate.State {
 	for i := range int64(120) {
 		add(i*30, 200, "/", "https://search.example/?q=webalyze", "Mozilla/5.0", "192.0.2.1", "example.org")
 	}
-	for i := range int64(5) {
-		add(600+i*10, 503, "/api/orders", "-", "Mozilla/5.0", "192.0.2.2", "example.org")
+	for i := range int64(15) { // an outage: one incident
+		add(600+i*4, 503, "/api/orders", "-", "Mozilla/5.0", "192.0.2.2", "example.org")
 	}
 	hostile := []string{hostileURL, hostileURL2, hostileBidi, hostileControl}
 	for i, h := range hostile {
@@ -386,4 +386,176 @@ func TestBrowserScreenshot(t *testing.T) {
 		os.WriteFile(strings.TrimSuffix(out, filepath.Ext(out))+".html", b, 0o644)
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, len(png))
+}
+
+// layoutProbe is a script appended (with the page's CSP removed) to a
+// copy of a report, for tests only: it measures the laid-out page and
+// writes its findings, one per line, into <pre id="probe">.
+const layoutProbe = `<script>
+addEventListener("load", () => {
+  const out = [];
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > vw + 1)
+    out.push("page scrolls sideways: " + document.documentElement.scrollWidth + " > " + vw);
+  for (const box of document.querySelectorAll(".scroll")) {
+    const t = box.querySelector("table");
+    if (!t || !t.tBodies[0] || !t.tBodies[0].rows[0] || box.getClientRects().length == 0) continue;
+    const name = (t.caption ? t.caption.textContent : "").slice(0, 50);
+    if (box.scrollWidth > box.clientWidth + 1 && !box.classList.contains("wide"))
+      out.push("table scrolls without a hint: " + name);
+    // The key column (the row header, or a top list's key) is visible.
+    const row = t.tBodies[0].rows[0];
+    const key = row.querySelector("td.k") || row.cells[0];
+    const r = key.getBoundingClientRect();
+    if (r.right > vw + 1 || r.width < 40)
+      out.push("key column hidden: " + name + " right=" + r.right + " width=" + r.width);
+  }
+  for (const fig of document.querySelectorAll("figure svg.chart")) {
+    if (fig.getClientRects().length == 0) continue;
+    for (const t of fig.querySelectorAll("text")) {
+      const h = t.getBoundingClientRect().height;
+      if (h > 0 && h < 9) { out.push("chart label too small: " + h.toFixed(1) + "px in " + fig.id); break; }
+    }
+  }
+  const pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = out.join("\n") || "ok";
+  document.body.append(pre);
+});
+</script>`
+
+// TestBrowserLayout lays out a realistic report at a desktop and a phone
+// width and checks what a reader sees: the page never scrolls sideways,
+// a table that scrolls says so, key columns stay in view, and chart
+// labels keep a legible size.
+func TestBrowserLayout(t *testing.T) {
+	bin := findChromium(t)
+	m := Build(realisticState(), BuildOptions{Title: "Access log report: example.org"})
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	i := strings.Index(page, `<meta http-equiv="Content-Security-Policy"`)
+	j := strings.Index(page[i:], ">")
+	if i < 0 || j < 0 {
+		t.Fatal("no CSP meta element")
+	}
+	page = page[:i] + page[i+j+1:]
+	page = strings.Replace(page, "</body>", layoutProbe+"</body>", 1)
+	path := filepath.Join(t.TempDir(), "layout.html")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			dom, stderr := runChromium(t, bin, fmt.Sprintf("--window-size=%d,900", width),
+				"--virtual-time-budget=5000", "--dump-dom", u)
+			doc, err := html.Parse(bytes.NewReader(dom))
+			if err != nil {
+				t.Fatal(err)
+			}
+			probe := findID(doc, "probe")
+			if probe == nil {
+				t.Fatalf("the probe did not run; browser said:\n%s", tail(stderr, 2000))
+			}
+			if got := nodeText(probe); got != "ok" {
+				t.Errorf("at %d px:\n%s", width, got)
+			}
+		})
+	}
+}
+
+// TestBrowserReadable checks the structure of a long report as the
+// browser parses it: long lists fold with the first rows in view, each
+// drill-down is folded, no table appears twice, empty months get no
+// section, and the footer names the version, time and inputs.
+func TestBrowserReadable(t *testing.T) {
+	bin := findChromium(t)
+	st := realisticState()
+	// A request three months later: the two months between are empty.
+	st.Add(&parser.Record{Host: []byte("203.0.113.9"), Method: []byte("GET"), Path: []byte("/"),
+		Protocol: []byte("HTTP/2.0"), HasTime: true, Time: at("2026-08-10T10:00:00Z").Unix(), HasStatus: true, Status: 200})
+	m := Build(st, BuildOptions{Title: "Readable", Version: "v9.9.9", Generated: at("2026-08-11T06:00:00Z")})
+	_, u := writeReport(t, m)
+	dom, _ := runChromium(t, bin, "--dump-dom", u)
+	doc, err := html.Parse(bytes.NewReader(dom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	captions := map[string]int{}
+	var details, drills int
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "caption":
+				captions[strings.TrimSpace(strings.SplitN(nodeText(n), "—", 2)[0])]++
+			case "details":
+				details++
+				for _, a := range n.Attr {
+					if a.Key == "open" {
+						t.Errorf("a <details> is open by default: %.80s", nodeText(n))
+					}
+					if a.Key == "class" && a.Val == "drill" {
+						drills++
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for c, n := range captions {
+		if n > 1 && !strings.HasSuffix(c, "continued") {
+			t.Errorf("caption %q appears %d times", c, n)
+		}
+	}
+	if captions["Top 404 (Not Found) URLs"] != 1 || captions["URLs answered 404"] != 0 {
+		t.Errorf("404 URLs: top list %d, drill-down %d; want the top list once", captions["Top 404 (Not Found) URLs"], captions["URLs answered 404"])
+	}
+	if drills != len(m.Drill) || drills == 0 {
+		t.Errorf("%d folded drill-downs, want %d", drills, len(m.Drill))
+	}
+	if details <= drills {
+		t.Errorf("no long list is folded (%d <details>, %d drill-downs)", details, drills)
+	}
+	if top := findID(doc, "top-urls"); top == nil || strings.Count(nodeText(top), "/") < 5 {
+		t.Error("the first rows of the top URLs are not in view")
+	}
+	for _, id := range []string{"m-2026-05", "m-2026-08"} {
+		if findID(doc, id) == nil {
+			t.Errorf("no section %s", id)
+		}
+	}
+	for _, id := range []string{"m-2026-06", "m-2026-07"} {
+		if findID(doc, id) != nil {
+			t.Errorf("empty month %s has a section", id)
+		}
+	}
+	if len(m.Months) != 4 {
+		t.Errorf("%d months in the model, want 4 (empty ones kept as rows)", len(m.Months))
+	}
+	foot := ""
+	var findFoot func(*html.Node)
+	findFoot = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "footer" {
+			foot = nodeText(n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			findFoot(c)
+		}
+	}
+	findFoot(doc)
+	for _, want := range []string{"v9.9.9", "2026-08-11T06:00:00Z", "/var/log/nginx/access.log (nginx)", `u_ex260504.log (iis)`} {
+		if !strings.Contains(foot, want) {
+			t.Errorf("footer %q lacks %q", foot, want)
+		}
+	}
+	if a := findID(doc, "approximate"); a != nil && strings.Contains(nodeText(a), "drill_down.") {
+		t.Errorf("the estimates note shows JSON paths: %s", nodeText(a))
+	}
 }

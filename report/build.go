@@ -52,9 +52,17 @@ type Input struct {
 	SkippedReasons   map[string]int64
 	Bytes            int64
 	BytesSaturated   bool
-	Visitors         Count
-	DistinctClients  Count
-	Pages            int64
+	// NoBytes counts requests without a logged size.
+	NoBytes         int64
+	Visitors        Count
+	DistinctClients Count
+	Pages           int64
+	// PageExtensions are the extensions that make a request a page;
+	// SiteHosts the site's own hosts (--site).
+	PageExtensions, SiteHosts []string
+	// First and Last are the times of the first and last dated requests
+	// (zero when there are none).
+	First, Last time.Time
 
 	Codes []CodeCount
 	// NoStatus counts requests without a status; Requests is the sum of
@@ -82,7 +90,10 @@ type Input struct {
 	Latency    []Latency
 	Samples    []Sample
 	FileErrors []FileError
-	Formats    map[string]string
+	// EarlierFileErrors are earlier runs' file errors (see
+	// Diagnostics.EarlierFileErrors).
+	EarlierFileErrors []FileError
+	Formats           map[string]string
 
 	// Lookup returns the registry entry of a code; LookupSub the meaning
 	// of an IIS sub-status ("" when unknown); Win32 the meaning of a
@@ -101,10 +112,13 @@ type BuildOptions struct {
 	TopN int
 	// Since and Until are the --since/--until window, shown as given.
 	Since, Until time.Time
-	// IncidentWindow is the width, in minutes, of an incident window
-	// (default 5); IncidentPad the minutes shown around it (default 10);
-	// MaxIncidents the number of windows shown (default 3, -1 for none).
-	IncidentWindow, IncidentPad, MaxIncidents int
+	// IncidentPad is the number of minutes shown around an incident
+	// (default 10); MaxIncidents the number of incidents shown, the
+	// largest first (default 3, -1 for none); IncidentMinExcess the least
+	// number of 5xx above the baseline that make one (default
+	// DefaultIncidentMinExcess). See [FindIncidentsIn].
+	IncidentPad, MaxIncidents int
+	IncidentMinExcess         float64
 	// MaxDrill is the number of status codes with a drill-down, the
 	// error codes with the most requests first; default 8.
 	MaxDrill int
@@ -115,6 +129,10 @@ type BuildOptions struct {
 	// Location is the time zone of days, hours, labels and timestamps;
 	// default (nil) UTC for BuildFrom, and the State's zone for Build.
 	Location *time.Location
+	// Version is the webalyze version named in the report; Generated the
+	// time it was made (zero: not stamped, for reproducible output).
+	Version   string
+	Generated time.Time
 }
 
 func (o *BuildOptions) defaults() {
@@ -123,9 +141,6 @@ func (o *BuildOptions) defaults() {
 	}
 	if o.TopN <= 0 {
 		o.TopN = 25
-	}
-	if o.IncidentWindow <= 0 {
-		o.IncidentWindow = 5
 	}
 	if o.IncidentPad <= 0 {
 		o.IncidentPad = 10
@@ -197,10 +212,14 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		MalformedReasons: maps.Clone(in.MalformedReasons),
 		SkippedReasons:   maps.Clone(in.SkippedReasons),
 		Bytes:            in.Bytes,
+		NoBytes:          in.NoBytes,
 		BytesSaturated:   in.BytesSaturated,
 		Visitors:         in.Visitors,
 		DistinctClients:  in.DistinctClients,
 		Pages:            in.Pages,
+		PageExtensions:   slices.Clone(in.PageExtensions),
+		SiteHosts:        slices.Clone(in.SiteHosts),
+		Generator:        Generator{Name: "webalyze", Version: opts.Version},
 		Undated:          in.Undated,
 		Formats:          maps.Clone(in.Formats),
 		Status: Status{
@@ -217,6 +236,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	}
 	if !opts.Until.IsZero() {
 		m.Period.Until = opts.Until.In(loc).Format(rfc3339)
+	}
+	if !opts.Generated.IsZero() {
+		m.Generator.Time = opts.Generated.In(loc).Format(rfc3339)
+	}
+	if !in.First.IsZero() {
+		m.Period.FirstRequest = in.First.In(loc).Format(rfc3339)
+		m.Period.LastRequest = in.Last.In(loc).Format(rfc3339)
 	}
 
 	// Codes and classes.
@@ -270,6 +296,10 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		}
 		return int(int64(a.Sub) - int64(b.Sub))
 	})
+	withSub := map[int]int64{}
+	for _, s := range subs {
+		withSub[s.Code] += s.Hits
+	}
 	for _, s := range subs {
 		if s.Hits == 0 {
 			continue
@@ -279,11 +309,15 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		if in.LookupSub != nil {
 			meaning = in.LookupSub(s.Code, s.Sub)
 		}
-		m.SubCodes = append(m.SubCodes, SubCodeRow{Code: key, Meaning: meaning, Hits: s.Hits, Share: share(s.Hits, hitsByCode[s.Code])})
+		m.SubCodes = append(m.SubCodes, SubCodeRow{Code: key, Meaning: meaning, Hits: s.Hits, Share: share(s.Hits, min(withSub[s.Code], hitsByCode[s.Code]))})
 		m.Status.Subcodes[key] += s.Hits
 	}
 	w32 := slices.Clone(in.Win32)
 	slices.SortFunc(w32, func(a, b Win32Count) int { return int(int64(a.Status) - int64(b.Status)) })
+	var withWin32 int64
+	for _, w := range w32 {
+		withWin32 += w.Hits
+	}
 	for _, w := range w32 {
 		if w.Hits == 0 {
 			continue
@@ -292,7 +326,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		if in.Win32Text != nil {
 			meaning = in.Win32Text(w.Status)
 		}
-		m.Win32 = append(m.Win32, Win32Row{Status: int64(w.Status), Meaning: meaning, Hits: w.Hits, Share: share(w.Hits, m.Requests)})
+		m.Win32 = append(m.Win32, Win32Row{Status: int64(w.Status), Meaning: meaning, Hits: w.Hits, Share: share(w.Hits, withWin32)})
 	}
 
 	// Time series.
@@ -310,18 +344,13 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		m.Period.End = last.Add(time.Minute).In(loc).Format(rfc3339)
 		s := DeriveSeriesIn(in.Minutes, loc)
 		if in.DayVisitors != nil {
-			for i := range s.Months {
-				mo := &s.Months[i]
-				mo.Total.Visitors = 0
-				for j := range mo.Days {
-					mo.Days[j].Visitors = in.DayVisitors[mo.Days[j].Label]
-					mo.Total.Visitors += mo.Days[j].Visitors
-				}
-			}
+			dayVisitors(&s, in.DayVisitors)
 		}
 		m.Months, m.Hourly, m.HourOfDay, m.ClientAborted.Series = s.Months, s.Hourly, s.HourOfDay, s.Aborted
+		m.Timeline, m.TimelineStep = s.Timeline, s.TimelineStep
+		m.Diagnostics.TimeOutliers = findTimeOutliers(in.Minutes, loc)
 		if opts.MaxIncidents > 0 {
-			m.Incidents = FindIncidentsIn(in.Minutes, opts.IncidentWindow, opts.IncidentPad, opts.MaxIncidents, loc)
+			m.Incidents = FindIncidentsIn(in.Minutes, IncidentOptions{Pad: opts.IncidentPad, Max: opts.MaxIncidents, MinExcess: opts.IncidentMinExcess}, loc)
 		}
 	}
 	if m.ClientAborted.Hits == 0 {
@@ -406,41 +435,113 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		return int(a.Line - b.Line)
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
-	m.Approximate = approximate(m)
+	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
+	capVisitors(m)
+	m.Approximate, m.Estimates = approximate(m)
 	return m
 }
 
-// approximate lists, by JSON path, the figures of m that are estimates.
-func approximate(m *Model) []string {
-	var out []string
-	if !m.Visitors.Exact && m.Visitors.N > 0 {
-		out = append(out, "visitors")
+// dayVisitors fills in the visitors of the days, and sums them into the
+// months and the timeline steps of a day or longer (a visitor per day,
+// summed over the days, as GoAccess counts them).
+func dayVisitors(s *Series, perDay map[string]int64) {
+	var steps []time.Time // the starts of the timeline's steps
+	if s.TimelineStep != "hour" {
+		for _, b := range s.Timeline {
+			t, err := time.Parse(rfc3339, b.Start)
+			if err != nil {
+				steps = nil
+				break
+			}
+			steps = append(steps, t)
+		}
 	}
-	if !m.DistinctClients.Exact && m.DistinctClients.N > 0 {
-		out = append(out, "distinct_clients")
+	k := 0
+	for i := range s.Months {
+		mo := &s.Months[i]
+		mo.Total.Visitors = nil
+		for j := range mo.Days {
+			d := &mo.Days[j]
+			n := perDay[d.Label]
+			d.Visitors = &n
+			mo.Total.Visitors = addVisitors(mo.Total.Visitors, n)
+			// The step holding the day: both are in time order.
+			start, err := time.Parse(rfc3339, d.Start)
+			if err != nil || len(steps) == 0 {
+				continue
+			}
+			for k+1 < len(steps) && !steps[k+1].After(start) {
+				k++
+			}
+			if !steps[k].After(start) {
+				s.Timeline[k].Visitors = addVisitors(s.Timeline[k].Visitors, n)
+			}
+		}
+	}
+}
+
+// approximate lists, by JSON path, the figures of m that are estimates,
+// and says the same in words with each one's error bound.
+func approximate(m *Model) ([]string, []Estimate) {
+	var paths []string
+	var est []Estimate
+	count := func(path, what string, c Count) {
+		if !c.Exact && c.N > 0 {
+			paths = append(paths, path)
+			est = append(est, Estimate{Path: path, What: what,
+				Error: fmt.Sprintf("within ±%s (HyperLogLog: past its exact capacity a unique count is estimated)", fmtPct(c.RelErr))})
+		}
+	}
+	count("visitors", "Unique visitors", m.Visitors)
+	count("distinct_clients", "Distinct clients", m.DistinctClients)
+	list := func(path, what string, l *TopList) {
+		if l.Exact || len(l.Rows) == 0 {
+			return
+		}
+		paths = append(paths, path)
+		e := fmt.Sprintf("each request count may be overstated by up to %s", fmtInt(l.ErrorBound))
+		if l.Total > 0 {
+			e += fmt.Sprintf(" (%s of the list's %s requests)", fmtPct(share(l.ErrorBound, l.Total)), fmtInt(l.Total))
+		}
+		est = append(est, Estimate{Path: path, What: what, Error: e + "; the list kept its heaviest keys past its capacity, so a key with fewer requests may be missing"})
 	}
 	for _, l := range []struct {
-		path string
-		l    *TopList
+		path, what string
+		l          *TopList
 	}{
-		{"top_urls", &m.TopURLs}, {"top_urls_query", &m.TopURLsQuery}, {"top_404_urls", &m.Top404},
-		{"top_5xx_urls", &m.Top5xx}, {"client_aborted.top_urls", &m.ClientAborted.TopURLs},
-		{"clients", &m.Clients}, {"referrers", &m.Referrers}, {"agents", &m.Agents},
-		{"methods", &m.Methods}, {"protocols", &m.Protocols}, {"vhosts", &m.Vhosts},
+		{"top_urls", "Top URLs", &m.TopURLs}, {"top_urls_query", "Top URLs with query string", &m.TopURLsQuery},
+		{"top_404_urls", "Top 404 URLs", &m.Top404}, {"top_5xx_urls", "Top 5xx URLs", &m.Top5xx},
+		{"client_aborted.top_urls", "URLs of client-aborted requests", &m.ClientAborted.TopURLs},
+		{"clients", "Top clients", &m.Clients}, {"referrers", "Top referrers", &m.Referrers},
+		{"agents", "Top user agents", &m.Agents}, {"methods", "Methods", &m.Methods},
+		{"protocols", "Protocols", &m.Protocols}, {"vhosts", "Virtual hosts", &m.Vhosts},
 	} {
-		if !l.l.Exact && len(l.l.Rows) > 0 {
-			out = append(out, l.path)
+		list(l.path, l.what, l.l)
+	}
+	for i := range m.Drill {
+		d := &m.Drill[i]
+		list("drill_down."+d.Code+".urls", "URLs answered "+d.Code, &d.URLs)
+		list("drill_down."+d.Code+".clients", "Clients answered "+d.Code, &d.Clients)
+	}
+	return paths, est
+}
+
+// capVisitors keeps every row's visitors within the whole: no key can
+// have more visitors than the report (nor, see topList, requests).
+func capVisitors(m *Model) {
+	lists := []*TopList{&m.TopURLs, &m.TopURLsQuery, &m.Top404, &m.Top5xx, &m.ClientAborted.TopURLs,
+		&m.Clients, &m.Referrers, &m.Agents, &m.Methods, &m.Protocols, &m.Vhosts}
+	for i := range m.Drill {
+		lists = append(lists, &m.Drill[i].URLs, &m.Drill[i].Clients)
+	}
+	for _, l := range lists {
+		for j := range l.Rows {
+			r := &l.Rows[j]
+			if r.Visitors > m.Visitors.N {
+				r.Visitors, r.VisitorsExact = m.Visitors.N, r.VisitorsExact && m.Visitors.Exact
+			}
 		}
 	}
-	for _, d := range m.Drill {
-		if !d.URLs.Exact && len(d.URLs.Rows) > 0 {
-			out = append(out, "drill_down."+d.Code+".urls")
-		}
-		if !d.Clients.Exact && len(d.Clients.Rows) > 0 {
-			out = append(out, "drill_down."+d.Code+".clients")
-		}
-	}
-	return out
 }
 
 // byCode returns lists[code], or an empty exact list when there is none:
@@ -507,7 +608,9 @@ func mergeTop(parts []TopList) TopList {
 			row.Bytes += r.Bytes
 			// Visitors under two codes may be the same people: keep the
 			// larger count, a lower bound.
-			row.Visitors = max(row.Visitors, r.Visitors)
+			if r.Visitors >= row.Visitors {
+				row.Visitors, row.VisitorsExact = r.Visitors, r.VisitorsExact
+			}
 			row.Err += r.Err
 		}
 	}

@@ -83,7 +83,7 @@ func testInput() *Input {
 }
 
 func TestBuildFrom(t *testing.T) {
-	m := BuildFrom(testInput(), BuildOptions{TopN: 2, IncidentWindow: 1, IncidentPad: 1})
+	m := BuildFrom(testInput(), BuildOptions{TopN: 2, IncidentPad: 1})
 
 	// Everything sums to the same total.
 	if m.Requests != 110 {
@@ -141,7 +141,9 @@ func TestBuildFrom(t *testing.T) {
 	if len(m.Months) != 2 || len(m.Hourly) != 2 || len(m.HourOfDay) != 24 || len(a.Series) != 2 {
 		t.Errorf("series: %d months, %d hourly, %d hour-of-day, %d aborted", len(m.Months), len(m.Hourly), len(m.HourOfDay), len(a.Series))
 	}
-	if len(m.Incidents) != 1 || m.Incidents[0].Errors != 10 || len(m.Incidents[0].Minutes) != 3 {
+	// 10 5xx of 60 after 50 clean requests: not enough to tell an
+	// outage from chance (see TestFindIncidents).
+	if len(m.Incidents) != 0 {
 		t.Errorf("incidents = %+v", m.Incidents)
 	}
 

@@ -48,14 +48,21 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		MalformedReasons: reasons(st.MalformedReasons),
 		SkippedReasons:   reasons(st.SkippedReasons),
 		Bytes:            clamp(st.Bytes),
+		NoBytes:          clamp(st.NoBytes),
 		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,
 		Pages:            clamp(st.Pages),
+		PageExtensions:   slices.Clone(st.Settings.PageExtensions),
+		SiteHosts:        slices.Clone(st.Settings.SiteHosts),
 		NoStatus:         clamp(st.NoStatus),
 		Undated:          clamp(st.Undated),
 		Formats:          maps.Clone(st.Formats),
 		URLsByCode:       map[int]TopList{},
 		ClientsByCode:    map[int]TopList{},
 		Win32Text:        aggregate.Win32Text,
+	}
+
+	if st.Requests > st.Undated {
+		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}
 
 	// Unique counts.
@@ -109,7 +116,14 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, _ := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		s, ok := aggregate.LookupSubFrom(uint16(code), sub, subOrigin)
+		if !ok && sub == 0 {
+			// IIS logs sub-status 0 when there is none: 200.0 is a plain
+			// 200, 304.0 a plain 304.
+			if reason := in.Lookup(code).Reason; reason != "" {
+				return reason + " (no sub-status)"
+			}
+		}
 		return s.Reason
 	}
 
@@ -135,34 +149,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		}
 	}()
 
-	// Minutes. A MinuteBucket counts codes; a Minute counts classes. The
-	// buckets are taken in time order (see minutesInOrder) and their codes
-	// share one array: a month has 43 200 minutes.
-	buckets, nCodes := minutesInOrder(st.Minutes)
-	codes := make([]CodeN, 0, nCodes)
-	in.Minutes = make([]Minute, 0, len(buckets))
-	for _, kb := range buckets {
-		b := kb.b
-		if b.Bytes > math.MaxInt64 {
-			in.BytesSaturated = true
-		}
-		mi := Minute{Start: time.Unix(kb.key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
-		var withStatus uint64
-		first := len(codes)
-		for _, c := range b.Codes {
-			codes = append(codes, CodeN{Code: int(c.Code), N: clamp(c.N)})
-			withStatus += c.N
-			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
-			if isAborted(int(c.Code)) {
-				mi.Aborted += clamp(c.N)
-			}
-		}
-		if len(codes) > first {
-			mi.Codes = codes[first:len(codes):len(codes)]
-		}
-		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
-		in.Minutes = append(in.Minutes, mi)
-	}
+	var saturated bool
+	in.Minutes, saturated = minutesOf(st)
+	in.BytesSaturated = in.BytesSaturated || saturated
 	<-tops
 
 	// Request times.
@@ -191,7 +180,57 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	for _, fe := range st.FileErrors {
 		in.FileErrors = append(in.FileErrors, FileError{File: fe.File, Error: fe.Err})
 	}
+	for _, fe := range st.EarlierErrors {
+		e := FileError{File: fe.File, Error: fe.Err}
+		if fe.At != 0 {
+			e.At = time.Unix(fe.At, 0).UTC().Format(time.RFC3339)
+		}
+		in.EarlierFileErrors = append(in.EarlierFileErrors, e)
+	}
 	return in
+}
+
+// IncidentsOf returns the incidents of st's minutes on its zone's wall
+// clock: what the report shows, for commands that read a State directly
+// ("webalyze timeline").
+func IncidentsOf(st *aggregate.State, o IncidentOptions) []Incident {
+	ms, _ := minutesOf(st)
+	return FindIncidentsIn(ms, o, st.Location())
+}
+
+// minutesOf converts the minute buckets of st, in time order, and says
+// whether a byte count saturated. A MinuteBucket counts codes; a Minute
+// counts classes. The buckets are taken in time order (see
+// minutesInOrder) and their codes share one array: a month has 43 200
+// minutes.
+func minutesOf(st *aggregate.State) ([]Minute, bool) {
+	var saturated bool
+	buckets, nCodes := minutesInOrder(st.Minutes)
+	codes := make([]CodeN, 0, nCodes)
+	out := make([]Minute, 0, len(buckets))
+	for _, kb := range buckets {
+		b := kb.b
+		if b.Bytes > math.MaxInt64 {
+			saturated = true
+		}
+		mi := Minute{Start: time.Unix(kb.key*60, 0).UTC(), Hits: clamp(b.Requests), Bytes: clamp(b.Bytes), Pages: clamp(b.Pages)}
+		var withStatus uint64
+		first := len(codes)
+		for _, c := range b.Codes {
+			codes = append(codes, CodeN{Code: int(c.Code), N: clamp(c.N)})
+			withStatus += c.N
+			mi.Classes.Add(classIndex(int(c.Code)), clamp(c.N))
+			if isAborted(int(c.Code)) {
+				mi.Aborted += clamp(c.N)
+			}
+		}
+		if len(codes) > first {
+			mi.Codes = codes[first:len(codes):len(codes)]
+		}
+		mi.NoStatus = clamp(b.Requests - min(withStatus, b.Requests))
+		out = append(out, mi)
+	}
+	return out, saturated
 }
 
 // keyedBucket is a minute bucket and its minute number.
@@ -253,7 +292,7 @@ func topList(t *aggregate.TopK, n int) TopList {
 		row := TopRow{Key: e.Key, Hits: clamp(e.Hits), Bytes: clamp(e.Bytes),
 			// The visitor count is an estimate past SmallExact visitors; it
 			// can never exceed the records it was counted from.
-			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), Err: clamp(e.HitsErr)}
+			Visitors: clamp(min(e.Visitors.Count(), e.Hits-e.HitsErr)), VisitorsExact: e.Visitors.Exact(), Err: clamp(e.HitsErr)}
 		if e.Latency != nil && e.Latency.Count > 0 {
 			lat := latencyOf("", e.Latency)
 			row.Latency = &lat

@@ -91,7 +91,7 @@ var allowedTags = map[string]bool{
 	"div": true, "dt": true, "dd": true, "span": true, "table": true, "caption": true,
 	"thead": true, "tbody": true, "tr": true, "th": true, "td": true, "figure": true,
 	"figcaption": true, "footer": true, "svg": true, "g": true, "path": true, "text": true,
-	"desc": true,
+	"desc": true, "details": true, "summary": true, "strong": true, "code": true,
 }
 
 var allowedAttrs = map[string]bool{

@@ -43,18 +43,38 @@ func loadTemplate() {
 }
 
 var funcs = template.FuncMap{
-	"vis":   Visible,
-	"int":   fmtAnyInt,
-	"pct":   fmtPct,
-	"bytes": fmtBytes,
-	"count": fmtCount,
-	"ms":    fmtMs,
-	"href":  safeHref,
-	"inc":   func(i int) int { return i + 1 },
-	"add":   func(a, b int64) int64 { return a + b },
-	"add3":  func(a, b, c int64) int64 { return a + b + c },
-	"cut":   func(s Sample) bool { return s.TextLen > len(s.Text) },
-	"top":   newTopView,
+	"vis":    Visible,
+	"int":    fmtAnyInt,
+	"pct":    fmtPct,
+	"bytes":  fmtBytes,
+	"count":  fmtCount,
+	"ms":     fmtMs,
+	"href":   safeHref,
+	"inc":    func(i int) int { return i + 1 },
+	"add":    func(a, b int64) int64 { return a + b },
+	"add3":   func(a, b, c int64) int64 { return a + b + c },
+	"cut":    func(s Sample) bool { return s.TextLen > len(s.Text) },
+	"top":    newTopView,
+	"btable": newBucketTable,
+	"optint": func(p *int64) string {
+		if p == nil {
+			return "—"
+		}
+		return fmtInt(*p)
+	},
+	"join":     strings.Join,
+	"pageExts": pageExts,
+	"addi":     func(a, b int) int { return a + b },
+	"rowsOf": func(v topView, rows []TopRow, offset int) topRows {
+		return topRows{V: v, Rows: rows, Offset: offset}
+	},
+}
+
+// topRows are rows of a top list to render, the first of rank Offset+1.
+type topRows struct {
+	V      topView
+	Rows   []TopRow
+	Offset int
 }
 
 func fmtAnyInt(v any) string {
@@ -63,6 +83,11 @@ func fmtAnyInt(v any) string {
 		return fmtInt(int64(n))
 	case int64:
 		return fmtInt(n)
+	case *int64: // a count that may not be counted (Bucket.Visitors)
+		if n == nil {
+			return "–"
+		}
+		return fmtInt(*n)
 	}
 	return fmt.Sprint(v)
 }
@@ -82,6 +107,10 @@ func safeHref(s string) string {
 	return ""
 }
 
+// topVisible is how many rows of a top list are shown unfolded; the
+// others are in a <details> element below them.
+const topVisible = 10
+
 // topView is what the "top" template renders.
 type topView struct {
 	ID, Caption, KeyName string
@@ -89,15 +118,51 @@ type topView struct {
 	Links                bool
 	ShowBytes            bool
 	ShowVisitors         bool
+	// VisitorsEstimated: some row's visitors are an estimate.
+	VisitorsEstimated bool
+	// ShowLatency: rows carry response times (top URLs).
+	ShowLatency bool
+	// NotLogged: every request has an empty key (a format without
+	// this field, such as common without agents).
+	NotLogged bool
+	// First are the rows shown, Rest the folded ones (Offset is the rank
+	// of Rest's first row, minus one).
+	First, Rest []TopRow
+	Offset      int
 }
 
 func newTopView(id, caption, keyName string, l TopList, links bool) topView {
-	v := topView{ID: id, Caption: caption, KeyName: keyName, L: l, Links: links}
+	v := topView{ID: id, Caption: caption, KeyName: keyName, L: l, Links: links, First: l.Rows}
 	for _, r := range l.Rows {
 		v.ShowBytes = v.ShowBytes || r.Bytes != 0
 		v.ShowVisitors = v.ShowVisitors || r.Visitors != 0
+		v.VisitorsEstimated = v.VisitorsEstimated || (r.Visitors != 0 && !r.VisitorsExact)
+		v.ShowLatency = v.ShowLatency || r.Latency != nil
+	}
+	v.NotLogged = len(l.Rows) == 1 && l.Rows[0].Key == "" && l.Total > 0 && l.Rows[0].Hits == l.Total
+	// Fold only when it hides a few rows at least.
+	if len(l.Rows) > topVisible+2 {
+		v.First, v.Rest, v.Offset = l.Rows[:topVisible], l.Rows[topVisible:], topVisible
 	}
 	return v
+}
+
+// bucketTable is what the "buckets" template renders: a table of time
+// buckets with per-class columns.
+type bucketTable struct {
+	Caption, Note, Label string
+	Rows                 []Bucket
+	// Visitors: the buckets count visitors (days, months); Bytes: the
+	// log has response sizes.
+	Visitors, Bytes bool
+}
+
+func newBucketTable(caption, note, label string, rows []Bucket, bytes bool) bucketTable {
+	t := bucketTable{Caption: caption, Note: note, Label: label, Rows: rows, Bytes: bytes}
+	for _, r := range rows {
+		t.Visitors = t.Visitors || r.Visitors != nil
+	}
+	return t
 }
 
 type navItem struct{ ID, Label string }
@@ -129,6 +194,22 @@ type page struct {
 	IncidentCharts    []template.HTML
 	Formats           []fileFormat
 	DrillCodes        map[string]bool // codes with a drill-down section
+	// BytesLogged: the log gives response sizes for some requests at
+	// least; when not, byte figures say "not logged".
+	BytesLogged bool
+	// OwnReferrers: referrers on the site's own pages may be counted as
+	// external (some requests have no virtual host and no --site was
+	// given).
+	OwnReferrers bool
+	// Months are the months with requests: empty months keep their row
+	// in the summary by month but get no section.
+	Months []monthView
+}
+
+// monthView is a month with requests and its chart.
+type monthView struct {
+	Month
+	Chart template.HTML
 }
 
 // WriteHTML writes m as one self-contained HTML page: inline CSS, inline
@@ -149,14 +230,6 @@ func WriteHTML(w io.Writer, m *Model) error {
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-func allDays(m *Model) []Bucket {
-	var days []Bucket
-	for _, mo := range m.Months {
-		days = append(days, mo.Days...)
-	}
-	return days
 }
 
 // chartJob is one chart of a page to render into dst.
@@ -194,7 +267,9 @@ func renderCharts(jobs []chartJob) error {
 }
 
 func newPage(m *Model) (*page, error) {
-	p := &page{M: m, CSS: tmplCSS, CSP: tmplCSP, DrillCodes: map[string]bool{}}
+	p := &page{M: m, CSS: tmplCSS, CSP: tmplCSP, DrillCodes: map[string]bool{},
+		BytesLogged:  m.Requests == 0 || m.NoBytes < m.Requests,
+		OwnReferrers: len(m.SiteHosts) == 0 && m.Vhosts.Total < m.Requests && len(m.Referrers.Rows) > 0}
 	for _, d := range m.Drill {
 		p.DrillCodes[d.Code] = true
 	}
@@ -225,11 +300,9 @@ func newPage(m *Model) (*page, error) {
 	chart := func(dst *template.HTML, render func() (template.HTML, error)) {
 		charts = append(charts, chartJob{dst: dst, render: render})
 	}
-	days := allDays(m)
-	timeline, unit := days, "day"
-	if len(m.Hourly) > 0 && len(m.Hourly) <= maxHourly {
-		timeline, unit = m.Hourly, "hour"
-	}
+	// The step of the timeline is chosen from the span (see
+	// Model.Timeline): hours for a few days, up to years for decades.
+	timeline, unit := m.Timeline, m.TimelineStep
 	chart(&p.ClassChart, func() (template.HTML, error) {
 		return classChart("ch-classes", "Requests per "+unit+" by status class", timeline, 0)
 	})
@@ -254,6 +327,9 @@ func newPage(m *Model) (*page, error) {
 	}
 	p.MonthCharts = make([]template.HTML, len(m.Months))
 	for i, mo := range m.Months {
+		if mo.Total.Hits == 0 {
+			continue // no section, no chart
+		}
 		chart(&p.MonthCharts[i], func() (template.HTML, error) {
 			return classChart("ch-"+mo.Anchor, "Requests per day in "+mo.Label+" by status class", mo.Days, 0)
 		})
@@ -270,6 +346,11 @@ func newPage(m *Model) (*page, error) {
 	}
 	if err := renderCharts(charts); err != nil {
 		return nil, err
+	}
+	for i, mo := range m.Months {
+		if mo.Total.Hits > 0 {
+			p.Months = append(p.Months, monthView{Month: mo, Chart: p.MonthCharts[i]})
+		}
 	}
 	for _, f := range slices.Sorted(maps.Keys(m.Formats)) {
 		p.Formats = append(p.Formats, fileFormat{f, m.Formats[f]})
@@ -299,4 +380,27 @@ func newPage(m *Model) (*page, error) {
 	}
 	p.Nav = append(p.Nav, navItem{"diagnostics", "Diagnostics"})
 	return p, nil
+}
+
+// pageExts says in words which paths are pages, given the page
+// extensions ("" meaning none).
+func pageExts(exts []string) string {
+	var dotted []string
+	none := false
+	for _, e := range exts {
+		if e == "" {
+			none = true
+			continue
+		}
+		dotted = append(dotted, "."+e)
+	}
+	switch {
+	case len(dotted) == 0 && none:
+		return "a path whose last part has no extension"
+	case len(dotted) == 0:
+		return "a path whose last part has a page extension"
+	case none:
+		return "a path whose last part has no extension or ends in " + strings.Join(dotted, ", ")
+	}
+	return "a path whose last part ends in " + strings.Join(dotted, ", ")
 }

@@ -32,7 +32,13 @@ func normalized(m *Model) *Model {
 	if c.Formats == nil {
 		c.Formats = map[string]string{}
 	}
+	if c.Generator.Name == "" {
+		c.Generator.Name = "webalyze"
+	}
 	emptyIfNil(&c.Approximate)
+	emptyIfNil(&c.Estimates)
+	emptyIfNil(&c.PageExtensions)
+	emptyIfNil(&c.SiteHosts)
 	emptyIfNil(&c.Classes)
 	emptyIfNil(&c.Codes)
 	emptyIfNil(&c.SubCodes)
@@ -40,6 +46,7 @@ func normalized(m *Model) *Model {
 	emptyIfNil(&c.Incidents)
 	emptyIfNil(&c.Months)
 	emptyIfNil(&c.Hourly)
+	emptyIfNil(&c.Timeline)
 	emptyIfNil(&c.HourOfDay)
 	emptyIfNil(&c.Drill)
 	emptyIfNil(&c.Latency)

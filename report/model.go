@@ -24,7 +24,20 @@ import "github.com/webalyze/webalyze/aggregate"
 // Schema 2: class "0xx" holds 000 ("no response") only; 001–099 and
 // 600–999 are class "non-standard", a key of its own in status.classes
 // and in every bucket's classes. In schema 1, "0xx" held both.
-const Schema = 2
+//
+// Schema 3: a bucket's "visitors" is null where visitors are not counted
+// (minutes, hours, hours of the day), instead of 0.
+//
+// Schema 4: every "hits" key is now "requests" (and an incident's
+// "peak_hits" "peak_requests"), the names the CSV tables use too; a
+// sub-status share ("sub_codes"[].share) is of the parent code's
+// requests that carry a sub-status, and a win32 share of the requests
+// that carry a sc-win32-status, no longer of all requests; "files"
+// counts 2xx responses (as the report did; the State now agrees).
+// Added without a bump: "generator", "period.first_request" and
+// "period.last_request", "no_bytes", "page_extensions", "site_hosts",
+// "estimates", top rows' "visitors_exact".
+const Schema = 4
 
 // Model is everything a report shows. The zero value renders as an empty
 // report.
@@ -32,6 +45,8 @@ type Model struct {
 	Schema int    `json:"schema"`
 	Title  string `json:"title"`
 	Period Period `json:"period"`
+	// Generator says which webalyze made the model, and when.
+	Generator Generator `json:"generator"`
 
 	// Lines accounts for every line read: Read = Parsed + Malformed +
 	// Skipped + Filtered.
@@ -43,16 +58,29 @@ type Model struct {
 
 	Requests int64 `json:"requests"` // parsed requests (= Lines.Parsed)
 	Bytes    int64 `json:"bytes"`    // response bytes sent
+	// NoBytes counts requests whose log gave no response size (IIS without
+	// sc-bytes, a format without %b): Bytes sums the others. When it is
+	// Requests, the log has no sizes and renderers say "not logged".
+	NoBytes int64 `json:"no_bytes"`
 	// BytesSaturated says a byte sum reached its maximum (2^63-1 here,
 	// 2^64-1 in the aggregate) and stopped there: Bytes is a lower bound.
 	BytesSaturated bool `json:"bytes_saturated"`
-	// Visitors are unique visitors as GoAccess counts them: a client
-	// address with one user agent on one day, summed over the days.
+	// Visitors are unique visitors as GoAccess counts them with its
+	// --4xx-to-unique-count option: a client address with one user agent
+	// on one day, summed over the days, whatever the status (GoAccess by
+	// default leaves out requests answered 4xx).
 	Visitors Count `json:"visitors"`
 	// DistinctClients counts distinct client addresses over the period.
 	DistinctClients Count `json:"distinct_clients"`
-	Pages           int64 `json:"pages"` // requests for pages (documents)
-	Files           int64 `json:"files"` // successful (2xx) responses
+	// Pages counts requests for documents: a path whose last segment has
+	// one of PageExtensions (or none), whatever the status. Files counts
+	// requests answered with a 2xx code (The Webalizer counts 200 only).
+	Pages          int64    `json:"pages"`
+	Files          int64    `json:"files"`
+	PageExtensions []string `json:"page_extensions"`
+	// SiteHosts are the site's own hosts given with --site: referrers on
+	// them are not external (see Referrers).
+	SiteHosts []string `json:"site_hosts"`
 	// Undated counts requests without a time: they are in every table but
 	// in no time series, so the series sum to Requests - Undated.
 	Undated int64 `json:"undated"`
@@ -61,6 +89,9 @@ type Model struct {
 	// capacity ("top_urls", "drill_down.404.urls") and unique counts past
 	// theirs ("visitors", "distinct_clients"). Empty when all is exact.
 	Approximate []string `json:"approximate"`
+	// Estimates say the same in words, one per estimated figure, with
+	// its error bound.
+	Estimates []Estimate `json:"estimates"`
 
 	// Status is the machine-readable status contract.
 	Status Status `json:"status"`
@@ -82,6 +113,12 @@ type Model struct {
 	Months    []Month  `json:"months"`
 	Hourly    []Bucket `json:"hourly"`
 	HourOfDay []Bucket `json:"hour_of_day"`
+	// Timeline is the whole period in steps of TimelineStep ("hour",
+	// "day", "week", "month", "year", "10 years", "100 years", "1000
+	// years"), chosen from the span so that it has at most about a
+	// hundred steps, empty ones included: the status-class chart.
+	Timeline     []Bucket `json:"timeline"`
+	TimelineStep string   `json:"timeline_step"`
 
 	TopURLs      TopList   `json:"top_urls"`
 	TopURLsQuery TopList   `json:"top_urls_query"`
@@ -110,6 +147,24 @@ type Period struct {
 	Zone  string `json:"zone"`
 	Since string `json:"since,omitempty"` // --since, when given
 	Until string `json:"until,omitempty"` // --until, when given
+	// FirstRequest and LastRequest are the times of the first and last
+	// dated requests (End is the end of the last minute).
+	FirstRequest string `json:"first_request,omitempty"`
+	LastRequest  string `json:"last_request,omitempty"`
+}
+
+// Generator names the program that built a Model and when.
+type Generator struct {
+	Name    string `json:"name"`    // "webalyze"
+	Version string `json:"version"` // build version, "" when unknown
+	Time    string `json:"time"`    // RFC 3339, "" when not stamped
+}
+
+// Estimate is one figure of a Model that is not an exact count.
+type Estimate struct {
+	Path  string `json:"path"`  // JSON path, as in Model.Approximate
+	What  string `json:"what"`  // the figure in words: "URLs answered 404"
+	Error string `json:"error"` // its bound in words
 }
 
 // Lines counts every line read by exactly one outcome.
@@ -146,7 +201,7 @@ type Status struct {
 // [Model.Codes].
 type ClassRow struct {
 	Class string  `json:"class"`
-	Hits  int64   `json:"hits"`
+	Hits  int64   `json:"requests"`
 	Bytes int64   `json:"bytes"`
 	Share float64 `json:"share"` // of requests, 0–1
 }
@@ -159,25 +214,27 @@ type CodeRow struct {
 	Source    string  `json:"source"`    // RFC9110, nginx, iis, aws-elb, ...
 	Cacheable bool    `json:"cacheable"` // heuristically cacheable by default
 	Known     bool    `json:"known"`     // in the registry
-	Hits      int64   `json:"hits"`
+	Hits      int64   `json:"requests"`
 	Bytes     int64   `json:"bytes"`
 	Share     float64 `json:"share"`
 }
 
 // SubCodeRow is one IIS sub-status such as "404.2".
 type SubCodeRow struct {
-	Code    string  `json:"code"` // "404.2"
-	Meaning string  `json:"meaning"`
-	Hits    int64   `json:"hits"`
-	Share   float64 `json:"share"` // of the parent code's hits
+	Code    string `json:"code"` // "404.2"
+	Meaning string `json:"meaning"`
+	Hits    int64  `json:"requests"`
+	// Share is of the parent code's requests that carry a sub-status
+	// (IIS logs), not of those from logs without one.
+	Share float64 `json:"share"`
 }
 
 // Win32Row is one IIS sc-win32-status value.
 type Win32Row struct {
 	Status  int64   `json:"status"`
 	Meaning string  `json:"meaning"`
-	Hits    int64   `json:"hits"`
-	Share   float64 `json:"share"` // of requests
+	Hits    int64   `json:"requests"`
+	Share   float64 `json:"share"` // of the requests that carry a sc-win32-status
 }
 
 // ClassCounts counts requests per status class in one bucket: X0 is
@@ -250,13 +307,17 @@ func (c ClassCounts) Total() int64 {
 // Bucket is one time slot (minute, hour, day or month) or one hour of the
 // day.
 type Bucket struct {
-	Label    string      `json:"label"` // "2026-01-02", "14:00", ...
-	Start    string      `json:"start"` // RFC 3339, empty for hour-of-day
-	Hits     int64       `json:"hits"`
-	Bytes    int64       `json:"bytes"`
-	Pages    int64       `json:"pages"`
-	Visitors int64       `json:"visitors"` // 0 when not tracked per bucket
-	Aborted  int64       `json:"aborted"`  // 499 + 444
+	Label string `json:"label"` // "2026-01-02", "14:00", ...
+	Start string `json:"start"` // RFC 3339, empty for hour-of-day
+	Hits  int64  `json:"requests"`
+	Bytes int64  `json:"bytes"`
+	Pages int64  `json:"pages"`
+	// Visitors are the unique visitors of a day, summed over the days of
+	// a longer bucket (as GoAccess sums them); nil (JSON null) where they
+	// are not counted: minutes, clock hours, hours of the day, and days
+	// in a zone other than the State's.
+	Visitors *int64      `json:"visitors"`
+	Aborted  int64       `json:"aborted"` // 499 + 444
 	Classes  ClassCounts `json:"classes"`
 	// NoStatus counts requests without a status: Classes plus NoStatus
 	// sum to Hits.
@@ -277,22 +338,37 @@ type Month struct {
 
 // Aborted describes client-aborted requests (nginx 499 and 444).
 type Aborted struct {
-	Hits    int64     `json:"hits"`
+	Hits    int64     `json:"requests"`
 	Share   float64   `json:"share"`
 	Codes   []CodeRow `json:"codes"`
-	Series  []Bucket  `json:"series"` // per hour or per day, as Hourly/Days
+	Series  []Bucket  `json:"series"` // per step of Model.Timeline
 	TopURLs TopList   `json:"top_urls"`
 }
 
-// Incident is a window with many errors and its per-minute timeline.
+// Incident is a stretch of minutes with significantly more errors than
+// the surrounding traffic predicts (see [FindIncidentsIn]), and its
+// per-minute timeline.
 type Incident struct {
-	Start   string   `json:"start"` // RFC 3339, first minute of the window
-	End     string   `json:"end"`   // RFC 3339, end of the last minute
-	Errors  int64    `json:"errors"`
-	Hits    int64    `json:"hits"`
-	Rate    float64  `json:"rate"` // Errors / Hits
-	What    string   `json:"what"` // what counts as an error, e.g. "5xx"
-	Minutes []Bucket `json:"minutes"`
+	Start  string  `json:"start"` // RFC 3339, first minute of the stretch
+	End    string  `json:"end"`   // RFC 3339, end of the last minute
+	Errors int64   `json:"errors"`
+	Hits   int64   `json:"requests"`
+	Rate   float64 `json:"rate"` // Errors / Hits
+	What   string  `json:"what"` // what counts as an error, e.g. "5xx"
+	// Peak is the minute with the most errors, and its counts.
+	Peak       string `json:"peak"`
+	PeakErrors int64  `json:"peak_errors"`
+	PeakHits   int64  `json:"peak_requests"`
+	// Baseline is the error rate the surrounding traffic predicts,
+	// Expected the errors it predicts for these requests, Excess =
+	// Errors - Expected (the incident's impact, by which incidents are
+	// ranked), and PValue the one-sided Poisson probability of at least
+	// Errors errors at the baseline.
+	Baseline float64  `json:"baseline"`
+	Expected float64  `json:"expected"`
+	Excess   float64  `json:"excess"`
+	PValue   float64  `json:"p_value"`
+	Minutes  []Bucket `json:"minutes"`
 }
 
 // TopList is a ranked list. When Exact is false the counts come from a
@@ -309,12 +385,16 @@ type TopList struct {
 
 // TopRow is one entry of a [TopList].
 type TopRow struct {
-	Key      string  `json:"key"`
-	Hits     int64   `json:"hits"`
-	Bytes    int64   `json:"bytes"`
-	Visitors int64   `json:"visitors"`
-	Share    float64 `json:"share"` // Hits / TopList.Total
-	Err      int64   `json:"err"`   // hits may be overstated by up to Err
+	Key   string `json:"key"`
+	Hits  int64  `json:"requests"`
+	Bytes int64  `json:"bytes"`
+	// Visitors are the key's visitor-days; exact up to
+	// aggregate.SmallExact, an estimate (about 6.5 %) past it, and never
+	// more than the key's requests nor Model.Visitors.
+	Visitors      int64   `json:"visitors"`
+	VisitorsExact bool    `json:"visitors_exact"`
+	Share         float64 `json:"share"` // Hits / TopList.Total
+	Err           int64   `json:"err"`   // hits may be overstated by up to Err
 	// Latency of the key's requests (top URLs, when the log has request
 	// times), within aggregate.LatencyAccuracy.
 	Latency *Latency `json:"latency,omitempty"`
@@ -324,7 +404,7 @@ type TopRow struct {
 type Drill struct {
 	Code    string  `json:"code"`
 	Reason  string  `json:"reason"`
-	Hits    int64   `json:"hits"`
+	Hits    int64   `json:"requests"`
 	URLs    TopList `json:"urls"`
 	Clients TopList `json:"clients"`
 }
@@ -344,11 +424,31 @@ type Latency struct {
 	RelErr float64 `json:"rel_err"`
 }
 
-// Diagnostics explains what could not be parsed.
+// Diagnostics explains what could not be parsed, and what looks odd.
 type Diagnostics struct {
 	Reasons    []ReasonRow `json:"reasons"`
 	Samples    []Sample    `json:"samples"`
 	FileErrors []FileError `json:"file_errors"`
+	// EarlierFileErrors are the file errors of earlier runs of an
+	// incremental series (--state), oldest first: history, not faults of
+	// this run, and absent when there are none.
+	EarlierFileErrors []FileError `json:"earlier_file_errors,omitempty"`
+	// TimeOutliers are the requests dated far outside the bulk of the
+	// data; nil (null) when there are none.
+	TimeOutliers *TimeOutliers `json:"time_outliers"`
+}
+
+// TimeOutliers are requests dated far outside the bulk of the data (a
+// flipped digit, an epoch-0 clock, a spliced line): counted like any
+// other request, and named here, since they stretch the period. The bulk
+// is the span holding 99 % of the dated requests; far is further from it
+// than ten times its length, and than a year.
+type TimeOutliers struct {
+	Requests  int64    `json:"requests"`
+	BulkStart string   `json:"bulk_start"` // RFC 3339
+	BulkEnd   string   `json:"bulk_end"`
+	Minutes   []Bucket `json:"minutes"`   // up to 20, oldest first: label, start, hits
+	Truncated bool     `json:"truncated"` // more minutes than listed
 }
 
 // ReasonRow is one malformed-line reason.
@@ -379,4 +479,7 @@ type Sample struct {
 type FileError struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
+	// At is, for an earlier run's error, when that run started (RFC
+	// 3339, UTC); empty when unknown.
+	At string `json:"at,omitempty"`
 }

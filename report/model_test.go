@@ -70,16 +70,18 @@ func contrast(a, b color.RGBA) float64 {
 // day returns a daily bucket with the given class counts.
 func day(label string, c ClassCounts) Bucket {
 	return Bucket{Label: label, Start: label + "T00:00:00Z", Hits: c.Total(), Bytes: c.Total() * 1000,
-		Pages: c.X2 / 2, Visitors: c.Total() / 10, Classes: c}
+		Pages: c.X2 / 2, Visitors: ptr(c.Total() / 10), Classes: c}
 }
 
 // sampleModel is a small model that fills every section of the report.
 func sampleModel() *Model {
 	m := &Model{
-		Schema: Schema,
-		Title:  "Access log report: example.org",
-		Period: Period{Start: "2026-01-30T00:00:00Z", End: "2026-02-02T00:00:00Z"},
-		Lines:  Lines{Read: 1012, Parsed: 1000, Malformed: 5, Skipped: 4, Filtered: 3},
+		Schema:         Schema,
+		Title:          "Access log report: example.org",
+		PageExtensions: []string{"", "html", "php"},
+		Generator:      Generator{Name: "webalyze", Version: "v1.2.3", Time: "2026-02-02T08:00:00Z"},
+		Period:         Period{Start: "2026-01-30T00:00:00Z", End: "2026-02-02T00:00:00Z", FirstRequest: "2026-01-30T00:00:07Z", LastRequest: "2026-02-01T23:59:58Z"},
+		Lines:          Lines{Read: 1012, Parsed: 1000, Malformed: 5, Skipped: 4, Filtered: 3},
 		MalformedReasons: map[string]int64{
 			"invalid_status": 3, "bad_time": 2,
 		},
@@ -121,17 +123,18 @@ func sampleModel() *Model {
 		},
 		Months: []Month{
 			{Key: "2026-01", Label: "January 2026", Anchor: "m-2026-01",
-				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: 40, Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-01", Hits: 600, Bytes: 600_000, Pages: 250, Visitors: ptr(40), Aborted: 25, Classes: ClassCounts{X2: 420, X3: 60, X4: 90, X5: 25, X0: 2, NonStandard: 3}},
 				Days: []Bucket{
 					day("2026-01-30", ClassCounts{X2: 200, X3: 30, X4: 40, X5: 5}),
 					day("2026-01-31", ClassCounts{X2: 220, X3: 30, X4: 50, X5: 20, X0: 2, NonStandard: 3}),
 				}},
 			{Key: "2026-02", Label: "February 2026", Anchor: "m-2026-02",
-				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: 30, Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
+				Total: Bucket{Label: "2026-02", Hits: 400, Bytes: 634_567, Pages: 170, Visitors: ptr(30), Aborted: 5, Classes: ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3}},
 				Days:  []Bucket{day("2026-02-01", ClassCounts{X2: 280, X3: 40, X4: 60, X5: 15, X0: 2, NonStandard: 3})}},
 		},
 		Incidents: []Incident{{
 			Start: "2026-01-31T14:02:00Z", End: "2026-01-31T14:05:00Z", Errors: 18, Hits: 60, Rate: 0.3, What: "5xx",
+			Peak: "2026-01-31T14:03:00Z", PeakErrors: 12, PeakHits: 20, Baseline: 0.02, Expected: 1.2, Excess: 16.8, PValue: 1.5e-12,
 			Minutes: []Bucket{
 				{Label: "14:02", Start: "2026-01-31T14:02:00Z", Hits: 20, Classes: ClassCounts{X2: 18, X5: 2}},
 				{Label: "14:03", Start: "2026-01-31T14:03:00Z", Hits: 20, Classes: ClassCounts{X2: 8, X5: 12}},
@@ -139,12 +142,12 @@ func sampleModel() *Model {
 			},
 		}},
 		TopURLs: TopList{Total: 1000, Distinct: 40, Exact: false, ErrorBound: 3, Rows: []TopRow{
-			{Key: "/", Hits: 300, Bytes: 300_000, Visitors: 50, Share: 0.3, Err: 0},
-			{Key: "/index.html", Hits: 200, Bytes: 100_000, Visitors: 30, Share: 0.2, Err: 3},
+			{Key: "/", Hits: 300, Bytes: 300_000, Visitors: 50, VisitorsExact: false, Share: 0.3, Err: 0},
+			{Key: "/index.html", Hits: 200, Bytes: 100_000, Visitors: 3, VisitorsExact: true, Share: 0.2, Err: 3},
 		}},
 		Top404: TopList{Total: 120, Distinct: 2, Exact: true, Rows: []TopRow{
-			{Key: "/wp-login.php", Hits: 100, Bytes: 150_000, Visitors: 3, Share: 100.0 / 120},
-			{Key: "/favicon.ico", Hits: 20, Bytes: 50_000, Visitors: 15, Share: 20.0 / 120},
+			{Key: "/wp-login.php", Hits: 100, Bytes: 150_000, Visitors: 3, VisitorsExact: true, Share: 100.0 / 120},
+			{Key: "/favicon.ico", Hits: 20, Bytes: 50_000, Visitors: 15, VisitorsExact: false, Share: 20.0 / 120},
 		}},
 		Top5xx: TopList{Total: 40, Distinct: 1, Exact: true, Rows: []TopRow{{Key: "/api/orders", Hits: 40, Bytes: 34_567, Visitors: 9, Share: 1}}},
 		Drill: []Drill{{Code: "503", Reason: "Service Unavailable", Hits: 15,
@@ -173,5 +176,11 @@ func sampleModel() *Model {
 		c := ClassCounts{X2: int64(10 + h), X4: int64(h % 3), X5: int64(h % 5 / 4)}
 		m.HourOfDay = append(m.HourOfDay, Bucket{Label: fmt.Sprintf("%02d", h), Hits: c.Total(), Classes: c})
 	}
+	m.TimelineStep = "day"
+	for _, mo := range m.Months {
+		m.Timeline = append(m.Timeline, mo.Days...)
+	}
 	return m
 }
+
+func ptr(n int64) *int64 { return &n }

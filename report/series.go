@@ -135,16 +135,34 @@ type Series struct {
 	Months    []Month
 	Hourly    []Bucket // empty when the period is longer than hourlyLimit hours
 	HourOfDay []Bucket // 24 entries, or none without traffic
-	Aborted   []Bucket // per hour when Hourly is present, else per day
+	// Timeline is the whole period in steps of TimelineStep ("hour",
+	// "day", "week", "month", "year", "10 years"...), the step chosen
+	// from the span so that it has at most about a hundred buckets, empty
+	// ones included.
+	Timeline     []Bucket
+	TimelineStep string
+	Aborted      []Bucket // client-aborted requests per Timeline step
 }
+
+// maxFilledMonths is the longest run of months (100 years) listed in
+// full, months without traffic included; past it only the months with
+// traffic are listed, so that a line dated year 1 among lines of 2024
+// costs a few months, not 24,000.
+const maxFilledMonths = 1200
 
 // DeriveSeries is [DeriveSeriesIn] in UTC.
 func DeriveSeries(minutes []Minute) Series { return DeriveSeriesIn(minutes, time.UTC) }
 
-// DeriveSeriesIn sums minutes into months (each with every day from the
-// first to the last day that has traffic, zero days included), clock
-// hours and hours of the day, all on the wall clock of loc (nil: UTC).
-// minutes need not be sorted.
+// DeriveSeriesIn sums minutes into months, clock hours, hours of the day
+// and a timeline, all on the wall clock of loc (nil: UTC). minutes need
+// not be sorted. Memory and time are bounded by the number of minutes,
+// never by the span between them.
+//
+// Months: every calendar month from the first to the last one with
+// traffic when there are at most maxFilledMonths of them, else only the
+// months with traffic. A month with traffic lists each of its days (from
+// the first day with traffic in the first month, to the last one in the
+// last month), zero days included; a month without traffic lists none.
 //
 // Days are calendar days of loc, so a day has 23 or 25 hours when
 // daylight saving time starts or ends. Clock hours are consecutive hours
@@ -163,22 +181,22 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 	first := ms[0].Start.In(loc)
 	last := ms[len(ms)-1].Start.In(loc)
 
-	// Days, zero-filled, grouped into months.
-	day0, dayN := civilDay(first), civilDay(last)
-	days := make([]Bucket, dayN-day0+1)
-	for i := range days {
-		y, mo, d := first.Date()
-		midnight := time.Date(y, mo, d+i, 0, 0, 0, 0, loc)
-		days[i] = Bucket{Label: time.Date(y, mo, d+i, 12, 0, 0, 0, time.UTC).Format("2006-01-02"), Start: midnight.Format(rfc3339)}
+	// The days with traffic, in order (the minutes are in time order, so
+	// their calendar days never go back).
+	var busy []int // day numbers
+	for _, mi := range ms {
+		if d := civilDay(mi.Start.In(loc)); len(busy) == 0 || busy[len(busy)-1] != d {
+			busy = append(busy, d)
+		}
 	}
 	hourOfDay := make([]Bucket, 24)
 	for h := range hourOfDay {
 		hourOfDay[h].Label = fmt.Sprintf("%02d", h)
 	}
 	hour0 := hourStart(first)
-	nHours := int(hourStart(last).Sub(hour0)/time.Hour) + 1
 	var hourly []Bucket
-	if nHours <= hourlyLimit {
+	if last.Sub(hour0) < time.Duration(hourlyLimit)*time.Hour {
+		nHours := int(hourStart(last).Sub(hour0)/time.Hour) + 1
 		hourly = make([]Bucket, nHours)
 		for i := range hourly {
 			h := hour0.Add(time.Duration(i) * time.Hour)
@@ -195,52 +213,215 @@ func DeriveSeriesIn(minutes []Minute, loc *time.Location) Series {
 			}
 		}
 	}
-	// Rows of the code tally: the days, then the hours of the day, then
-	// the clock hours.
-	tally := newCodeTally(len(days) + len(hourOfDay) + len(hourly))
+	// Rows of the code tally: the days with traffic, then the hours of
+	// the day, then the clock hours.
+	busyDays := make([]Bucket, len(busy))
+	tally := newCodeTally(len(busyDays) + len(hourOfDay) + len(hourly))
+	d := 0
 	for _, mi := range ms {
 		t := mi.Start.In(loc)
-		d := civilDay(t) - day0
-		mi.addCounts(&days[d])
+		for busy[d] != civilDay(t) {
+			d++
+		}
+		mi.addCounts(&busyDays[d])
 		tally.add(d, mi.Codes)
 		mi.addCounts(&hourOfDay[t.Hour()])
-		tally.add(len(days)+t.Hour(), mi.Codes)
+		tally.add(len(busyDays)+t.Hour(), mi.Codes)
 		if hourly != nil {
 			i := min(max(int(hourStart(t).Sub(hour0)/time.Hour), 0), len(hourly)-1)
 			mi.addCounts(&hourly[i])
-			tally.add(len(days)+len(hourOfDay)+i, mi.Codes)
+			tally.add(len(busyDays)+len(hourOfDay)+i, mi.Codes)
 		}
 	}
-	for i := range days {
-		tally.fill(i, &days[i])
+	for i := range busyDays {
+		tally.fill(i, &busyDays[i])
 	}
 	for i := range hourOfDay {
-		tally.fill(len(days)+i, &hourOfDay[i])
+		tally.fill(len(busyDays)+i, &hourOfDay[i])
 	}
 	for i := range hourly {
-		tally.fill(len(days)+len(hourOfDay)+i, &hourly[i])
+		tally.fill(len(busyDays)+len(hourOfDay)+i, &hourly[i])
 	}
-	for _, d := range days {
-		key := d.Label[:7]
-		if len(s.Months) == 0 || s.Months[len(s.Months)-1].Key != key {
-			t, _ := time.Parse("2006-01", key)
-			s.Months = append(s.Months, Month{Key: key, Label: t.Format("January 2006"), Anchor: "m-" + key,
-				Total: Bucket{Label: key, Start: time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc).Format(rfc3339)}})
-		}
-		mo := &s.Months[len(s.Months)-1]
-		mo.Days = append(mo.Days, d)
-		addBucket(&mo.Total, d)
-	}
+	s.Months = months(busy, busyDays, loc)
 	s.Hourly = hourly
 	s.HourOfDay = hourOfDay
-	src := days
-	if hourly != nil {
-		src = hourly
-	}
-	for _, b := range src {
+	s.Timeline, s.TimelineStep = timeline(first, last, hourly, busy, busyDays, loc)
+	for _, b := range s.Timeline {
 		s.Aborted = append(s.Aborted, Bucket{Label: b.Label, Start: b.Start, Hits: b.Aborted})
 	}
 	return s
+}
+
+// dayDate returns the calendar date of day number d (see civilDay).
+func dayDate(d int) (int, time.Month, int) {
+	return time.Unix(int64(d)*86400, 0).UTC().Date()
+}
+
+// dayBucket returns an empty bucket for calendar day y-mo-dd in loc.
+func dayBucket(y int, mo time.Month, dd int, loc *time.Location) Bucket {
+	return Bucket{Label: time.Date(y, mo, dd, 12, 0, 0, 0, time.UTC).Format("2006-01-02"),
+		Start: time.Date(y, mo, dd, 0, 0, 0, 0, loc).Format(rfc3339)}
+}
+
+// months groups the days with traffic (busy, in order, and their
+// buckets) into months, as [DeriveSeriesIn] describes.
+func months(busy []int, busyDays []Bucket, loc *time.Location) []Month {
+	newMonth := func(y int, mo time.Month) Month {
+		key := fmt.Sprintf("%04d-%02d", y, int(mo))
+		t := time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
+		return Month{Key: key, Label: t.Format("January ") + fmt.Sprintf("%04d", y), Anchor: "m-" + key,
+			Total: Bucket{Label: key, Start: time.Date(y, mo, 1, 0, 0, 0, 0, loc).Format(rfc3339)}}
+	}
+	y0, m0, _ := dayDate(busy[0])
+	yN, mN, _ := dayDate(busy[len(busy)-1])
+	fill := (yN-y0)*12+int(mN-m0)+1 <= maxFilledMonths
+	var out []Month
+	for i := 0; i < len(busy); {
+		y, mo, _ := dayDate(busy[i])
+		if n := len(out); n > 0 && fill {
+			// The months without traffic since the last one.
+			py, pm, _ := dayDate(busy[i-1])
+			for t := time.Date(py, pm+1, 1, 0, 0, 0, 0, time.UTC); t.Year() < y || (t.Year() == y && t.Month() < mo); t = t.AddDate(0, 1, 0) {
+				out = append(out, newMonth(t.Year(), t.Month()))
+			}
+		}
+		m := newMonth(y, mo)
+		// Every day of the month, but before the first and after the
+		// last day with traffic.
+		from, to := 1, time.Date(y, mo+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if i == 0 {
+			_, _, from = dayDate(busy[0])
+		}
+		j := i
+		for j < len(busy) {
+			if by, bm, _ := dayDate(busy[j]); by != y || bm != mo {
+				break
+			}
+			j++
+		}
+		if j == len(busy) {
+			_, _, to = dayDate(busy[j-1])
+		}
+		k := i
+		for dd := from; dd <= to; dd++ {
+			b := dayBucket(y, mo, dd, loc)
+			if k < j {
+				if _, _, bd := dayDate(busy[k]); bd == dd {
+					b = busyDays[k]
+					b.Label, b.Start = dayBucket(y, mo, dd, loc).Label, dayBucket(y, mo, dd, loc).Start
+					k++
+				}
+			}
+			m.Days = append(m.Days, b)
+			addBucket(&m.Total, b)
+		}
+		out = append(out, m)
+		i = j
+	}
+	return out
+}
+
+// timelineSteps are the steps a timeline may have, finest first, each
+// with the largest number of buckets it may take.
+var timelineSteps = []struct {
+	name  string
+	years int // for steps of whole years
+	max   int
+}{
+	{"day", 0, 92}, {"week", 0, 106}, {"month", 0, 120},
+	{"year", 1, 120}, {"10 years", 10, 120}, {"100 years", 100, 120}, {"1000 years", 1000, 120},
+}
+
+// timeline returns the period from first to last in the coarsest step
+// that still shows it in detail: the clock hours when there are few
+// enough of them, else days, weeks (from Monday), months or years, with
+// empty steps included.
+func timeline(first, last time.Time, hourly []Bucket, busy []int, busyDays []Bucket, loc *time.Location) ([]Bucket, string) {
+	if hourly != nil {
+		return slices.Clone(hourly), "hour"
+	}
+	type stepKey struct {
+		key   func(day int) int64
+		start func(k int64) (int, time.Month, int)
+		label func(k int64) string
+	}
+	for _, st := range timelineSteps {
+		var sk stepKey
+		switch {
+		case st.name == "day":
+			sk = stepKey{func(d int) int64 { return int64(d) }, func(k int64) (int, time.Month, int) { return dayDate(int(k)) },
+				func(k int64) string { y, m, d := dayDate(int(k)); return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d) }}
+		case st.name == "week":
+			// Day 0, 1970-01-01, was a Thursday: weeks start on day 4 + 7k.
+			sk = stepKey{func(d int) int64 { return floorDiv64(int64(d)+3, 7) }, func(k int64) (int, time.Month, int) { return dayDate(int(7*k - 3)) },
+				func(k int64) string {
+					y, m, d := dayDate(int(7*k - 3))
+					return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+				}}
+		case st.name == "month":
+			sk = stepKey{func(d int) int64 { y, m, _ := dayDate(d); return int64(y)*12 + int64(m) - 1 },
+				func(k int64) (int, time.Month, int) {
+					return int(floorDiv64(k, 12)), time.Month(k - 12*floorDiv64(k, 12) + 1), 1
+				},
+				func(k int64) string { return fmt.Sprintf("%04d-%02d", floorDiv64(k, 12), k-12*floorDiv64(k, 12)+1) }}
+		default:
+			n := int64(st.years)
+			sk = stepKey{func(d int) int64 { y, _, _ := dayDate(d); return floorDiv64(int64(y), n) },
+				func(k int64) (int, time.Month, int) { return int(k * n), time.January, 1 },
+				func(k int64) string {
+					if n == 1 {
+						return fmt.Sprintf("%04d", k)
+					}
+					return fmt.Sprintf("%04d–%04d", k*n, k*n+n-1)
+				}}
+		}
+		k0, kN := sk.key(busy[0]), sk.key(busy[len(busy)-1])
+		last := st.name == timelineSteps[len(timelineSteps)-1].name
+		if kN-k0+1 > int64(st.max) && !last {
+			continue
+		}
+		// Past the coarsest step (dates millions of years apart, from a
+		// forged state), only the steps with traffic are listed.
+		dense := kN-k0+1 <= int64(st.max)
+		var keys []int64
+		if dense {
+			for k := k0; k <= kN; k++ {
+				keys = append(keys, k)
+			}
+		} else {
+			for _, day := range busy {
+				if k := sk.key(day); len(keys) == 0 || keys[len(keys)-1] != k {
+					keys = append(keys, k)
+				}
+			}
+		}
+		out := make([]Bucket, len(keys))
+		for i, k := range keys {
+			y, m, d := sk.start(k)
+			out[i].Label = sk.label(k)
+			out[i].Start = time.Date(y, m, d, 0, 0, 0, 0, loc).Format(rfc3339)
+		}
+		j := 0
+		for i, day := range busy {
+			k := sk.key(day)
+			for keys[j] != k {
+				j++
+			}
+			label, start := out[j].Label, out[j].Start
+			addBucket(&out[j], busyDays[i])
+			out[j].Label, out[j].Start = label, start
+		}
+		return out, st.name
+	}
+	return nil, ""
+}
+
+func floorDiv64(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // civilDay returns the number of t's calendar day (in t's location)
@@ -260,12 +441,23 @@ func hourStart(t time.Time) time.Time {
 	return t.Add(-(time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())))
 }
 
+// addVisitors returns a new count of p (nil: none yet) plus n.
+func addVisitors(p *int64, n int64) *int64 {
+	v := n
+	if p != nil {
+		v += *p
+	}
+	return &v
+}
+
 func addBucket(dst *Bucket, b Bucket) {
 	dst.Hits += b.Hits
 	dst.Bytes += b.Bytes
 	dst.Pages += b.Pages
 	dst.Aborted += b.Aborted
-	dst.Visitors += b.Visitors
+	if b.Visitors != nil {
+		dst.Visitors = addVisitors(dst.Visitors, *b.Visitors)
+	}
 	dst.NoStatus += b.NoStatus
 	for ci := range ClassNames {
 		dst.Classes.Add(ci, b.Classes.At(ci))
@@ -273,115 +465,6 @@ func addBucket(dst *Bucket, b Bucket) {
 	for code, n := range b.Codes {
 		dst.addCode(code, n)
 	}
-}
-
-// FindIncidents is [FindIncidentsIn] in UTC.
-func FindIncidents(minutes []Minute, window, pad, max int) []Incident {
-	return FindIncidentsIn(minutes, window, pad, max, time.UTC)
-}
-
-// FindIncidentsIn returns up to max windows of window minutes with the most
-// 5xx responses (ties: the earliest), not overlapping, each with a
-// per-minute timeline that starts pad minutes before and ends pad minutes
-// after it (zero minutes filled in). Windows without any 5xx are not
-// incidents. Times and labels are on loc's wall clock (nil: UTC).
-func FindIncidentsIn(minutes []Minute, window, pad, max int, loc *time.Location) []Incident {
-	if len(minutes) == 0 || window <= 0 || max <= 0 {
-		return nil
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	ms := inTimeOrder(minutes)
-	t0 := ms[0].Start.UTC().Truncate(time.Minute)
-	n := int(ms[len(ms)-1].Start.UTC().Truncate(time.Minute).Sub(t0)/time.Minute) + 1
-	// Dense per-minute arrays over the whole period (an hour of a year is
-	// 525,600 entries: fine). Long periods with sparse minutes still cost
-	// n; Build caps the period it passes in.
-	dense := make([]Minute, n)
-	for i := range dense {
-		dense[i].Start = t0.Add(time.Duration(i) * time.Minute)
-	}
-	for _, mi := range ms {
-		i := int(mi.Start.UTC().Truncate(time.Minute).Sub(t0) / time.Minute)
-		d := &dense[i]
-		d.Hits += mi.Hits
-		d.Bytes += mi.Bytes
-		d.Pages += mi.Pages
-		d.Aborted += mi.Aborted
-		d.NoStatus += mi.NoStatus
-		for ci := range ClassNames {
-			d.Classes.Add(ci, mi.Classes.At(ci))
-		}
-	}
-	if window > n {
-		window = n
-	}
-	// Sum of 5xx over each window start.
-	sums := make([]int64, n-window+1)
-	var run int64
-	for i := range n {
-		run += dense[i].Classes.X5
-		if i >= window {
-			run -= dense[i-window].Classes.X5
-		}
-		if i >= window-1 {
-			sums[i-window+1] = run
-		}
-	}
-	used := make([]bool, n)
-	var out []Incident
-	for len(out) < max {
-		best := -1
-		for i, v := range sums {
-			if v == 0 || (best >= 0 && v <= sums[best]) {
-				continue
-			}
-			if slices.Contains(used[i:i+window], true) {
-				continue
-			}
-			best = i
-		}
-		if best < 0 {
-			break
-		}
-		for i := best; i < best+window; i++ {
-			used[i] = true
-		}
-		inc := Incident{What: "5xx",
-			Start: dense[best].Start.In(loc).Format(rfc3339),
-			End:   dense[best+window-1].Start.Add(time.Minute).In(loc).Format(rfc3339)}
-		for i := best; i < best+window; i++ {
-			inc.Errors += dense[i].Classes.X5
-			inc.Hits += dense[i].Hits
-		}
-		inc.Rate = share(inc.Errors, inc.Hits)
-		for i := best - pad; i < best+window+pad; i++ {
-			var b Bucket
-			var t time.Time
-			if i >= 0 && i < n {
-				dense[i].add(&b)
-				t = dense[i].Start
-			} else {
-				t = t0.Add(time.Duration(i) * time.Minute)
-			}
-			b.Start = t.In(loc).Format(rfc3339)
-			b.Label = t.In(loc).Format("15:04")
-			inc.Minutes = append(inc.Minutes, b)
-		}
-		out = append(out, inc)
-	}
-	// Chronological order reads best in a post-mortem.
-	slices.SortStableFunc(out, func(a, b Incident) int {
-		switch {
-		case a.Start < b.Start:
-			return -1
-		case a.Start > b.Start:
-			return 1
-		}
-		return 0
-	})
-	return out
 }
 
 // inTimeOrder returns minutes sorted by start (stable), without copying

@@ -2,6 +2,8 @@ package report
 
 import (
 	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,53 +69,6 @@ func TestDeriveSeries(t *testing.T) {
 	}
 	if sum != 2 {
 		t.Errorf("days sum to %d, want 2", sum)
-	}
-}
-
-func TestFindIncidents(t *testing.T) {
-	ms := []Minute{
-		minute("2026-01-01T10:00:00Z", ClassCounts{X2: 10}),
-		minute("2026-01-01T10:01:00Z", ClassCounts{X2: 5, X5: 5}),
-		minute("2026-01-01T10:02:00Z", ClassCounts{X2: 5, X5: 9}),
-		minute("2026-01-01T10:05:00Z", ClassCounts{X2: 10}),
-		minute("2026-01-01T11:00:00Z", ClassCounts{X2: 8, X5: 2}),
-		minute("2026-01-01T12:00:00Z", ClassCounts{X2: 8}),
-	}
-	tests := []struct {
-		name               string
-		window, pad, max   int
-		want               []string // Start, End of each incident
-		wantErrs, wantHits []int64
-		wantMinutes        int // of the first incident
-	}{
-		{"two windows", 2, 1, 5, []string{"2026-01-01T10:01:00Z", "2026-01-01T10:03:00Z", "2026-01-01T10:59:00Z", "2026-01-01T11:01:00Z"},
-			[]int64{14, 2}, []int64{24, 10}, 4},
-		{"only the worst", 3, 0, 1, []string{"2026-01-01T10:00:00Z", "2026-01-01T10:03:00Z"}, []int64{14}, []int64{34}, 3},
-		{"zero max", 3, 0, 0, nil, nil, nil, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := FindIncidents(ms, tt.window, tt.pad, tt.max)
-			if len(got)*2 != len(tt.want) {
-				t.Fatalf("got %d incidents, want %d: %+v", len(got), len(tt.want)/2, got)
-			}
-			for i, inc := range got {
-				if inc.Start != tt.want[2*i] || inc.End != tt.want[2*i+1] || inc.Errors != tt.wantErrs[i] || inc.Hits != tt.wantHits[i] {
-					t.Errorf("incident %d = %s..%s errors %d hits %d", i, inc.Start, inc.End, inc.Errors, inc.Hits)
-				}
-			}
-			if len(got) > 0 && len(got[0].Minutes) != tt.wantMinutes {
-				t.Errorf("first incident has %d minutes, want %d", len(got[0].Minutes), tt.wantMinutes)
-			}
-		})
-	}
-	if got := FindIncidents([]Minute{minute("2026-01-01T10:00:00Z", ClassCounts{X2: 1})}, 5, 2, 3); got != nil {
-		t.Errorf("no 5xx: got %+v", got)
-	}
-	// Padding before the first minute is zero-filled with real times.
-	got := FindIncidents([]Minute{minute("2026-01-01T00:00:00Z", ClassCounts{X5: 1})}, 1, 2, 1)
-	if len(got) != 1 || len(got[0].Minutes) != 5 || got[0].Minutes[0].Label != "23:58" || got[0].Minutes[2].Hits != 1 {
-		t.Errorf("padded single minute: %+v", got)
 	}
 }
 
@@ -183,4 +138,91 @@ func TestDeriveSeriesCodes(t *testing.T) {
 	check("hour", s.Hourly, func(b Bucket) string { return b.Start }, want(func(t time.Time) string {
 		return t.Truncate(time.Hour).Format(rfc3339) // Paris is a whole number of hours from UTC
 	}))
+}
+
+// TestDeriveSeriesSpan: the series of minutes far apart cost what the
+// minutes cost, and the timeline step follows the span.
+func TestDeriveSeriesSpan(t *testing.T) {
+	one := func(ts ...string) []Minute {
+		var ms []Minute
+		for _, s := range ts {
+			ms = append(ms, minute(s, ClassCounts{X2: 1}))
+		}
+		return ms
+	}
+	tests := []struct {
+		name           string
+		ms             []Minute
+		step           string
+		steps, months  int
+		days           int
+		firstStepLabel string
+	}{
+		{"two hours", one("2024-03-05T10:00:00Z", "2024-03-05T11:30:00Z"), "hour", 2, 1, 1, "03-05 10h"},
+		{"a month", one("2024-03-01T10:00:00Z", "2024-03-30T11:30:00Z"), "day", 30, 1, 30, "2024-03-01"},
+		{"a year", one("2024-01-01T10:00:00Z", "2024-12-30T11:30:00Z"), "week", 53, 12, 31 + 30, "2024-01-01"},
+		{"four years", one("2015-01-01T00:00:00Z", "2018-12-31T00:00:00Z"), "month", 48, 48, 31 + 31, "2015-01"},
+		{"1970 to 2024", one("1970-01-01T00:00:00Z", "2024-03-05T10:00:00Z"), "year", 55, 651, 31 + 5, "1970"},
+		{"year 1 to 2024", one("0001-01-01T00:00:00Z", "2024-03-05T10:00:00Z"), "100 years", 21, 2, 31 + 5, "0000–0099"},
+		{"year 1 to 9999", one("0001-01-01T00:00:00Z", "2024-03-05T10:00:00Z", "9999-12-31T23:59:00Z"), "100 years", 100, 3, 31 + 31 + 31, "0000–0099"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := DeriveSeries(tt.ms)
+			days := 0
+			for _, m := range s.Months {
+				days += len(m.Days)
+			}
+			if s.TimelineStep != tt.step || len(s.Timeline) != tt.steps || len(s.Months) != tt.months || days != tt.days {
+				t.Errorf("step %q × %d, %d months, %d days; want %q × %d, %d, %d", s.TimelineStep, len(s.Timeline), len(s.Months), days, tt.step, tt.steps, tt.months, tt.days)
+			}
+			if len(s.Timeline) > 0 && s.Timeline[0].Label != tt.firstStepLabel {
+				t.Errorf("first step %q, want %q", s.Timeline[0].Label, tt.firstStepLabel)
+			}
+			var sum int64
+			for _, b := range s.Timeline {
+				sum += b.Hits
+			}
+			if sum != int64(len(tt.ms)) || len(s.Aborted) != len(s.Timeline) {
+				t.Errorf("timeline sums to %d, want %d; %d aborted steps", sum, len(tt.ms), len(s.Aborted))
+			}
+		})
+	}
+}
+
+// TestTimeOutliers: a request dated far from the bulk is named in the
+// diagnostics; a long but even spread of requests has none.
+func TestTimeOutliers(t *testing.T) {
+	month := steady("2024-03-01T00:00:00Z", 30*1440, 2, 0)
+	far := append(slices.Clone(month), minute("1970-01-01T00:00:00Z", ClassCounts{X2: 1}), minute("9999-12-31T23:59:00Z", ClassCounts{X2: 3}))
+	got := findTimeOutliers(far, time.UTC)
+	if got == nil || got.Requests != 4 || len(got.Minutes) != 2 || got.Minutes[0].Label != "1970-01-01 00:00" ||
+		got.BulkStart != "2024-03-01T03:35:00Z" || got.Truncated {
+		t.Errorf("far dates: %+v", got)
+	}
+	if got := findTimeOutliers(month, time.UTC); got != nil {
+		t.Errorf("a month: %+v", got)
+	}
+	two := []Minute{minute("1970-01-01T00:00:00Z", ClassCounts{X2: 1}), minute("2024-03-05T10:00:00Z", ClassCounts{X2: 1})}
+	if got := findTimeOutliers(two, time.UTC); got != nil {
+		t.Errorf("two lines, no bulk: %+v", got)
+	}
+}
+
+// TestTimeOutliersInReport: the HTML and the JSON name the odd date.
+func TestTimeOutliersInReport(t *testing.T) {
+	in := &Input{Minutes: append(steady("2024-03-01T00:00:00Z", 2*1440, 2, 0), minute("0001-01-01T00:00:00Z", ClassCounts{X2: 1}))}
+	in.Codes = []CodeCount{{Code: 200, Hits: 2*2*1440 + 1}}
+	m := BuildFrom(in, BuildOptions{})
+	if o := m.Diagnostics.TimeOutliers; o == nil || o.Requests != 1 || m.Period.Start != "0001-01-01T00:00:00Z" {
+		t.Fatalf("outliers %+v, period %+v", o, m.Period)
+	}
+	var b strings.Builder
+	if err := WriteHTML(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Requests dated far from the rest of the data (2024-03-01T00:13:00Z to 2024-03-02T23:46:00Z) stretch the period: 1 in all, at 0001-01-01 00:00 (1).") {
+		i := strings.Index(b.String(), "dated far")
+		t.Errorf("HTML does not name the far date: %.300s", b.String()[max(i-20, 0):])
+	}
 }

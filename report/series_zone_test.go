@@ -141,7 +141,9 @@ func TestDeriveSeriesInZone(t *testing.T) {
 
 func TestFindIncidentsInZone(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
-	got := FindIncidentsIn([]Minute{minute("2026-07-01T10:00:00Z", ClassCounts{X5: 3})}, 1, 1, 1, paris)
+	ms := steady("2026-07-01T09:00:00Z", 120, 20, 0)
+	ms[60] = minute("2026-07-01T10:00:00Z", ClassCounts{X2: 5, X5: 15})
+	got := FindIncidentsIn(ms, IncidentOptions{Pad: 1, Max: 1}, paris)
 	if len(got) != 1 || got[0].Start != "2026-07-01T12:00:00+02:00" || got[0].Minutes[1].Label != "12:00" {
 		t.Errorf("incident in Paris: %+v", got)
 	}

@@ -10,13 +10,11 @@ import (
 	"text/tabwriter"
 )
 
-// textTop is how many URLs the text summary lists per group.
-const textTop = 5
-
 // WriteText writes the terminal summary of m: headline numbers, status
 // classes, codes with reasons, IIS sub-status codes with meanings, the
-// client-aborted group, the top 4xx and 5xx URLs and the malformed-line
-// reasons. Every string is passed through [Visible], so a log line cannot
+// client-aborted group, the top URLs, clients, 4xx and 5xx URLs (as many
+// rows as the Model's lists hold: --top), response-time percentiles when
+// the log has them, and the malformed-line reasons. Every string is passed through [Visible], so a log line cannot
 // send escape sequences, carriage returns or bidi overrides to the
 // terminal.
 func WriteText(w io.Writer, m *Model) error {
@@ -28,7 +26,9 @@ func WriteText(w io.Writer, m *Model) error {
 	if m.Title != "" {
 		p("%s\n", v(m.Title))
 	}
-	if m.Period.Start != "" {
+	if m.Period.FirstRequest != "" {
+		p("Period\tfirst request %s, last request %s\n", v(m.Period.FirstRequest), v(m.Period.LastRequest))
+	} else if m.Period.Start != "" {
 		p("Period\t%s to %s\n", v(m.Period.Start), v(m.Period.End))
 	} else {
 		p("Period\tno request parsed\n")
@@ -36,12 +36,15 @@ func WriteText(w io.Writer, m *Model) error {
 	l := m.Lines
 	p("Lines\tread %s\tparsed %s\tmalformed %s\tskipped %s\tfiltered %s\n",
 		fmtInt(l.Read), fmtInt(l.Parsed), fmtInt(l.Malformed), fmtInt(l.Skipped), fmtInt(l.Filtered))
-	sat := ""
+	bytes := fmtBytes(m.Bytes)
 	if m.BytesSaturated {
-		sat = "≥"
+		bytes = "≥" + bytes
 	}
-	p("Requests\t%s\tbytes %s%s\tvisitors %s\tpages %s\tfiles %s\n",
-		fmtInt(m.Requests), sat, fmtBytes(m.Bytes), fmtCount(m.Visitors), fmtInt(m.Pages), fmtInt(m.Files))
+	if m.Requests > 0 && m.NoBytes >= m.Requests {
+		bytes = "not logged"
+	}
+	p("Requests\t%s\tbytes %s\tvisitors %s\tpages %s\tfiles (2xx) %s\n",
+		fmtInt(m.Requests), bytes, fmtCount(m.Visitors), fmtInt(m.Pages), fmtInt(m.Files))
 	p("Clients\t%s", fmtCount(m.DistinctClients))
 	if m.Status.NoStatus > 0 {
 		p("\tno status %s", fmtInt(m.Status.NoStatus))
@@ -50,10 +53,10 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\tno time %s", fmtInt(m.Undated))
 	}
 	p("\n")
-	if len(m.Approximate) > 0 {
-		p("Approximate\t%s\n", v(strings.Join(m.Approximate, ", ")))
-	}
 	tw.Flush()
+	for _, e := range m.Estimates {
+		fmt.Fprintf(bw, "Estimate: %s: %s\n", v(e.What), v(e.Error))
+	}
 
 	if len(m.Classes) > 0 {
 		p("\nClass\tRequests\tShare\n")
@@ -95,6 +98,8 @@ func WriteText(w io.Writer, m *Model) error {
 		tw.Flush()
 		writeTextTop(tw, "Top client-aborted URLs", a.TopURLs)
 	}
+	writeTextTop(tw, "Top URLs", m.TopURLs)
+	writeTextTop(tw, "Top clients", m.Clients)
 	writeTextTop(tw, "Top 404 URLs", m.Top404)
 	for _, d := range m.Drill {
 		if strings.HasPrefix(d.Code, "4") && d.Code != "404" && d.Code != "499" && d.Code != "444" {
@@ -102,6 +107,14 @@ func WriteText(w io.Writer, m *Model) error {
 		}
 	}
 	writeTextTop(tw, "Top 5xx URLs", m.Top5xx)
+
+	if len(m.Latency) > 0 {
+		p("\nResponse time\tRequests\tp50\tp90\tp95\tp99\tMax\n")
+		for _, l := range m.Latency {
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v(l.Scope), fmtInt(l.Count), fmtMs(l.P50), fmtMs(l.P90), fmtMs(l.P95), fmtMs(l.P99), fmtMs(l.Max))
+		}
+		tw.Flush()
+	}
 
 	if len(m.MalformedReasons) > 0 {
 		p("\nMalformed reason\tLines\n")
@@ -120,6 +133,16 @@ func WriteText(w io.Writer, m *Model) error {
 	for _, fe := range m.Diagnostics.FileErrors {
 		p("\nerror: %s: %s\n", v(fe.File), v(fe.Error))
 	}
+	if len(m.Diagnostics.EarlierFileErrors) > 0 {
+		p("\nEarlier runs' file errors (history; not this run's):\n")
+		for _, fe := range m.Diagnostics.EarlierFileErrors {
+			at := fe.At
+			if at == "" {
+				at = "date unknown"
+			}
+			p("  %s: %s: %s\n", v(at), v(fe.File), v(fe.Error))
+		}
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -136,12 +159,13 @@ func writeTextTop(tw *tabwriter.Writer, title string, l TopList) {
 	}
 	fmt.Fprintf(tw, "\n%s%s\tRequests\tShare\n", title, note)
 	for i, r := range l.Rows {
-		if i == textTop {
-			break
-		}
 		// Tabs in keys are already escaped by Visible, so they cannot
 		// break the columns.
-		fmt.Fprintf(tw, "%d. %s\t%s\t%s\n", i+1, Visible(r.Key), fmtInt(r.Hits), fmtPct(r.Share))
+		key := Visible(r.Key)
+		if key == "" {
+			key = "(empty)"
+		}
+		fmt.Fprintf(tw, "%d. %s\t%s\t%s\n", i+1, key, fmtInt(r.Hits), fmtPct(r.Share))
 	}
 	tw.Flush()
 }

@@ -27,7 +27,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -77,16 +76,6 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
-}
-
-// rusage extracts CPU time and peak RSS (KiB on Linux) of a finished
-// process.
-func rusage(ps *os.ProcessState) (time.Duration, int64) {
-	cpu := ps.UserTime() + ps.SystemTime()
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		return cpu, int64(ru.Maxrss)
-	}
-	return cpu, 0
 }
 
 // command is one tool run on one case.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -14,60 +16,174 @@ type CheckCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
-	Max    []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx; 0xx is 000, non-standard is 001-099 and 600-999), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
-	Window string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; the worst window per threshold is reported."`
+	Max         []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx; 0xx is 000, non-standard is 001-099 and 600-999), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
+	Warn        []string `placeholder:"KEY=LIMIT" help:"A warning threshold, as --max: reported as WARNING (exit 1 with --nagios; without it, printed and exit 0 unless a --max is breached)."`
+	Window      string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; every breaching stretch (overlapping or touching breaching windows) is reported, worst first."`
+	MinRequests uint64   `default:"20" placeholder:"N" help:"A share (5xx=1%) is not judged over fewer than N requests (in a window, or the whole run): a percentage of a handful of requests is noise. Counts are always judged."`
+	Nagios      bool     `help:"Print one monitoring-plugin status line (WEBALYZE OK/WARNING/CRITICAL/UNKNOWN - text | perfdata) and exit 0/1/2/3 as Nagios, Icinga and Sensu expect."`
 }
 
-// Run checks the thresholds: exit 0 when all hold, 1 when any is breached.
+// checkResult is what a check found.
+type checkResult struct {
+	crit, warn []breach // worst first
+	perf       []perfItem
+	requests   uint64 // requests judged: this run's with --state
+	thresholds int
+}
+
+// Run checks the thresholds: exit 0 when all hold, 1 when any is breached
+// (--nagios: see runNagios).
 func (c *CheckCmd) Run(g *Globals) error {
-	var ts []threshold
-	for _, s := range c.Max {
-		t, err := parseThreshold(s)
-		if err != nil {
-			return usageError(err)
+	if c.Nagios {
+		return c.runNagios(g)
+	}
+	r, col, err := c.evaluate(g)
+	if err != nil {
+		return err
+	}
+	for _, b := range r.crit {
+		fmt.Fprintln(g.stdout, "BREACHED", report.Visible(b.String()))
+	}
+	for _, b := range r.warn {
+		fmt.Fprintln(g.stdout, "WARNING", report.Visible(b.String()))
+	}
+	if len(r.crit) == 0 && len(r.warn) == 0 && !g.Quiet {
+		fmt.Fprintf(g.stdout, "ok: %s over %d requests%s\n", holds(r.thresholds), r.requests, c.scope(col))
+	}
+	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
+		return err
+	}
+	if len(r.crit) > 0 {
+		return &exitError{code: exitBreached}
+	}
+	return nil
+}
+
+// scope says what was judged, for the ok line.
+func (c *CheckCmd) scope(col *collected) string {
+	s := ""
+	if col.fresh != nil {
+		s = " new since the last run"
+	}
+	if c.Window != "" {
+		s += " in every " + c.Window + " window"
+	}
+	return s
+}
+
+// holds says that n thresholds hold.
+func holds(n int) string {
+	if n == 1 {
+		return "1 threshold holds"
+	}
+	return fmt.Sprintf("%d thresholds hold", n)
+}
+
+// evaluate reads the inputs and judges the thresholds.
+func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
+	parse := func(specs []string) ([]threshold, error) {
+		var ts []threshold
+		for _, s := range specs {
+			t, err := parseThreshold(s)
+			if err != nil {
+				return nil, usageError(err)
+			}
+			ts = append(ts, t)
 		}
-		ts = append(ts, t)
+		return ts, nil
+	}
+	crit, err := parse(c.Max)
+	if err != nil {
+		return nil, nil, err
+	}
+	warn, err := parse(c.Warn)
+	if err != nil {
+		return nil, nil, err
 	}
 	var window time.Duration
 	if c.Window != "" {
 		w, err := parseSpan(c.Window)
 		if err != nil || w < time.Minute {
-			return usageError(fmt.Errorf("--window %q: want a span of at least one minute, such as 5m", c.Window))
+			return nil, nil, usageError(fmt.Errorf("--window %q: want a span of at least one minute, such as 5m", c.Window))
 		}
 		window = w
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	all := append(slices.Clone(crit), warn...)
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, keepFresh: true}
 	if window > 0 {
-		j.checkState = func(path string, st *aggregate.State) error { return untimedSubs(ts, c.Window, path, st) }
+		j.checkState = func(path string, st *aggregate.State) error { return untimedSubs(all, c.Window, path, st) }
 	}
 	col, err := j.collect(g)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	var breaches []breach
+	r := &checkResult{thresholds: len(all), requests: col.st.Requests}
+	var found [][]breach
+	var worst []float64
 	if window > 0 {
-		breaches = checkWindows(ts, minutesOf(col.st), window)
+		var judge func(from, to int64) bool
+		if col.fresh != nil {
+			// With --state, the windows that hold a minute read by this
+			// run: what is new, with the tail of the state a window needs.
+			fresh := col.fresh.minutes
+			judge = func(from, to int64) bool {
+				i, _ := slices.BinarySearch(fresh, from/60)
+				return i < len(fresh) && fresh[i] < to/60
+			}
+			r.requests = col.fresh.counts.requests
+		}
+		for _, res := range checkWindows(all, minutesOf(col.st), window, c.MinRequests, judge) {
+			found = append(found, res.breaches)
+			worst = append(worst, res.worst)
+		}
 	} else {
 		total := countsOf(col.st)
-		for _, t := range ts {
-			if b, over := t.check(&total); over {
-				breaches = append(breaches, b)
+		if col.fresh != nil {
+			total = col.fresh.counts
+		}
+		r.requests = total.requests
+		for _, t := range all {
+			b, over, judged := t.check(&total, c.MinRequests)
+			var bs []breach
+			if over {
+				bs = append(bs, b)
 			}
+			found = append(found, bs)
+			w := math.NaN()
+			if judged {
+				w = b.value()
+			}
+			worst = append(worst, w)
 		}
 	}
-	for _, b := range breaches {
-		fmt.Fprintln(g.stdout, "BREACHED", report.Visible(b.String()))
+	for i, t := range all {
+		isWarn := i >= len(crit)
+		for _, b := range found[i] {
+			b.warn = isWarn
+			if isWarn {
+				r.warn = append(r.warn, b)
+			} else {
+				r.crit = append(r.crit, b)
+			}
+		}
+		r.perf = append(r.perf, perfItem{t: t, warn: isWarn, worst: worst[i]})
 	}
-	if g.Verbose && len(breaches) == 0 {
-		fmt.Fprintf(g.stdout, "ok: %d thresholds hold over %d requests\n", len(ts), col.st.Requests)
+	// A warning that a --max breach of the same key covers says nothing
+	// more.
+	r.warn = slices.DeleteFunc(r.warn, func(w breach) bool {
+		return slices.ContainsFunc(r.crit, func(c breach) bool { return c.t.key == w.t.key && c.overlaps(w) })
+	})
+	for _, l := range []*[]breach{&r.crit, &r.warn} {
+		slices.SortStableFunc(*l, func(a, b breach) int {
+			ar, ae := a.severity()
+			br, be := b.severity()
+			if c := cmp.Compare(br, ar); c != 0 {
+				return c
+			}
+			return cmp.Compare(be, ae)
+		})
 	}
-	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
-		return err
-	}
-	if len(breaches) > 0 {
-		return &exitError{code: exitBreached}
-	}
-	return nil
+	return r, col, nil
 }
 
 // countsOf gives the whole-run counts of a State.

@@ -274,8 +274,12 @@ func TestTimeline(t *testing.T) {
 	f, _ := os.Create(log)
 	for m := 0; m < 20; m++ {
 		status := 200
-		for i := 0; i < 10; i++ {
-			if m == 15 && i < 6 {
+		n := 10
+		if m == 15 {
+			n = 40
+		}
+		for i := 0; i < n; i++ {
+			if m == 15 && i < 30 {
 				status = 502
 			} else {
 				status = 200
@@ -296,14 +300,17 @@ func TestTimeline(t *testing.T) {
 		t.Fatalf("%d steps, want 20", len(doc.Steps))
 	}
 	for i, s := range doc.Steps {
-		if s.Jump != (i == 15) {
-			t.Errorf("step %d (%s): jump %v", i, s.Start, s.Jump)
+		if (s.Incident == 1) != (i == 15) {
+			t.Errorf("step %d (%s): incident %d", i, s.Start, s.Incident)
 		}
 	}
-	if doc.Steps[15].Rate5xx != 0.6 {
-		t.Errorf("5xx rate at 14:15 = %v, want 0.6", doc.Steps[15].Rate5xx)
+	if len(doc.Incidents) != 1 || doc.Incidents[0].Start != "2024-03-05T14:15:00Z" || doc.Incidents[0].Errors != 30 {
+		t.Errorf("incidents = %+v", doc.Incidents)
 	}
-	code, out, _ = runCLI(t, "check", "--max", "5xx=50%", "--window", "1m", log)
+	if doc.Steps[15].Rate5xx != 0.75 {
+		t.Errorf("5xx rate at 14:15 = %v, want 0.75", doc.Steps[15].Rate5xx)
+	}
+	code, out, _ = runCLI(t, "check", "--max", "5xx=50%", "--window", "1m", "--min-requests", "1", log)
 	if code != 1 || !strings.Contains(out, "14:15") {
 		t.Errorf("windowed check: exit %d, output %q", code, out)
 	}

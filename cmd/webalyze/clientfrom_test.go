@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// keyHits renders a top list of the JSON model as "key:hits" pairs.
+// keyHits renders a top list of the JSON model as "key:requests" pairs.
 func keyHits(t *testing.T, out, list string) string {
 	t.Helper()
 	var doc map[string]json.RawMessage
@@ -18,7 +18,7 @@ func keyHits(t *testing.T, out, list string) string {
 	var l struct {
 		Rows []struct {
 			Key  string `json:"key"`
-			Hits int64  `json:"hits"`
+			Hits int64  `json:"requests"`
 		} `json:"rows"`
 	}
 	if err := json.Unmarshal(doc[list], &l); err != nil {

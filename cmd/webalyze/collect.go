@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
@@ -15,7 +17,20 @@ import (
 
 // StateFlags select an incremental state file.
 type StateFlags struct {
-	State string `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone."`
+	State     string        `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone. The state is locked (PATH.lock) from load to save."`
+	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for another run holding the --state lock; past it, exit 2 with \"state in use by PID n\". Default 10m; 0 means do not wait."`
+}
+
+// lockState takes the state's lock for the whole load-read-save.
+func lockState(path string, wait time.Duration) (*aggregate.StateLock, error) {
+	if wait < 0 {
+		return nil, usageError(fmt.Errorf("--state-wait %s: want a duration of 0 or more", wait))
+	}
+	l, err := aggregate.LockState(path, wait)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return l, nil
 }
 
 // job is what the commands that read logs share: inputs, window, state.
@@ -23,13 +38,18 @@ type job struct {
 	in    *InputFlags
 	win   *WindowFlags
 	state *StateFlags
-	// drillAll keeps drill-down lists for every code (--drill-all-codes).
+	// drillAll keeps drill-down lists for every code (--drill-all-codes);
+	// sites are the site's own hosts (--site).
 	drillAll bool
+	sites    []string
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 	// checkState, when set, vets the loaded state file (path, state)
 	// before any input is read; its error ends the run.
 	checkState func(path string, st *aggregate.State) error
+	// keepFresh keeps, with --state, what this run read before it is
+	// folded into the state (collected.fresh).
+	keepFresh bool
 }
 
 // collected is the outcome of reading.
@@ -38,11 +58,23 @@ type collected struct {
 	res             aggregate.RunResult
 	since, until    time.Time
 	hasSince, hasUn bool
+	// fresh is what this run read, when job.keepFresh and a state was
+	// loaded; nil otherwise (everything is this run's).
+	fresh *freshData
+}
+
+// freshData is what one run read, before it joins the state.
+type freshData struct {
+	counts  counts
+	minutes []int64 // minute numbers with records, ascending
 }
 
 // collect reads the inputs (and the --state file) into one State. It saves
 // the state file, when asked, only after a complete run.
 func (j *job) collect(g *Globals) (*collected, error) {
+	if err := j.in.validate(); err != nil {
+		return nil, err
+	}
 	loc, err := j.win.location()
 	if err != nil {
 		return nil, err
@@ -58,8 +90,22 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	statePath := ""
 	if j.state != nil && j.state.State != "" {
 		statePath = j.state.State
+		// A run that reads inputs saves the state: lock it from load to
+		// save. A report from an existing state alone only reads it (a
+		// save is a rename, so it reads a whole state), and may do so
+		// where it cannot write, as with a merged state copied elsewhere.
+		if _, serr := os.Stat(statePath); len(j.in.Files) > 0 || serr != nil {
+			lock, err := lockState(statePath, j.state.StateWait)
+			if err != nil {
+				return nil, err
+			}
+			defer lock.Unlock()
+		}
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
 			return nil, usageError(err)
+		}
+		if prev != nil {
+			prev.RetireFileErrors()
 		}
 		if prev != nil && prev.Settings.Zone != loc.String() {
 			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
@@ -81,11 +127,12 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.now != nil {
 		now = j.now
 	}
-	names := j.in.expandFiles()
+	names := j.in.expandNames(g)
 	anchor := now()
+	started := anchor
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll,
+	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	client, err := j.in.clientFrom()
 	if err != nil {
@@ -103,8 +150,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if j.win.relative() && j.win.RelativeTo == "end" {
 		// The end of the data is known only after reading it: a first pass.
 		for _, n := range names {
-			if n == "-" {
-				return nil, usageError(errors.New("--relative-to end reads the inputs twice and cannot read standard input"))
+			if err := twiceReadable(n); err != nil {
+				return nil, usageError(err)
 			}
 		}
 		pass := base
@@ -142,7 +189,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 			fmt.Fprintln(g.stderr, formatNote(name, pf, d))
 		}
 	}
-	prog := newProgress(g)
+	prog := newProgress(g, names)
 	if prog != nil {
 		cfg.OnProgress = prog.update
 	}
@@ -151,6 +198,10 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	prog.done()
 	if err != nil {
 		return nil, interrupted(ctx, err)
+	}
+	c.res = res
+	if prev != nil && j.keepFresh {
+		c.fresh = &freshData{counts: countsOf(st), minutes: slices.Sorted(maps.Keys(st.Minutes))}
 	}
 	if prev != nil {
 		marks := res.Marks
@@ -163,12 +214,40 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		st.Marks = res.Marks
 	}
 	if statePath != "" {
+		st.DateFileErrors(started.Unix())
 		if err := aggregate.SaveFile(statePath, st); err != nil {
 			return nil, fmt.Errorf("saving state: %w", err)
 		}
 	}
-	c.st, c.res = st, res
+	c.st = st
 	return c, nil
+}
+
+// twiceReadable says why --relative-to end cannot read input name twice:
+// standard input, and anything that is not a regular file (by what it is,
+// not by its name: /dev/stdin on a pipe, a FIFO, a device), would give its
+// data to the first pass only, or block. A name that cannot be examined is
+// left to the run to report.
+func twiceReadable(name string) error {
+	if name == "-" {
+		return errors.New("--relative-to end reads the inputs twice and cannot read standard input; save it to a file first")
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case fi.IsDir():
+		return nil // reported as a directory by the run
+	case fi.Mode()&os.ModeNamedPipe != 0:
+		what = "a pipe or FIFO"
+	case fi.Mode()&os.ModeDevice != 0:
+		what = "a device"
+	case fi.Mode()&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return fmt.Errorf("--relative-to end reads the inputs twice, and %s is %s; save it to a file first", report.Visible(name), what)
 }
 
 // interrupted turns a cancelled run into the message DESIGN asks for.
@@ -179,9 +258,16 @@ func interrupted(ctx context.Context, err error) error {
 	return err
 }
 
+// reportVersion and reportTime stamp reports; golden tests fix them.
+var (
+	reportVersion = versionString
+	reportTime    = time.Now
+)
+
 // buildOptions are the report options common to commands.
 func (c *collected) buildOptions(f *ReportFlags) report.BuildOptions {
-	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes}
+	o := report.BuildOptions{Title: f.Title, TopN: f.Top, DrillAll: f.DrillAllCodes,
+		Version: reportVersion(), Generated: reportTime()}
 	if c.hasSince {
 		o.Since = c.since
 	}

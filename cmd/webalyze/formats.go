@@ -22,7 +22,11 @@ func (c *FormatsCmd) Run(g *Globals) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "\nauto (the default) tries %s on the first lines of each file and picks the one that parses most.\n", strings.Join(parser.AutoNames(), ", "))
+	var auto []string
+	for _, f := range parser.AutoCandidates(nil) {
+		auto = append(auto, f.Name())
+	}
+	fmt.Fprintf(g.stdout, "\nauto (the default) tries %s on the first lines of each file and picks the one that parses most.\n", strings.Join(auto, ", "))
 	fmt.Fprintln(g.stdout, "When none fits but common, combined, vcombined or vhost reads each line up to a few more fields, it derives that format + trailing fields, and -v prints it as an -f value.")
 	fmt.Fprintln(g.stdout, "Custom formats: --log-format apache:'<LogFormat string>' or --log-format nginx:'<log_format string>'.")
 	return nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
@@ -12,6 +13,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden with the curr
 // TestSummaryGolden pins `summary --json` and the text summary of the
 // bundled samples: the JSON contract scripts depend on.
 func TestSummaryGolden(t *testing.T) {
+	fixStamp(t)
 	files := []string{sample + "nginx-access.log", sample + "nginx-access.log.1.gz", sample + "apache-vhost.log", sample + "iis-u_ex240304.log"}
 	tests := []struct {
 		golden string
@@ -44,4 +46,12 @@ func TestSummaryGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixStamp makes the version and time a report names fixed for the test.
+func fixStamp(t *testing.T) {
+	v, n := reportVersion, reportTime
+	reportVersion = func() string { return "v0.0.0-test" }
+	reportTime = func() time.Time { return time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC) }
+	t.Cleanup(func() { reportVersion, reportTime = v, n })
 }

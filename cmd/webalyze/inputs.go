@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,24 +15,53 @@ import (
 	"github.com/webalyze/webalyze/report"
 )
 
-// InputFlags are the flags of commands that read logs.
+// FileFlags are the flags of every command that reads logs: which files,
+// in which format.
+type FileFlags struct {
+	Files        []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all. A file given twice (or matched by two globs) is read once, with a warning."`
+	LogFormat    string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (${formats}), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	W3CFields    string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
+	MaxLine      int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
+	ClientFrom   string   `name:"client-from" enum:"peer,xff" default:"peer" help:"Where the client address comes from: peer, the address field as logged (%h, $remote_addr, c-ip); or xff, the X-Forwarded-For chain: its first public address, or with --trusted-proxy the right-most address not in a trusted range (falls back to the peer)."`
+	TrustedProxy []string `name:"trusted-proxy" placeholder:"CIDR" help:"With --client-from xff: address ranges of your proxies (CIDR or single addresses, comma-separated or repeated); the client is then the right-most untrusted address of the chain."`
+}
+
+// InputFlags are the flags of commands that read logs and aggregate them.
 type InputFlags struct {
-	Files            []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all."`
-	LogFormat        string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (combined, common, vcombined, nginx, iis, elb, alb, cloudfront, traefik, traefik-json, caddy, haproxy, envoy, ingress-nginx), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
-	W3CFields        string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
-	ClientFrom       string   `name:"client-from" enum:"peer,xff" default:"peer" help:"Where the client address comes from: peer, the address field as logged (%h, $remote_addr, c-ip); or xff, the X-Forwarded-For chain: its first public address, or with --trusted-proxy the right-most address not in a trusted range (falls back to the peer)."`
-	TrustedProxy     []string `name:"trusted-proxy" placeholder:"CIDR" help:"With --client-from xff: address ranges of your proxies (CIDR or single addresses, comma-separated or repeated); the client is then the right-most untrusted address of the chain."`
-	MaxLine          int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
-	Workers          int      `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
-	MaxMalformed     string   `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
-	TopCapacity      int      `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
-	DrillCapacity    int      `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
-	DistinctCapacity int      `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
+	FileFlags
+	Workers          int    `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
+	MaxMalformed     string `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
+	TopCapacity      int    `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
+	DrillCapacity    int    `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
+	DistinctCapacity int    `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
+}
+
+// validate rejects values no run can use, as usage errors.
+func (f *InputFlags) validate() error {
+	switch {
+	case f.Workers < 0:
+		return usageError(fmt.Errorf("--workers %d: want 0 (one per CPU) or more", f.Workers))
+	case f.MaxLine <= 0:
+		return usageError(fmt.Errorf("--max-line %d: want a positive number of bytes", f.MaxLine))
+	case f.TopCapacity < 0, f.DrillCapacity < 0, f.DistinctCapacity < 0:
+		return usageError(fmt.Errorf("--top-capacity, --drill-capacity and --distinct-capacity must not be negative"))
+	}
+	return nil
+}
+
+// formatNames lists the named formats for help and errors, from the
+// parser's registry.
+func formatNames() string {
+	var names []string
+	for _, nf := range parser.NamedFormats() {
+		names = append(names, nf.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // formatConfig turns the format flags into the pipeline's format and
 // detection candidates.
-func (f *InputFlags) formatConfig() (parser.Format, []parser.Format, error) {
+func (f *FileFlags) formatConfig() (parser.Format, []parser.Format, error) {
 	var defaults []string
 	if f.W3CFields != "" {
 		var err error
@@ -56,7 +87,7 @@ func (f *InputFlags) formatConfig() (parser.Format, []parser.Format, error) {
 
 // clientFrom turns --client-from and --trusted-proxy into the rule the
 // pipeline applies, nil for the peer address.
-func (f *InputFlags) clientFrom() (*parser.ClientFrom, error) {
+func (f *FileFlags) clientFrom() (*parser.ClientFrom, error) {
 	if f.ClientFrom != "xff" {
 		if len(f.TrustedProxy) > 0 {
 			return nil, usageError(errors.New("--trusted-proxy needs --client-from xff"))
@@ -85,22 +116,49 @@ func (f *InputFlags) clientFrom() (*parser.ClientFrom, error) {
 }
 
 // expandFiles expands globs; a pattern matching nothing is kept as is, so
-// that opening it reports the missing file.
-func (f *InputFlags) expandFiles() []string {
+// that opening it reports the missing file. A file named twice (the same
+// path, or two names of one file: a link, ./x and x) is kept once, where
+// it first appears, and reported in dups: reading it twice would count
+// every request twice.
+func (f *FileFlags) expandFiles() (names, dups []string) {
 	if len(f.Files) == 0 {
-		return []string{"-"}
+		return []string{"-"}, nil
 	}
-	var out []string
+	var all []string
 	for _, arg := range f.Files {
 		if arg != "-" && strings.ContainsAny(arg, "*?[") {
 			if matches, err := filepath.Glob(arg); err == nil && len(matches) > 0 {
-				out = append(out, matches...)
+				all = append(all, matches...)
 				continue
 			}
 		}
-		out = append(out, arg)
+		all = append(all, arg)
 	}
-	return out
+	var seen []os.FileInfo
+	stdin := false
+	for _, name := range all {
+		if name == "-" {
+			if stdin {
+				dups = append(dups, name)
+				continue
+			}
+			stdin = true
+			names = append(names, name)
+			continue
+		}
+		fi, err := os.Stat(name)
+		if err != nil { // opening it will say why
+			names = append(names, name)
+			continue
+		}
+		if slices.ContainsFunc(seen, func(o os.FileInfo) bool { return os.SameFile(o, fi) }) {
+			dups = append(dups, name)
+			continue
+		}
+		seen = append(seen, fi)
+		names = append(names, name)
+	}
+	return names, dups
 }
 
 // maxMalformed parses --max-malformed into a count or a share.
@@ -122,23 +180,20 @@ func (f *InputFlags) maxMalformed() (count uint64, share float64, isShare bool, 
 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
 
-// outcome turns what a run met into the exit status, after the output is
-// written: unreadable inputs → 2; file-level errors or too many malformed
-// lines → 3.
+// outcome turns what this run met into the exit status, after the output
+// is written: file-level errors or too many malformed lines → 3. (An
+// unreadable input ended the run before, with 2, writing nothing: see
+// collect.) With --state, st holds earlier runs too, but their file errors
+// are in st.EarlierErrors and res.Lines counts this run's lines only: the
+// status reflects this run.
 func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
-	for _, err := range res.Unreadable {
-		fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
-	}
-	if len(res.Unreadable) > 0 {
-		return &exitError{code: exitUsage}
-	}
 	bad := false
 	for _, fe := range st.FileErrors {
 		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", report.Visible(fe.File), report.Visible(fe.Err))
 		bad = true
 	}
 	count, share, isShare, _ := f.maxMalformed()
-	mal, read := st.Lines.Malformed, st.Lines.Read
+	mal, read := res.Lines.Malformed, res.Lines.Read
 	if isShare {
 		if read > 0 && float64(mal) > share*float64(read) {
 			fmt.Fprintf(g.stderr, "webalyze: %d of %d lines malformed (%.2f%%), over --max-malformed %s\n", mal, read, 100*float64(mal)/float64(read), f.MaxMalformed)
@@ -152,4 +207,25 @@ func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunRe
 		return &exitError{code: exitDataError}
 	}
 	return nil
+}
+
+// stdinTerminal reports whether standard input is a terminal; tests
+// replace it.
+var stdinTerminal = func() bool {
+	fi, err := os.Stdin.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// expandNames is expandFiles for a command: it warns on stderr of files
+// given twice (read once), and, when standard input is read from a
+// terminal, says so rather than wait in silence.
+func (f *FileFlags) expandNames(g *Globals) []string {
+	names, dups := f.expandFiles()
+	for _, d := range dups {
+		fmt.Fprintf(g.stderr, "webalyze: warning: %s is given more than once: read once\n", report.Visible(d))
+	}
+	if !g.Quiet && slices.Contains(names, "-") && stdinTerminal() {
+		fmt.Fprintln(g.stderr, "webalyze: reading standard input (Ctrl-D to end; give log files as arguments)")
+	}
+	return names
 }

@@ -42,11 +42,11 @@ func TestNonStandardClass(t *testing.T) {
 				} `json:"status"`
 				Classes []struct {
 					Class string `json:"class"`
-					Hits  int64  `json:"hits"`
+					Hits  int64  `json:"requests"`
 				} `json:"classes"`
 				Months []struct {
 					Days []struct {
-						Hits    int64            `json:"hits"`
+						Hits    int64            `json:"requests"`
 						Classes map[string]int64 `json:"classes"`
 					} `json:"days"`
 				} `json:"months"`
@@ -179,7 +179,8 @@ func TestNonStandardClass(t *testing.T) {
 		{[]string{"--max", "0xx=0"}, 1},
 		{[]string{"--max", "non-standard=3"}, 0},
 		{[]string{"--max", "non-standard=2"}, 1},
-		{[]string{"--max", "non-standard=50%"}, 1},
+		{[]string{"--max", "non-standard=50%", "--min-requests", "5"}, 1},
+		{[]string{"--max", "non-standard=50%"}, 0}, // 5 requests: too few to judge a share
 		{[]string{"--max", "non-standard=1", "--window", "1m"}, 0},
 		{[]string{"--max", "non-standard=1", "--window", "2m"}, 1},
 	} {

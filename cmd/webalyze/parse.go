@@ -15,7 +15,7 @@ import (
 
 // ParseCmd prints every line as a JSON object.
 type ParseCmd struct {
-	InputFlags
+	FileFlags
 	Limit int64 `default:"0" help:"Stop after this many lines per file; 0 means all."`
 
 	client *parser.ClientFrom
@@ -79,7 +79,7 @@ func (c *ParseCmd) Run(g *Globals) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	var unreadable, dataErrors int
-	for _, name := range c.expandFiles() {
+	for _, name := range c.expandNames(g) {
 		n, err := c.parseOne(g, enc, name, format, candidates)
 		if err != nil {
 			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))

@@ -50,7 +50,7 @@ func TestCheckWindowSubCode(t *testing.T) {
 		out  string // in stdout; "" for none
 	}{
 		{"spike over the count", []string{"--max", "404.2=10", "--window", "5m"}, 1,
-			"BREACHED 404.2: 15 requests in 2024-03-04 10:20 – 10:25 UTC, limit 10, over by 5\n"},
+			"BREACHED 404.2: 15 requests in 2024-03-04 10:20 – 10:25 UTC, limit 10, over by 5; breaching 2024-03-04 10:19 – 10:26 UTC (15 requests)\n"},
 		{"spike at the count", []string{"--max", "404.2=15", "--window", "5m"}, 0, ""},
 		{"spike over the share", []string{"--max", "404.2=25%", "--window", "5m"}, 1,
 			"BREACHED 404.2: 30.00% (15 of 50 requests) in 2024-03-04 10:20 – 10:25 UTC, limit 25%, over by 5.00 points\n"},
@@ -58,7 +58,7 @@ func TestCheckWindowSubCode(t *testing.T) {
 		{"whole run under the share", []string{"--max", "404.2=10%"}, 0, ""},
 		{"the window finds what the run hides", []string{"--max", "404.2=10%", "--window", "5m"}, 1, "in 2024-03-04 10:20 – 10:25 UTC"},
 		{"one-minute window", []string{"--max", "404.2=2", "--window", "1m"}, 1,
-			"BREACHED 404.2: 3 requests in 2024-03-04 10:20 – 10:21 UTC, limit 2, over by 1\n"},
+			"BREACHED 404.2: 3 requests in 2024-03-04 10:20 – 10:21 UTC, limit 2, over by 1; breaching 2024-03-04 10:20 – 10:25 UTC (15 requests)\n"},
 		{"another sub-status of the code", []string{"--max", "404.0=5", "--window", "5m"}, 0, ""},
 		{"a pair never seen", []string{"--max", "401.1=0", "--window", "5m"}, 0, ""},
 		{"one worker", []string{"--workers", "1", "--max", "404.2=10", "--window", "5m"}, 1, "15 requests in 2024-03-04 10:20 – 10:25 UTC"},
@@ -66,7 +66,7 @@ func TestCheckWindowSubCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runCLI(t, append(append([]string{"check"}, tt.args...), log)...)
+			code, out, errs := runCLI(t, append(append([]string{"-q", "check"}, tt.args...), log)...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d; stdout %q, stderr %q", code, tt.code, out, errs)
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,9 +14,18 @@ import (
 
 // ReportFlags are the flags that shape a report's content.
 type ReportFlags struct {
-	Title         string `default:"Web access log report" help:"Title of the report."`
-	Top           int    `default:"25" help:"Rows per top list (URLs, clients, referrers, agents...)."`
-	DrillAllCodes bool   `help:"Drill down (top URLs and clients) into every status code, 2xx and 3xx included; by default only error codes (4xx, 5xx, 000, non-standard), which is a third faster."`
+	Title         string   `default:"Web access log report" help:"Title of the report."`
+	Top           int      `default:"25" help:"Rows per top list (URLs, clients, referrers, agents...), in every output; at least 1."`
+	Site          []string `placeholder:"HOST" help:"The site's own host name (repeatable): referrers on it are internal and left out of the referrer list. Without it, only a request's logged virtual host (%v, $host, cs-host) is; a log without one then counts every referrer as external."`
+	DrillAllCodes bool     `help:"Drill down (top URLs and clients) into every status code, 2xx and 3xx included; by default only error codes (4xx, 5xx, 000, non-standard), which is a third faster."`
+}
+
+// validate rejects a --top no list can have.
+func (f *ReportFlags) validate() error {
+	if f.Top < 1 {
+		return usageError(fmt.Errorf("--top %d: want 1 or more rows", f.Top))
+	}
+	return nil
 }
 
 // SummaryCmd prints the headline tables or the JSON model.
@@ -29,7 +39,10 @@ type SummaryCmd struct {
 
 // Run reads the inputs and prints the summary.
 func (c *SummaryCmd) Run(g *Globals) error {
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
+	if err := c.ReportFlags.validate(); err != nil {
+		return err
+	}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
@@ -56,12 +69,16 @@ type ReportCmd struct {
 	WindowFlags
 	StateFlags
 	ReportFlags
-	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables, anything else the HTML report. - writes HTML to standard output."`
+	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables (in one file, each after a \"table,NAME\" row), anything else the HTML report. - writes HTML to standard output."`
+	CSVDir string `name:"csv-dir" placeholder:"DIR" type:"path" help:"Also write every table as its own CSV file DIR/NAME.csv (created if need be), one header row each, with the JSON model's column names: for spreadsheets and data frames."`
 }
 
 // Run reads the inputs and writes the report.
 func (c *ReportCmd) Run(g *Globals) error {
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes}
+	if err := c.ReportFlags.validate(); err != nil {
+		return err
+	}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
@@ -88,6 +105,20 @@ func (c *ReportCmd) Run(g *Globals) error {
 		}
 		if !g.Quiet {
 			fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
+		}
+	}
+	if c.CSVDir != "" {
+		if err := os.MkdirAll(c.CSVDir, 0o755); err != nil {
+			return err
+		}
+		err := report.WriteCSVDir(m, func(name string, write func(io.Writer) error) error {
+			return aggregate.WriteFileAtomic(filepath.Join(c.CSVDir, name), 0o644, write)
+		})
+		if err != nil {
+			return err
+		}
+		if !g.Quiet {
+			fmt.Fprintf(g.stderr, "wrote %d CSV tables in %s\n", len(report.CSVTableNames()), report.Visible(c.CSVDir))
 		}
 	}
 	return outcome(g, &c.InputFlags, col.st, col.res)

@@ -67,29 +67,82 @@ func mins(spec ...[3]uint64) []minute {
 	return out
 }
 
+// flat gives the breaches of checkWindows' results in one list.
+func flat(rs []windowResult) []breach {
+	var out []breach
+	for _, r := range rs {
+		out = append(out, r.breaches...)
+	}
+	return out
+}
+
 func TestCheckWindows(t *testing.T) {
 	share, _ := parseThreshold("5xx=10%")
 	count, _ := parseThreshold("5xx=5")
 	data := mins([3]uint64{0, 100, 1}, [3]uint64{1, 100, 2}, [3]uint64{10, 10, 4}, [3]uint64{11, 10, 4}, [3]uint64{20, 100, 0})
-	got := checkWindows([]threshold{share, count}, data, 2*time.Minute)
+	got := flat(checkWindows([]threshold{share, count}, data, 2*time.Minute, 0, nil))
 	if len(got) != 2 {
 		t.Fatalf("got %d breaches, want 2: %v", len(got), got)
 	}
-	// Worst 2-minute window for the share: minutes 10-11, 8 of 20 = 40 %.
-	if got[0].from.Unix() != 600 || got[0].n != 8 || got[0].total != 20 {
+	// Worst 2-minute window for the share: minutes 10-11, 8 of 20 = 40 %;
+	// the stretch goes on to the window from minute 11.
+	if got[0].from.Unix() != 600 || got[0].n != 8 || got[0].total != 20 || got[0].stretchTo.Unix() != 780 || got[0].stretchN != 8 {
 		t.Errorf("share breach = %+v", got[0])
 	}
 	if got[1].from.Unix() != 600 || got[1].n != 8 {
 		t.Errorf("count breach = %+v", got[1])
 	}
 	// Window boundary: a 1-minute window never joins minutes 0 and 1.
-	one := checkWindows([]threshold{mustThreshold(t, "5xx=2")}, data, time.Minute)
-	if len(one) != 1 || one[0].n != 4 {
+	one := flat(checkWindows([]threshold{mustThreshold(t, "5xx=2")}, data, time.Minute, 0, nil))
+	if len(one) != 1 || one[0].n != 4 || one[0].stretchN != 8 {
 		t.Errorf("1-minute windows: %v", one)
 	}
 	// Nothing breached.
-	if b := checkWindows([]threshold{mustThreshold(t, "5xx=50%")}, data, 5*time.Minute); len(b) != 0 {
+	if b := flat(checkWindows([]threshold{mustThreshold(t, "5xx=50%")}, data, 5*time.Minute, 0, nil)); len(b) != 0 {
 		t.Errorf("unexpected breach %v", b)
+	}
+	// Too few requests to judge a share: the 40 % of 20 requests is not
+	// judged with --min-requests 21; a count still is.
+	if b := flat(checkWindows([]threshold{share, count}, data, 2*time.Minute, 21, nil)); len(b) != 1 || b[0].t.isShare {
+		t.Errorf("min requests: %v", b)
+	}
+}
+
+// TestCheckWindowsStretches: every breaching stretch is reported, each by
+// its worst window, with the stretch's own counts.
+func TestCheckWindowsStretches(t *testing.T) {
+	var spec [][3]uint64
+	for m := range 120 {
+		n, e := uint64(40), uint64(0)
+		switch {
+		case m >= 10 && m < 16: // an outage
+			e = 30 - uint64(m%3)
+		case m == 60: // a smaller one
+			e = 25
+		case m == 90: // a blip in a quiet minute
+			n, e = 3, 3
+		}
+		if m > 85 && m < 95 {
+			n = min(n, 3)
+		}
+		spec = append(spec, [3]uint64{uint64(m), n, e})
+	}
+	data := mins(spec...)
+	rs := checkWindows([]threshold{mustThreshold(t, "5xx=10%")}, data, 5*time.Minute, 20, nil)
+	var got []string
+	for _, b := range rs[0].breaches {
+		got = append(got, fmt.Sprintf("worst %d-%d %d/%d stretch %d-%d %d/%d", b.from.Unix()/60, b.to.Unix()/60, b.n, b.total,
+			b.stretchFrom.Unix()/60, b.stretchTo.Unix()/60, b.stretchN, b.stretchTotal))
+	}
+	want := []string{
+		"worst 11-16 145/200 stretch 6-20 174/560",
+		"worst 56-61 25/200 stretch 56-65 25/360",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if w := rs[0].worst; w != 145.0/200 {
+		t.Errorf("worst value %v", w)
 	}
 }
 
@@ -155,7 +208,7 @@ func TestCheckWindowsSubCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := "none"
-		if b := checkWindows([]threshold{mustThreshold(t, tt.max)}, data, w); len(b) == 1 {
+		if b := flat(checkWindows([]threshold{mustThreshold(t, tt.max)}, data, w, 0, nil)); len(b) == 1 {
 			got = fmt.Sprintf("from=%d n=%d total=%d", b[0].from.Unix()/60, b[0].n, b[0].total)
 		} else if len(b) > 1 {
 			got = fmt.Sprint(b)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/report"
 )
 
 // TimelineCmd prints requests per time step, for post-mortems.
@@ -31,10 +32,25 @@ type timelineStep struct {
 	TopCodes []codeN           `json:"top_codes"`
 	Rate5xx  float64           `json:"rate_5xx"`
 	Rate499  float64           `json:"rate_499"`
-	// Jump marks a step whose error rate (5xx + 499 + 444) jumped: at least
-	// three times the median of the steps before it, at least 5 points
-	// above it, and at least 3 errors.
-	Jump bool `json:"jump"`
+	// Incident is the rank (1 the largest) of the incident the step
+	// overlaps, 0 for none: the incidents of the HTML report and its JSON
+	// (report.FindIncidentsIn).
+	Incident int `json:"incident"`
+}
+
+// timelineIncident is one incident of the timeline's period.
+type timelineIncident struct {
+	Start      string  `json:"start"`
+	End        string  `json:"end"`
+	Errors     int64   `json:"errors"`
+	Hits       int64   `json:"hits"`
+	Rate       float64 `json:"rate"`
+	Baseline   float64 `json:"baseline"`
+	Excess     float64 `json:"excess"`
+	Peak       string  `json:"peak"`
+	PeakErrors int64   `json:"peak_errors"`
+	PeakHits   int64   `json:"peak_hits"`
+	PValue     float64 `json:"p_value"`
 }
 
 type codeN struct {
@@ -42,14 +58,20 @@ type codeN struct {
 	N    uint64 `json:"n"`
 }
 
-// timelineDoc is the JSON document of "timeline --json".
+// timelineDoc is the JSON document of "timeline --json". Schema 2: a
+// step's "jump" (a local heuristic) became "incident", and "incidents"
+// lists them, ranked by excess 5xx.
 type timelineDoc struct {
-	Schema  int            `json:"schema"`
-	Step    string         `json:"step"`
-	Zone    string         `json:"zone"`
-	Undated uint64         `json:"undated"`
-	Steps   []timelineStep `json:"steps"`
+	Schema    int                `json:"schema"`
+	Step      string             `json:"step"`
+	Zone      string             `json:"zone"`
+	Undated   uint64             `json:"undated"`
+	Steps     []timelineStep     `json:"steps"`
+	Incidents []timelineIncident `json:"incidents"`
 }
+
+// maxTimelineIncidents bounds the incidents listed by a timeline.
+const maxTimelineIncidents = 100
 
 // maxFilledSteps bounds how many empty steps are inserted between busy
 // ones (a gap in traffic is information: an outage); beyond it, only busy
@@ -62,13 +84,22 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if err != nil || step < time.Minute || step%time.Minute != 0 {
 		return usageError(fmt.Errorf("--step %q: want a whole number of minutes, such as 1m, 5m or 1h", c.Step))
 	}
+	if c.Top < 0 {
+		return usageError(fmt.Errorf("--top %d: want 0 (no codes) or more", c.Top))
+	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
 	st := col.st
-	doc := timelineDoc{Schema: 1, Step: c.Step, Zone: st.Location().String(), Undated: st.Undated, Steps: timeline(st, step, c.Top)}
+	incs := report.IncidentsOf(st, report.IncidentOptions{Max: maxTimelineIncidents})
+	doc := timelineDoc{Schema: 2, Step: c.Step, Zone: st.Location().String(), Undated: st.Undated,
+		Steps: timeline(st, step, c.Top, incs), Incidents: []timelineIncident{}}
+	for _, inc := range incs {
+		doc.Incidents = append(doc.Incidents, timelineIncident{Start: inc.Start, End: inc.End, Errors: inc.Errors, Hits: inc.Hits,
+			Rate: inc.Rate, Baseline: inc.Baseline, Excess: inc.Excess, Peak: inc.Peak, PeakErrors: inc.PeakErrors, PeakHits: inc.PeakHits, PValue: inc.PValue})
+	}
 	out := bufio.NewWriter(g.stdout)
 	if c.JSON {
 		enc := json.NewEncoder(out)
@@ -86,8 +117,18 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	return outcome(g, &c.InputFlags, st, col.res)
 }
 
-// timeline builds the rows, with empty steps filled in between busy ones.
-func timeline(st *aggregate.State, step time.Duration, top int) []timelineStep {
+// timeline builds the rows, with empty steps filled in between busy ones,
+// each marked with the incident it overlaps.
+func timeline(st *aggregate.State, step time.Duration, top int, incs []report.Incident) []timelineStep {
+	type span struct{ from, to time.Time }
+	var spans []span
+	for _, inc := range incs {
+		from, err1 := time.Parse(time.RFC3339, inc.Start)
+		to, err2 := time.Parse(time.RFC3339, inc.End)
+		if err1 == nil && err2 == nil {
+			spans = append(spans, span{from, to})
+		}
+	}
 	buckets := st.Series(step, nil)
 	if n := len(buckets); n > 1 {
 		span := buckets[n-1].Start.Sub(buckets[0].Start) / step
@@ -103,7 +144,6 @@ func timeline(st *aggregate.State, step time.Duration, top int) []timelineStep {
 		}
 	}
 	rows := make([]timelineStep, len(buckets))
-	var rates []float64
 	for i, b := range buckets {
 		r := timelineStep{Start: b.Start.Format(time.RFC3339), Requests: b.Requests, Classes: map[string]uint64{}}
 		for ci, n := range b.Classes {
@@ -118,7 +158,6 @@ func timeline(st *aggregate.State, step time.Duration, top int) []timelineStep {
 			}
 			return cmp.Compare(x.Code, y.Code)
 		})
-		var aborted uint64
 		for k, cc := range codes {
 			if k < top {
 				r.TopCodes = append(r.TopCodes, codeN{fmt.Sprintf("%03d", cc.Code), cc.N})
@@ -126,21 +165,12 @@ func timeline(st *aggregate.State, step time.Duration, top int) []timelineStep {
 			if cc.Code == 499 {
 				r.Rate499 = share(cc.N, b.Requests)
 			}
-			if cc.Code == 499 || cc.Code == 444 {
-				aborted += cc.N
-			}
 		}
 		r.Rate5xx = share(b.Classes[5], b.Requests)
-		errs := b.Classes[5] + aborted
-		rate := share(errs, b.Requests)
-		if len(rates) > 0 {
-			base := median(rates)
-			r.Jump = errs >= 3 && rate >= 3*base && rate >= base+0.05
-		}
-		if b.Requests > 0 {
-			rates = append(rates, rate)
-			if len(rates) > 10 {
-				rates = rates[1:]
+		for k, sp := range spans {
+			if b.Start.Before(sp.to) && sp.from.Before(b.Start.Add(step)) {
+				r.Incident = k + 1
+				break
 			}
 		}
 		rows[i] = r
@@ -155,15 +185,6 @@ func share(n, total uint64) float64 {
 	return float64(n) / float64(total)
 }
 
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 // writeTimeline prints the timeline as a table.
 func writeTimeline(w *bufio.Writer, doc timelineDoc) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -174,8 +195,8 @@ func writeTimeline(w *bufio.Writer, doc timelineDoc) error {
 			codes = append(codes, fmt.Sprintf("%s:%d", c.Code, c.N))
 		}
 		mark := ""
-		if r.Jump {
-			mark = "<< error rate jump"
+		if r.Incident > 0 {
+			mark = fmt.Sprintf("<< incident %d", r.Incident)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%s\t%s\t\n", r.Start, r.Requests,
 			r.Classes["2xx"], r.Classes["3xx"], r.Classes["4xx"], r.Classes["5xx"],
@@ -184,5 +205,12 @@ func writeTimeline(w *bufio.Writer, doc timelineDoc) error {
 	if doc.Undated > 0 {
 		fmt.Fprintf(tw, "undated\t%d\t\t\t\t\t\t\t\t\t\n", doc.Undated)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for k, inc := range doc.Incidents {
+		fmt.Fprintf(w, "incident %d: %s to %s: %d 5xx of %d requests (%.1f%%), %.0f over the %.2f%% baseline; peak %s (%d of %d)\n",
+			k+1, inc.Start, inc.End, inc.Errors, inc.Hits, 100*inc.Rate, inc.Excess, 100*inc.Baseline, inc.Peak, inc.PeakErrors, inc.PeakHits)
+	}
+	return nil
 }

@@ -1,0 +1,52 @@
+package agents
+
+import "testing"
+
+var benchAgents = [][]byte{
+	[]byte("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"),
+	[]byte("Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1"),
+	[]byte("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+	[]byte("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)"),
+	[]byte("curl/8.5.0"),
+	[]byte("-"),
+	[]byte("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36"),
+	[]byte("Mozilla/5.0 (compatible; MJ12bot/v1.4.8; http://mj12bot.com/)"),
+}
+
+var sinkAgent Agent
+
+// BenchmarkClassifyWarm is the per-line cost once the cache knows the
+// agents: a map lookup, no allocation.
+func BenchmarkClassifyWarm(b *testing.B) {
+	c := NewClassifier(1024)
+	for _, ua := range benchAgents {
+		c.Classify(ua)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		sinkAgent = c.Classify(benchAgents[i%len(benchAgents)])
+	}
+}
+
+// BenchmarkParse is the cost of a miss, by kind of string.
+func BenchmarkParse(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		ua   string
+	}{
+		{"browser", string(benchAgents[0])},
+		{"mobile", string(benchAgents[1])},
+		{"known-bot", string(benchAgents[2])},
+		{"ai-crawler", string(benchAgents[3])},
+		{"tool", string(benchAgents[4])},
+		{"detector", "Mozilla/5.0 (compatible; SomeUnknownThing/1.0)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkAgent = Parse(bc.ua)
+			}
+		})
+	}
+}

@@ -1,0 +1,51 @@
+package geo
+
+import (
+	_ "embed"
+	"strings"
+	"unique"
+)
+
+// Name is an interned string: comparing or hashing one compares a pointer,
+// so a [Location] is cheap to count in a map. The zero Name is "".
+type Name struct{ h unique.Handle[string] }
+
+func makeName(s string) Name {
+	if s == "" {
+		return Name{}
+	}
+	return Name{unique.Make(s)}
+}
+
+// String returns the interned text.
+func (n Name) String() string {
+	if n == (Name{}) {
+		return ""
+	}
+	return n.h.Value()
+}
+
+// IsZero reports whether n is the empty name.
+func (n Name) IsZero() bool { return n == (Name{}) }
+
+// countriesTSV holds the English names of the ISO 3166-1 codes, from the
+// Unicode CLDR (see gen_countries.go), for databases that give codes only.
+//
+//go:generate sh -c "go run gen_countries.go > countries.tsv"
+//go:embed countries.tsv
+var countriesTSV string
+
+var countryNames = func() map[string]string {
+	m := make(map[string]string, 300)
+	for line := range strings.Lines(countriesTSV) {
+		code, name, ok := strings.Cut(strings.TrimRight(line, "\n"), "\t")
+		if ok {
+			m[code] = name
+		}
+	}
+	return m
+}()
+
+// CountryName returns the English name of an ISO 3166-1 alpha-2 code, or
+// "" when the code is unknown.
+func CountryName(code string) string { return countryNames[code] }

@@ -1,0 +1,9 @@
+//go:build !unix && !windows
+
+package aggregate
+
+import "os"
+
+// fileIdentity is unknown on this system: marks rely on the fingerprint
+// alone.
+func fileIdentity(*os.File) (dev, ino uint64) { return 0, 0 }
