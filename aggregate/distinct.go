@@ -272,7 +272,7 @@ func (d *Distinct) Merge(o *Distinct) {
 	}
 }
 
-var errDistinct = errors.New("aggregate: corrupt Distinct encoding")
+var errDistinct = errors.New("corrupt Distinct encoding")
 
 // GobEncode encodes d: capacity, then the sorted hashes or the registers.
 func (d *Distinct) GobEncode() ([]byte, error) {

@@ -48,13 +48,13 @@ func (s *State) Encode(w io.Writer) error {
 	}
 	if err := gob.NewEncoder(zw).Encode(s); err != nil {
 		zw.Close()
-		return fmt.Errorf("aggregate: encoding state: %w", err)
+		return fmt.Errorf("encoding state: %w", err)
 	}
 	return zw.Close()
 }
 
 // ErrNotState is returned by [Decode] for input that is not a state file.
-var ErrNotState = errors.New("aggregate: not a webalyze state file")
+var ErrNotState = errors.New("not a webalyze state file")
 
 // Decode reads a state file written by [State.Encode]. It refuses a file
 // of another schema version, naming both versions.
@@ -65,7 +65,7 @@ func Decode(r io.Reader) (st *State, err error) {
 		return nil, ErrNotState
 	}
 	if v := binary.BigEndian.Uint32(hdr[8:]); v != SchemaVersion {
-		return nil, fmt.Errorf("aggregate: state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
+		return nil, fmt.Errorf("state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
 	}
 	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 	if err != nil {
@@ -74,15 +74,15 @@ func Decode(r io.Reader) (st *State, err error) {
 	defer zr.Close()
 	defer func() {
 		if p := recover(); p != nil {
-			st, err = nil, fmt.Errorf("aggregate: corrupt state file: %v", p)
+			st, err = nil, fmt.Errorf("corrupt state file: %v", p)
 		}
 	}()
 	s := &State{}
 	if err := gob.NewDecoder(zr).Decode(s); err != nil {
-		return nil, fmt.Errorf("aggregate: corrupt state file: %w", err)
+		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
 	if err := s.restore(); err != nil {
-		return nil, fmt.Errorf("aggregate: corrupt state file: %w", err)
+		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
 	return s, nil
 }

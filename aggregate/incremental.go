@@ -184,7 +184,7 @@ func (r *reader) finishMarks() {
 			}
 		}
 		if !covered {
-			r.st.AddFileError(r.marks[c.idx].Name, c.err.Error())
+			r.st.AddFileError(r.marks[c.idx].Name, fileErrorText(r.marks[c.idx].Name, c.err))
 		}
 	}
 	for i := range r.marks {

@@ -25,13 +25,13 @@ func (s *State) mergeShard(o *State) error { return s.merge(o, true) }
 
 func (s *State) merge(o *State, sharded bool) error {
 	if s == o {
-		return errors.New("aggregate: cannot merge a State into itself")
+		return errors.New("cannot merge a State into itself")
 	}
 	if s.Settings.Zone != o.Settings.Zone {
-		return fmt.Errorf("aggregate: cannot merge states of different time zones (%s and %s)", s.Settings.Zone, o.Settings.Zone)
+		return fmt.Errorf("cannot merge states of different time zones (%s and %s)", s.Settings.Zone, o.Settings.Zone)
 	}
 	if !slices.Equal(s.Settings.PageExtensions, o.Settings.PageExtensions) {
-		return fmt.Errorf("aggregate: cannot merge states with different page extensions (%q and %q)", s.Settings.PageExtensions, o.Settings.PageExtensions)
+		return fmt.Errorf("cannot merge states with different page extensions (%q and %q)", s.Settings.PageExtensions, o.Settings.PageExtensions)
 	}
 	s.Lines.Read += o.Lines.Read
 	s.Lines.Parsed += o.Lines.Parsed

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -166,7 +168,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 				break
 			}
 			res.Unreadable = append(res.Unreadable, err)
-			readerState.AddFileError(name, err.Error())
+			readerState.AddFileError(name, fileErrorText(name, err))
 		}
 	}
 	close(jobs)
@@ -196,6 +198,17 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	}
 	res.Lines = total.Lines
 	return total, res, runErr
+}
+
+// fileErrorText is the text of a file error of input name, which the
+// FileError names already: without the name that os and parser errors
+// carry ("x.gz: x.gz: gzip stream truncated" otherwise).
+func fileErrorText(name string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == name {
+		return pe.Err.Error()
+	}
+	return strings.TrimPrefix(err.Error(), name+": ")
 }
 
 func maxLineOf(n int) int {
@@ -366,7 +379,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			r.truncated(idx, rerr)
 			return nil
 		}
-		st.AddFileError(name, rerr.Error())
+		st.AddFileError(name, fileErrorText(name, rerr))
 		return nil
 	}
 	prefix := ""
@@ -434,7 +447,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		if idx >= 0 && parser.IsTruncation(err) {
 			r.truncated(idx, err)
 		} else {
-			st.AddFileError(name, err.Error())
+			st.AddFileError(name, fileErrorText(name, err))
 		}
 	}
 	return nil

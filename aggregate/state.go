@@ -799,11 +799,11 @@ func (s *State) TotalVisitors() (n uint64, exact bool) {
 func (s *State) Check() error {
 	l := s.Lines
 	if l.Read != l.Parsed+l.Malformed+l.Skipped+l.Filtered {
-		return fmt.Errorf("aggregate: lines read %d != parsed %d + malformed %d + skipped %d + filtered %d",
+		return fmt.Errorf("lines read %d != parsed %d + malformed %d + skipped %d + filtered %d",
 			l.Read, l.Parsed, l.Malformed, l.Skipped, l.Filtered)
 	}
 	if s.Requests != l.Parsed {
-		return fmt.Errorf("aggregate: requests %d != parsed %d", s.Requests, l.Parsed)
+		return fmt.Errorf("requests %d != parsed %d", s.Requests, l.Parsed)
 	}
 	var codes, classes, minutes uint64
 	for _, n := range s.Codes {
@@ -816,20 +816,20 @@ func (s *State) Check() error {
 		minutes += m.Requests
 	}
 	if codes+s.NoStatus != l.Parsed || classes+s.NoStatus != l.Parsed {
-		return fmt.Errorf("aggregate: codes %d / classes %d + no status %d != parsed %d", codes, classes, s.NoStatus, l.Parsed)
+		return fmt.Errorf("codes %d / classes %d + no status %d != parsed %d", codes, classes, s.NoStatus, l.Parsed)
 	}
 	if minutes+s.Undated != l.Parsed {
-		return fmt.Errorf("aggregate: minute buckets %d + undated %d != parsed %d", minutes, s.Undated, l.Parsed)
+		return fmt.Errorf("minute buckets %d + undated %d != parsed %d", minutes, s.Undated, l.Parsed)
 	}
 	if err := s.checkSubMinutes(); err != nil {
-		return fmt.Errorf("aggregate: %w", err)
+		return err
 	}
 	var mal uint64
 	for _, n := range s.MalformedReasons {
 		mal += n
 	}
 	if mal != l.Malformed {
-		return fmt.Errorf("aggregate: malformed reasons sum to %d, not %d", mal, l.Malformed)
+		return fmt.Errorf("malformed reasons sum to %d, not %d", mal, l.Malformed)
 	}
 	return nil
 }

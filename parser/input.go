@@ -99,7 +99,7 @@ func NewInput(name string, r io.Reader, size int64) (*Input, error) {
 		in.Compression = Gzip
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err) // "gzip: invalid header"
 		}
 		gz.Multistream(true) // logrotate's delaycompress and cat'ed archives are multi-member
 		in.gz = gz

@@ -181,7 +181,7 @@ func barChart(spec chartSpec) (out template.HTML, err error) {
 		// gonum plot panics on some degenerate input; never let a chart
 		// take the report down.
 		if r := recover(); r != nil {
-			out, err = "", fmt.Errorf("report: chart %s: %v", spec.id, r)
+			out, err = "", fmt.Errorf("chart %s: %v", spec.id, r)
 		}
 	}()
 	if spec.width == 0 {
@@ -217,7 +217,7 @@ func barChart(spec chartSpec) (out template.HTML, err error) {
 		}
 		bars, err := plotter.NewBarChart(vals, barW)
 		if err != nil {
-			return "", fmt.Errorf("report: chart %s: %w", spec.id, err)
+			return "", fmt.Errorf("chart %s: %w", spec.id, err)
 		}
 		bars.Color = s.color
 		bars.LineStyle.Width = 0

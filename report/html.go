@@ -218,7 +218,7 @@ type monthView struct {
 func WriteHTML(w io.Writer, m *Model) error {
 	tmplOnce.Do(loadTemplate)
 	if tmplErr != nil {
-		return fmt.Errorf("report: template: %w", tmplErr)
+		return fmt.Errorf("HTML template: %w", tmplErr)
 	}
 	p, err := newPage(m)
 	if err != nil {
@@ -226,7 +226,7 @@ func WriteHTML(w io.Writer, m *Model) error {
 	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("HTML template: %w", err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err

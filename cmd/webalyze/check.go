@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"time"
@@ -41,14 +42,24 @@ func (c *CheckCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	for _, b := range r.crit {
-		fmt.Fprintln(g.stdout, "BREACHED", report.Visible(b.String()))
+	e := newEnding(g)
+	e.print(func(w io.Writer) error {
+		for _, b := range r.crit {
+			fmt.Fprintln(w, "BREACHED", report.Visible(b.String()))
+		}
+		for _, b := range r.warn {
+			fmt.Fprintln(w, "WARNING", report.Visible(b.String()))
+		}
+		if len(r.crit) == 0 && len(r.warn) == 0 && !g.Quiet {
+			fmt.Fprintf(w, "ok: %s over %d requests%s\n", holds(r.thresholds), r.requests, c.scope(col))
+		}
+		return nil
+	})
+	if err := col.saveState(e); err != nil {
+		return err
 	}
-	for _, b := range r.warn {
-		fmt.Fprintln(g.stdout, "WARNING", report.Visible(b.String()))
-	}
-	if len(r.crit) == 0 && len(r.warn) == 0 && !g.Quiet {
-		fmt.Fprintf(g.stdout, "ok: %s over %d requests%s\n", holds(r.thresholds), r.requests, c.scope(col))
+	if err := e.commit(); err != nil {
+		return err
 	}
 	if err := outcome(g, &c.InputFlags, col.st, col.res); err != nil {
 		return err

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
-	"os/signal"
 	"slices"
 	"time"
 
@@ -17,16 +17,21 @@ import (
 
 // StateFlags select an incremental state file.
 type StateFlags struct {
-	State     string        `placeholder:"PATH" type:"path" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone. The state is locked (PATH.lock) from load to save."`
+	State     string        `placeholder:"PATH" help:"Incremental state file: load it if present, read only what is new in the inputs (appended, rotated and truncated files are recognised), fold it in, save it atomically, and report the cumulative result. Without inputs, report from the state alone. The state is locked (PATH.lock) from load to save."`
 	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for another run holding the --state lock; past it, exit 2 with \"state in use by PID n\". Default 10m; 0 means do not wait."`
 }
 
-// lockState takes the state's lock for the whole load-read-save.
-func lockState(path string, wait time.Duration) (*aggregate.StateLock, error) {
+// lockState takes the lock of the state path (given as flag, for
+// messages) for the whole load-read-save.
+func lockState(flag, path string, wait time.Duration) (*aggregate.StateLock, error) {
 	if wait < 0 {
 		return nil, usageError(fmt.Errorf("--state-wait %s: want a duration of 0 or more", wait))
 	}
 	l, err := aggregate.LockState(path, wait)
+	var pe *fs.PathError
+	if err != nil && !errors.Is(err, aggregate.ErrStateInUse) && errors.As(err, &pe) {
+		err = fmt.Errorf("%s %s: locking state: %w", flag, report.Visible(path), pe.Err)
+	}
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -58,6 +63,8 @@ type collected struct {
 	res             aggregate.RunResult
 	since, until    time.Time
 	hasSince, hasUn bool
+	// statePath is the --state file to save, by saveState.
+	statePath string
 	// fresh is what this run read, when job.keepFresh and a state was
 	// loaded; nil otherwise (everything is this run's).
 	fresh *freshData
@@ -69,8 +76,9 @@ type freshData struct {
 	minutes []int64 // minute numbers with records, ascending
 }
 
-// collect reads the inputs (and the --state file) into one State. It saves
-// the state file, when asked, only after a complete run.
+// collect reads the inputs (and the --state file) into one State. An input
+// that cannot be read ends the run with status 2, before anything is
+// written; the state file is saved by saveState, at the run's end.
 func (j *job) collect(g *Globals) (*collected, error) {
 	if err := j.in.validate(); err != nil {
 		return nil, err
@@ -95,20 +103,22 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		// save is a rename, so it reads a whole state), and may do so
 		// where it cannot write, as with a merged state copied elsewhere.
 		if _, serr := os.Stat(statePath); len(j.in.Files) > 0 || serr != nil {
-			lock, err := lockState(statePath, j.state.StateWait)
+			lock, err := lockState("--state", statePath, j.state.StateWait)
 			if err != nil {
 				return nil, err
 			}
-			defer lock.Unlock()
+			// Held until the run ends (after the state is put in
+			// place, see ending), or the process does.
+			g.atEnd(func() { lock.Unlock() })
 		}
 		if prev, err = aggregate.LoadFile(statePath); err != nil {
-			return nil, usageError(err)
+			return nil, usageError(outputError("--state", statePath, err))
 		}
 		if prev != nil {
 			prev.RetireFileErrors()
 		}
 		if prev != nil && prev.Settings.Zone != loc.String() {
-			return nil, usageError(fmt.Errorf("state %s was built with --tz %s, not %s: use the same zone, or another state file", statePath, prev.Settings.Zone, loc))
+			return nil, usageError(fmt.Errorf("--state %s was built with --tz %s, not %s: use the same zone, or another state file", report.Visible(statePath), prev.Settings.Zone, loc))
 		}
 		if prev != nil && j.checkState != nil {
 			if err := j.checkState(statePath, prev); err != nil {
@@ -121,7 +131,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		if j.win.Since != "" || j.win.Until != "" {
 			return nil, usageError(fmt.Errorf("--since and --until filter lines as they are read; with --state and no input there is nothing to read"))
 		}
-		return &collected{st: prev}, nil
+		return &collected{st: prev}, nil // nothing new: the state file stays as it is
 	}
 	now := time.Now
 	if j.now != nil {
@@ -130,8 +140,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	names := j.in.expandNames(g)
 	anchor := now()
 	started := anchor
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Signals end the process (see catchSignals), whatever it is doing.
+	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	client, err := j.in.clientFrom()
@@ -158,11 +168,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		pass.BeforeMerge = nil // the run that counts is the second
 		first, _, err := aggregate.Run(ctx, pass, names)
 		if err != nil {
-			return nil, interrupted(ctx, err)
+			return nil, err
 		}
 		if prev != nil {
 			if err := first.Merge(prev); err != nil {
-				return nil, err
+				return nil, usageError(outputError("--state", statePath, err))
 			}
 		}
 		if first.Requests == first.Undated {
@@ -192,12 +202,21 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	prog := newProgress(g, names)
 	if prog != nil {
 		cfg.OnProgress = prog.update
+		g.progress.Store(prog)
 	}
 	st, res, err := aggregate.Run(ctx, cfg, names)
 	leaveFold()
 	prog.done()
 	if err != nil {
-		return nil, interrupted(ctx, err)
+		return nil, err
+	}
+	if len(res.Unreadable) > 0 {
+		// Half the inputs would make a report that looks complete, and
+		// a state that never reads the missing part: write nothing.
+		for _, err := range res.Unreadable {
+			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(inputError(err)))
+		}
+		return nil, &exitError{code: exitUsage, err: errors.New("nothing was written: an input could not be read")}
 	}
 	c.res = res
 	if prev != nil && j.keepFresh {
@@ -206,7 +225,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if prev != nil {
 		marks := res.Marks
 		if err := prev.Merge(st); err != nil {
-			return nil, err
+			return nil, usageError(outputError("--state", statePath, err))
 		}
 		st = prev
 		st.Marks = marks
@@ -215,11 +234,8 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	}
 	if statePath != "" {
 		st.DateFileErrors(started.Unix())
-		if err := aggregate.SaveFile(statePath, st); err != nil {
-			return nil, fmt.Errorf("saving state: %w", err)
-		}
 	}
-	c.st = st
+	c.st, c.statePath = st, statePath
 	return c, nil
 }
 
@@ -250,12 +266,21 @@ func twiceReadable(name string) error {
 	return fmt.Errorf("--relative-to end reads the inputs twice, and %s is %s; save it to a file first", report.Visible(name), what)
 }
 
-// interrupted turns a cancelled run into the message DESIGN asks for.
-func interrupted(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return &exitError{code: exitUsage, err: errors.New("interrupted: nothing was written or saved")}
+// saveState prepares the --state file, if any, in the run's ending.
+func (c *collected) saveState(e *ending) error {
+	if c.statePath == "" {
+		return nil
 	}
-	return err
+	return e.file("--state", c.statePath, 0o600, c.st.Encode)
+}
+
+// inputError describes an input that could not be read, naming it once.
+func inputError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // reportVersion and reportTime stamp reports; golden tests fix them.

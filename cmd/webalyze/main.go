@@ -61,6 +61,8 @@ const (
 	exitBreached  = 1 // a threshold of "check" was breached
 	exitUsage     = 2 // usage error or unreadable input
 	exitDataError = 3 // completed, but with data errors (truncated stream, too many malformed lines)
+	// 128 + the signal's number: interrupted by SIGINT (130), SIGTERM
+	// (143) or SIGHUP (129), nothing written (see catchSignals).
 )
 
 // Globals are the flags every command takes.
@@ -70,6 +72,9 @@ type Globals struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	stdout, stderr io.Writer
+	guard          *guard                   // the end of the run against signals
+	ends           []func()                 // run when the run returns (atEnd)
+	progress       atomic.Pointer[progress] // the progress line, cleared on a signal
 }
 
 // CLI is the command line.
@@ -94,8 +99,9 @@ Every line is accounted for: parsed, malformed (with a reason), skipped (directi
 blank lines) or filtered, and read = parsed + malformed + skipped + filtered.
 
 Exit status: 0 ok; 1 a threshold was breached (check); 2 usage error or unreadable
-input; 3 completed with data errors (truncated or corrupt stream, or more malformed
-lines than --max-malformed).
+input (nothing written, no state saved); 3 completed with data errors (truncated or
+corrupt stream, or more malformed lines than --max-malformed); 130, 143, 129
+interrupted by SIGINT, SIGTERM, SIGHUP (nothing written, no state saved).
 
 Examples:
   webalyze summary /var/log/nginx/access.log*
@@ -114,6 +120,10 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// atEnd runs f when the run returns, whatever its outcome: it releases what
+// must be held until the outputs are in place (the state's lock).
+func (g *Globals) atEnd(f func()) { g.ends = append(g.ends, f) }
 
 func main() {
 	setGCPercent()
@@ -160,6 +170,7 @@ var inFold atomic.Bool
 // BeforeMerge), leaveFold when the run returned. A GOGC in the
 // environment is obeyed.
 func enterFold() {
+	testPause("fold")
 	if _, ok := os.LookupEnv("GOGC"); !ok {
 		inFold.Store(true)
 		debug.SetGCPercent(gcFoldPercent)
@@ -203,6 +214,13 @@ func tuneGC(threshold uint64, percent int) {
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	var cli CLI
 	cli.stdout, cli.stderr = stdout, stderr
+	cli.guard = &guard{exit: os.Exit}
+	defer cli.catchSignals()()
+	defer func() {
+		for _, f := range slices.Backward(cli.ends) {
+			f()
+		}
+	}()
 	exited := false
 	parser, err := kong.New(&cli,
 		kong.Name("webalyze"),
@@ -210,7 +228,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "formats": formatNames()},
+		kong.Vars{"version": version, "formats": formatNames(), "output_formats": outputFormatNames()},
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)

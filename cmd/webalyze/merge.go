@@ -11,8 +11,8 @@ import (
 
 // MergeCmd merges state files.
 type MergeCmd struct {
-	Output    string        `short:"o" required:"" placeholder:"OUT" type:"path" help:"The merged state file to write (atomically). When OUT is also one of the states merged, its read marks are kept, so that the next --state OUT run reads only what is new."`
-	States    []string      `arg:"" name:"state" type:"existingfile" help:"State files written with --state (by other hosts, shards or periods). The same file twice (by any path or link) is refused."`
+	Output    string        `short:"o" required:"" placeholder:"OUT" help:"The merged state file to write (atomically); - writes it to standard output. When OUT is also one of the states merged, its read marks are kept, so that the next --state OUT run reads only what is new."`
+	States    []string      `arg:"" name:"state" help:"State files written with --state (by other hosts, shards or periods). The same file twice (by any path or link) is refused."`
 	StateWait time.Duration `default:"10m" placeholder:"DURATION" help:"How long to wait for a run holding the lock of the output state (OUT.lock). Default 10m; 0 means do not wait."`
 }
 
@@ -21,16 +21,18 @@ type MergeCmd struct {
 // they mean nothing for another series, so only those of the state merged
 // into itself (-o X ... X ...) are kept.
 func (c *MergeCmd) Run(g *Globals) error {
-	lock, err := lockState(c.Output, c.StateWait)
-	if err != nil {
-		return err
+	if c.Output != "-" {
+		lock, err := lockState("-o", c.Output, c.StateWait)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
 	}
-	defer lock.Unlock()
 	infos := make([]os.FileInfo, len(c.States))
 	for i, path := range c.States {
 		fi, err := os.Stat(path)
 		if err != nil {
-			return usageError(err)
+			return usageError(outputError("", path, err))
 		}
 		for j := range i {
 			if os.SameFile(fi, infos[j]) {
@@ -45,10 +47,10 @@ func (c *MergeCmd) Run(g *Globals) error {
 	for i, path := range c.States {
 		st, err := aggregate.LoadFile(path)
 		if err != nil {
-			return usageError(err)
+			return usageError(outputError("", path, err))
 		}
 		if st == nil {
-			return usageError(fmt.Errorf("%s: no such file", report.Visible(path)))
+			return usageError(fmt.Errorf("%s: no such file or directory", report.Visible(path)))
 		}
 		if outInfo != nil && os.SameFile(infos[i], outInfo) {
 			marks = st.Marks
@@ -63,7 +65,13 @@ func (c *MergeCmd) Run(g *Globals) error {
 		}
 	}
 	total.Marks = marks
-	if err := aggregate.SaveFile(c.Output, total); err != nil {
+	e := newEnding(g)
+	if c.Output == "-" {
+		e.print(total.Encode)
+	} else if err := e.file("-o", c.Output, 0o600, total.Encode); err != nil {
+		return err
+	}
+	if err := e.commit(); err != nil {
 		return err
 	}
 	if g.Verbose {

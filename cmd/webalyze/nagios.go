@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -99,6 +100,10 @@ func perfData(items []perfItem, requests uint64) string {
 // runNagios is Run with monitoring-plugin output and exit status.
 func (c *CheckCmd) runNagios(g *Globals) error {
 	r, col, err := c.evaluate(g)
+	e := newEnding(g)
+	if err == nil {
+		err = col.saveState(e)
+	}
 	if err != nil {
 		msg := err.Error()
 		var ee *exitError
@@ -140,9 +145,15 @@ func (c *CheckCmd) runNagios(g *Globals) error {
 	default:
 		text = fmt.Sprintf("%s over %d requests%s", holds(r.thresholds), r.requests, c.scope(col))
 	}
-	fmt.Fprintf(g.stdout, "WEBALYZE %s - %s | %s\n", nagiosNames[state], oneLine(text), perfData(r.perf, r.requests))
-	for _, l := range lines {
-		fmt.Fprintln(g.stdout, oneLine(l))
+	e.print(func(w io.Writer) error {
+		fmt.Fprintf(w, "WEBALYZE %s - %s | %s\n", nagiosNames[state], oneLine(text), perfData(r.perf, r.requests))
+		for _, l := range lines {
+			fmt.Fprintln(w, oneLine(l))
+		}
+		return nil
+	})
+	if err := e.commit(); err != nil {
+		return &exitError{code: nagiosUnknown, err: err}
 	}
 	if state == nagiosOK {
 		return nil

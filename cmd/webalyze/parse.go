@@ -82,7 +82,7 @@ func (c *ParseCmd) Run(g *Globals) error {
 	for _, name := range c.expandNames(g) {
 		n, err := c.parseOne(g, enc, name, format, candidates)
 		if err != nil {
-			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(err.Error()))
+			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(inputError(err)))
 			if n < 0 {
 				unreadable++
 			} else {

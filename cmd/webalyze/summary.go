@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/report"
@@ -48,16 +46,16 @@ func (c *SummaryCmd) Run(g *Globals) error {
 		return err
 	}
 	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
-	out := bufio.NewWriter(g.stdout)
+	e := newEnding(g)
 	if c.JSON {
-		err = report.WriteJSON(out, m)
+		e.print(func(w io.Writer) error { return report.WriteJSON(w, m) })
 	} else {
-		err = report.WriteText(out, m)
+		e.print(func(w io.Writer) error { return report.WriteText(w, m) })
 	}
-	if err == nil {
-		err = out.Flush()
+	if err := col.saveState(e); err != nil {
+		return err
 	}
-	if err != nil {
+	if err := e.commit(); err != nil {
 		return err
 	}
 	return outcome(g, &c.InputFlags, col.st, col.res)
@@ -69,8 +67,9 @@ type ReportCmd struct {
 	WindowFlags
 	StateFlags
 	ReportFlags
-	Output string `short:"o" default:"report.html" placeholder:"FILE" type:"path" help:"Output file: .json writes the JSON model, .csv the CSV tables (in one file, each after a \"table,NAME\" row), anything else the HTML report. - writes HTML to standard output."`
-	CSVDir string `name:"csv-dir" placeholder:"DIR" type:"path" help:"Also write every table as its own CSV file DIR/NAME.csv (created if need be), one header row each, with the JSON model's column names: for spreadsheets and data frames."`
+	Output       string `short:"o" default:"report.html" placeholder:"FILE" help:"Output file, its format chosen by its extension: .html or .htm the HTML report, .json the JSON model, .csv the CSV tables; a further .gz or .zst compresses it. A name without an extension, and - (standard output), get HTML unless --output-format says otherwise. A device, FIFO or /dev/fd/N is written in place, a regular file replaced atomically."`
+	OutputFormat string `placeholder:"FORMAT" help:"Format of the output whatever its name: ${output_formats}."`
+	CSVDir       string `name:"csv-dir" placeholder:"DIR" help:"Also write every table as its own CSV file DIR/NAME.csv (created if need be), one header row each, with the JSON model's column names: for spreadsheets and data frames."`
 }
 
 // Run reads the inputs and writes the report.
@@ -78,46 +77,50 @@ func (c *ReportCmd) Run(g *Globals) error {
 	if err := c.ReportFlags.validate(); err != nil {
 		return err
 	}
+	kind, err := chooseOutput(c.Output, c.OutputFormat)
+	if err != nil {
+		return err
+	}
+	if c.Output != "-" {
+		if err := aggregate.CheckOutput(c.Output); err != nil {
+			return usageError(outputError("-o", c.Output, err)) // before reading for nothing
+		}
+	}
 	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
 	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
-	write := report.WriteHTML
-	switch strings.ToLower(filepath.Ext(c.Output)) {
-	case ".json":
-		write = report.WriteJSON
-	case ".csv":
-		write = report.WriteCSV
-	}
+	e := newEnding(g)
+	write := func(w io.Writer) error { return kind.render(w, m) }
 	if c.Output == "-" {
-		out := bufio.NewWriter(g.stdout)
-		if err := write(out, m); err != nil {
-			return err
-		}
-		if err := out.Flush(); err != nil {
-			return err
-		}
-	} else {
-		if err := aggregate.WriteFileAtomic(c.Output, 0o644, func(f io.Writer) error { return write(f, m) }); err != nil {
-			return err
-		}
-		if !g.Quiet {
-			fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
-		}
+		e.print(write)
+	} else if err := e.file("-o", c.Output, 0o666, write); err != nil {
+		return err
 	}
 	if c.CSVDir != "" {
-		if err := os.MkdirAll(c.CSVDir, 0o755); err != nil {
-			return err
+		if err := os.MkdirAll(c.CSVDir, 0o777); err != nil {
+			return usageError(outputError("--csv-dir", c.CSVDir, err))
 		}
 		err := report.WriteCSVDir(m, func(name string, write func(io.Writer) error) error {
-			return aggregate.WriteFileAtomic(filepath.Join(c.CSVDir, name), 0o644, write)
+			return e.file("--csv-dir", filepath.Join(c.CSVDir, name), 0o666, write)
 		})
 		if err != nil {
 			return err
 		}
-		if !g.Quiet {
+	}
+	if err := col.saveState(e); err != nil {
+		return err
+	}
+	if err := e.commit(); err != nil {
+		return err
+	}
+	if !g.Quiet {
+		if c.Output != "-" {
+			fmt.Fprintf(g.stderr, "wrote %s (%d requests, %d lines read)\n", report.Visible(c.Output), m.Requests, m.Lines.Read)
+		}
+		if c.CSVDir != "" {
 			fmt.Fprintf(g.stderr, "wrote %d CSV tables in %s\n", len(report.CSVTableNames()), report.Visible(c.CSVDir))
 		}
 	}

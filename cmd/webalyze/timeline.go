@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -100,18 +100,19 @@ func (c *TimelineCmd) Run(g *Globals) error {
 		doc.Incidents = append(doc.Incidents, timelineIncident{Start: inc.Start, End: inc.End, Errors: inc.Errors, Hits: inc.Hits,
 			Rate: inc.Rate, Baseline: inc.Baseline, Excess: inc.Excess, Peak: inc.Peak, PeakErrors: inc.PeakErrors, PeakHits: inc.PeakHits, PValue: inc.PValue})
 	}
-	out := bufio.NewWriter(g.stdout)
-	if c.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(doc)
-	} else {
-		err = writeTimeline(out, doc)
+	e := newEnding(g)
+	e.print(func(w io.Writer) error {
+		if c.JSON {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(doc)
+		}
+		return writeTimeline(w, doc)
+	})
+	if err := col.saveState(e); err != nil {
+		return err
 	}
-	if err == nil {
-		err = out.Flush()
-	}
-	if err != nil {
+	if err := e.commit(); err != nil {
 		return err
 	}
 	return outcome(g, &c.InputFlags, st, col.res)
@@ -186,7 +187,7 @@ func share(n, total uint64) float64 {
 }
 
 // writeTimeline prints the timeline as a table.
-func writeTimeline(w *bufio.Writer, doc timelineDoc) error {
+func writeTimeline(w io.Writer, doc timelineDoc) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\trequests\t2xx\t3xx\t4xx\t5xx\t5xx%%\t499%%\ttop codes\t\t\n", "start ("+doc.Zone+")")
 	for _, r := range doc.Steps {
