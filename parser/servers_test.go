@@ -64,3 +64,22 @@ func TestServerSamples(t *testing.T) {
 		})
 	}
 }
+
+// CloudFront's user agents are URL-encoded, older logs twice.
+func TestCloudFrontUserAgent(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mozilla/5.0%20(X11)":          "Mozilla/5.0 (X11)",
+		"Mozilla/5.0%2520(X11;%2520U)": "Mozilla/5.0 (X11; U)",
+		"curl/8":                       "curl/8",
+		"100%zz%2":                     "100%zz%2",
+		"a%25b":                        "a%b",
+		"%E2%82%AC":                    "€",
+	} {
+		p := NewCloudFront([]string{"date", "time", "cs(User-Agent)", "sc-status"}).NewParser()
+		var rec Record
+		line := "2024-03-05\t14:00:00\t" + in + "\t200"
+		if r := p.Parse([]byte(line), &rec); r.Kind != Parsed || string(rec.UserAgent) != want {
+			t.Errorf("%q: %v agent %q, want %q", in, r.Kind, rec.UserAgent, want)
+		}
+	}
+}

@@ -244,7 +244,8 @@ func LooksLikeW3C(firstLines [][]byte) bool {
 type w3cFormat struct {
 	def *w3cLayout // columns before any #Fields; nil when none
 	// cloudFront: AWS CloudFront's dialect: values separated by one tab
-	// (never quoted, spaces are %20), time-taken in seconds.
+	// (never quoted, spaces are %20), time-taken in seconds, the user
+	// agent URL-encoded (decoded, see percentDecode).
 	cloudFront bool
 }
 
@@ -575,7 +576,11 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 	case w3cHost:
 		rec.VHost = v
 	case w3cUserAgent:
-		if !quoted && bytes.IndexByte(v, '+') >= 0 {
+		if p.sep == '\t' {
+			if bytes.IndexByte(v, '%') >= 0 {
+				v = p.percentDecode(v)
+			}
+		} else if !quoted && bytes.IndexByte(v, '+') >= 0 {
 			v = p.plusToSpace(v)
 		}
 		rec.UserAgent = v
@@ -698,6 +703,28 @@ func (p *W3CParser) unquote(v []byte) []byte {
 		}
 		p.scratch = append(p.scratch, v[:k+1]...)
 		v = v[k+2:] // skip the second quote of the pair
+	}
+	return p.scratch[start:len(p.scratch):len(p.scratch)]
+}
+
+// percentDecode appends v with its %XX escapes decoded to the scratch
+// buffer and returns the appended part. CloudFront writes a user agent
+// URL-encoded, and older logs encoded it twice ("%2520" for a space): a
+// decoded '%' that starts another escape is decoded too. Malformed
+// escapes are kept as written.
+func (p *W3CParser) percentDecode(v []byte) []byte {
+	start := len(p.scratch)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '%' && i+2 < len(v) && isHex(v[i+1]) && isHex(v[i+2]) {
+			c = unhex(v[i+1])<<4 | unhex(v[i+2])
+			i += 2
+			if c == '%' && i+2 < len(v) && isHex(v[i+1]) && isHex(v[i+2]) {
+				c = unhex(v[i+1])<<4 | unhex(v[i+2])
+				i += 2
+			}
+		}
+		p.scratch = append(p.scratch, c)
 	}
 	return p.scratch[start:len(p.scratch):len(p.scratch)]
 }
