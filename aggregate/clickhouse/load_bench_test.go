@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/internal/chserver"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -145,7 +146,7 @@ func appendTSVRow(buf []byte, rec *parser.Record, file, id string, pos Position)
 	for _, v := range [][]byte{rec.Method, rec.Protocol, rec.VHost, rec.Path, rec.Query, rec.Host, rec.User, rec.Referer} {
 		s(v)
 	}
-	fl(IsExternalReferrer(rec.Referer, rec.VHost))
+	fl(aggregate.IsExternalReferrer(rec.Referer, rec.VHost, nil))
 	s(rec.UserAgent)
 	u(rec.Bytes)
 	fl(rec.HasBytes)

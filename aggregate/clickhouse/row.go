@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -48,7 +49,7 @@ func appendRow(buf []byte, rec *parser.Record, file, fileID []byte, pos Position
 	buf = appendString(buf, rec.Host)
 	buf = appendString(buf, rec.User)
 	buf = appendString(buf, rec.Referer)
-	buf = append(buf, flag(IsExternalReferrer(rec.Referer, rec.VHost)))
+	buf = append(buf, flag(aggregate.IsExternalReferrer(rec.Referer, rec.VHost, nil)))
 	buf = appendString(buf, rec.UserAgent)
 	buf = binary.LittleEndian.AppendUint64(buf, rec.Bytes)
 	buf = append(buf, flag(rec.HasBytes))

@@ -30,7 +30,7 @@ var columns = []struct{ name, typ, doc string }{
 	{"client", "String", "client address as logged"},
 	{"remote_user", "String", "authenticated user"},
 	{"referrer", "String", ""},
-	{"referrer_external", "UInt8", "the referrer counts in the referrer list (IsExternalReferrer)"},
+	{"referrer_external", "UInt8", "the referrer counts in the referrer list (aggregate.IsExternalReferrer, without --site hosts)"},
 	{"agent", "String", "user agent"},
 	{"bytes", "UInt64", "response bytes"},
 	{"has_bytes", "UInt8", ""},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -110,7 +111,7 @@ func TestExternalReferrer(t *testing.T) {
 		{"", "h", false}, {"-", "", false}, {"https://a/", "", true}, {"https://A:8080/x", "a:443", false},
 		{"https://u@a/x", "a", false}, {"https://b/", "a", true}, {"/relative", "a", true}, {"https://[::1]:80/", "[::1]", false},
 	} {
-		if got := IsExternalReferrer([]byte(tc.ref), []byte(tc.vhost)); got != tc.want {
+		if got := aggregate.IsExternalReferrer([]byte(tc.ref), []byte(tc.vhost), nil); got != tc.want {
 			t.Errorf("IsExternalReferrer(%q, %q) = %v", tc.ref, tc.vhost, got)
 		}
 	}
