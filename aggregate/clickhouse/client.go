@@ -217,21 +217,17 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // Exec runs a statement that returns nothing (DDL, ALTER, KILL).
 func (c *Client) Exec(ctx context.Context, op, query string) error {
-	resp, err := c.request(ctx, op, query, nil, nil)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return c.fail(op, 0, err.Error())
-	}
-	return nil
+	return c.run(ctx, op, query, nil, nil)
 }
 
 // Insert runs an INSERT whose data is body, with extra settings as URL
 // parameters. The query must end with its FORMAT clause.
 func (c *Client) Insert(ctx context.Context, op, query string, body io.Reader, params url.Values) error {
+	return c.run(ctx, op, query, body, params)
+}
+
+// run sends a request whose answer is read to its end and dropped.
+func (c *Client) run(ctx context.Context, op, query string, body io.Reader, params url.Values) error {
 	resp, err := c.request(ctx, op, query, body, params)
 	if err != nil {
 		return err
