@@ -32,6 +32,9 @@ type RunConfig struct {
 	HasSince, HasUntil bool
 	// Options configure the State.
 	Options Options
+	// ClientFrom, if set, picks each record's client from its
+	// X-Forwarded-For chain (see parser.ClientFrom).
+	ClientFrom *parser.ClientFrom
 	// OnFormat, if set, is called when an input's format is chosen.
 	OnFormat func(name string, f parser.Format, d parser.Detection)
 	// OnProgress, if set, is called from the reading goroutine after each
@@ -80,6 +83,7 @@ type job struct {
 	chunk  *parser.Chunk
 	file   *fileRun
 	filter window
+	client *parser.ClientFrom
 }
 
 type fileRun struct {
@@ -291,7 +295,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	default:
 		fr.noFormat = true
 		st.SetFormat(name, "unknown")
-		st.AddFileError(name, fmt.Sprintf("no known format matched the first %d lines; give one with --log-format", det.Tried))
+		st.AddFileError(name, det.NoFormatMessage())
 	}
 	if cfg.OnFormat != nil {
 		cfg.OnFormat(name, fr.format, det)
@@ -413,7 +417,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			}
 		}
 		select {
-		case r.jobs <- job{chunk: c, file: fr, filter: r.win}:
+		case r.jobs <- job{chunk: c, file: fr, filter: r.win, client: cfg.ClientFrom}:
 		case <-ctx.Done():
 			c.Release()
 			return ctx.Err()
@@ -574,6 +578,9 @@ func (w *worker) process(j job) {
 		res := p.Parse(line, rec)
 		switch res.Kind {
 		case parser.Parsed:
+			if j.client != nil {
+				j.client.Apply(rec)
+			}
 			if j.filter.active() && j.filter.excludes(rec) {
 				st.AddFiltered(1)
 				continue

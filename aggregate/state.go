@@ -63,6 +63,14 @@ type Options struct {
 	SiteHosts []string
 }
 
+// NotHTTPMethod is the key under which Methods counts requests whose
+// request line is not HTTP (see parser.Record.NotHTTP): junk, TLS
+// handshakes on a plain port. It holds a space, so no method is spelled
+// like it.
+const NotHTTPMethod = "not HTTP"
+
+var notHTTP = []byte(NotHTTPMethod)
+
 // Settings are the Options as a State records them (Location by name), so
 // that a decoded State knows what it was built with.
 type Settings struct {
@@ -457,7 +465,11 @@ func (s *State) Add(rec *parser.Record) {
 		}
 		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
 		s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
-		s.Methods.Add(rec.Method, rec.Bytes, visitor)
+		method := rec.Method
+		if rec.NotHTTP() {
+			method = notHTTP
+		}
+		s.Methods.Add(method, rec.Bytes, visitor)
 		s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
 		if len(rec.VHost) > 0 {
 			s.VHosts.Add(rec.VHost, rec.Bytes, visitor)

@@ -36,6 +36,11 @@ package parser
 //	                 %{VAR}^ti, %{VAR}^to, %^FB, mod_ssl's %{SSL_PROTOCOL}x
 //	                 and %{errcode}c ...
 //
+// An unquoted header (%{X-Forwarded-For}i before %h) may hold a list
+// written with ", ": a space after a comma does not end it. An unquoted %u
+// followed by %t runs to the "[" of the time, so a user name may hold
+// spaces ("Songmu Yaxing").
+//
 // Conditions and modifiers (%400,501{User-agent}i, %!200{Referer}i, %<s)
 // are accepted and ignored: the log holds "-" where they suppressed a value.
 
@@ -255,6 +260,9 @@ func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) 
 			fl.kind = kServerPort
 		}
 	case 'i':
+		// A header may hold a list ("10.0.0.2, 10.0.0.1"); unquoted, a
+		// space after a comma does not end it.
+		fl.list = listComma
 		switch strings.ToLower(arg) {
 		case "referer", "referrer":
 			fl.kind = kReferer

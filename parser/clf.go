@@ -56,12 +56,12 @@ func clfShapeOf(f *lineFormat) clfShape {
 	for i, k := range kinds {
 		fl := &f.fields[i]
 		if fl.kind != k || string(fl.after) != clfAfter[i] || fl.quoted != (k == kRequest) ||
-			fl.bracket != (k == kTimeCLF) || fl.list || fl.beforeQuery {
+			fl.bracket != (k == kTimeCLF) || fl.list != listNone || fl.beforeQuery {
 			return shapeNone
 		}
 	}
 	b := &f.fields[6]
-	if b.kind != kBytes || b.quoted || b.bracket || b.list || b.beforeQuery {
+	if b.kind != kBytes || b.quoted || b.bracket || b.list != listNone || b.beforeQuery {
 		return shapeNone
 	}
 	switch {
@@ -76,7 +76,7 @@ func clfShapeOf(f *lineFormat) clfShape {
 }
 
 func isQuoted(fl *logField, k fieldKind, after string) bool {
-	return fl.kind == k && fl.quoted && !fl.bracket && !fl.list && !fl.beforeQuery && string(fl.after) == after
+	return fl.kind == k && fl.quoted && !fl.bracket && fl.list == listNone && !fl.beforeQuery && string(fl.after) == after
 }
 
 // parseCLF reads the fields of line that f.clf covers (the line trimmed,

@@ -84,8 +84,8 @@ func checkLine(t *testing.T, p LineParser, line []byte, rec *Record) string {
 			t.Fatalf("line %q: nanos %d, duration %d, upstream %d", line, rec.Nanos, rec.Duration, rec.Upstream)
 		}
 		var scratch []byte
-		if lp, ok := p.(*lineParser); ok {
-			scratch = lp.scratch
+		if lp, ok := p.(interface{ scratchBuf() []byte }); ok {
+			scratch = lp.scratchBuf()
 		}
 		check := func(name string, v []byte) {
 			if !within(v, line) && !within(v, scratch) {
@@ -154,6 +154,9 @@ func mustFormat(f *testing.F, spec string) Format {
 // FuzzApacheCombined parses arbitrary lines with the combined format.
 func FuzzApacheCombined(f *testing.F) {
 	for _, tt := range lineFormatTests {
+		f.Add(tt.line)
+	}
+	for _, tt := range conformanceTests {
 		f.Add(tt.line)
 	}
 	for _, l := range fuzzRealLines("*", 3) {

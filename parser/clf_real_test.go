@@ -128,6 +128,8 @@ const (
 		`$upstream_response_time $upstream_status $req_id`
 	// nginx combined + X-Forwarded-For (lnav's shop log).
 	xffSpec = `nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"`
+	// nginx's combined with the X-Forwarded-For chain in place of the client.
+	beatsProxySpec = `nginx:$proxy_add_x_forwarded_for - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
 	// The OTUS course sample: no space before rt=.
 	otusSpec = `nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"` +
 		`rt=$request_time uct="$upstream_connect_time" uht="$upstream_header_time" urt="$upstream_response_time"`
@@ -326,6 +328,13 @@ func TestCLFRealLogs(t *testing.T) {
 		// only line combined + that field would read.
 		{file: "nginx/beats_nginx_test.log", spec: "auto", format: "combined",
 			want: "lines=7 parsed=2 skipped= malformed=literal_mismatch:4,trailing_data:1 codes=200:1,400:1 time=2016-12-07T10:05:07Z..2018-04-12T07:48:40Z bad=1:31:literal_mismatch,2:154:trailing_data,3:34:literal_mismatch,5:41:literal_mismatch,6:64:literal_mismatch"},
+		// With $proxy_add_x_forwarded_for where combined has
+		// $remote_addr, the lists of lines 1 and 3 are read whole (and
+		// lines 4 and 7, of one address); line 2 still has its extra
+		// field, lines 5 and 6 a list and then the client (another
+		// format).
+		{file: "nginx/beats_nginx_test.log", spec: beatsProxySpec,
+			want: "lines=7 parsed=4 skipped= malformed=literal_mismatch:2,trailing_data:1 codes=200:3,400:1 time=2016-12-07T10:05:07Z..2018-04-12T07:48:40Z bad=2:154:trailing_data,5:41:literal_mismatch,6:53:literal_mismatch"},
 		// records=42 CLF-parsed=42; codes: 200=7 301=14 404=21. The last
 		// line (a 301, no final newline) is cut inside the user agent.
 		{file: "nginx/caltech-logagent_access.log", spec: "auto", format: "combined",
@@ -367,13 +376,11 @@ func TestCLFRealLogs(t *testing.T) {
 		{file: "nginx/gonx_example_custom_format.log", spec: gonxSpec,
 			want: "lines=1000 parsed=1000 skipped= malformed= codes=200:901,404:99 time=2015-09-10T17:57:59Z..2015-09-10T17:58:31Z bad="},
 		// records=24 CLF-parsed=24; codes: 200=21 400=2 502=1; the last
-		// line has two upstreams ("0.000, 1.000"). Auto derives combined +
-		// nine tokens; on the last line the commas split the lists and
-		// the ninth token takes the rest...
-		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", derived: "combined + 9 trailing fields",
-			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e %{extra2}e %{extra3}e %{extra4}e %{extra5}e %{extra6}e %{extra7}e %{extra8}e %{extra9}e`,
-			want:   "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
-		// ...which ingress-nginx's own format reads as lists.
+		// line has two upstreams ("0.000, 1.000"). Auto finds the named
+		// ingress-nginx format...
+		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: "auto", format: "ingress-nginx",
+			want: "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
+		// ...which reads as the format written out.
 		{file: "nginx/integrations_ingress-nginx_upstreaminfo_test-ingest-raw.log", spec: ingressSpec,
 			want: "lines=24 parsed=24 skipped= malformed= codes=200:21,400:2,502:1 time=2020-02-07T11:48:51Z..2022-08-24T21:04:17Z bad="},
 		// records=231 CLF-parsed=231; codes: 200=130 304=53 400=1 404=39 500=8.
@@ -416,11 +423,10 @@ func TestCLFRealLogs(t *testing.T) {
 
 		// records=9 blank=2 CLF-parsed=7; codes: 200=6 -=1. Traefik's CLF
 		// has four fields after the agent; line 5's status and size are
-		// "-". Auto derives them as a token, two quoted fields, a token...
-		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", derived: "combined + 4 trailing fields",
-			format: `apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{extra1}e "%{extra2}e" "%{extra3}e" %{extra4}e`,
-			want:   "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
-		// ...and its format reads the last one as milliseconds.
+		// "-". Auto finds the named traefik format...
+		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: "auto", format: "traefik",
+			want: "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
+		// ...as the format written out does.
 		{file: "other/traefik-clf_crowdsec_traefik_clf.log", spec: traefikSpec,
 			want: "lines=9 parsed=7 skipped=blank:2 malformed= codes=-:1,200:6 time=2021-12-08T09:16:05Z..2024-11-24T13:40:15Z bad="},
 		// records=1 CLF-parsed=1; codes: 301=1; combined + a duration,

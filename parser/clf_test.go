@@ -154,6 +154,9 @@ func FuzzCLFFastPath(f *testing.F) {
 	for _, l := range clfFastPathLines {
 		f.Add(l)
 	}
+	for _, tt := range conformanceTests {
+		f.Add(tt.line)
+	}
 	for _, l := range fuzzRealLines("*", 3) {
 		f.Add(l)
 	}

@@ -22,6 +22,21 @@ type Detection struct {
 	// "combined + 2 trailing fields"; it is empty when Format is a
 	// candidate. The derived format's Name is its --log-format value.
 	Derived string
+	// HeaderlessW3C is set when no format was found and most lines of
+	// the sample look like W3C (IIS) data lines, "2024-03-05 14:00:01 ...",
+	// without the #Fields directive that names their columns.
+	HeaderlessW3C bool
+}
+
+// NoFormatMessage is the file error for a Detection without a Format: it
+// says how to give the format, and names --w3c-fields for IIS lines
+// without a header.
+func (d Detection) NoFormatMessage() string {
+	msg := "no known format matched the first " + strconv.Itoa(d.Tried) + " lines; give one with --log-format"
+	if d.HeaderlessW3C {
+		msg += ", or, as they look like IIS/W3C lines without a #Fields header, give their columns with --w3c-fields (e.g. --w3c-fields \"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\")"
+	}
+	return msg
 }
 
 // Detect picks, among candidates, the format that parses the most of the
@@ -57,12 +72,17 @@ func Detect(head []byte, candidates []Format) Detection {
 			best.Format, best.Parsed, bestScore = f, parsed, score
 		}
 	}
-	if bestScore == len(lines) {
+	if best.Parsed == 0 && !LooksLikeW3C(lines) {
+		// Only skipped '#' lines: a comment line is not a W3C header.
+		best.Format = nil
+	}
+	full := 2 * len(lines)
+	if bestScore == full && best.Format != nil {
 		return best
 	}
 	d := deriveFormat(lines, candidates)
-	margin := max(1, (len(lines)+19)/20)
-	if d.format != nil && d.score >= bestScore+margin && 4*d.score >= 3*len(lines) {
+	margin := 2 * max(1, (len(lines)+19)/20)
+	if d.format != nil && d.score >= bestScore+margin && 4*d.score >= 3*full {
 		fields := " trailing fields"
 		if d.trailing == 1 {
 			fields = " trailing field"
@@ -70,7 +90,27 @@ func Detect(head []byte, candidates []Format) Detection {
 		return Detection{Format: d.format, Parsed: d.parsed, Tried: len(lines),
 			Derived: d.base + " + " + strconv.Itoa(d.trailing) + fields}
 	}
+	if best.Format == nil {
+		best.HeaderlessW3C = headerlessW3C(lines)
+	}
 	return best
+}
+
+// headerlessW3C reports whether most lines start with a W3C date and time
+// ("2024-03-05 14:00:01 ") and none is a directive.
+func headerlessW3C(lines [][]byte) bool {
+	n := 0
+	for _, l := range lines {
+		if len(l) > 0 && l[0] == '#' {
+			return false
+		}
+		if len(l) > 20 && l[10] == ' ' && l[19] == ' ' {
+			if _, _, ok := ParseW3CDateTime(l[:10], l[11:19]); ok {
+				n++
+			}
+		}
+	}
+	return n > 0 && 2*n > len(lines)
 }
 
 // DetectNeedsMore reports whether head, DetectHead bytes or more cut from
@@ -92,18 +132,25 @@ func DetectNeedsMore(head []byte) bool {
 	return true
 }
 
-// scoreSample parses lines with a fresh parser of f. The score counts
-// parsed and skipped lines.
+// scoreSample parses lines with a fresh parser of f. The score counts two
+// for a parsed or skipped line, and one for a line parsed only by reading
+// a user name with a space (see userEnd), so that a format that reads
+// the line without that lenience wins: "localhost:443 1.2.3.4 ident bob
+// [" is vcombined with ident "ident", not combined with user "ident bob".
 func scoreSample(f Format, lines [][]byte) (score, parsed int) {
 	p := f.NewParser()
+	lp, _ := p.(*lineParser)
 	var rec Record
 	for _, line := range lines {
 		switch p.Parse(line, &rec).Kind {
 		case Parsed:
-			score++
+			score += 2
+			if lp != nil && lp.spacedUser {
+				score--
+			}
 			parsed++
 		case Skipped:
-			score++
+			score += 2
 		}
 	}
 	return score, parsed

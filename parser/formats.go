@@ -23,7 +23,7 @@ const (
 
 // NamedFormats lists the formats --log-format accepts by name.
 func NamedFormats() []NamedFormat {
-	return []NamedFormat{
+	out := []NamedFormat{
 		{"common", "apache", CommonFormat},
 		{"combined", "apache", CombinedFormat},
 		{"vcombined", "apache", VCombinedFormat + "  (Apache vhost_combined)"},
@@ -31,6 +31,7 @@ func NamedFormats() []NamedFormat {
 		{"nginx", "nginx", NginxFormat + "  (nginx's combined)"},
 		{"iis", "w3c", "W3C extended: columns named by each #Fields: directive (alias w3c)"},
 	}
+	return append(out, serverNamed...)
 }
 
 // Named returns the named format, or false. defaultFields is the IIS
@@ -52,7 +53,11 @@ func Named(name string, defaultFields []string) (Format, bool) {
 	case "iis", "w3c":
 		f = NewW3C(defaultFields)
 	default:
-		return nil, false
+		build, ok := serverFormats[name]
+		if !ok {
+			return nil, false
+		}
+		return build(), true
 	}
 	if err != nil {
 		panic("parser: built-in format does not compile: " + err.Error())
@@ -88,15 +93,24 @@ func ParseFormatSpec(spec string) (Format, error) {
 	return nil, fmt.Errorf("unknown format kind %q: want apache:'...' or nginx:'...'", kind)
 }
 
+// AutoNames returns the names of the formats "auto" tries, in order (see
+// AutoCandidates).
+func AutoNames() []string {
+	return []string{"common", "combined", "vcombined", "vhost", "iis",
+		"traefik", "ingress-nginx", "elb", "alb", "cloudfront", "haproxy", "envoy", "caddy", "traefik-json"}
+}
+
 // AutoCandidates are the formats "auto" tries on each file, narrowest
 // first so that ties go to the narrower one: common before combined (a
 // combined parser also reads common lines), vcombined (host:port first)
 // before vhost (host first). An nginx default log reads as
-// "combined", which it is. When none fits, [Detect] derives formats from
-// common, combined, vcombined and vhost followed by trailing fields.
+// "combined", which it is. The other servers' formats follow; none of
+// them reads the lines of another in full. When none fits, [Detect]
+// derives formats from common, combined, vcombined and vhost followed by
+// trailing fields.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
-	for _, name := range []string{"common", "combined", "vcombined", "vhost", "iis"} {
+	for _, name := range AutoNames() {
 		f, _ := Named(name, defaultFields)
 		out = append(out, f)
 	}

@@ -78,20 +78,28 @@ const (
 	kServerPort
 	kXFF
 	kScheme
+	// Kinds of the named formats of other servers (servers.go, json.go).
+	kHostPort      // "203.0.113.7:5123": Host without the port (AWS ELB/ALB)
+	kHostFallback  // Host unless another field set it (Caddy remote_ip)
+	kStatusZero    // a status, where "0" (no response: Envoy, Caddy) is 000
+	kDurationSum   // seconds added up over several fields; "-1" makes it absent (ELB)
+	kDurationNanos // an integer count of nanoseconds (Traefik JSON)
+	kTimeAuto      // epoch seconds (with a fraction) or ISO 8601 (Caddy ts)
+	kRest          // the rest of the line, fields the format does not name (ALB)
 )
 
 // numeric reports whether values of kind k are numbers (never unescaped).
-func (k fieldKind) numeric() bool {
-	switch k {
-	case kTimeEpoch, kTimeMilli, kTimeMicro, kTimeFrac, kStatus, kBytes, kRequestBytes, kDuration, kDurationSeconds, kUpstream:
-		return true
-	}
-	return false
-}
+func (k fieldKind) numeric() bool { return numericKinds>>k&1 != 0 }
+
+// numericKinds has bit k set for each numeric kind k: one shift and a
+// test, where a switch over the kinds was a chain of compares on the hot
+// path.
+const numericKinds = 1<<kTimeEpoch | 1<<kTimeMilli | 1<<kTimeMicro | 1<<kTimeFrac | 1<<kStatus | 1<<kBytes |
+	1<<kRequestBytes | 1<<kDuration | 1<<kDurationSeconds | 1<<kUpstream | 1<<kStatusZero | 1<<kDurationSum | 1<<kDurationNanos
 
 // droppable reports whether a line may end before a field of kind k.
 func (k fieldKind) droppable() bool {
-	return k == kReferer || k == kUserAgent || k == kXFF
+	return k == kReferer || k == kUserAgent || k == kXFF || k == kRest
 }
 
 // escapeMode is how a server escapes bytes in values.
@@ -114,16 +122,34 @@ type logField struct {
 	unit    int64  // kDuration: microseconds per unit
 	fracLen int    // kTimeFrac: 3 (msec_frac) or 6 (usec_frac)
 	layout  *timeLayout
-	// list: the value is a list that nginx writes with ", " and " : "
-	// between items ($upstream_*), so a space before or after a separator
-	// does not end it.
-	list bool
+	// list: the value may be a list whose separators hold spaces, so a
+	// space next to a separator does not end it (see listKind).
+	list listKind
+	// untilTime: an unquoted user name just before the time field; it
+	// runs to the " [" that opens the time, so it may hold spaces.
+	untilTime bool
+	// extends: untilTime, or a list whose separator may hold the space
+	// that follows the field: the end found at the first byte of after
+	// may move on (one test on the hot path for both).
+	extends bool
+	// hostFromLast: the X-Forwarded-For field also gives Host, its last
+	// item (nginx $proxy_add_x_forwarded_for without $remote_addr).
+	hostFromLast bool
 	// beforeQuery: Apache %U directly followed by %q; the value ends at '?'.
 	beforeQuery bool
 	// canEnd: the line may end right after this field (all later fields
 	// are droppable).
 	canEnd bool
 }
+
+// listKind says which list separators an unquoted value may hold.
+type listKind uint8
+
+const (
+	listNone     listKind = iota
+	listUpstream          // nginx $upstream_*: items joined by ", " and " : "
+	listComma             // a header or variable that may hold "a, b, c" (X-Forwarded-For)
+)
 
 // lineFormat is a compiled Apache or nginx format.
 type lineFormat struct {
@@ -144,12 +170,23 @@ func (f *lineFormat) finish() {
 	rest := true // every field after i is droppable
 	for i := len(f.fields) - 1; i >= 0; i-- {
 		fl := &f.fields[i]
+		if fl.quoted && fl.list == listComma {
+			fl.list = listNone // a quoted value ends at its quote
+		}
 		after := fl.after
 		if fl.quoted && len(after) > 0 {
 			after = after[1:] // past the closing quote
 		}
 		fl.canEnd = rest && (i == len(f.fields)-1 || startsWithSpace(after))
 		rest = rest && fl.kind.droppable()
+		// "10.0.0.11 - Songmu Yaxing [11/Jun/2017:...]": Apache %u and
+		// nginx $remote_user write a user name as it comes, and the "["
+		// of the time field is where it ends.
+		if fl.kind == kUser && !fl.quoted && !fl.bracket {
+			next := i+1 < len(f.fields) && f.fields[i+1].bracket
+			fl.untilTime = string(fl.after) == " [" || string(fl.after) == " " && next
+		}
+		fl.extends = fl.untilTime || fl.list != listNone && len(fl.after) > 0 && fl.after[0] == ' '
 	}
 	n := 0
 	for _, fl := range f.fields {
@@ -179,7 +216,15 @@ type lineParser struct {
 	// every value and a look back from every quote.
 	escapes bool
 	clfTime clfTimeCache
+	// spacedUser: the last line's user name held a space, a reading that
+	// Detect weighs less than a line read without it (see userEnd).
+	spacedUser bool
+	// noDuration: a kDurationSum part of the line was "-1".
+	noDuration bool
 }
+
+// scratchBuf returns the buffer unescaped values are written to (tests).
+func (p *lineParser) scratchBuf() []byte { return p.scratch }
 
 // Parse implements [LineParser].
 func (p *lineParser) Parse(line []byte, rec *Record) Result {
@@ -190,6 +235,7 @@ func (p *lineParser) Parse(line []byte, rec *Record) Result {
 		return Result{Kind: Skipped, Reason: ReasonBlank}
 	}
 	p.lineLen = len(line)
+	p.spacedUser, p.noDuration = false, false
 	f := p.f
 	p.escapes = f.escape != escapeNone && bytes.IndexByte(line, '\\') >= 0
 	if f.timeAcc {
@@ -271,13 +317,16 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 		if fl.kind.numeric() {
 			if k := bytes.IndexAny(line[pos:], " \t"); k >= 0 {
 				end = pos + k
-				if fl.list {
-					end = listEnd(line, end)
+				if fl.list != listNone {
+					end = listEnd(line, end, fl.list)
 				}
 			}
 		}
 	default:
 		k := indexByteNear(line[pos:], fl.after[0])
+		if fl.extends && k >= 0 && !(fl.untilTime && pos+k+1 < len(line) && line[pos+k+1] == '[') {
+			k = p.extend(line, pos, k, fl)
+		}
 		if k < 0 {
 			if fl.canEnd {
 				return pos, len(line), len(line), true
@@ -289,9 +338,6 @@ func (p *lineParser) scan(line []byte, pos int, fl *logField) (start, end, next 
 				Detail: "no " + strconv.Quote(string(fl.after[:1])) + " after " + fl.name})
 		}
 		end = pos + k
-		if fl.list {
-			end = listEnd(line, end)
-		}
 	}
 	rest := line[end:]
 	if fl.bracket {
@@ -381,11 +427,26 @@ func (p *lineParser) scanFault(r Result) (start, end, next int, ok bool) {
 	return 0, 0, 0, false
 }
 
-// listEnd extends a list value ending at a space at end over the ", "
-// and " : " separators nginx writes between items.
-func listEnd(line []byte, end int) int {
+// extend returns where the value of field fl that starts at pos ends, when
+// its first byte of the literal after it is k bytes on and fl.extends: a
+// user name may run to the " [" of the time, a list over its separators.
+func (p *lineParser) extend(line []byte, pos, k int, fl *logField) int {
+	if fl.untilTime {
+		// The name does not end at its first space (scan saw no '['
+		// after it, the usual case, before calling).
+		k = userEnd(line[pos:])
+		p.spacedUser = k > 0 && bytes.IndexByte(line[pos:pos+k], ' ') >= 0
+		return k
+	}
+	return listEnd(line, pos+k, fl.list) - pos
+}
+
+// listEnd extends a list value ending at a space at end over the
+// separators of its kind: ", " (and " : ", which nginx writes between the
+// items of $upstream_* lists for internal redirects).
+func listEnd(line []byte, end int, kind listKind) int {
 	for end > 0 && end < len(line) && line[end] == ' ' &&
-		(line[end-1] == ',' || line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':')) {
+		(line[end-1] == ',' || kind == listUpstream && (line[end-1] == ':' || (end+1 < len(line) && line[end+1] == ':'))) {
 		k := bytes.IndexByte(line[end+1:], ' ')
 		if k < 0 {
 			return len(line)
@@ -393,6 +454,30 @@ func listEnd(line []byte, end int) int {
 		end += 1 + k
 	}
 	return end
+}
+
+// userEnd returns where an unquoted user name at the start of b ends: at
+// the " [" that opens the time field. Only where that is unambiguous: a
+// name with a space holds no quote, bracket or backslash, and no word "-"
+// (an absent value: "vhost 1.2.3.4 - bob [" is a virtual host before the
+// client, not the user "- bob", and "10.0.0.2, 10.0.0.1, 127.0.0.1 - - ["
+// an address list, not the user "127.0.0.1 - -"); otherwise it ends at
+// its first space, as any other field.
+func userEnd(b []byte) int {
+	sp := indexByteNear(b, ' ')
+	if sp < 0 || sp+1 < len(b) && b[sp+1] == '[' {
+		return sp // no space in the name: the usual case
+	}
+	k := bytes.Index(b[sp:], []byte(" ["))
+	if k < 0 || bytes.ContainsAny(b[:sp+k], "\"[]\\") {
+		return sp
+	}
+	for w := range bytes.SplitSeq(b[:sp+k], []byte(" ")) {
+		if isDash(w) {
+			return sp
+		}
+	}
+	return sp + k
 }
 
 // closingQuote returns the index of the quote that closes the quoted field
@@ -634,10 +719,102 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		rec.ServerPort = v
 	case kXFF:
 		rec.XForwardedFor = v
+		if fl.hostFromLast {
+			rec.Host = LastAddr(v)
+		}
 	case kScheme:
 		rec.Scheme = v
+	default:
+		return p.storeOther(fl, v, start, rec)
 	}
 	return true
+}
+
+// storeOther is store for the kinds of the other servers' formats.
+func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) bool {
+	bad := func(reason Reason, detail string) bool {
+		p.fail = Result{Kind: Malformed, Reason: reason, Column: start + 1, Field: fl.name, Detail: detail}
+		return false
+	}
+	switch fl.kind {
+	case kHostPort:
+		rec.Host = stripPort(v)
+	case kHostFallback:
+		if rec.Host == nil {
+			rec.Host = v
+		}
+	case kStatusZero:
+		if isDash(v) {
+			return true
+		}
+		if len(v) == 1 && v[0] == '0' {
+			rec.Status, rec.HasStatus = 0, true
+			return true
+		}
+		s, ok := ParseStatus(v)
+		if !ok {
+			return bad(ReasonInvalidStatus, "status is not three digits")
+		}
+		rec.Status, rec.HasStatus = s, true
+	case kDurationSum:
+		if isDash(v) || string(v) == "-1" {
+			p.noDuration, rec.Duration, rec.HasDuration = true, 0, false
+			return true
+		}
+		d, ok := ParseSecondsFrac(v)
+		if !ok {
+			return bad(ReasonInvalidNumber, "not a duration in seconds")
+		}
+		if !p.noDuration {
+			rec.Duration, rec.HasDuration = min(rec.Duration+d, maxMicros), true
+		}
+	case kDurationNanos:
+		if isDash(v) {
+			return true
+		}
+		n, ok := ParseUint(v)
+		if !ok || n/1000 > maxMicros {
+			return bad(ReasonInvalidNumber, "not a duration in nanoseconds")
+		}
+		rec.Duration, rec.HasDuration = int64(n/1000), true
+	case kTimeAuto:
+		if v == nil {
+			return true
+		}
+		var sec int64
+		var nsec int32
+		var ok bool
+		if bytes.IndexByte(v, '-') > 0 {
+			sec, nsec, ok = ParseISO8601(v)
+		} else {
+			sec, nsec, ok = ParseEpoch(v)
+		}
+		if !ok || sec > maxEpoch {
+			return bad(ReasonInvalidTimestamp, "not a valid time")
+		}
+		rec.Time, rec.Nanos, rec.HasTime = sec, nsec, true
+	case kRest:
+		if len(v) > 0 {
+			rec.Extra = append(rec.Extra, Field{Name: fl.name, Value: v})
+		}
+	}
+	return true
+}
+
+// stripPort drops the port of "host:port" ("[v6]:port" gives v6; an
+// address with several colons and no brackets loses what follows the last
+// one, as AWS writes "ip:port").
+func stripPort(v []byte) []byte {
+	if len(v) > 0 && v[0] == '[' {
+		if k := bytes.IndexByte(v, ']'); k > 0 {
+			return v[1:k]
+		}
+		return v
+	}
+	if k := bytes.LastIndexByte(v, ':'); k > 0 {
+		return v[:k]
+	}
+	return v
 }
 
 var dash = []byte{'-'}
@@ -728,10 +905,16 @@ func appendRune(b []byte, r rune) []byte {
 // splitRequest splits rec.Request ("GET /a?b=1 HTTP/1.1") into Method,
 // Path, Query and Protocol. HTTP/0.9 requests have no protocol ("GET /").
 // A target may contain spaces (some clients send them unencoded): the
-// protocol is the last word when it starts with "HTTP/". A request whose
-// first word is not an HTTP method token (TLS handshakes sent to a plain
-// port, binary garbage) keeps only Request: the line is still a request
-// the server answered, usually with 400.
+// protocol is the last word when it starts with "HTTP/".
+//
+// A request line is HTTP only when its first word is a method token and
+// its target has one of the forms of RFC 9112 §3.2: origin-form ("/..."),
+// "*", absolute-form ("scheme://...") or, for CONNECT, authority-form
+// ("host:port"). Anything else (TLS handshakes sent to a plain port,
+// binary garbage, "145.ll|'|'|...|Win 7 Professional") is not HTTP: the
+// record keeps only Request, with no Method and no URL (see
+// [Record.NotHTTP]); it is still a request the server answered, usually
+// with 400.
 func splitRequest(rec *Record) {
 	r := rec.Request
 	sp := indexByteNear(r, ' ')
@@ -739,19 +922,53 @@ func splitRequest(rec *Record) {
 		return
 	}
 	method, target := r[:sp], r[sp+1:]
+	var proto []byte
 	if last := lastSpace(target); last >= 0 && bytes.HasPrefix(target[last+1:], []byte("HTTP/")) {
-		rec.Protocol = target[last+1:]
+		proto = target[last+1:]
 		target = target[:last]
 	}
 	for len(target) > 0 && target[len(target)-1] == ' ' {
 		target = target[:len(target)-1]
 	}
-	rec.Method = method
+	if (len(target) == 0 || target[0] != '/') && !isTarget(method, target) {
+		return
+	}
+	rec.Method, rec.Protocol = method, proto
 	if q := bytes.IndexByte(target, '?'); q >= 0 {
 		rec.Path, rec.Query = target[:q], target[q+1:]
 	} else {
 		rec.Path = target
 	}
+}
+
+// isTarget reports whether target is a request target of an HTTP request
+// line with method: origin-form, "*", absolute-form, or authority-form
+// for CONNECT.
+func isTarget(method, target []byte) bool {
+	if len(target) == 0 {
+		return false
+	}
+	if target[0] == '/' {
+		return true
+	}
+	if len(target) == 1 && target[0] == '*' {
+		return true
+	}
+	if string(method) == "CONNECT" && bytes.IndexByte(target, ' ') < 0 && bytes.IndexByte(target, ':') > 0 {
+		return true
+	}
+	// scheme "://": a letter, then letters, digits, '+', '-', '.'.
+	for i, c := range target {
+		switch {
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return bytes.HasPrefix(target[i:], []byte("://")) && len(target) > i+3
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // lastSpace is bytes.LastIndexByte(b, ' '), which is a byte loop, with the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -339,6 +340,11 @@ func splitRequestRef(rec *Record) {
 	for len(target) > 0 && target[len(target)-1] == ' ' {
 		target = target[:len(target)-1]
 	}
+	ok := targetRef.Match(target) || string(method) == "CONNECT" && authorityRef.Match(target)
+	if !ok {
+		rec.Protocol = nil
+		return
+	}
 	rec.Method = method
 	if q := bytes.IndexByte(target, '?'); q >= 0 {
 		rec.Path, rec.Query = target[:q], target[q+1:]
@@ -347,12 +353,21 @@ func splitRequestRef(rec *Record) {
 	}
 }
 
+// The request-target forms of RFC 9112 §3.2, as splitRequestRef checks
+// them: origin-form, "*", absolute-form; authority-form for CONNECT.
+var (
+	targetRef    = regexp.MustCompile(`(?s)^(/.*|\*|[A-Za-z][A-Za-z0-9+.-]*://.+)$`)
+	authorityRef = regexp.MustCompile(`(?s)^[^ :][^ ]*:[^ ]*$`)
+)
+
 func TestSplitRequestMatchesReference(t *testing.T) {
 	fixed := []string{"GET / HTTP/1.1", "GET /a?b HTTP/2.0", "POST /x HTTP/1.0 ", "GET /a b HTTP/1.1", "GET /a HTTP/ .1",
 		"GET /a  HTTP/1.1", "GET HTTP/1.1", "GET", "-", "", " GET / HTTP/1.1", "G\x80T / HTTP/1.1", "GET /a HTTP/2",
-		"GET /a HTTPS/1.1", "\x16\x03\x01 / HTTP/1.1", "M-SEARCH * HTTP/1.1", "GET /?q=1 x HTTP/1.1"}
+		"GET /a HTTPS/1.1", "\x16\x03\x01 / HTTP/1.1", "M-SEARCH * HTTP/1.1", "GET /?q=1 x HTTP/1.1",
+		"GET http://a/ HTTP/1.1", "GET http:// HTTP/1.1", "GET 1http://a HTTP/1.1", "CONNECT a.example:443 HTTP/1.1",
+		"CONNECT :443 HTTP/1.1", "GET a.example:443 HTTP/1.1", "145.ll|'|'|x|'|'|Win 7 Professional SP1 x64|'|'|No", "GET * HTTP/1.1"}
 	rng := rand.New(rand.NewPCG(9, 10))
-	parts := []string{"GET", "POST", "M\x00", "G\xffT", " ", " ", "/", "/a", "?", "q=1", "HTTP/", "1.1", "HTTP/1.1", "2", "x", "\t", "é"}
+	parts := []string{"GET", "POST", "CONNECT", "http://", "a:1", "*", "M\x00", "G\xffT", " ", " ", "/", "/a", "?", "q=1", "HTTP/", "1.1", "HTTP/1.1", "2", "x", "\t", "é"}
 	for range 50_000 {
 		var b []byte
 		for range rng.IntN(8) {

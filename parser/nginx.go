@@ -30,11 +30,18 @@ package parser
 //	$request_time                   Duration (seconds with milliseconds)
 //	$upstream_response_time         Upstream: the sum of a "0.1, 0.2 : 0.3" list
 //	$http_referer $http_user_agent  Referer, UserAgent
-//	$http_x_forwarded_for           XForwardedFor
+//	$http_x_forwarded_for           XForwardedFor, kept whole ("a, b, c")
+//	$proxy_add_x_forwarded_for      XForwardedFor (when no $http_x_forwarded_for),
+//	                                and Host, its last item, when no $remote_addr
 //	$host $server_name $http_host   VHost (the first present)
 //	$server_addr $server_port       ServerAddr, ServerPort
 //	$scheme                         Scheme
 //	any other variable              Extra under its name: "upstream_status", "ssl_protocol"
+//
+// Unquoted $http_* variables and $proxy_add_x_forwarded_for may hold a
+// list written with ", " (X-Forwarded-For: "10.0.0.2, 10.0.0.1"): a space
+// after a comma does not end them. An unquoted $remote_user runs to the
+// " [" of $time_local, so a user name may hold spaces.
 //
 // With escape=default nginx writes '"', '\' and bytes outside 0x20-0x7E as
 // \xNN; with escape=json as JSON string escapes; both are decoded. With
@@ -109,7 +116,16 @@ func CompileNginx(name, spec string) (Format, error) {
 	}
 	f.lead = lits[0]
 	for i, v := range vars {
-		fl := logField{name: v, after: lits[i+1], kind: nginxKind(v, has), list: strings.HasPrefix(v, "upstream_")}
+		fl := logField{name: v, after: lits[i+1], kind: nginxKind(v, has)}
+		switch {
+		case strings.HasPrefix(v, "upstream_"):
+			fl.list = listUpstream
+		case strings.HasPrefix(v, "http_") || v == "proxy_add_x_forwarded_for":
+			fl.list = listComma
+		}
+		// $proxy_add_x_forwarded_for is X-Forwarded-For with $remote_addr
+		// appended: without $remote_addr, its last item is the client.
+		fl.hostFromLast = v == "proxy_add_x_forwarded_for" && fl.kind == kXFF && !has["remote_addr"]
 		if i < len(vars)-1 && len(fl.after) == 0 {
 			return nil, fmt.Errorf("nginx format: $%s and $%s have nothing between them", v, vars[i+1])
 		}
@@ -174,6 +190,10 @@ func nginxKind(v string, has map[string]bool) fieldKind {
 		return kUserAgent
 	case "http_x_forwarded_for":
 		return kXFF
+	case "proxy_add_x_forwarded_for":
+		if !has["http_x_forwarded_for"] {
+			return kXFF
+		}
 	case "host", "server_name", "http_host":
 		return kVHost
 	case "server_addr":

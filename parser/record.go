@@ -21,7 +21,8 @@ type Record struct {
 	HasTime bool
 
 	// Request is the raw request line (%r, $request), empty when the format
-	// has none (IIS) or the client sent none ("-"). Method, Path, Query and
+	// has none (IIS) or the client sent none ("-"). A request line that is
+	// not HTTP keeps only Request (see NotHTTP). Method, Path, Query and
 	// Protocol are filled from it or from their own fields (%m %U %q %H,
 	// cs-method cs-uri-stem cs-uri-query). Query has no leading '?'.
 	Request  []byte
@@ -74,6 +75,13 @@ type Record struct {
 type Field struct {
 	Name  string // as written in the format: "ssl_protocol", "%{X-Request-Id}i"
 	Value []byte
+}
+
+// NotHTTP reports whether the record's request line is not an HTTP request
+// line (see splitRequest in logformat.go): the log holds request text, and
+// no method or URL could be read from it.
+func (r *Record) NotHTTP() bool {
+	return len(r.Request) > 0 && r.Method == nil && r.Path == nil
 }
 
 // Reset clears r for reuse, keeping the capacity of Extra.

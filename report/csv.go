@@ -25,23 +25,15 @@ type csvTable struct {
 // '@', tab or CR gets a leading "'", so a spreadsheet never evaluates it
 // as a formula.
 func WriteCSV(w io.Writer, m *Model) error {
-	cw := csv.NewWriter(w)
-	c := &csvOut{w: cw}
+	c := &csvOut{w: csv.NewWriter(w)}
 	for k, t := range csvTables(m) {
 		if k > 0 {
 			c.write([]string{})
 		}
 		c.write([]string{"table", t.name})
-		c.write(t.cols)
-		for _, r := range t.rows {
-			c.row(r...)
-		}
+		c.table(t)
 	}
-	cw.Flush()
-	if c.err != nil {
-		return c.err
-	}
-	return cw.Error()
+	return c.flush()
 }
 
 // CSVTableNames lists the tables of the CSV output, in order: each is a
@@ -62,17 +54,9 @@ func CSVTableNames() []string {
 func WriteCSVDir(m *Model, create func(name string, write func(io.Writer) error) error) error {
 	for _, t := range csvTables(m) {
 		err := create(t.name+".csv", func(w io.Writer) error {
-			cw := csv.NewWriter(w)
-			c := &csvOut{w: cw}
-			c.write(t.cols)
-			for _, r := range t.rows {
-				c.row(r...)
-			}
-			cw.Flush()
-			if c.err != nil {
-				return c.err
-			}
-			return cw.Error()
+			c := &csvOut{w: csv.NewWriter(w)}
+			c.table(t)
+			return c.flush()
 		})
 		if err != nil {
 			return err
@@ -267,6 +251,23 @@ func (c *csvOut) row(cells ...string) {
 		out[k] = csvCell(s)
 	}
 	c.write(out)
+}
+
+// table writes t's header row and its rows.
+func (c *csvOut) table(t csvTable) {
+	c.write(t.cols)
+	for _, r := range t.rows {
+		c.row(r...)
+	}
+}
+
+// flush ends the output: the first error met, if any.
+func (c *csvOut) flush() error {
+	c.w.Flush()
+	if c.err != nil {
+		return c.err
+	}
+	return c.w.Error()
 }
 
 func (c *csvOut) write(rec []string) {

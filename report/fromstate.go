@@ -113,20 +113,11 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		}
 		return StatusInfo{Reason: s.Reason, Class: s.Class, Source: s.Source, Cacheable: s.Cacheable, Known: true}
 	}
-	subOrigin := cmp.Or(origin, "iis")
 	in.LookupSub = func(code int, sub uint32) string {
 		if code < 0 || code > 999 {
 			return ""
 		}
-		s, ok := status.LookupSubFrom(uint16(code), sub, subOrigin)
-		if !ok && sub == 0 {
-			// IIS logs sub-status 0 when there is none: 200.0 is a plain
-			// 200, 304.0 a plain 304.
-			if reason := in.Lookup(code).Reason; reason != "" {
-				return reason + " (no sub-status)"
-			}
-		}
-		return s.Reason
+		return status.SubMeaning(uint16(code), sub, origin)
 	}
 
 	// Top lists, while the minutes are converted: the two read st and

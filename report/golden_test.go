@@ -19,6 +19,7 @@ var writers = []struct {
 	{"json", WriteJSON},
 	{"txt", WriteText},
 	{"csv", WriteCSV},
+	{"prom", WritePrometheus},
 }
 
 var goldenModels = []struct {

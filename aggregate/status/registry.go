@@ -1,6 +1,7 @@
 package status
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"strconv"
@@ -125,6 +126,21 @@ func LookupSub(code uint16, sub uint32) (SubStatus, bool) {
 // failure".
 func LookupSubFrom(code uint16, sub uint32, origin string) (SubStatus, bool) {
 	return pick(reg.subs[SubKey(code, sub)], origin)
+}
+
+// SubMeaning is the meaning of sub-status sub of code, as a report shows
+// it: the registry's row preferring origin (IIS when origin is ""), and
+// for a sub-status 0 the registry has no row of, the code's reason with
+// "(no sub-status)": IIS logs 0 when there is none, so 200.0 is a plain
+// 200 and 304.0 a plain 304.
+func SubMeaning(code uint16, sub uint32, origin string) string {
+	s, ok := LookupSubFrom(code, sub, cmp.Or(origin, "iis"))
+	if !ok && sub == 0 {
+		if r, ok := LookupFrom(code, origin); ok && r.Reason != "" {
+			return r.Reason + " (no sub-status)"
+		}
+	}
+	return s.Reason
 }
 
 func pick(rows []Status, origin string) (Status, bool) {

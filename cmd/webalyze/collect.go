@@ -142,7 +142,12 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
+	client, err := j.in.clientFrom()
+	if err != nil {
+		return nil, err
+	}
 	base := aggregate.RunConfig{
+		ClientFrom:  client,
 		Workers:     j.in.Workers,
 		MaxLine:     j.in.MaxLine,
 		Format:      format,

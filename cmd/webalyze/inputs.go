@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,10 +18,12 @@ import (
 // FileFlags are the flags of every command that reads logs: which files,
 // in which format.
 type FileFlags struct {
-	Files     []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all. A file given twice (or matched by two globs) is read once, with a warning."`
-	LogFormat string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (${formats}), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
-	W3CFields string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
-	MaxLine   int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
+	Files        []string `arg:"" optional:"" name:"file" help:"Log files or globs (quoted globs are expanded by webalyze); - reads standard input, as does no file at all. A file given twice (or matched by two globs) is read once, with a warning."`
+	LogFormat    string   `short:"f" default:"auto" placeholder:"FORMAT" help:"Log format: auto (detect per file; -v says what it picked, as an -f value when it derived a format), a name from 'webalyze formats' (${formats}), apache:'<LogFormat string>' or nginx:'<log_format string>'."`
+	W3CFields    string   `name:"w3c-fields" placeholder:"FIELDS" help:"IIS/W3C: the #Fields list to use for data lines before any #Fields directive, e.g. \"date time c-ip cs-method cs-uri-stem sc-status\"."`
+	MaxLine      int      `default:"262144" placeholder:"BYTES" help:"Longest line read, in bytes; longer lines are skipped to the next line end and counted as malformed (line_too_long)."`
+	ClientFrom   string   `name:"client-from" enum:"peer,xff" default:"peer" help:"Where the client address comes from: peer, the address field as logged (%h, $remote_addr, c-ip); or xff, the X-Forwarded-For chain: its first public address, or with --trusted-proxy the right-most address not in a trusted range (falls back to the peer)."`
+	TrustedProxy []string `name:"trusted-proxy" placeholder:"CIDR" help:"With --client-from xff: address ranges of your proxies (CIDR or single addresses, comma-separated or repeated); the client is then the right-most untrusted address of the chain."`
 }
 
 // InputFlags are the flags of commands that read logs and aggregate them.
@@ -71,11 +75,44 @@ func (f *FileFlags) formatConfig() (parser.Format, []parser.Format, error) {
 	if f.LogFormat == "iis" || f.LogFormat == "w3c" {
 		return parser.NewW3C(defaults), nil, nil
 	}
+	if f.LogFormat == "cloudfront" {
+		return parser.NewCloudFront(defaults), nil, nil
+	}
 	format, err := parser.ParseFormatSpec(f.LogFormat)
 	if err != nil {
 		return nil, nil, usageError(fmt.Errorf("--log-format: %w", err))
 	}
 	return format, nil, nil
+}
+
+// clientFrom turns --client-from and --trusted-proxy into the rule the
+// pipeline applies, nil for the peer address.
+func (f *FileFlags) clientFrom() (*parser.ClientFrom, error) {
+	if f.ClientFrom != "xff" {
+		if len(f.TrustedProxy) > 0 {
+			return nil, usageError(errors.New("--trusted-proxy needs --client-from xff"))
+		}
+		return nil, nil
+	}
+	c := &parser.ClientFrom{}
+	for _, item := range f.TrustedProxy {
+		for s := range strings.SplitSeq(item, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				continue
+			}
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				a, aerr := netip.ParseAddr(s)
+				if aerr != nil {
+					return nil, usageError(fmt.Errorf("--trusted-proxy %q: not an address or CIDR range", s))
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			c.Trusted = append(c.Trusted, p.Masked())
+		}
+	}
+	return c, nil
 }
 
 // expandFiles expands globs; a pattern matching nothing is kept as is, so

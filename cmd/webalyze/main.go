@@ -17,37 +17,20 @@ import (
 	"github.com/alecthomas/kong"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version is set at build time with -ldflags "-X main.version=..." (make
+// build sets it from git describe); when empty, the module version from
+// the build information is shown (see readBuildInfo).
+var version string
 
-// versionString is the version a report names: main.version, or the
-// module version when built with "go install ...@v1.2.3" and no ldflag,
-// followed by the VCS commit when the build recorded one.
+// versionString is the version a report names: the version of
+// readBuildInfo (main.version, else the module version), followed by the
+// VCS commit when the build recorded one.
 func versionString() string {
-	v := version
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return v
-	}
-	if v == "0.1.0-dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
-	}
-	var rev string
-	var dirty bool
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" {
-		v += " (" + rev
-		if dirty {
+	b := readBuildInfo()
+	v := b.Version
+	if b.Commit != "" {
+		v += " (" + b.Commit[:min(12, len(b.Commit))]
+		if b.Modified {
 			v += ", modified"
 		}
 		v += ")"
@@ -82,12 +65,16 @@ type CLI struct {
 	Globals
 
 	Summary  SummaryCmd  `cmd:"" help:"Print the headline numbers of logs: lines, requests, bytes, status classes and codes (text, or the JSON model with --json)."`
-	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), or CSV tables (-o x.csv)."`
+	Report   ReportCmd   `cmd:"" help:"Write a report: a self-contained HTML page with charts (default), or the JSON model (-o x.json), CSV tables (-o x.csv) or Prometheus metrics (-o x.prom)."`
 	Check    CheckCmd    `cmd:"" help:"Check thresholds (--max 5xx=1% --max 499=500), over the whole run or every sliding --window: exit 0 when all hold, 1 when one is breached."`
 	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking the incidents the report finds."`
 	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`
 	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
 	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
+
+	Completion CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish) to load in the shell or install."`
+	Man        ManCmd        `cmd:"" hidden:"" help:"Print the manual page (roff), generated from the command line model."`
+	Version    VersionCmd    `cmd:"" help:"Print the version, commit and Go version of this build."`
 }
 
 const description = `webalyze analyzes web server access logs: nginx, Apache and IIS (W3C), plain or
@@ -110,6 +97,7 @@ Examples:
   webalyze check --max 5xx=1% --window 5m --state /var/lib/webalyze/check.state access.log
   webalyze timeline --since '2024-03-05 14:00' --until '2024-03-05 15:00' access.log*
   webalyze merge -o all.state web1.state web2.state
+  webalyze report -q --state metrics.state -o /var/lib/prometheus/node-exporter/webalyze.prom access.log*
   webalyze parse --log-format 'nginx:$remote_addr [$time_local] "$request" $status' x.log`
 
 // exitError carries an exit status out of a command's Run method.
@@ -207,6 +195,11 @@ func tuneGC(threshold uint64, percent int) {
 	arm()
 }
 
+// cliVars are the variables the help texts interpolate.
+func cliVars() kong.Vars {
+	return kong.Vars{"version": readBuildInfo().Short(), "formats": formatNames(), "output_formats": outputFormatNames()}
+}
+
 // run runs the command line args and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	var cli CLI
@@ -225,7 +218,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.WithHyphenPrefixedParameters(true), // --since -2h
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": version, "formats": formatNames(), "output_formats": outputFormatNames()},
+		cliVars(),
 		kong.Exit(func(c int) { exited = true; code = c }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)

@@ -27,6 +27,7 @@ var outputFormats = []outputFormat{
 	{"html", []string{".html", ".htm"}, report.WriteHTML},
 	{"json", []string{".json"}, report.WriteJSON},
 	{"csv", []string{".csv"}, report.WriteCSV},
+	{"prom", []string{".prom"}, report.WritePrometheus},
 }
 
 // compressor compresses an output whose name ends with ext.

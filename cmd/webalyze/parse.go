@@ -17,6 +17,8 @@ import (
 type ParseCmd struct {
 	FileFlags
 	Limit int64 `default:"0" help:"Stop after this many lines per file; 0 means all."`
+
+	client *parser.ClientFrom
 }
 
 // parsedLine is one output line of "webalyze parse".
@@ -45,6 +47,7 @@ type recordJSON struct {
 	Query        string            `json:"query,omitempty"`
 	Protocol     string            `json:"protocol,omitempty"`
 	Request      string            `json:"request,omitempty"`
+	NotHTTP      bool              `json:"not_http,omitempty"` // the request line is not HTTP: no method, no URL
 	Status       *uint16           `json:"status,omitempty"`
 	SubStatus    *uint32           `json:"substatus,omitempty"`
 	Win32Status  *uint32           `json:"win32_status,omitempty"`
@@ -66,6 +69,9 @@ type recordJSON struct {
 func (c *ParseCmd) Run(g *Globals) error {
 	format, candidates, err := c.formatConfig()
 	if err != nil {
+		return err
+	}
+	if c.client, err = c.clientFrom(); err != nil {
 		return err
 	}
 	out := bufio.NewWriter(g.stdout)
@@ -109,7 +115,7 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 	if format == nil {
 		det = parser.Detect(head, candidates)
 		if det.Format == nil {
-			return 0, fmt.Errorf("%s: no known format matched the first %d lines; give one with --log-format", name, det.Tried)
+			return 0, fmt.Errorf("%s: %s", name, det.NoFormatMessage())
 		}
 		format = det.Format
 	}
@@ -150,6 +156,9 @@ func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format p
 				res := p.Parse(line, &rec)
 				pl.Kind = res.Kind.String()
 				if res.Kind == parser.Parsed {
+					if c.client != nil {
+						c.client.Apply(&rec)
+					}
 					pl.Format = format.Name()
 					pl.Record = toJSON(&rec)
 				} else {
@@ -182,7 +191,7 @@ func (r *sliceReader) Read(p []byte) (int, error) {
 func toJSON(r *parser.Record) *recordJSON {
 	j := &recordJSON{
 		Host: visible(r.Host), User: visible(r.User), Method: visible(r.Method), Path: visible(r.Path),
-		Query: visible(r.Query), Protocol: visible(r.Protocol), Request: visible(r.Request),
+		Query: visible(r.Query), Protocol: visible(r.Protocol), Request: visible(r.Request), NotHTTP: r.NotHTTP(),
 		Referer: visible(r.Referer), UserAgent: visible(r.UserAgent), VHost: visible(r.VHost),
 		ServerAddr: visible(r.ServerAddr), ServerPort: visible(r.ServerPort), XFF: visible(r.XForwardedFor),
 		Scheme: visible(r.Scheme),

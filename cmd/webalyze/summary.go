@@ -67,7 +67,7 @@ type ReportCmd struct {
 	WindowFlags
 	StateFlags
 	ReportFlags
-	Output       string `short:"o" default:"report.html" placeholder:"FILE" help:"Output file, its format chosen by its extension: .html or .htm the HTML report, .json the JSON model, .csv the CSV tables; a further .gz or .zst compresses it. A name without an extension, and - (standard output), get HTML unless --output-format says otherwise. A device, FIFO or /dev/fd/N is written in place, a regular file replaced atomically."`
+	Output       string `short:"o" default:"report.html" placeholder:"FILE" help:"Output file, its format chosen by its extension: .html or .htm the HTML report, .json the JSON model, .csv the CSV tables, .prom Prometheus metrics (for node_exporter's textfile collector); a further .gz or .zst compresses it. A name without an extension, and - (standard output), get HTML unless --output-format says otherwise. A device, FIFO or /dev/fd/N is written in place, a regular file replaced atomically."`
 	OutputFormat string `placeholder:"FORMAT" help:"Format of the output whatever its name: ${output_formats}."`
 	CSVDir       string `name:"csv-dir" placeholder:"DIR" help:"Also write every table as its own CSV file DIR/NAME.csv (created if need be), one header row each, with the JSON model's column names: for spreadsheets and data frames."`
 }
