@@ -49,7 +49,7 @@ demo: build
 # ../shared/bench/genlog.py, python3 and Debian's goaccess; logs are cached
 # in bench/out). Not part of `make test`.
 bench: bench-tools
-	$(GO) test -run '^$$' -bench . -benchmem ./parser ./aggregate ./report
+	$(GO) test -run '^$$' -bench . -benchmem ./parser ./aggregate ./aggregate/sketch ./report
 	bin/benchcmp -webalyze $(BIN) -floor bin/floor -out bench/out
 
 # bench-quick: the comparison on small logs, one run each.
