@@ -1,6 +1,5 @@
 // Package aggregate turns parsed log records into a [State]: the counts,
-// time series, top lists and sketches a report is built from. It does no
-// I/O besides encoding and decoding state files.
+// time series, top lists and sketches a report is built from.
 //
 // Feed a State from one goroutine with [State.Add] (one parsed record: the
 // hot path, allocation-free once its keys are known) and with
@@ -22,5 +21,12 @@
 //     structures of package [sketch], each with its stated bound.
 //
 // Status codes are classed and looked up by package [status]; the
-// structures that count keys, uniques and latencies are package [sketch].
+// structures that count keys, uniques and latencies are package [sketch];
+// state files are written with package [atomicfile].
+//
+// The package also holds, for now, the pipeline that reads logs into
+// States ([Run]: opening, format detection, the worker pool, incremental
+// marks and file identity) and the state files' locks ([LockState]). The
+// pipeline is meant to become a package of its own, feeding any sink
+// (the State, `webalyze parse`, the ClickHouse loader).
 package aggregate

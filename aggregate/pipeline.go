@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -82,7 +83,7 @@ const headSize = 64 << 10
 type job struct {
 	chunk  *parser.Chunk
 	file   *fileRun
-	filter window
+	filter ingest.Window
 	client *parser.ClientFrom
 }
 
@@ -94,20 +95,6 @@ type fileRun struct {
 	// noFields is set once a data line before any #Fields directive has
 	// been reported as a file error, so that it is reported once per file.
 	noFields atomic.Bool
-}
-
-type window struct {
-	since, until       int64
-	hasSince, hasUntil bool
-}
-
-func (w window) active() bool { return w.hasSince || w.hasUntil }
-
-func (w window) excludes(rec *parser.Record) bool {
-	if !rec.HasTime {
-		return true
-	}
-	return (w.hasSince && rec.Time < w.since) || (w.hasUntil && rec.Time >= w.until)
 }
 
 // Run reads the named inputs ("-" is standard input), parses them on
@@ -131,7 +118,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	if open == nil {
 		open = parser.Open
 	}
-	win := window{cfg.Since, cfg.Until, cfg.HasSince, cfg.HasUntil}
+	win := ingest.Window{Since: cfg.Since, Until: cfg.Until, HasSince: cfg.HasSince, HasUntil: cfg.HasUntil}
 	jobs := make(chan job, workers*2)
 	states := make([]*State, workers)
 	var router *shardRouter
@@ -178,7 +165,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 	}
 	if cfg.Incremental {
 		r.finishMarks()
-		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
+		res.Marks = ingest.MergeMarks(r.marks, cfg.Marks, r.used)
 	}
 	// Fold everything into the first worker's State, the biggest, rather
 	// than into a new one: at the peak one copy of the lists fewer is
@@ -222,7 +209,7 @@ func maxLineOf(n int) int {
 type reader struct {
 	cfg   RunConfig
 	open  func(string) (*parser.Input, error)
-	win   window
+	win   ingest.Window
 	jobs  chan<- job
 	st    *State
 	used  map[int]bool // earlier marks matched in this run
@@ -311,10 +298,10 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	idx := -1
 	var prevCheck InputMark // the mark resumed from, for its CheckSum
 	if cfg.Incremental {
-		dev, ino := inputIdentity(name, in.File())
-		fpLen := min(len(head), FingerprintSize)
+		dev, ino := ingest.Identity(name, in.File())
+		fpLen := min(len(head), ingest.FingerprintSize)
 		idx = len(r.marks)
-		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
+		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: ingest.Fingerprint(head, fpLen), FingerprintLen: fpLen})
 		r.runs = append(r.runs, markRun{head: bytes.Clone(head[:fpLen]), compressed: in.Compression != parser.Plain, group: idx})
 		mark = &r.marks[idx]
 		if j := r.sameData(idx); j >= 0 {
@@ -328,13 +315,13 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 				directive = []byte(g.Directive)
 			}
 			r.resumed(name, start)
-		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
+		} else if i := ingest.FindMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
 			r.used[i] = true
 			m := cfg.Marks[i]
 			// A plain file shorter than what was read, or with other bytes
 			// just before where the read stopped, was truncated in place
 			// (copytruncate): read it again from the start.
-			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && tailMatches(in, head, m) {
+			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && ingest.TailMatches(in, head, m) {
 				prevCheck = m
 				start, startLine = m.Offset, m.NextLine
 				if m.Directive != "" {
@@ -403,7 +390,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 		st.AddMalformed(Malformed{Reason: reason, File: name, Line: ll.Line, Offset: ll.Offset, Detail: detail})
 	}
-	var tail tailKeeper
+	var tail ingest.TailKeeper
 	var first []byte // the stream's first bytes, when the head missed some
 	for {
 		c, err := sp.Next()
@@ -411,9 +398,9 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			break
 		}
 		if mark != nil {
-			tail.add(c.Data, c.Offset)
-			if c.Offset == 0 && len(head) < FingerprintSize && len(c.Data) > len(head) {
-				first = bytes.Clone(c.Data[:min(len(c.Data), FingerprintSize)])
+			tail.Add(c.Data, c.Offset)
+			if c.Offset == 0 && len(head) < ingest.FingerprintSize && len(c.Data) > len(head) {
+				first = bytes.Clone(c.Data[:min(len(c.Data), ingest.FingerprintSize)])
 			}
 		}
 		select {
@@ -431,12 +418,12 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		mark.Directive = string(sp.Directive())
 		if first != nil {
 			// The file grew while it was read: fingerprint what was read.
-			mark.Fingerprint, mark.FingerprintLen = fingerprint(first, len(first)), len(first)
+			mark.Fingerprint, mark.FingerprintLen = ingest.Fingerprint(first, len(first)), len(first)
 			r.runs[idx].head = first
 		}
 		switch {
-		case len(tail.buf) > 0 && tail.end == mark.Offset:
-			mark.CheckSum, mark.CheckLen = fingerprint(tail.buf, len(tail.buf)), len(tail.buf)
+		case len(tail.Buf) > 0 && tail.End == mark.Offset:
+			mark.CheckSum, mark.CheckLen = ingest.Fingerprint(tail.Buf, len(tail.Buf)), len(tail.Buf)
 		case mark.Offset == prevCheck.Offset:
 			mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
 		default: // a long line skipped at the end: its bytes were not kept
@@ -581,7 +568,7 @@ func (w *worker) process(j job) {
 			if j.client != nil {
 				j.client.Apply(rec)
 			}
-			if j.filter.active() && j.filter.excludes(rec) {
+			if j.filter.Active() && j.filter.Excludes(rec) {
 				st.AddFiltered(1)
 				continue
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
@@ -842,3 +843,7 @@ func (s *State) Check() error {
 	}
 	return nil
 }
+
+// InputMark is how far an input was read (see [ingest.InputMark]); the
+// State keeps them for incremental runs.
+type InputMark = ingest.InputMark

@@ -1,6 +1,6 @@
 //go:build windows
 
-package aggregate
+package ingest
 
 import (
 	"os"

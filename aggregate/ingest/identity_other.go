@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package aggregate
+package ingest
 
 import "os"
 
