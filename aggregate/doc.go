@@ -24,9 +24,7 @@
 // structures that count keys, uniques and latencies are package [sketch];
 // state files are written with package [atomicfile].
 //
-// The package also holds, for now, the pipeline that reads logs into
-// States ([Run]: opening, format detection, the worker pool, incremental
-// marks and file identity) and the state files' locks ([LockState]). The
-// pipeline is meant to become a package of its own, feeding any sink
-// (the State, `webalyze parse`, the ClickHouse loader).
+// [Run] reads logs into States through package [ingest]: one State per
+// worker (the big top lists sharded among them by key hash), folded into
+// one at the end. The state files' locks are [LockState].
 package aggregate

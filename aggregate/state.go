@@ -90,16 +90,7 @@ type Lines struct {
 }
 
 // Malformed describes one malformed line for [State.AddMalformed].
-type Malformed struct {
-	Reason parser.Reason
-	File   string
-	Line   int64 // 1-based line number
-	Offset int64 // byte offset of the line in the (decompressed) stream
-	Column int   // 1-based byte column of the fault, 0 when unknown
-	Field  string
-	Detail string
-	Text   []byte // the raw line; copied (at most SampleTextMax bytes)
-}
+type Malformed = ingest.Malformed
 
 // Sample is a kept malformed line.
 type Sample struct {

@@ -45,30 +45,30 @@ type InputMark struct {
 	Directive string
 }
 
-func Fingerprint(head []byte, n int) uint64 {
+func fingerprint(head []byte, n int) uint64 {
 	h := fnv.New64a()
 	h.Write(head[:n])
 	return h.Sum64()
 }
 
-// Identity is the identity of an opened input's file (see
+// identity is the identity of an opened input's file (see
 // fileIdentity, one per system), or zeros for standard input and inputs
 // that are not files.
-func Identity(name string, f *os.File) (dev, ino uint64) {
+func identity(name string, f *os.File) (dev, ino uint64) {
 	if name == "-" || f == nil {
 		return 0, 0
 	}
 	return fileIdentity(f)
 }
 
-// FindMark returns the index of the mark whose fingerprint matches head,
+// findMark returns the index of the mark whose fingerprint matches head,
 // or -1. A mark with the same file identity wins; otherwise the one with the
 // longest fingerprint, the most specific. Marks in used are taken by other
 // inputs of this run.
-func FindMark(marks []InputMark, used map[int]bool, head []byte, dev, ino uint64) int {
+func findMark(marks []InputMark, used map[int]bool, head []byte, dev, ino uint64) int {
 	best := -1
 	for i, m := range marks {
-		if used[i] || m.FingerprintLen == 0 || m.FingerprintLen > len(head) || Fingerprint(head, m.FingerprintLen) != m.Fingerprint {
+		if used[i] || m.FingerprintLen == 0 || m.FingerprintLen > len(head) || fingerprint(head, m.FingerprintLen) != m.Fingerprint {
 			continue
 		}
 		if ino != 0 && m.Dev == dev && m.Ino == ino {
@@ -85,9 +85,9 @@ func FindMark(marks []InputMark, used map[int]bool, head []byte, dev, ino uint64
 // dropped first.
 const maxMarks = 4096
 
-// MergeMarks returns the marks of this run followed by the earlier marks
+// mergeMarks returns the marks of this run followed by the earlier marks
 // that no input of this run matched.
-func MergeMarks(now []InputMark, earlier []InputMark, used map[int]bool) []InputMark {
+func mergeMarks(now []InputMark, earlier []InputMark, used map[int]bool) []InputMark {
 	out := append([]InputMark(nil), now...)
 	for i, m := range earlier {
 		if !used[i] {
@@ -100,32 +100,32 @@ func MergeMarks(now []InputMark, earlier []InputMark, used map[int]bool) []Input
 	return out
 }
 
-// TailKeeper keeps the last FingerprintSize bytes of the chunks an input
+// tailKeeper keeps the last FingerprintSize bytes of the chunks an input
 // hands out, for the mark's CheckSum.
-type TailKeeper struct {
-	Buf []byte
-	End int64 // stream offset just past Buf
+type tailKeeper struct {
+	buf []byte
+	end int64 // stream offset just past buf
 }
 
-// Add keeps the end of data, the chunk at stream offset offset.
-func (t *TailKeeper) Add(data []byte, offset int64) {
+// add keeps the end of data, the chunk at stream offset offset.
+func (t *tailKeeper) add(data []byte, offset int64) {
 	if len(data) >= FingerprintSize {
-		t.Buf = append(t.Buf[:0], data[len(data)-FingerprintSize:]...)
+		t.buf = append(t.buf[:0], data[len(data)-FingerprintSize:]...)
 	} else {
-		t.Buf = append(t.Buf, data...)
-		if over := len(t.Buf) - FingerprintSize; over > 0 {
-			t.Buf = t.Buf[:copy(t.Buf, t.Buf[over:])]
+		t.buf = append(t.buf, data...)
+		if over := len(t.buf) - FingerprintSize; over > 0 {
+			t.buf = t.buf[:copy(t.buf, t.buf[over:])]
 		}
 	}
-	t.End = offset + int64(len(data))
+	t.end = offset + int64(len(data))
 }
 
-// TailMatches re-checks, before input in resumes at m.Offset, that the
+// tailMatches re-checks, before input in resumes at m.Offset, that the
 // bytes before it are those m read (CheckSum). head is in's first bytes.
 // What cannot be checked without reading the stream through (a
 // compressed input past its head, a pipe) is taken as matching: the head
 // fingerprint already matched.
-func TailMatches(in *parser.Input, head []byte, m InputMark) bool {
+func tailMatches(in *parser.Input, head []byte, m InputMark) bool {
 	if m.CheckLen <= 0 {
 		return true
 	}
@@ -134,7 +134,7 @@ func TailMatches(in *parser.Input, head []byte, m InputMark) bool {
 		return false
 	}
 	if m.Offset <= int64(len(head)) {
-		return Fingerprint(head[lo:m.Offset], m.CheckLen) == m.CheckSum
+		return fingerprint(head[lo:m.Offset], m.CheckLen) == m.CheckSum
 	}
 	f := in.File()
 	if in.Compression != parser.Plain || f == nil {
@@ -146,5 +146,5 @@ func TailMatches(in *parser.Input, head []byte, m InputMark) bool {
 		// Shorter than what was read: truncated. Another error: unknown.
 		return err != io.EOF
 	}
-	return Fingerprint(b, n) == m.CheckSum
+	return fingerprint(b, n) == m.CheckSum
 }
