@@ -27,6 +27,14 @@ type Sink interface {
 	SetFormat(file, format string)
 }
 
+// Positioner is an optional interface of a Sink that wants to know where
+// each line is (`webalyze parse` prints it): a worker calls At with the
+// input's name, the line's number and its byte offset before it
+// classifies the line.
+type Positioner interface {
+	At(file string, line, offset int64)
+}
+
 // Malformed describes one malformed line for [Sink.AddMalformed].
 type Malformed struct {
 	Reason parser.Reason
@@ -115,6 +123,7 @@ func Run(ctx context.Context, cfg Config, names []string, readSink Sink, workers
 	for _, wk := range workers {
 		wg.Add(1)
 		w := &worker{Worker: wk, maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}, scribble: cfg.Scribble}
+		w.pos, _ = wk.Sink.(Positioner)
 		go func() {
 			defer wg.Done()
 			w.run(jobs)
@@ -445,6 +454,7 @@ type worker struct {
 	maxLine int
 	parsers map[*fileRun]parser.LineParser
 	rec     parser.Record
+	pos     Positioner // the Sink's, or nil
 	// scribble: see Config.
 	scribble bool
 }
@@ -502,6 +512,9 @@ func (w *worker) process(j Job) {
 	st, rec, name := w.Sink, &w.rec, j.file.name
 	it := j.chunk.Lines()
 	for line, ok := it.Next(); ok; line, ok = it.Next() {
+		if w.pos != nil {
+			w.pos.At(name, it.Line, it.Offset)
+		}
 		if n := parser.LeadingNULs(line); n > 0 {
 			// The run of NULs is one record of its own; a line glued to its
 			// end is read as the next record.

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
+	"math"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -65,7 +68,9 @@ type recordJSON struct {
 	Extra        map[string]string `json:"extra,omitempty"`
 }
 
-// Run prints the records of each input.
+// Run prints the records of each input, read by the same pipeline as
+// every other command (ingest.Run, one worker so that lines stay in
+// order), each input on its own so that --limit can stop it.
 func (c *ParseCmd) Run(g *Globals) error {
 	format, candidates, err := c.formatConfig()
 	if err != nil {
@@ -80,17 +85,35 @@ func (c *ParseCmd) Run(g *Globals) error {
 	enc.SetEscapeHTML(false)
 	var unreadable, dataErrors int
 	for _, name := range c.expandNames(g) {
-		n, err := c.parseOne(g, enc, name, format, candidates)
-		if err != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		sink := &parseSink{enc: enc, limit: c.Limit, stop: cancel}
+		cfg := ingest.Config{MaxLine: c.MaxLine, Format: format, Candidates: candidates, ClientFrom: c.client,
+			OnFormat: func(name string, f parser.Format, d parser.Detection) {
+				if g.Verbose && f != nil {
+					fmt.Fprintln(g.stderr, formatNote(name, f, d))
+				}
+			}}
+		res, _ := ingest.Run(ctx, cfg, []string{name}, sink, []ingest.Worker{{Sink: sink}})
+		cancel()
+		sink.flush(math.MaxInt64)
+		for _, err := range res.Unreadable {
 			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(inputError(err)))
-			if n < 0 {
-				unreadable++
-			} else {
-				dataErrors++
-			}
+			unreadable++
+		}
+		if len(res.Unreadable) > 0 {
+			continue
+		}
+		for _, e := range sink.fileErrors {
+			fmt.Fprintln(g.stderr, "webalyze:", report.Visible(name+": "+e))
+			dataErrors++
+		}
+		if sink.err != nil {
+			return sink.err
 		}
 	}
-	out.Flush()
+	if err := out.Flush(); err != nil {
+		return err
+	}
 	switch {
 	case unreadable > 0:
 		return &exitError{code: exitUsage}
@@ -100,92 +123,103 @@ func (c *ParseCmd) Run(g *Globals) error {
 	return nil
 }
 
-// parseOne prints one input's lines. It returns -1 with the error when the
-// input cannot be opened.
-func (c *ParseCmd) parseOne(g *Globals, enc *json.Encoder, name string, format parser.Format, candidates []parser.Format) (int64, error) {
-	in, err := parser.Open(name)
-	if err != nil {
-		return -1, err
-	}
-	defer in.Close()
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(in, head)
-	head = head[:n]
-	var det parser.Detection
-	if format == nil {
-		det = parser.Detect(head, candidates)
-		if det.Format == nil {
-			return 0, fmt.Errorf("%s: %s", name, det.NoFormatMessage())
-		}
-		format = det.Format
-	}
-	if g.Verbose {
-		fmt.Fprintln(g.stderr, formatNote(name, format, det))
-	}
-	p := format.NewParser()
-	prefix := ""
-	if sp, ok := p.(parser.Stateful); ok {
-		prefix = sp.DirectivePrefix()
-	}
-	sp := parser.NewSplitter(io.MultiReader(&sliceReader{head}, in), c.MaxLine, prefix)
-	var count int64
-	sp.OnLongLine = func(ll parser.LongLine) {
-		reason := parser.ReasonLineTooLong
-		if ll.AllNUL {
-			reason = parser.ReasonNULRun
-		}
-		_ = enc.Encode(parsedLine{File: name, Line: ll.Line, Offset: ll.Offset, Kind: "malformed", Reason: string(reason),
-			Detail: fmt.Sprintf("line of %d bytes skipped", ll.Length)})
-	}
-	var rec parser.Record
-	for c.Limit == 0 || count < c.Limit {
-		chunk, err := sp.Next()
-		if err != nil {
-			break
-		}
-		it := chunk.Lines()
-		for line, ok := it.Next(); ok && (c.Limit == 0 || count < c.Limit); line, ok = it.Next() {
-			count++
-			pl := parsedLine{File: name, Line: it.Line, Offset: it.Offset}
-			switch {
-			case it.Last && chunk.TruncatedTail:
-				pl.Kind, pl.Reason, pl.Text = "malformed", string(parser.ReasonTruncated), visible(line)
-			case parser.IsBlank(line):
-				pl.Kind, pl.Reason = "skipped", string(parser.ReasonBlank)
-			default:
-				res := p.Parse(line, &rec)
-				pl.Kind = res.Kind.String()
-				if res.Kind == parser.Parsed {
-					if c.client != nil {
-						c.client.Apply(&rec)
-					}
-					pl.Format = format.Name()
-					pl.Record = toJSON(&rec)
-				} else {
-					pl.Reason, pl.Column, pl.Field, pl.Detail = string(res.Reason), res.Column, res.Field, res.Detail
-					if res.Kind == parser.Malformed {
-						pl.Text = visible(line)
-					}
-				}
-			}
-			if err := enc.Encode(pl); err != nil {
-				return count, err
-			}
-		}
-		chunk.Release()
-	}
-	return count, sp.Err()
+// parseSink prints what the pipeline makes of each line of one input, as
+// a JSON line. The reading goroutine reports some lines itself (those too
+// long to hand out): they are held until the worker passes their line
+// number, so that the output stays in line order.
+type parseSink struct {
+	mu         sync.Mutex
+	enc        *json.Encoder
+	format     string
+	noFormat   bool // no format: the file error says so, its lines are not printed
+	file       string
+	line       int64 // where the worker is (see At)
+	offset     int64
+	pending    []parsedLine // the reading side's lines, in line order
+	limit      int64        // 0: no limit
+	count      int64
+	stop       func() // ends the input's read once the limit is reached
+	fileErrors []string
+	err        error // writing the output failed
 }
 
-type sliceReader struct{ b []byte }
+func (p *parseSink) At(file string, line, offset int64) {
+	p.mu.Lock()
+	p.file, p.line, p.offset = file, line, offset
+	p.flush(line)
+	p.mu.Unlock()
+}
 
-func (r *sliceReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
+// flush prints the held lines before line (with p.mu held, or alone).
+func (p *parseSink) flush(line int64) {
+	n := 0
+	for n < len(p.pending) && p.pending[n].Line < line {
+		p.emit(p.pending[n])
+		n++
 	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
+	p.pending = p.pending[n:]
+}
+
+// emit prints pl unless the limit is reached or the output failed.
+func (p *parseSink) emit(pl parsedLine) {
+	if p.err != nil || p.noFormat || (p.limit > 0 && p.count >= p.limit) {
+		return
+	}
+	p.count++
+	if err := p.enc.Encode(pl); err != nil {
+		p.err = err
+		p.stop()
+	}
+	if p.limit > 0 && p.count >= p.limit {
+		p.stop()
+	}
+}
+
+func (p *parseSink) Add(rec *parser.Record) {
+	p.mu.Lock()
+	p.emit(parsedLine{File: p.file, Line: p.line, Offset: p.offset, Kind: "parsed", Format: p.format, Record: toJSON(rec)})
+	p.mu.Unlock()
+}
+
+func (p *parseSink) AddMalformed(m ingest.Malformed) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pl := parsedLine{File: m.File, Line: m.Line, Offset: m.Offset, Kind: "malformed", Reason: string(m.Reason),
+		Column: m.Column, Field: m.Field, Detail: m.Detail}
+	if len(m.Text) > 0 {
+		pl.Text = visible(m.Text)
+	}
+	if m.Line != p.line {
+		// Reported by the reading side (a line too long to hand out),
+		// ahead of the worker, which reports a line right after At.
+		p.pending = append(p.pending, pl)
+		return
+	}
+	p.emit(pl)
+}
+
+func (p *parseSink) AddSkipped(reason parser.Reason, n uint64) {
+	p.mu.Lock()
+	for range n {
+		p.emit(parsedLine{File: p.file, Line: p.line, Offset: p.offset, Kind: "skipped", Reason: string(reason)})
+	}
+	p.mu.Unlock()
+}
+
+// AddFiltered is never called: parse has no time window.
+func (p *parseSink) AddFiltered(uint64) {}
+
+func (p *parseSink) AddFileError(file, err string) {
+	p.mu.Lock()
+	p.fileErrors = append(p.fileErrors, err)
+	p.mu.Unlock()
+}
+
+func (p *parseSink) SetFormat(file, format string) {
+	p.mu.Lock()
+	p.format = format
+	p.noFormat = format == "unknown"
+	p.mu.Unlock()
 }
 
 func toJSON(r *parser.Record) *recordJSON {
