@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/internal/chserver"
 	"github.com/webalyze/webalyze/aggregate/sketch"
-	"github.com/webalyze/webalyze/internal/chserver"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
