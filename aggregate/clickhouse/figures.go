@@ -75,6 +75,9 @@ type Figures struct {
 	Win32    []Win32     // by status
 
 	Minutes []Minute // by minute, dated rows only
+	// SubMinutes count the IIS sub-statuses per minute (dated rows with a
+	// sub-status), by minute, code and sub-status.
+	SubMinutes []SubMinute
 
 	// DayVisitors counts visitors (client address + user agent) per day,
 	// keyed by days since 1970-01-01 in QueryOptions.Location;
@@ -118,6 +121,14 @@ type Minute struct {
 	Minute                           int64 // Unix seconds / 60
 	Requests, Bytes, Pages, NoStatus uint64
 	Codes                            []CodeN
+}
+
+// SubMinute counts one IIS code.sub pair in one minute.
+type SubMinute struct {
+	Minute int64 // Unix seconds / 60
+	Code   uint16
+	Sub    uint32
+	N      uint64
 }
 
 // CodeN is a count of one code.
@@ -169,7 +180,7 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 	}
 	f := &Figures{DayVisitors: map[int64]uint64{}, Drills: map[uint16]Drill{}, PageExtensions: q.exts}
 	for _, step := range []func(context.Context, *Figures) error{
-		q.totals, q.codes, q.subCodes, q.win32, q.minutes, q.visitors, q.tops, q.drills, q.latency,
+		q.totals, q.codes, q.subCodes, q.win32, q.minutes, q.subMinutes, q.visitors, q.tops, q.drills, q.latency,
 	} {
 		if err := step(ctx, f); err != nil {
 			return nil, err
@@ -417,6 +428,40 @@ func (q *querier) minutes(ctx context.Context, f *Figures) error {
 		}
 		return nil
 	})
+}
+
+func (q *querier) subMinutes(ctx context.Context, f *Figures) error {
+	sql := fmt.Sprintf(`SELECT intDiv(toUInt32(time), 60) AS m, status, sub_status, count() FROM %s
+ WHERE %s AND has_time = 1 AND has_status = 1 AND status < 1000 AND has_sub_status = 1
+ GROUP BY m, status, sub_status ORDER BY m, status, sub_status`, q.table, q.where)
+	return q.rows(ctx, "sub-status minutes of "+q.table, sql, func(r *fields) error {
+		f.SubMinutes = append(f.SubMinutes, SubMinute{Minute: r.i64(), Code: uint16(r.u64()), Sub: uint32(r.u64()), N: r.u64()})
+		return nil
+	})
+}
+
+// LatestTime is the latest time (Unix seconds) of the table's dated
+// rows; ok is false when it holds none. It anchors a window relative to
+// the end of the data.
+func LatestTime(ctx context.Context, c *Client, table string) (latest int64, ok bool, err error) {
+	if table == "" {
+		table = "requests"
+	}
+	if err := checkTable(table); err != nil {
+		return 0, false, err
+	}
+	sql := fmt.Sprintf("SELECT countIf(has_time = 1), toUInt32(maxIf(time, has_time = 1)) FROM %s FORMAT TabSeparated", table)
+	op := "latest time of " + table
+	err = c.Query(ctx, op, sql, func(fs [][]byte) error {
+		r := fields{f: fs}
+		n, t := r.u64(), r.i64()
+		if r.err != nil {
+			return c.fail(op, 0, "unexpected answer: "+r.err.Error())
+		}
+		latest, ok = t, n > 0
+		return nil
+	})
+	return latest, ok, err
 }
 
 func addSat(a, b uint64, saturated *bool) uint64 {

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -237,6 +238,12 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 	eq("no status", ch.NoStatus, local.NoStatus)
 	eq("sub codes", ch.SubCodes, local.SubCodes)
 	eq("win32", ch.Win32, local.Win32)
+	// A State's minute lists sub-statuses in the order it met them.
+	subs := slices.Clone(local.SubMinutes)
+	slices.SortStableFunc(subs, func(a, b report.SubMinute) int {
+		return cmp.Or(a.Start.Compare(b.Start), a.Code-b.Code, cmp.Compare(a.Sub, b.Sub))
+	})
+	eq("sub-status minutes", ch.SubMinutes, subs)
 	eq("undated", ch.Undated, local.Undated)
 	eq("day visitors", ch.DayVisitors, local.DayVisitors)
 	if len(ch.Minutes) != len(local.Minutes) {

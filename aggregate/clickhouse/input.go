@@ -13,7 +13,8 @@ import (
 // report.BuildFrom reads, as report.NewInput converts a State. The table
 // holds parsed requests only, so Lines counts them as read and parsed:
 // the malformed, skipped and filtered lines of a load are its own
-// account. Formats are not stored, so registry lookups use each code's
+// account. Per-minute sub-statuses (SubMinutes) are filled, for windowed
+// code.sub thresholds. Formats are not stored, so registry lookups use each code's
 // general meaning and IIS sub-status meanings. Drill-down lists cut at
 // QueryOptions.DrillRows are marked inexact, with the last row's hits as
 // the bound of a key left out. Latency quantiles carry their RelErr (0
@@ -86,6 +87,10 @@ func (f *Figures) Input() *report.Input {
 			}
 		}
 		in.Minutes = append(in.Minutes, mi)
+	}
+
+	for _, s := range f.SubMinutes {
+		in.SubMinutes = append(in.SubMinutes, report.SubMinute{Start: time.Unix(s.Minute*60, 0).UTC(), Code: int(s.Code), Sub: s.Sub, N: clamp(s.N)})
 	}
 
 	in.URLs = topList(f.URLs)
