@@ -18,6 +18,7 @@ type CheckCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
+	ClickHouseSource
 	Max         []string `required:"" placeholder:"KEY=LIMIT" help:"A threshold: a class (5xx; 0xx is 000, non-standard is 001-099 and 600-999), a code (499) or an IIS code.sub (404.2), with a share of requests (1%) or a count (500). Repeatable: --max 5xx=1% --max 499=5% --max 404=500."`
 	Warn        []string `placeholder:"KEY=LIMIT" help:"A warning threshold, as --max: reported as WARNING (exit 1 with --nagios; without it, printed and exit 0 unless a --max is breached)."`
 	Window      string   `placeholder:"SPAN" help:"Check every sliding window of SPAN (5m, 1h) instead of the whole run; every breaching stretch (overlapping or touching breaching windows) is reported, worst first."`
@@ -121,7 +122,7 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 		window = w
 	}
 	all := append(slices.Clone(crit), warn...)
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, keepFresh: true}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, keepFresh: true, ch: &c.ClickHouseSource, top: 1}
 	if window > 0 {
 		j.checkState = func(path string, st *aggregate.State) error { return untimedSubs(all, c.Window, path, st) }
 	}
@@ -130,7 +131,7 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 		return nil, nil, err
 	}
 	// The thresholds read the report's Input, as every output does.
-	in := report.NewInput(col.st, report.BuildOptions{})
+	in := col.input(report.BuildOptions{})
 	r := &checkResult{thresholds: len(all), requests: uint64(in.Lines.Parsed)}
 	var found [][]breach
 	var worst []float64

@@ -45,6 +45,10 @@ type job struct {
 	// sites are the site's own hosts (--site).
 	drillAll bool
 	sites    []string
+	// ch, when its URL is set, is the source instead of files; top is
+	// the rows of its top lists (--top).
+	ch  *ClickHouseSource
+	top int
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 	// checkState, when set, vets the loaded state file (path, state)
@@ -66,6 +70,10 @@ type collected struct {
 	// fresh is what this run read, when job.keepFresh and a state was
 	// loaded; nil otherwise (everything is this run's).
 	fresh *freshData
+	// in and loc are set instead of st when the figures come from
+	// ClickHouse (see collectClickHouse).
+	in  *report.Input
+	loc *time.Location
 }
 
 // freshData is what one run read, before it joins the state.
@@ -80,6 +88,9 @@ type freshData struct {
 func (j *job) collect(g *Globals) (*collected, error) {
 	if err := j.in.validate(); err != nil {
 		return nil, err
+	}
+	if j.ch.enabled() {
+		return j.collectClickHouse(g)
 	}
 	loc, err := j.win.location()
 	if err != nil {

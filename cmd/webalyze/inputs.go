@@ -188,7 +188,11 @@ func usageError(err error) error { return &exitError{code: exitUsage, err: err} 
 // status reflects this run.
 func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunResult) error {
 	bad := false
-	for _, fe := range st.FileErrors {
+	var fileErrors []aggregate.FileError
+	if st != nil { // nil when the figures come from ClickHouse
+		fileErrors = st.FileErrors
+	}
+	for _, fe := range fileErrors {
 		fmt.Fprintf(g.stderr, "webalyze: %s: %s\n", report.Visible(fe.File), report.Visible(fe.Err))
 		bad = true
 	}

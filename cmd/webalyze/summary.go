@@ -31,6 +31,7 @@ type SummaryCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
+	ClickHouseSource
 	ReportFlags
 	JSON bool `help:"Print the JSON model (the same document as report -o x.json) instead of text."`
 }
@@ -40,12 +41,13 @@ func (c *SummaryCmd) Run(g *Globals) error {
 	if err := c.ReportFlags.validate(); err != nil {
 		return err
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site,
+		ch: &c.ClickHouseSource, top: c.Top}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
-	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
+	m := col.model(col.buildOptions(&c.ReportFlags))
 	e := newEnding(g)
 	if c.JSON {
 		e.print(func(w io.Writer) error { return report.WriteJSON(w, m) })
@@ -66,6 +68,7 @@ type ReportCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
+	ClickHouseSource
 	ReportFlags
 	Output       string `short:"o" default:"report.html" placeholder:"FILE" help:"Output file, its format chosen by its extension: .html or .htm the HTML report, .json the JSON model, .csv the CSV tables, .prom Prometheus metrics (for node_exporter's textfile collector); a further .gz or .zst compresses it. A name without an extension, and - (standard output), get HTML unless --output-format says otherwise. A device, FIFO or /dev/fd/N is written in place, a regular file replaced atomically."`
 	OutputFormat string `placeholder:"FORMAT" help:"Format of the output whatever its name: ${output_formats}."`
@@ -86,12 +89,13 @@ func (c *ReportCmd) Run(g *Globals) error {
 			return usageError(outputError("-o", c.Output, err)) // before reading for nothing
 		}
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, drillAll: c.DrillAllCodes, sites: c.Site,
+		ch: &c.ClickHouseSource, top: c.Top}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
-	m := report.Build(col.st, col.buildOptions(&c.ReportFlags))
+	m := col.model(col.buildOptions(&c.ReportFlags))
 	e := newEnding(g)
 	write := func(w io.Writer) error { return kind.render(w, m) }
 	if c.Output == "-" {

@@ -19,6 +19,7 @@ type TimelineCmd struct {
 	InputFlags
 	WindowFlags
 	StateFlags
+	ClickHouseSource
 	Step string `default:"1m" placeholder:"SPAN" help:"Width of a step: 1m, 5m, 1h..."`
 	Top  int    `default:"3" help:"Status codes listed per step, the most frequent first."`
 	JSON bool   `help:"Print JSON instead of a table."`
@@ -87,16 +88,15 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if c.Top < 0 {
 		return usageError(fmt.Errorf("--top %d: want 0 (no codes) or more", c.Top))
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, ch: &c.ClickHouseSource, top: 1}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
 	}
-	st := col.st
 	// The timeline reads the report's Input, as every output does; the
-	// zone is the State's.
-	loc := st.Location()
-	in := report.NewInput(st, report.BuildOptions{Location: loc})
+	// zone is the run's (the State's).
+	loc := col.location()
+	in := col.input(report.BuildOptions{Location: loc})
 	incs := report.FindIncidentsIn(in.Minutes, report.IncidentOptions{Max: maxTimelineIncidents}, loc)
 	doc := timelineDoc{Schema: 2, Step: c.Step, Zone: loc.String(), Undated: uint64(in.Undated),
 		Steps: timeline(in.Minutes, loc, step, c.Top, incs), Incidents: []timelineIncident{}}
@@ -119,7 +119,7 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if err := e.commit(); err != nil {
 		return err
 	}
-	return outcome(g, &c.InputFlags, st, col.res)
+	return outcome(g, &c.InputFlags, col.st, col.res)
 }
 
 // timeline builds the rows, with empty steps filled in between busy ones,

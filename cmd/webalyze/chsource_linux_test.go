@@ -1,0 +1,268 @@
+//go:build linux
+
+package main
+
+// Tests of --clickhouse through the built binary, against a private
+// clickhouse-server (skipped when it is not installed).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/webalyze/webalyze/aggregate/clickhouse"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// chSamples are the bundled samples the ClickHouse tests load.
+var chSamples = []string{"apache-vhost.log", "iis-u_ex240304.log", "nginx-access.log", "nginx-access.log.1.gz", "nginx-timed.log"}
+
+// chTable starts a server, loads the samples into web.requests with the
+// package's Loader (each file's format detected as a local run does) and
+// returns the server's URL for database web.
+func chTable(t *testing.T) (srvURL string, files []string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts clickhouse-server")
+	}
+	srv := chserver.Start(t, chserver.Options{})
+	ctx := context.Background()
+	root, err := clickhouse.Open(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if err := root.Exec(ctx, "create database", "CREATE DATABASE web"); err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URL + "?database=web"
+	c, err := clickhouse.Open(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	l, err := clickhouse.NewLoader(ctx, c, clickhouse.LoaderOptions{BatchRows: 700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range chSamples {
+		path, err := filepath.Abs(filepath.Join("..", "..", "testdata", "samples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, path)
+		data := readAll(t, path)
+		if err := l.Begin(ctx, clickhouse.Source{Name: path, ID: "sample:" + name}, 0); err != nil {
+			t.Fatal(err)
+		}
+		d := parser.Detect(data[:min(len(data), 64<<10)], parser.AutoCandidates(nil))
+		if d.Format == nil {
+			t.Fatalf("%s: no format detected", name)
+		}
+		p := d.Format.NewParser()
+		var rec parser.Record
+		chunk := parser.Chunk{Data: data, Line: 1}
+		it := chunk.Lines()
+		for line, ok := it.Next(); ok; line, ok = it.Next() {
+			if parser.IsBlank(line) || p.Parse(line, &rec).Kind != parser.Parsed {
+				continue
+			}
+			end := int64(len(data))
+			if i := bytes.IndexByte(data[it.Offset:], '\n'); i >= 0 {
+				end = it.Offset + int64(i) + 1
+			}
+			if err := l.Add(ctx, &rec, clickhouse.Position{Line: it.Line, Offset: it.Offset, End: end}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return u, files
+}
+
+// readAll returns the decompressed content of a file.
+func readAll(t *testing.T, path string) []byte {
+	t.Helper()
+	in, err := parser.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// chDifferent are the JSON model's members a ClickHouse run leaves as
+// documented: the lines accounting (lines = rows), the formats, and what
+// names the run.
+var chDifferent = []string{"lines", "malformed_reasons", "skipped_reasons", "formats", "generator", "diagnostics"}
+
+// sameModel compares two JSON models but for chDifferent; it returns
+// the parsed ClickHouse model.
+func sameModel(t *testing.T, what string, ch, local []byte) map[string]any {
+	t.Helper()
+	var a, b map[string]any
+	if err := json.Unmarshal(ch, &a); err != nil {
+		t.Fatalf("%s from ClickHouse: %v\n%s", what, err, ch)
+	}
+	if err := json.Unmarshal(local, &b); err != nil {
+		t.Fatalf("%s local: %v", what, err)
+	}
+	for _, k := range chDifferent {
+		delete(a, k)
+		delete(b, k)
+	}
+	estimatesClose(t, what, a, b)
+	for k := range b {
+		if !reflect.DeepEqual(a[k], b[k]) {
+			path, x, y := firstDiff(k, a[k], b[k])
+			t.Errorf("%s: %s differs: clickhouse %.300s, local %.300s", what, path, x, y)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			t.Errorf("%s: %q only from ClickHouse", what, k)
+		}
+	}
+	return a
+}
+
+func num(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}
+
+// firstDiff names the first place where two JSON values differ.
+func firstDiff(path string, a, b any) (string, string, string) {
+	switch y := b.(type) {
+	case map[string]any:
+		if x, ok := a.(map[string]any); ok && len(x) == len(y) {
+			keys := slices.Sorted(maps.Keys(y))
+			for _, k := range keys {
+				if !reflect.DeepEqual(x[k], y[k]) {
+					return firstDiff(path+"."+k, x[k], y[k])
+				}
+			}
+		}
+	case []any:
+		if x, ok := a.([]any); ok && len(x) == len(y) {
+			for i := range y {
+				if !reflect.DeepEqual(x[i], y[i]) {
+					return firstDiff(fmt.Sprintf("%s[%d]", path, i), x[i], y[i])
+				}
+			}
+		}
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return path, string(ja), string(jb)
+}
+
+// estimatesClose walks two JSON models side by side and takes out the
+// rows' visitor counts that the local run estimated (visitors_exact
+// false), once checked: ClickHouse counts them exactly, the State with a
+// HyperLogLog of about 6.5 % standard error (4 of them allowed).
+func estimatesClose(t *testing.T, what string, ch, local any) {
+	t.Helper()
+	switch l := local.(type) {
+	case map[string]any:
+		c, ok := ch.(map[string]any)
+		if !ok {
+			return
+		}
+		if ex, ok := l["visitors_exact"].(bool); ok && !ex {
+			x, _ := c["visitors"].(float64)
+			y, _ := l["visitors"].(float64)
+			if c["visitors_exact"] != true || math.Abs(x-y) > 0.26*x {
+				t.Errorf("%s: row %v: %v visitors (exact %v), local estimate %v", what, c["key"], x, c["visitors_exact"], y)
+			}
+			for _, k := range []string{"visitors", "visitors_exact"} {
+				delete(c, k)
+				delete(l, k)
+			}
+		}
+		if _, ok := l["p50_ms"]; ok {
+			// Latency quantiles are estimates on both sides, each
+			// within its rel_err (the count and maximum are exact).
+			rel := num(c["rel_err"]) + num(l["rel_err"])
+			for _, k := range []string{"p50_ms", "p90_ms", "p95_ms", "p99_ms"} {
+				x, y := num(c[k]), num(l[k])
+				if math.Abs(x-y) > rel*max(x, y)+0.001 {
+					t.Errorf("%s: latency %v: %s %v, local %v (over %.2f%%)", what, c["scope"], k, x, y, 100*rel)
+				}
+			}
+			for _, k := range []string{"p50_ms", "p90_ms", "p95_ms", "p99_ms", "rel_err"} {
+				delete(c, k)
+				delete(l, k)
+			}
+		}
+		for k, v := range l {
+			estimatesClose(t, what, c[k], v)
+		}
+	case []any:
+		c, ok := ch.([]any)
+		if !ok {
+			return
+		}
+		for i := range min(len(c), len(l)) {
+			estimatesClose(t, what, c[i], l[i])
+		}
+	}
+}
+
+func TestClickHouseSource(t *testing.T) {
+	u, files := chTable(t)
+	dir := t.TempDir()
+	run := func(t *testing.T, args ...string) binResult {
+		t.Helper()
+		r := runBinary(t, dir, args...)
+		if r.code != 0 && r.code != 1 {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+		return r
+	}
+	ch := []string{"--clickhouse", u}
+
+	t.Run("summary", func(t *testing.T) {
+		all := 0.0
+		for _, extra := range [][]string{nil, {"--tz", "America/New_York", "--top", "7", "--drill-all-codes"},
+			{"--since", "-30m", "--relative-to", "end"}} {
+			local := run(t, append(append([]string{"summary", "--json"}, extra...), files...)...)
+			remote := run(t, append(append([]string{"summary", "--json"}, extra...), ch...)...)
+			m := sameModel(t, fmt.Sprint("summary --json ", extra), []byte(remote.stdout), []byte(local.stdout))
+			n := num(m["requests"])
+			if extra == nil {
+				all = n
+			}
+			if n == 0 || extra != nil && extra[0] == "--since" && n >= all {
+				t.Errorf("summary %v: %v requests of %v", extra, n, all)
+			}
+			if !strings.Contains(remote.stderr, "lines = rows") {
+				t.Errorf("stderr does not say lines = rows: %s", remote.stderr)
+			}
+		}
+	})
+	t.Run("report", func(t *testing.T) {
+		run(t, append([]string{"report", "-o", "local.json"}, files...)...)
+		run(t, append([]string{"report", "-o", "ch.json"}, ch...)...)
+		local, _ := os.ReadFile(filepath.Join(dir, "local.json"))
+		remote, _ := os.ReadFile(filepath.Join(dir, "ch.json"))
+		sameModel(t, "report -o x.json", remote, local)
+	})
+}
