@@ -55,7 +55,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if j.win.relative() && j.win.RelativeTo == "end" {
 		latest, ok, err := clickhouse.LatestTime(ctx, client, j.ch.Table)
 		if err != nil {
-			return nil, usageError(err)
+			return nil, usageError(fmt.Errorf("--clickhouse: %w", err))
 		}
 		if !ok {
 			return nil, usageError(fmt.Errorf("--relative-to end: table %s holds no dated request", report.Visible(j.ch.Table)))
@@ -75,7 +75,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	}
 	f, err := clickhouse.Query(ctx, client, opts)
 	if err != nil {
-		return nil, usageError(err)
+		return nil, usageError(fmt.Errorf("--clickhouse: %w", err))
 	}
 	c.in = f.Input()
 	if !g.Quiet {

@@ -13,7 +13,9 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -265,4 +267,100 @@ func TestClickHouseSource(t *testing.T) {
 		remote, _ := os.ReadFile(filepath.Join(dir, "ch.json"))
 		sameModel(t, "report -o x.json", remote, local)
 	})
+	same := func(t *testing.T, what string, local, remote binResult) {
+		t.Helper()
+		if local.code != remote.code || local.stdout != remote.stdout {
+			t.Errorf("%s: exit %d from ClickHouse, %d local; stdout differs:\nclickhouse:\n%s\nlocal:\n%s", what, remote.code, local.code, remote.stdout, local.stdout)
+		}
+	}
+	t.Run("check", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"check", "--max", "5xx=1%", "--window", "5m"},
+			{"check", "--max", "5xx=1%", "--max", "404.0=1", "--warn", "503.2=1", "--window", "5m"},
+			{"check", "--max", "5xx=90%", "--max", "401.2=3", "--window", "10m"},
+			{"check", "--max", "5xx=1%", "--max", "404.7=5"},
+			{"check", "--max", "5xx=1%", "--window", "5m", "--since", "-1h", "--relative-to", "end", "--nagios"},
+		} {
+			local := run(t, append(args, files...)...)
+			remote := run(t, append(args, ch...)...)
+			same(t, fmt.Sprint(args), local, remote)
+			if local.stdout == "" {
+				t.Errorf("%v: no output", args)
+			}
+		}
+	})
+	t.Run("timeline", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"timeline"}, {"timeline", "--json", "--step", "5m", "--tz", "Asia/Kolkata"},
+			{"timeline", "--since", "2024-03-05 13:00", "--until", "2024-03-05 15:00", "--top", "5"},
+		} {
+			local := run(t, append(args, files...)...)
+			remote := run(t, append(args, ch...)...)
+			same(t, fmt.Sprint(args), local, remote)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		for _, args := range [][]string{
+			append([]string{"summary", "--clickhouse", u}, files[0]),
+			{"report", "-o", "x.json", "--clickhouse", u, "--state", "x.state"},
+			{"summary", "--clickhouse", u, "--site", "example.org"},
+			{"summary", "--clickhouse", u, "--table", "no_such_table"},
+			{"summary", "--clickhouse", u, "--table", "bad;name"},
+			{"timeline", "--clickhouse", "ftp://x/"},
+		} {
+			r := runBinary(t, dir, args...)
+			if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "webalyze:") {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want a usage error", args, r.code, r.stdout, r.stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "x.json")); err == nil {
+			t.Error("x.json written by a failed run")
+		}
+	})
+}
+
+// A server that is down is exit 2, with a message that names the URL
+// without its password, for every command; nothing is written.
+func TestClickHouseSourceDown(t *testing.T) {
+	dir := t.TempDir()
+	port := closedPort(t)
+	const secret = "s3cr3t-Pa55"
+	for _, args := range [][]string{
+		{"summary", "--json"}, {"report", "-o", "x.html"}, {"check", "--max", "5xx=1%", "--window", "5m"},
+		{"timeline"}, {"summary", "--since", "-1h", "--relative-to", "end"},
+	} {
+		for _, env := range []bool{false, true} {
+			u := fmt.Sprintf("http://web:%s@127.0.0.1:%d/?database=web", secret, port)
+			if env {
+				u = fmt.Sprintf("http://web@127.0.0.1:%d/?database=web", port)
+			}
+			cmd := exec.Command(binary(t), append(args, "--clickhouse", u)...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), clickhouse.PasswordEnv+"="+secret)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			cmd.Run()
+			code := cmd.ProcessState.ExitCode()
+			stderr := errb.String()
+			want := fmt.Sprintf("http://web:xxxxx@127.0.0.1:%d/", port)
+			if code != exitUsage || out.Len() != 0 || !strings.Contains(stderr, want) || strings.Contains(stderr, secret) {
+				t.Errorf("%v (password in env %v): exit %d, stdout %q, stderr %q; want exit 2 naming %s, no password", args, env, code, out.String(), stderr, want)
+			}
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Errorf("a failed run wrote %v", ents)
+	}
+}
+
+// closedPort returns a loopback TCP port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
 }
