@@ -41,7 +41,11 @@ func appendRow(buf []byte, rec *parser.Record, file, fileID []byte, pos Position
 	buf = append(buf, flag(rec.HasSubStatus))
 	buf = binary.LittleEndian.AppendUint32(buf, rec.Win32Status)
 	buf = append(buf, flag(rec.HasWin32Status))
-	buf = appendString(buf, rec.Method)
+	method := rec.Method
+	if rec.NotHTTP() {
+		method = notHTTP // the State's key for it (it holds a space: no method is spelled so)
+	}
+	buf = appendString(buf, method)
 	buf = appendString(buf, rec.Protocol)
 	buf = appendString(buf, rec.VHost)
 	buf = appendString(buf, rec.Path)
@@ -66,6 +70,8 @@ func appendRow(buf []byte, rec *parser.Record, file, fileID []byte, pos Position
 	buf = binary.LittleEndian.AppendUint64(buf, batch)
 	return buf, nil
 }
+
+var notHTTP = []byte(aggregate.NotHTTPMethod)
 
 func flag(b bool) byte {
 	if b {

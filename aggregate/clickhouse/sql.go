@@ -22,7 +22,7 @@ var columns = []struct{ name, typ, doc string }{
 	{"has_sub_status", "UInt8", ""},
 	{"win32_status", "UInt32", "IIS sc-win32-status"},
 	{"has_win32_status", "UInt8", ""},
-	{"method", "String", ""},
+	{"method", "String", "request method; \"not HTTP\" (aggregate.NotHTTPMethod) for a request line that is not HTTP"},
 	{"protocol", "String", ""},
 	{"vhost", "String", "virtual host (%v, $host, cs-host)"},
 	{"path", "String", "URL path, without the query"},
