@@ -352,17 +352,26 @@ func TestClickHouseSource(t *testing.T) {
 		}
 	})
 	t.Run("usage", func(t *testing.T) {
-		for _, args := range [][]string{
-			append([]string{"summary", "--clickhouse", u}, files[0]),
-			{"report", "-o", "x.json", "--clickhouse", u, "--state", "x.state"},
-			{"summary", "--clickhouse", u, "--site", "example.org"},
-			{"summary", "--clickhouse", u, "--table", "no_such_table"},
-			{"summary", "--clickhouse", u, "--table", "bad;name"},
-			{"timeline", "--clickhouse", "ftp://x/"},
+		for _, c := range []struct {
+			args []string
+			want string // in stderr
+		}{
+			{append([]string{"summary", "--clickhouse", u}, files[0]), "no FILE"},
+			{[]string{"report", "-o", "x.json", "--clickhouse", u, "--state", "x.state"}, "--state"},
+			{[]string{"summary", "--clickhouse", u, "--site", "example.org"}, "--site"},
+			{[]string{"report", "-o", "x.json", "--clickhouse", u, "--table", "no_such_table"}, "no_such_table"},
+			{[]string{"summary", "--clickhouse", u, "--table", "bad;name"}, "bad;name"},
+			{[]string{"summary", "--clickhouse", u, "--tz", "Local"}, "Local"},
+			{[]string{"timeline", "--clickhouse", "ftp://x/"}, "http://"},
 		} {
-			r := runBinary(t, dir, args...)
-			if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "webalyze:") {
-				t.Errorf("%v: exit %d, stdout %q, stderr %q; want a usage error", args, r.code, r.stdout, r.stderr)
+			r := runBinary(t, dir, c.args...)
+			if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "webalyze:") || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want a usage error naming %q", c.args, r.code, r.stdout, r.stderr, c.want)
+			}
+			if strings.Contains(c.want, "no_such") {
+				if !strings.Contains(r.stderr, u) {
+					t.Errorf("the error does not name the URL %s: %s", u, r.stderr)
+				}
 			}
 		}
 		if _, err := os.Stat(filepath.Join(dir, "x.json")); err == nil {
