@@ -38,6 +38,11 @@ type QueryOptions struct {
 	// PageExtensions are the extensions of pages, as aggregate.Options has
 	// them; default aggregate.DefaultPageExtensions.
 	PageExtensions []string
+	// CountsOnly computes the counts only: totals, codes, sub-statuses,
+	// win32 statuses and the per-minute series (what thresholds and
+	// timelines read), not the visitors, top lists, drill-downs and
+	// latencies, which are then empty.
+	CountsOnly bool
 	// ExactLatency computes exact quantiles (the value of rank
 	// floor(q·(n-1)), by sorting every duration of a scope: memory grows
 	// with the rows) instead of estimates within 1 %.
@@ -179,9 +184,13 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 		return nil, err
 	}
 	f := &Figures{DayVisitors: map[int64]uint64{}, Drills: map[uint16]Drill{}, PageExtensions: q.exts}
-	for _, step := range []func(context.Context, *Figures) error{
+	steps := []func(context.Context, *Figures) error{
 		q.totals, q.codes, q.subCodes, q.win32, q.minutes, q.subMinutes, q.visitors, q.tops, q.drills, q.latency,
-	} {
+	}
+	if opts.CountsOnly {
+		steps = steps[:6]
+	}
+	for _, step := range steps {
 		if err := step(ctx, f); err != nil {
 			return nil, err
 		}

@@ -166,6 +166,18 @@ func TestFiguresEqualState(t *testing.T) {
 				t.Errorf("latency estimates:\n%+v\nlocal\n%+v", got, want)
 			}
 			sameReport(t, f.Input(), report.NewInput(local, report.BuildOptions{Location: loc}), loc)
+			// CountsOnly: the same counts and minutes, no lists.
+			counts, err := Query(ctx, c, QueryOptions{Location: loc, CountsOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts.Requests != f.Requests || !reflect.DeepEqual(counts.Codes, f.Codes) || !reflect.DeepEqual(counts.SubCodes, f.SubCodes) ||
+				!reflect.DeepEqual(counts.Minutes, f.Minutes) || !reflect.DeepEqual(counts.SubMinutes, f.SubMinutes) || len(f.SubMinutes) == 0 {
+				t.Errorf("CountsOnly: the counts differ from a full query's (or the samples have no sub-status minutes)")
+			}
+			if len(counts.URLs.Rows) != 0 || counts.Visitors != 0 || len(counts.Latency) != 0 {
+				t.Errorf("CountsOnly: lists or visitors computed")
+			}
 		})
 	}
 }

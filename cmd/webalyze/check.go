@@ -122,7 +122,7 @@ func (c *CheckCmd) evaluate(g *Globals) (*checkResult, *collected, error) {
 		window = w
 	}
 	all := append(slices.Clone(crit), warn...)
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, keepFresh: true, ch: &c.ClickHouseSource, top: 1}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, keepFresh: true, ch: &c.ClickHouseSource, top: 1, countsOnly: true}
 	if window > 0 {
 		j.checkState = func(path string, st *aggregate.State) error { return untimedSubs(all, c.Window, path, st) }
 	}

@@ -67,7 +67,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := clickhouse.QueryOptions{Table: j.ch.Table, Location: loc, TopN: max(j.top, 1),
+	opts := clickhouse.QueryOptions{Table: j.ch.Table, Location: loc, TopN: max(j.top, 1), CountsOnly: j.countsOnly,
 		DrillRows: j.in.DrillCapacity, DrillAllCodes: j.drillAll,
 		Since: c.since.Unix(), HasSince: c.hasSince, Until: c.until.Unix(), HasUntil: c.hasUn}
 	if opts.DrillRows == 0 {

@@ -450,7 +450,7 @@ func TestClickHouseSourceLog(t *testing.T) {
 			start := time.Now()
 			r = runBinary(t, dir, args...)
 			best = min(best, time.Since(start))
-			if r.code != 0 && r.code != 3 {
+			if r.code > 3 || r.code == exitUsage {
 				t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
 			}
 		}
@@ -460,4 +460,12 @@ func TestClickHouseSourceLog(t *testing.T) {
 	remote, rt := timed("summary", "--json", "--clickhouse", u)
 	t.Logf("summary --json, best of 3: local %v, from ClickHouse %v", lt.Round(time.Millisecond), rt.Round(time.Millisecond))
 	sameModel(t, "summary --json", []byte(remote.stdout), []byte(local.stdout))
+	for _, args := range [][]string{{"check", "--max", "5xx=1%", "--max", "499=2%", "--window", "5m"}, {"timeline", "--json", "--step", "5m"}} {
+		local, lt := timed(append(args, path)...)
+		remote, rt := timed(append(args, "--clickhouse", u)...)
+		t.Logf("%v, best of 3: local %v, from ClickHouse %v", args, lt.Round(time.Millisecond), rt.Round(time.Millisecond))
+		if local.code != remote.code || local.stdout != remote.stdout {
+			t.Errorf("%v: exit %d from ClickHouse, %d local; the outputs differ", args, remote.code, local.code)
+		}
+	}
 }

@@ -49,6 +49,9 @@ type job struct {
 	// the rows of its top lists (--top).
 	ch  *ClickHouseSource
 	top int
+	// countsOnly: the command reads the counts and minutes only (check,
+	// timeline), so ClickHouse is not asked for the lists.
+	countsOnly bool
 	// now is the clock for relative windows; tests set it.
 	now func() time.Time
 	// checkState, when set, vets the loaded state file (path, state)

@@ -88,7 +88,7 @@ func (c *TimelineCmd) Run(g *Globals) error {
 	if c.Top < 0 {
 		return usageError(fmt.Errorf("--top %d: want 0 (no codes) or more", c.Top))
 	}
-	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, ch: &c.ClickHouseSource, top: 1}
+	j := &job{in: &c.InputFlags, win: &c.WindowFlags, state: &c.StateFlags, ch: &c.ClickHouseSource, top: 1, countsOnly: true}
 	col, err := j.collect(g)
 	if err != nil {
 		return err
