@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/webalyze/webalyze/aggregate/clickhouse/internal/chserver"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
 	"github.com/webalyze/webalyze/parser"
 )
 

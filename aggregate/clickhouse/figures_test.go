@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
-	"github.com/webalyze/webalyze/aggregate/clickhouse/internal/chserver"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webalyze/webalyze/aggregate/clickhouse/internal/chserver"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
 	"github.com/webalyze/webalyze/parser"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate"
-	"github.com/webalyze/webalyze/aggregate/clickhouse/internal/chserver"
+	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
