@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/atomicfile"
 	"github.com/webalyze/webalyze/aggregate/clickhouse"
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/parser"
@@ -37,6 +39,23 @@ type loadState struct {
 	Load   int                `json:"webalyze_load"` // format version, 1
 	Target string             `json:"target"`        // table and server, without credentials
 	Marks  []ingest.InputMark `json:"marks"`
+	// Loaded is the progress of runs that did not end: for an input (by
+	// its identity), the end of the last batch the server committed.
+	// Rows of lines before End are in the table whatever the marks say.
+	Loaded []loadedInput `json:"loaded,omitempty"`
+}
+
+// loadedInput is how far the batches of an unfinished run got in an input.
+type loadedInput struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	End  int64  `json:"end"`
+}
+
+func (st loadState) encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(st)
 }
 
 // loadTarget names the table of a server for the state file: the URL
@@ -109,49 +128,101 @@ func (c *LoadCmd) Run(g *Globals) error {
 				report.Visible(c.State), report.Visible(prev.Target), report.Visible(target)))
 		}
 	}
+	// With --state, each committed batch is recorded at once (the marks
+	// stay those of the last complete run): a rerun after a crash skips
+	// the lines it finds there, and Begin fences at their end.
+	done := map[string]loadedInput{} // by input identity
+	var saveErr error
+	if prev != nil {
+		for _, l := range prev.Loaded {
+			done[l.ID] = l
+		}
+	}
+	progress := func() []loadedInput {
+		out := make([]loadedInput, 0, len(done))
+		for _, l := range done {
+			out = append(out, l)
+		}
+		slices.SortFunc(out, func(a, b loadedInput) int { return strings.Compare(a.ID, b.ID) })
+		return out
+	}
+	var marks []ingest.InputMark
+	if prev != nil {
+		marks = prev.Marks
+	}
+	opts := clickhouse.LoaderOptions{Table: c.Table, BatchRows: c.BatchRows}
+	if c.State != "" {
+		opts.OnCommit = func(b clickhouse.Batch) {
+			done[b.Source.ID] = loadedInput{ID: b.Source.ID, Name: b.Source.Name, End: b.End}
+			st := loadState{Load: 1, Target: target, Marks: marks, Loaded: progress()}
+			if err := atomicfile.WriteFile(c.State, 0o600, st.encode); err != nil && saveErr == nil {
+				saveErr = outputError("--state", c.State, err)
+			}
+		}
+	}
 	ctx := context.Background()
-	loader, err := clickhouse.NewLoader(ctx, client, clickhouse.LoaderOptions{Table: c.Table, BatchRows: c.BatchRows})
+	loader, err := clickhouse.NewLoader(ctx, client, opts)
 	if err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w (nothing was loaded)", err)}
 	}
+	seen := map[string]bool{}        // inputs of this run, by identity
+	skipBefore := map[string]int64{} // lines an unfinished run loaded
+	var already uint64
 	s := &rowSink{
 		begin: func(file, id string, offset int64) error {
-			return loader.Begin(ctx, clickhouse.Source{Name: file, ID: id}, offset)
+			seen[id] = true
+			from := offset
+			if l, ok := done[id]; ok && l.End > offset {
+				from = l.End
+			}
+			skipBefore[id] = from
+			return loader.Begin(ctx, clickhouse.Source{Name: file, ID: id}, from)
 		},
-		add: func(rec *parser.Record, _, _ string, line, offset int64) error {
+		add: func(rec *parser.Record, _, id string, line, offset int64) error {
+			if saveErr != nil {
+				return saveErr
+			}
+			if offset < skipBefore[id] {
+				already++
+				return nil
+			}
 			return loader.Add(ctx, rec, clickhouse.Position{Line: line, Offset: offset})
 		},
 		refused: func(err error) bool { return errors.Is(err, clickhouse.ErrTimeRange) },
 	}
-	cfg := ingest.Config{Window: win, Incremental: c.State != ""}
-	if prev != nil {
-		cfg.Marks = prev.Marks
-	}
+	cfg := ingest.Config{Window: win, Incremental: c.State != "", Marks: marks}
 	res, err := runRows(g, &c.FileFlags, cfg, names, s)
 	if err == nil {
 		err = loader.Close(ctx)
+	}
+	if err == nil {
+		err = saveErr
 	}
 	if err != nil {
 		if errors.Is(err, errUnreadable) {
 			err = errors.New("an input could not be read")
 		}
-		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nwebalyze: %d rows were inserted, but none is marked loaded: run again (with the same --state) to load every row exactly once",
+		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nwebalyze: %d rows were inserted before that; run again (with the same --state) to load every row exactly once",
 			err, loader.Loaded())}
 	}
 	e := newEnding(g)
 	if c.State != "" {
-		st := loadState{Load: 1, Target: target, Marks: res.Marks}
-		if err := e.file("--state", c.State, 0o600, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", " ")
-			return enc.Encode(st)
-		}); err != nil {
+		// The inputs read to the end are in the marks now.
+		for id := range seen {
+			delete(done, id)
+		}
+		st := loadState{Load: 1, Target: target, Marks: res.Marks, Loaded: progress()}
+		if err := e.file("--state", c.State, 0o600, st.encode); err != nil {
 			return err
 		}
 	}
 	s.counts.Rows = loader.Loaded()
 	e.print(func(w io.Writer) error {
-		_, err := io.WriteString(w, s.counts.text("inserted", "into "+report.Visible(c.Table)))
+		text := s.counts.text("inserted", "into "+report.Visible(c.Table))
+		if already > 0 {
+			text += fmt.Sprintf("%d rows were already loaded by an interrupted run\n", already)
+		}
+		_, err := io.WriteString(w, text)
 		return err
 	})
 	if err := e.commit(); err != nil {

@@ -192,15 +192,25 @@ func TestLoadKilled(t *testing.T) {
 			if n := chCount(t, srv, "SELECT count() FROM requests"); n != tc.committed {
 				t.Fatalf("%d rows at the kill, want %d", n, tc.committed)
 			}
-			if _, err := os.Stat(state); err == nil {
-				t.Fatal("the killed load wrote its state")
+			// The state records the two batches the load saw committed,
+			// never the third: a rerun skips their lines and fences
+			// after them.
+			st, err := readLoadState(state)
+			if err != nil || st == nil || len(st.Marks) != 0 || len(st.Loaded) != 1 {
+				t.Fatalf("state after the kill: %+v, %v", st, err)
 			}
 			r := runBinary(t, dir, args...)
 			if r.code != 0 {
 				t.Fatalf("rerun: exit %d\n%s", r.code, r.stderr)
 			}
-			if c := accounting(t, r.stdout); c.Rows != lines || c.Parsed != lines || c.Read != lines {
-				t.Errorf("rerun accounting %+v, want %d rows", c, lines)
+			if c := accounting(t, r.stdout); c.Rows != lines-20000 || c.Parsed != lines || c.Read != lines {
+				t.Errorf("rerun accounting %+v, want %d rows", c, lines-20000)
+			}
+			if !strings.Contains(r.stdout, "\n20000 rows were already loaded by an interrupted run\n") {
+				t.Errorf("rerun output:\n%s", r.stdout)
+			}
+			if st, err := readLoadState(state); err != nil || len(st.Marks) != 1 || len(st.Loaded) != 0 {
+				t.Errorf("state after the rerun: %+v, %v", st, err)
 			}
 			if n := chCount(t, srv, "SELECT count() FROM requests"); n != lines {
 				t.Errorf("%d rows in the table, want %d", n, lines)
@@ -282,5 +292,31 @@ func TestLoadTimeRange(t *testing.T) {
 	}
 	if got := chQuery(t, srv.URL+"?database=web", "SELECT path, status FROM requests"); got != "/new\t404" {
 		t.Errorf("table holds %q", got)
+	}
+}
+
+// TestLoadRate measures webalyze load through the binary into a private
+// server on the log named by $WEBALYZE_LOAD_BENCH_LOG (skipped without
+// it), e.g. one made by ../shared/bench/genlog.py -n 1000000.
+func TestLoadRate(t *testing.T) {
+	log := os.Getenv("WEBALYZE_LOAD_BENCH_LOG")
+	if log == "" {
+		t.Skip("set WEBALYZE_LOAD_BENCH_LOG to a log file to measure the load rate")
+	}
+	srv, chURL := loadServer(t)
+	dir := t.TempDir()
+	for i := range 3 {
+		chQuery(t, srv.URL, "DROP TABLE IF EXISTS web.requests") // a first load, not a replacement
+		start := time.Now()
+		r := runBinary(t, dir, "load", "--clickhouse", chURL, log)
+		el := time.Since(start)
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+		c := accounting(t, r.stdout)
+		if n := chCount(t, srv, "SELECT count() FROM requests"); uint64(n) != c.Rows {
+			t.Fatalf("%d rows in the table, %d inserted", n, c.Rows)
+		}
+		t.Logf("run %d: %d rows in %v: %.0f rows/s", i+1, c.Rows, el.Round(time.Millisecond), float64(c.Rows)/el.Seconds())
 	}
 }
