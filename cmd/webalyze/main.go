@@ -69,6 +69,8 @@ type CLI struct {
 	Check    CheckCmd    `cmd:"" help:"Check thresholds (--max 5xx=1% --max 499=500), over the whole run or every sliding --window: exit 0 when all hold, 1 when one is breached."`
 	Timeline TimelineCmd `cmd:"" help:"Print requests per minute (or --step) with status classes, top codes and 5xx/499 rates, marking the incidents the report finds."`
 	Merge    MergeCmd    `cmd:"" help:"Merge state files from several hosts, shards or periods into one (the same as one run over all their inputs)."`
+	Export   ExportCmd   `cmd:"" help:"Write one Parquet row per parsed request (-o requests.parquet), for DuckDB, Spark, Trino or ClickHouse; prints the accounting of lines and rows."`
+	Load     LoadCmd     `cmd:"" help:"Load logs into a ClickHouse table (--clickhouse URL), one row per parsed request, exactly once across crashes and reruns; with --state only what is new."`
 	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
 	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
 
