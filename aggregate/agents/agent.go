@@ -1,6 +1,6 @@
 package agents
 
-import "unique"
+import "github.com/webalyze/webalyze/aggregate/sketch"
 
 // Kind says who is behind a user agent.
 type Kind uint8
@@ -46,28 +46,11 @@ func (d Device) String() string {
 	return "unknown"
 }
 
-// Name is an interned string: comparing or hashing one compares a pointer,
-// so a struct of Names is cheap to count in a map. The zero Name is "".
-type Name struct{ h unique.Handle[string] }
+// Name is an interned string ([sketch.Name]).
+type Name = sketch.Name
 
 // MakeName interns s.
-func MakeName(s string) Name {
-	if s == "" {
-		return Name{}
-	}
-	return Name{unique.Make(s)}
-}
-
-// String returns the interned text.
-func (n Name) String() string {
-	if n == (Name{}) {
-		return ""
-	}
-	return n.h.Value()
-}
-
-// IsZero reports whether n is the empty name.
-func (n Name) IsZero() bool { return n == (Name{}) }
+func MakeName(s string) Name { return sketch.MakeName(s) }
 
 // Agent is what a user-agent string says about its sender. It is a small
 // comparable value: use it (or some of its fields) as a map key to count.

@@ -3,30 +3,15 @@ package geo
 import (
 	_ "embed"
 	"strings"
-	"unique"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
-// Name is an interned string: comparing or hashing one compares a pointer,
-// so a [Location] is cheap to count in a map. The zero Name is "".
-type Name struct{ h unique.Handle[string] }
+// Name is an interned string ([sketch.Name]): a [Location] is cheap to
+// count in a map.
+type Name = sketch.Name
 
-func makeName(s string) Name {
-	if s == "" {
-		return Name{}
-	}
-	return Name{unique.Make(s)}
-}
-
-// String returns the interned text.
-func (n Name) String() string {
-	if n == (Name{}) {
-		return ""
-	}
-	return n.h.Value()
-}
-
-// IsZero reports whether n is the empty name.
-func (n Name) IsZero() bool { return n == (Name{}) }
+func makeName(s string) Name { return sketch.MakeName(s) }
 
 // countriesTSV holds the English names of the ISO 3166-1 codes, from the
 // Unicode CLDR (see gen_countries.go), for databases that give codes only.
