@@ -39,7 +39,7 @@ func loadTemplate() {
 	sum := sha256.Sum256(css)
 	tmplCSP = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
 		"'; img-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
-	tmpl, tmplErr = template.New("report.html").Funcs(funcs).ParseFS(templates.FS, "report.html")
+	tmpl, tmplErr = template.New("report.html").Funcs(funcs).ParseFS(templates.FS, "*.html")
 }
 
 var funcs = template.FuncMap{

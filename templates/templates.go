@@ -8,7 +8,8 @@ package templates
 
 import "embed"
 
-// FS holds report.html and report.css.
+// FS holds report.html, the sections it includes (one file each, *.html),
+// and report.css.
 //
-//go:embed report.html report.css
+//go:embed *.html report.css
 var FS embed.FS

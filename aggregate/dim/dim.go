@@ -1,0 +1,87 @@
+// Package dim defines what a dimension of a State is: an aggregator of its
+// own (user agents, countries, visits...) that the State feeds with every
+// parsed record, merges, checks and saves as its own versioned section of
+// the state file.
+//
+// The State computes the keys every dimension needs once per record (the
+// hashes of the client, the path and the user agent, the visitor identity,
+// the day, the status code, whether the request is a page) and hands them
+// over as a [Hit]. A dimension package imports dim, sketch, status and
+// parser, never aggregate: the State sits above its dimensions.
+//
+// A State built with [aggregate.Options.Dimensions] makes one aggregator
+// per worker with [Dimension.New] and folds them with [Dimension.Merge], so
+// a dimension's figures must not depend on how records were split among
+// workers, files or runs, except within the bounds it states.
+//
+// A [Filter] leaves records out of every figure (--exclude-bots): the State
+// counts them as filtered with the filter's reason, so that read = parsed +
+// malformed + skipped + filtered still holds.
+package dim
+
+import (
+	"encoding"
+
+	"github.com/webalyze/webalyze/parser"
+)
+
+// Hit is one parsed record as the State hands it to its dimensions, with
+// the keys the State computed once. Rec and its byte slices are valid only
+// during the call: a dimension copies what it keeps.
+type Hit struct {
+	Rec *parser.Record
+	// Client, Path and Agent are sketch.HashKey of Rec.Host, Rec.Path and
+	// Rec.UserAgent.
+	Client, Path, Agent uint64
+	// Identity is sketch.VisitorHash(Client, Agent): the same client and
+	// agent on any day. Visitor is Identity mixed with Day when the record
+	// is dated (sketch.VisitorDay), as the State's visitor counts use it.
+	Identity, Visitor uint64
+	// Day is the record's day number (days since 1970-01-01 in the State's
+	// zone); valid when Rec.HasTime.
+	Day int64
+	// Code is the status when HasCode (a status below 1000).
+	Code    uint16
+	HasCode bool
+	// Page says the path ends in a page extension (State's settings).
+	Page bool
+}
+
+// Dimension is one aggregator of a State. It is used by one goroutine at a
+// time.
+type Dimension interface {
+	// Section is the name of the dimension's section in the state file:
+	// short, lower case, stable ("agents", "geo", "visits").
+	Section() string
+	// Version is the layout version of the section; bump it when the
+	// encoding changes meaning. A state file whose section has another
+	// version is refused, naming both.
+	Version() uint32
+	// New returns an empty aggregator with the same settings, for another
+	// worker of the same run.
+	New() Dimension
+	// Add counts one record. In the steady state (keys already seen) it
+	// should not allocate.
+	Add(h *Hit)
+	// Merge folds other, an aggregator of the same concrete type, into the
+	// receiver. Aggregators with settings that count different things are
+	// refused with an error saying which setting differs.
+	Merge(other Dimension) error
+	// Check verifies the dimension's invariants against the number of
+	// parsed records the State counted (every parsed record was added).
+	Check(parsed uint64) error
+	// MarshalBinary encodes the section; UnmarshalBinary restores it into
+	// an empty aggregator (see the State's section table) and validates it:
+	// a corrupt section is an error, never a panic.
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
+}
+
+// Filter leaves records out of every figure of a State. Exclude reports
+// whether rec is left out and why ("bot"); the reason is a short fixed
+// string, never text from the log. Like a Dimension, a Filter is used by
+// one goroutine at a time: New returns another one for another worker.
+type Filter interface {
+	Exclude(rec *parser.Record) (reason string, excluded bool)
+	New() Filter
+}
