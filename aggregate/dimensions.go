@@ -6,13 +6,16 @@ import (
 	"slices"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/parser"
 )
 
 // sections are the dimensions a state file may hold, by section name: an
 // empty aggregator for each, which [Decode] restores a section into. A
 // dimension package adds its line here.
-var sections = map[string]func() dim.Dimension{}
+var sections = map[string]func() dim.Dimension{
+	geo.Section: geo.NewEmpty,
+}
 
 // section is one dimension's part of a state file.
 type section struct {
