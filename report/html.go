@@ -372,6 +372,9 @@ func newPage(m *Model) (*page, error) {
 	}
 	p.Nav = append(p.Nav, navItem{"urls", "URLs"}, navItem{"clients", "Clients"},
 		navItem{"referrers", "Referrers"}, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+	if m.Geo != nil {
+		p.Nav = append(p.Nav, navItem{"countries", geoTitle(m.Geo)})
+	}
 	if len(m.Vhosts.Rows) > 0 {
 		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
 	}
