@@ -251,6 +251,7 @@ func init() {
 	funcs["geoFirst"] = func(rows []GeoRow) []GeoRow { return rows[:min(len(rows), geoFold)] }
 	funcs["geoRest"] = func(rows []GeoRow) []GeoRow { return rows[min(len(rows), geoFold):] }
 	funcs["geoRows"] = func(rows []GeoRow, bytes, networks bool) geoRowsView { return geoRowsView{rows, bytes, networks} }
+	funcs["bar"] = func(share float64) string { return strconv.FormatFloat(max(0, min(share, 1))*100, 'f', 1, 64) }
 	funcs["date"] = func(rfc string) string { return strings.SplitN(rfc, "T", 2)[0] }
 }
 
