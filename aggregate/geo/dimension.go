@@ -167,6 +167,11 @@ func indexCode(i int) string { return string([]byte{byte('A' + i/26), byte('A' +
 // lists of the error responses, so their shares are estimates when the
 // lists are.
 //
+// Each client field is looked up once: Add keeps its row and network by
+// the State's 64-bit hash of the field (dim.Hit.Client), as the State's
+// own distinct-client count does, in a cache of at most Options.Cache
+// fields, emptied when full; a cache hit does not allocate.
+//
 // The databases themselves are not part of the section, only their
 // descriptions (DBInfo), which a report needs to credit them. Merging
 // states made with other releases of the databases keeps the figures and
@@ -191,6 +196,10 @@ type Aggregator struct {
 	orgs                 map[uint32]Name
 	noASN                Row // requests with no AS number
 	keybuf               [10]byte
+
+	// clients caches each client field's row and network, by hash: the
+	// steady state is one map lookup. Bounded by Options.Cache.
+	clients map[uint64]client
 }
 
 // NewAggregator returns a prototype aggregator over set: the State makes
@@ -214,7 +223,7 @@ func NewEmpty() dim.Dimension { return newEmpty(Options{}) }
 
 func newEmpty(opts Options) *Aggregator {
 	opts = opts.withDefaults()
-	a := &Aggregator{opts: opts, orgs: map[uint32]Name{}}
+	a := &Aggregator{opts: opts, orgs: map[uint32]Name{}, clients: map[uint64]client{}}
 	a.asns, a.asn4xx, a.asn5xx = sketch.NewTopK(opts.ASNCapacity), sketch.NewTopK(opts.ASNCapacity), sketch.NewTopK(opts.ASNCapacity)
 	a.asn4xx.NoVisitors, a.asn5xx.NoVisitors = true, true
 	return a
@@ -248,62 +257,86 @@ func (a *Aggregator) New() dim.Dimension {
 // decoded from a state file has no databases: what it is given counts as
 // not found.
 func (a *Aggregator) Add(h *dim.Hit) {
+	c, ok := a.clients[h.Client]
+	if !ok {
+		c = a.resolve(h.Rec.Host)
+		if len(a.clients) >= a.opts.Cache {
+			clear(a.clients) // emptied, not reallocated: no allocation in the steady state
+		}
+		a.clients[h.Client] = c
+	}
+	capacity := a.opts.DistinctCapacity
+	c.row.add(h, capacity)
+	if !a.hasAS {
+		return
+	}
+	if c.asn == 0 {
+		a.noASN.add(h, capacity)
+		return
+	}
+	key := strconv.AppendUint(a.keybuf[:0], uint64(c.asn), 10)
+	var bytes uint64
+	if h.Rec.HasBytes {
+		bytes = h.Rec.Bytes
+	}
+	a.asns.AddHashed(key, c.asnHash, bytes, h.Visitor)
+	if h.HasCode {
+		switch h.Code / 100 {
+		case 4:
+			a.asn4xx.AddHashed(key, c.asnHash, 0, 0)
+		case 5:
+			a.asn5xx.AddHashed(key, c.asnHash, 0, 0)
+		}
+	}
+}
+
+// client is what Add keeps of a client field it has seen, by the State's
+// hash of the field (dim.Hit.Client): its row, and its AS number with
+// the hash of the number's key in the network lists.
+type client struct {
+	row     *Row
+	asn     uint32
+	asnHash uint64
+}
+
+// resolve looks a client field up and readies what counting it needs:
+// its country (or remainder) row, and its network's name.
+func (a *Aggregator) resolve(host []byte) client {
 	var loc Location
 	if a.set != nil {
 		if a.loc == nil {
 			a.loc = a.set.NewLocator(a.opts.Cache)
 		}
-		loc = a.loc.Locate(h.Rec.Host)
+		loc = a.loc.Locate(host)
 	} else {
 		loc.Class = ClassNotFound
 	}
-	capacity := a.opts.DistinctCapacity
+	c := client{row: &a.notFound}
 	switch loc.Class {
 	case ClassLocal:
-		a.local.add(h, capacity)
+		c.row = &a.local
 	case ClassUnknown:
-		a.notIP.add(h, capacity)
+		c.row = &a.notIP
 	default:
 		if i, ok := codeIndex(loc.Country.String()); ok {
-			r := a.countries[i]
-			if r == nil {
-				r = &Row{}
-				a.countries[i] = r
+			if a.countries[i] == nil {
+				a.countries[i] = &Row{}
 				a.names[i] = loc.CountryName
 			}
-			r.add(h, capacity)
-		} else {
-			a.notFound.add(h, capacity)
+			c.row = a.countries[i]
 		}
 	}
-	if !a.hasAS {
-		return
-	}
-	if loc.ASN == 0 {
-		a.noASN.add(h, capacity)
-		return
-	}
-	key := strconv.AppendUint(a.keybuf[:0], uint64(loc.ASN), 10)
-	hk := sketch.HashKey(key)
-	var bytes uint64
-	if h.Rec.HasBytes {
-		bytes = h.Rec.Bytes
-	}
-	a.asns.AddHashed(key, hk, bytes, h.Visitor)
-	if h.HasCode {
-		switch h.Code / 100 {
-		case 4:
-			a.asn4xx.AddHashed(key, hk, 0, 0)
-		case 5:
-			a.asn5xx.AddHashed(key, hk, 0, 0)
+	if a.hasAS && loc.ASN != 0 {
+		c.asn = loc.ASN
+		c.asnHash = sketch.HashKey(strconv.AppendUint(a.keybuf[:0], uint64(loc.ASN), 10))
+		if _, ok := a.orgs[loc.ASN]; !ok {
+			if len(a.orgs) >= 2*a.opts.ASNCapacity {
+				a.pruneOrgs()
+			}
+			a.orgs[loc.ASN] = loc.Org
 		}
 	}
-	if _, ok := a.orgs[loc.ASN]; !ok {
-		if len(a.orgs) >= 2*a.opts.ASNCapacity {
-			a.pruneOrgs()
-		}
-		a.orgs[loc.ASN] = loc.Org
-	}
+	return c
 }
 
 // pruneOrgs keeps the organisation names of the listed networks only, so
@@ -318,6 +351,7 @@ func (a *Aggregator) pruneOrgs() {
 		}
 	}
 	a.orgs = keep
+	clear(a.clients) // their networks' names are to be recorded again
 }
 
 // Merge folds other, a *Aggregator, into a.
