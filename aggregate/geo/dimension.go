@@ -98,6 +98,15 @@ type Row struct {
 }
 
 func (r *Row) add(h *dim.Hit, capacity int) {
+	r.addSeen(h)
+	if r.Visitors == nil {
+		r.Visitors = sketch.NewDistinct(capacity)
+	}
+	r.Visitors.Add(h.Visitor)
+}
+
+// addSeen is add for a record whose visitor is already in r.Visitors.
+func (r *Row) addSeen(h *dim.Hit) {
 	r.Hits++
 	if h.Rec.HasBytes {
 		r.Bytes = sketch.AddSat(r.Bytes, h.Rec.Bytes)
@@ -110,10 +119,6 @@ func (r *Row) add(h *dim.Hit, capacity int) {
 			r.Err5xx++
 		}
 	}
-	if r.Visitors == nil {
-		r.Visitors = sketch.NewDistinct(capacity)
-	}
-	r.Visitors.Add(h.Visitor)
 }
 
 func (r *Row) merge(o *Row, capacity int) {
@@ -167,10 +172,12 @@ func indexCode(i int) string { return string([]byte{byte('A' + i/26), byte('A' +
 // lists of the error responses, so their shares are estimates when the
 // lists are.
 //
-// Each client field is looked up once: Add keeps its row and network by
-// the State's 64-bit hash of the field (dim.Hit.Client), as the State's
-// own distinct-client count does, in a cache of at most Options.Cache
-// fields, emptied when full; a cache hit does not allocate.
+// Each client field is looked up once while it stays in the aggregator's
+// cache: Add keeps its row and network by the State's 64-bit hash of the
+// field (dim.Hit.Client), as the State's own distinct-client count does,
+// in a direct-mapped cache of 32 Ki fields; a field that lost its slot is
+// looked up again through the Locator (a cache of Options.Cache
+// addresses). A cache hit does not allocate.
 //
 // The databases themselves are not part of the section, only their
 // descriptions (DBInfo), which a report needs to credit them. Merging
@@ -197,9 +204,13 @@ type Aggregator struct {
 	noASN                Row // requests with no AS number
 	keybuf               [10]byte
 
-	// clients caches each client field's row and network, by hash: the
-	// steady state is one map lookup. Bounded by Options.Cache.
-	clients map[uint64]client
+	// clients caches client fields' rows and networks by the field's
+	// hash: an open-addressing table (linear probing) that grows to twice
+	// Options.Cache slots and is emptied when half full, so that a hit is
+	// one probe of one cache line and updates its slot in place.
+	clients  []client
+	nclients int
+	last     *client // the slot of the previous record's client, or nil
 }
 
 // NewAggregator returns a prototype aggregator over set: the State makes
@@ -223,7 +234,7 @@ func NewEmpty() dim.Dimension { return newEmpty(Options{}) }
 
 func newEmpty(opts Options) *Aggregator {
 	opts = opts.withDefaults()
-	a := &Aggregator{opts: opts, orgs: map[uint32]Name{}, clients: map[uint64]client{}}
+	a := &Aggregator{opts: opts, orgs: map[uint32]Name{}}
 	a.asns, a.asn4xx, a.asn5xx = sketch.NewTopK(opts.ASNCapacity), sketch.NewTopK(opts.ASNCapacity), sketch.NewTopK(opts.ASNCapacity)
 	a.asn4xx.NoVisitors, a.asn5xx.NoVisitors = true, true
 	return a
@@ -257,16 +268,22 @@ func (a *Aggregator) New() dim.Dimension {
 // decoded from a state file has no databases: what it is given counts as
 // not found.
 func (a *Aggregator) Add(h *dim.Hit) {
-	c, ok := a.clients[h.Client]
-	if !ok {
-		c = a.resolve(h.Rec.Host)
-		if len(a.clients) >= a.opts.Cache {
-			clear(a.clients) // emptied, not reallocated: no allocation in the steady state
-		}
-		a.clients[h.Client] = c
+	c := a.last // logs come in bursts: a page and its assets, one client
+	if c == nil || c.hash != h.Client || c.row == nil {
+		c = a.client(h.Client)
+		a.last = c
+	}
+	if c.row == nil {
+		*c = a.resolve(h.Rec.Host)
+		c.hash, c.lastVisitor = h.Client, ^h.Visitor
 	}
 	capacity := a.opts.DistinctCapacity
-	c.row.add(h, capacity)
+	if c.lastVisitor == h.Visitor {
+		c.row.addSeen(h) // the visitor was just counted in this row
+	} else {
+		c.row.add(h, capacity)
+		c.lastVisitor = h.Visitor
+	}
 	if !a.hasAS {
 		return
 	}
@@ -294,9 +311,52 @@ func (a *Aggregator) Add(h *dim.Hit) {
 // hash of the field (dim.Hit.Client): its row, and its AS number with
 // the hash of the number's key in the network lists.
 type client struct {
-	row     *Row
-	asn     uint32
-	asnHash uint64
+	hash        uint64 // dim.Hit.Client
+	row         *Row
+	asnHash     uint64
+	lastVisitor uint64 // the last visitor counted in row from this slot
+	asn         uint32
+}
+
+// client returns the slot of a client hash: its own, or an empty one
+// (row nil) for it to fill.
+func (a *Aggregator) client(hash uint64) *client {
+	mask := uint64(len(a.clients) - 1)
+	for i := hash & mask; len(a.clients) > 0; i = (i + 1) & mask {
+		c := &a.clients[i]
+		if c.row == nil {
+			break
+		}
+		if c.hash == hash {
+			return c
+		}
+	}
+	// A new client: make room first.
+	if 2*(a.nclients+1) > len(a.clients) {
+		if n := max(2*len(a.clients), 1024); n <= 2*max(a.opts.Cache, 512) {
+			old := a.clients
+			a.clients, a.last = make([]client, n), nil
+			mask = uint64(n - 1)
+			for _, c := range old {
+				if c.row != nil {
+					j := c.hash & mask
+					for a.clients[j].row != nil {
+						j = (j + 1) & mask
+					}
+					a.clients[j] = c
+				}
+			}
+		} else {
+			clear(a.clients) // full: start again, the clients are looked up again
+			a.nclients, a.last = 0, nil
+		}
+	}
+	i := hash & mask
+	for a.clients[i].row != nil {
+		i = (i + 1) & mask
+	}
+	a.nclients++
+	return &a.clients[i]
 }
 
 // resolve looks a client field up and readies what counting it needs:
@@ -352,6 +412,7 @@ func (a *Aggregator) pruneOrgs() {
 	}
 	a.orgs = keep
 	clear(a.clients) // their networks' names are to be recorded again
+	a.nclients, a.last = 0, nil
 }
 
 // Merge folds other, a *Aggregator, into a.
