@@ -97,22 +97,20 @@ type Row struct {
 	Visitors                    *sketch.Distinct
 }
 
-func (r *Row) add(h *dim.Hit, capacity int) {
-	r.addSeen(h)
+func (r *Row) add(p *pending, capacity int) {
+	r.addSeen(p)
 	if r.Visitors == nil {
 		r.Visitors = sketch.NewDistinct(capacity)
 	}
-	r.Visitors.Add(h.Visitor)
+	r.Visitors.Add(p.visitor)
 }
 
 // addSeen is add for a record whose visitor is already in r.Visitors.
-func (r *Row) addSeen(h *dim.Hit) {
+func (r *Row) addSeen(p *pending) {
 	r.Hits++
-	if h.Rec.HasBytes {
-		r.Bytes = sketch.AddSat(r.Bytes, h.Rec.Bytes)
-	}
-	if h.HasCode {
-		switch h.Code / 100 {
+	r.Bytes = sketch.AddSat(r.Bytes, p.bytes)
+	if p.hasCode {
+		switch p.code / 100 {
 		case 4:
 			r.Err4xx++
 		case 5:
@@ -211,6 +209,10 @@ type Aggregator struct {
 	clients  []client
 	nclients int
 	last     *client // the slot of the previous record's client, or nil
+
+	pend    [32]pending // the batch Add fills (see flush)
+	npend   int
+	touched uint64 // keeps flush's loads
 }
 
 // NewAggregator returns a prototype aggregator over set: the State makes
@@ -267,38 +269,93 @@ func (a *Aggregator) New() dim.Dimension {
 // Add counts one record by its client address (h.Rec.Host). An aggregator
 // decoded from a state file has no databases: what it is given counts as
 // not found.
+//
+// Records are counted in batches: Add copies what it needs (the client
+// field up to 64 bytes, longer ones are not addresses) and every batch
+// first touches the client table's slots of all its records, so that
+// their cache misses overlap instead of following one another. Every
+// method that reads or merges the figures counts the batch first.
 func (a *Aggregator) Add(h *dim.Hit) {
+	p := &a.pend[a.npend]
+	p.client, p.visitor, p.code, p.hasCode = h.Client, h.Visitor, h.Code, h.HasCode
+	p.bytes = 0
+	if h.Rec.HasBytes {
+		p.bytes = h.Rec.Bytes
+	}
+	host := bytes.TrimSpace(h.Rec.Host)
+	if len(host) > maxHost {
+		host = longHost
+	}
+	p.hostLen = uint8(copy(p.host[:], host))
+	if a.npend++; a.npend == len(a.pend) {
+		a.flush()
+	}
+}
+
+// maxHost is the longest client field kept for a lookup: ParseClient
+// reads no address from a longer one.
+const maxHost = 64
+
+// longHost stands for a longer field: it is not an address either.
+var longHost = []byte("not an address: longer than the longest address a log writes")
+
+// pending is a record waiting in a batch.
+type pending struct {
+	client, visitor, bytes uint64
+	code                   uint16
+	hasCode                bool
+	hostLen                uint8
+	host                   [maxHost]byte
+}
+
+// flush counts the records of the batch.
+func (a *Aggregator) flush() {
+	n := a.npend
+	a.npend = 0
+	if len(a.clients) > 0 {
+		// Touch each record's slot: the loads are independent, so the
+		// processor has them in flight together.
+		mask := uint64(len(a.clients) - 1)
+		var t uint64
+		for i := range n {
+			t += a.clients[a.pend[i].client&mask].hash
+		}
+		a.touched += t
+	}
+	for i := range n {
+		a.count(&a.pend[i])
+	}
+}
+
+// count counts one record of a batch.
+func (a *Aggregator) count(p *pending) {
 	c := a.last // logs come in bursts: a page and its assets, one client
-	if c == nil || c.hash != h.Client || c.row == nil {
-		c = a.client(h.Client)
+	if c == nil || c.hash != p.client || c.row == nil {
+		c = a.client(p.client)
 		a.last = c
 	}
 	if c.row == nil {
-		*c = a.resolve(h.Rec.Host)
-		c.hash, c.lastVisitor = h.Client, ^h.Visitor
+		*c = a.resolve(p.host[:p.hostLen])
+		c.hash, c.lastVisitor = p.client, ^p.visitor
 	}
 	capacity := a.opts.DistinctCapacity
-	if c.lastVisitor == h.Visitor {
-		c.row.addSeen(h) // the visitor was just counted in this row
+	if c.lastVisitor == p.visitor {
+		c.row.addSeen(p) // the visitor was just counted in this row
 	} else {
-		c.row.add(h, capacity)
-		c.lastVisitor = h.Visitor
+		c.row.add(p, capacity)
+		c.lastVisitor = p.visitor
 	}
 	if !a.hasAS {
 		return
 	}
 	if c.asn == 0 {
-		a.noASN.add(h, capacity)
+		a.noASN.add(p, capacity)
 		return
 	}
 	key := strconv.AppendUint(a.keybuf[:0], uint64(c.asn), 10)
-	var bytes uint64
-	if h.Rec.HasBytes {
-		bytes = h.Rec.Bytes
-	}
-	a.asns.AddHashed(key, c.asnHash, bytes, h.Visitor)
-	if h.HasCode {
-		switch h.Code / 100 {
+	a.asns.AddHashed(key, c.asnHash, p.bytes, p.visitor)
+	if p.hasCode {
+		switch p.code / 100 {
 		case 4:
 			a.asn4xx.AddHashed(key, c.asnHash, 0, 0)
 		case 5:
@@ -365,7 +422,7 @@ func (a *Aggregator) resolve(host []byte) client {
 	var loc Location
 	if a.set != nil {
 		if a.loc == nil {
-			a.loc = a.set.NewLocator(a.opts.Cache)
+			a.loc = a.set.NewLocator(a.opts.Cache / 8) // behind the client table: for fields seen again after it was emptied
 		}
 		loc = a.loc.Locate(host)
 	} else {
@@ -424,6 +481,8 @@ func (a *Aggregator) Merge(other dim.Dimension) error {
 	if a == o {
 		return errors.New("geo: cannot merge an aggregator into itself")
 	}
+	a.flush()
+	o.flush()
 	if a.hasCountry != o.hasCountry {
 		return fmt.Errorf("geo: cannot merge a state counted with a country database and one without (databases: %s; and %s)", dbList(a), dbList(o))
 	}
@@ -482,6 +541,7 @@ func dbList(x *Aggregator) string {
 // Check verifies that the country rows, and the network rows when kept,
 // each sum to the parsed records.
 func (a *Aggregator) Check(parsed uint64) error {
+	a.flush()
 	var sum, e4, e5 uint64
 	for i, r := range a.countries {
 		if r == nil {

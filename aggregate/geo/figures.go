@@ -51,6 +51,7 @@ func (a *Aggregator) Databases() []DBInfo { return slices.Clone(a.dbs) }
 // Countries returns every country with requests, most requests first
 // (then by code).
 func (a *Aggregator) Countries() []Country {
+	a.flush()
 	var out []Country
 	for i, r := range a.countries {
 		if r == nil {
@@ -71,10 +72,10 @@ func (a *Aggregator) Countries() []Country {
 // from local addresses (loopback, private, link-local), from client
 // fields that are not addresses, and from addresses no database gives a
 // country for. NoASN is the remainder of the networks.
-func (a *Aggregator) Local() Figures    { return a.local.figures() }
-func (a *Aggregator) NotIP() Figures    { return a.notIP.figures() }
-func (a *Aggregator) NotFound() Figures { return a.notFound.figures() }
-func (a *Aggregator) NoASN() Figures    { return a.noASN.figures() }
+func (a *Aggregator) Local() Figures    { a.flush(); return a.local.figures() }
+func (a *Aggregator) NotIP() Figures    { a.flush(); return a.notIP.figures() }
+func (a *Aggregator) NotFound() Figures { a.flush(); return a.notFound.figures() }
+func (a *Aggregator) NoASN() Figures    { a.flush(); return a.noASN.figures() }
 
 // NetworkList is the top of the networks.
 type NetworkList struct {
@@ -94,6 +95,7 @@ type NetworkList struct {
 // Their visitors are the list's per-entry counters: exact up to
 // sketch.SmallExact, then within about 6.5 %.
 func (a *Aggregator) Networks(n int) NetworkList {
+	a.flush()
 	l := NetworkList{Total: a.asns.Total, Distinct: a.asns.Len(),
 		Exact:      a.asns.Exact() && a.asn4xx.Exact() && a.asn5xx.Exact(),
 		ErrorBound: max(a.asns.ErrorBound(), a.asn4xx.ErrorBound(), a.asn5xx.ErrorBound())}

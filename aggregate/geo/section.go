@@ -37,6 +37,7 @@ type orgData struct {
 // MarshalBinary encodes the section: the databases' descriptions, the
 // settings, the rows and the network lists (gob).
 func (a *Aggregator) MarshalBinary() ([]byte, error) {
+	a.flush()
 	d := sectionData{DBs: a.dbs, HasCountry: a.hasCountry, HasASN: a.hasAS,
 		DistinctCapacity: a.opts.DistinctCapacity,
 		Local:            a.local, NotIP: a.notIP, NotFound: a.notFound, NoASN: a.noASN,
