@@ -49,9 +49,8 @@ package parser
 // invalid_json.
 
 import (
-	"errors"
-	"fmt"
 	"strings"
+	"unicode"
 )
 
 // CompileNginx compiles an nginx log_format into a [Format] named name
@@ -59,7 +58,7 @@ import (
 // escape= parameter unless that is the default, so that the name given
 // back to [ParseFormatSpec] compiles the same format).
 func CompileNginx(name, spec string) (Format, error) {
-	text, escape, err := nginxFormatText(spec)
+	text, pos, escape, err := nginxFormatText(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +71,13 @@ func CompileNginx(name, spec string) (Format, error) {
 			name = "nginx:escape=none " + text
 		}
 	}
+	fail := func(at int, sentinel error, detail string) (Format, error) {
+		return nil, formatError(spec, pos[at], "nginx format", sentinel, detail)
+	}
 	f := &lineFormat{name: name, escape: escape}
 	var lits [][]byte
 	var vars []string
+	var varAt []int // index in text of each variable's '$'
 	var lit []byte
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -87,7 +90,7 @@ func CompileNginx(name, spec string) (Format, error) {
 		if j < len(text) && text[j] == '{' {
 			end := strings.IndexByte(text[j:], '}')
 			if end < 0 {
-				return nil, fmt.Errorf("nginx format: unclosed ${ at byte %d", i+1)
+				return fail(i, ErrUnterminated, "${ (no closing })")
 			}
 			v = text[j+1 : j+end]
 			j += end + 1
@@ -104,11 +107,12 @@ func CompileNginx(name, spec string) (Format, error) {
 		lits = append(lits, lit)
 		lit = nil
 		vars = append(vars, v)
+		varAt = append(varAt, i)
 		i = j - 1
 	}
 	lits = append(lits, lit)
 	if len(vars) == 0 {
-		return nil, errors.New("nginx format: no $variable")
+		return fail(0, ErrNoFields, "(no $variable)")
 	}
 	has := map[string]bool{}
 	for _, v := range vars {
@@ -127,7 +131,7 @@ func CompileNginx(name, spec string) (Format, error) {
 		// appended: without $remote_addr, its last item is the client.
 		fl.hostFromLast = v == "proxy_add_x_forwarded_for" && fl.kind == kXFF && !has["remote_addr"]
 		if i < len(vars)-1 && len(fl.after) == 0 {
-			return nil, fmt.Errorf("nginx format: $%s and $%s have nothing between them", v, vars[i+1])
+			return fail(varAt[i+1], ErrAdjacentFields, "($"+v+"$"+vars[i+1]+")")
 		}
 		fl.quoted = len(lits[i]) > 0 && lits[i][len(lits[i])-1] == '"' && len(fl.after) > 0 && fl.after[0] == '"'
 		f.fields = append(f.fields, fl)
@@ -207,78 +211,119 @@ func nginxKind(v string, has map[string]bool) fieldKind {
 }
 
 // nginxFormatText extracts the format and escaping from a log_format
-// directive or a bare format.
-func nginxFormatText(spec string) (string, escapeMode, error) {
+// directive or a bare format. pos[i] is the offset in spec of text[i],
+// pos[len(text)] that of the format's end.
+func nginxFormatText(spec string) (text string, pos []int, escape escapeMode, err error) {
+	lead := len(spec) - len(strings.TrimLeftFunc(spec, unicode.IsSpace))
 	s := strings.TrimSpace(spec)
-	escape := escapeNginx
-	cutEscape := func(s string) (string, error) {
+	escape = escapeNginx
+	fail := func(at int, sentinel error, detail string) (string, []int, escapeMode, error) {
+		return "", nil, 0, formatError(spec, at, "nginx format", sentinel, detail)
+	}
+	// cutEscape takes an escape= parameter off the start of s (at offset
+	// at in spec) and returns how many bytes it and the space after it
+	// take.
+	cutEscape := func(s string, at int) (int, error) {
 		for _, m := range []struct {
 			p string
 			e escapeMode
 		}{{"escape=json", escapeJSON}, {"escape=default", escapeNginx}, {"escape=none", escapeNone}} {
 			if rest, ok := strings.CutPrefix(s, m.p); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
 				escape = m.e
-				return strings.TrimLeft(rest, " \t\r\n"), nil
+				return len(s) - len(strings.TrimLeft(rest, " \t\r\n")), nil
 			}
 		}
 		if strings.HasPrefix(s, "escape=") {
-			return "", fmt.Errorf("nginx format: unknown %s", strings.Fields(s)[0])
+			return 0, formatError(spec, at, "nginx format", ErrUnknownEscape, "("+strings.Fields(s)[0]+"; want default, json or none)")
 		}
-		return s, nil
+		return 0, nil
 	}
 	rest, ok := strings.CutPrefix(s, "log_format")
 	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n') {
-		text, err := cutEscape(s)
-		return text, escape, err
+		n, err := cutEscape(s, lead)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		pos = make([]int, 0, len(s)-n+1)
+		for i := n; i <= len(s); i++ {
+			pos = append(pos, lead+i)
+		}
+		return s[n:], pos, escape, nil
 	}
 	// A directive: log_format name [escape=...] 'part' "part" bare ... ;
-	rest = strings.TrimSpace(rest)
-	rest = strings.TrimSuffix(strings.TrimSpace(rest), ";")
-	var words []string
-	var b strings.Builder
+	// Each word is kept with the offset in spec of each of its bytes.
+	type word struct {
+		b   []byte
+		pos []int
+	}
+	var words []word
+	var w word
 	inWord := false
-	for i := 0; i < len(rest); i++ {
+	base := lead + len("log_format")
+	end := len(rest)
+	if t := strings.TrimRightFunc(rest, unicode.IsSpace); strings.HasSuffix(t, ";") {
+		end = len(t) - 1
+	}
+	for i := len(rest) - len(strings.TrimLeftFunc(rest, unicode.IsSpace)); i < end; i++ {
 		c := rest[i]
 		switch {
 		case c == '\'' || c == '"':
 			j := i + 1
-			for ; j < len(rest) && rest[j] != c; j++ {
-				if rest[j] == '\\' && j+1 < len(rest) {
+			for ; j < end && rest[j] != c; j++ {
+				at := j
+				if rest[j] == '\\' && j+1 < end {
 					j++
 					if rest[j] != c && rest[j] != '\\' {
-						b.WriteByte('\\')
+						w.b = append(w.b, '\\')
+						w.pos = append(w.pos, base+at)
 					}
 				}
-				b.WriteByte(rest[j])
+				w.b = append(w.b, rest[j])
+				w.pos = append(w.pos, base+at)
 			}
-			if j >= len(rest) {
-				return "", 0, errors.New("nginx format: unterminated quoted string in log_format")
+			if j >= end {
+				return fail(base+i, ErrUnterminated, "quoted string in log_format")
 			}
 			i = j
 			inWord = true
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			if inWord {
-				words = append(words, b.String())
-				b.Reset()
+				w.pos = append(w.pos, base+i)
+				words = append(words, w)
+				w = word{}
 				inWord = false
 			}
 		default:
-			b.WriteByte(c)
+			w.b = append(w.b, c)
+			w.pos = append(w.pos, base+i)
 			inWord = true
 		}
 	}
 	if inWord {
-		words = append(words, b.String())
+		w.pos = append(w.pos, base+end)
+		words = append(words, w)
 	}
 	if len(words) < 2 {
-		return "", 0, errors.New("nginx format: log_format needs a name and a format")
+		return fail(base+end, ErrBadDirective, "(log_format needs a name and a format)")
 	}
 	words = words[1:] // the name
-	if strings.HasPrefix(words[0], "escape=") {
-		if _, err := cutEscape(words[0]); err != nil {
-			return "", 0, err
+	if strings.HasPrefix(string(words[0].b), "escape=") {
+		if _, err := cutEscape(string(words[0].b), words[0].pos[0]); err != nil {
+			return "", nil, 0, err
 		}
 		words = words[1:]
 	}
-	return strings.Join(words, ""), escape, nil
+	var b []byte
+	for k, w := range words {
+		b = append(b, w.b...)
+		n := len(w.pos) - 1 // without the word's end
+		if k == len(words)-1 {
+			n++
+		}
+		pos = append(pos, w.pos[:n]...)
+	}
+	if len(words) == 0 {
+		pos = []int{base + end}
+	}
+	return string(b), pos, escape, nil
 }

@@ -78,6 +78,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // W3CFieldsPrefix is the directive that declares the columns of a W3C log.
@@ -202,25 +203,39 @@ func splitW3CFields(s []byte) []string {
 // preceded by "#Fields:" so that a header line can be pasted as is. An empty
 // or blank list gives nil (no default). A name may not contain a double
 // quote or a '#', and may not appear twice.
+// A fault gives a [*FormatError] whose Offset points into s.
 func ParseW3CFieldsList(s string) ([]string, error) {
+	orig := s
+	at := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace)) // offset of s in orig
 	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, W3CFieldsPrefix)
-	names := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
-	if len(names) == 0 {
-		return nil, nil
+	if rest, ok := strings.CutPrefix(s, W3CFieldsPrefix); ok {
+		at += len(W3CFieldsPrefix)
+		s = rest
 	}
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		for i := 0; i < len(n); i++ {
-			if c := n[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' {
-				return nil, fmt.Errorf("w3c fields: invalid character %q in field name %q", c, n)
+	sep := func(c byte) bool { return c == ' ' || c == '\t' || c == ',' }
+	var names []string
+	seen := map[string]bool{}
+	for i := 0; i < len(s); {
+		if sep(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && !sep(s[i]) {
+			i++
+		}
+		n := s[start:i]
+		for k := 0; k < len(n); k++ {
+			if c := n[k]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' {
+				return nil, formatError(orig, at+start+k, "w3c fields", ErrFieldName, fmt.Sprintf("%q (character %q)", n, c))
 			}
 		}
 		lower := strings.ToLower(n)
 		if seen[lower] {
-			return nil, fmt.Errorf("w3c fields: field %q appears twice", n)
+			return nil, formatError(orig, at+start, "w3c fields", ErrDuplicateField, fmt.Sprintf("(%q)", n))
 		}
 		seen[lower] = true
+		names = append(names, n)
 	}
 	return names, nil
 }

@@ -343,9 +343,9 @@ func TestParseW3CFieldsList(t *testing.T) {
 		{"", nil, ""},
 		{"   ", nil, ""},
 		{"#Fields:", nil, ""},
-		{"date time DATE", nil, `w3c fields: field "DATE" appears twice`},
-		{`date cs("x")`, nil, `w3c fields: invalid character '"' in field name "cs(\"x\")"`},
-		{"date #x", nil, `w3c fields: invalid character '#' in field name "#x"`},
+		{"date time DATE", nil, `w3c fields: field named twice ("DATE") at offset 10`},
+		{`date cs("x")`, nil, `w3c fields: invalid field name "cs(\"x\")" (character '"') at offset 8`},
+		{"date #x", nil, `w3c fields: invalid field name "#x" (character '#') at offset 5`},
 	}
 	for _, tt := range tests {
 		got, err := ParseW3CFieldsList(tt.in)
