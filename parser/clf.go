@@ -137,7 +137,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 
 	// %b: the rest of the line, or up to ` "`.
 	if p.f.clf == shapeCommon {
-		n, ok := ParseSize(line[pos:])
+		n, ok := parseSize(line[pos:])
 		if !ok {
 			return 0, false
 		}
@@ -148,7 +148,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 	if i < 0 || pos+i+2 >= len(line) || line[pos+i+1] != '"' {
 		return 0, false
 	}
-	n, ok := ParseSize(line[pos : pos+i])
+	n, ok := parseSize(line[pos : pos+i])
 	if !ok {
 		return 0, false
 	}

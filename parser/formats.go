@@ -105,9 +105,9 @@ func ParseFormatSpec(spec string) (Format, error) {
 	return f, err
 }
 
-// AutoNames returns the names of the formats "auto" tries, in order (see
+// autoNames returns the names of the formats "auto" tries, in order (see
 // AutoCandidates).
-func AutoNames() []string {
+func autoNames() []string {
 	return []string{"common", "combined", "vcombined", "vhost", "iis",
 		"traefik", "ingress-nginx", "elb", "alb", "cloudfront", "haproxy", "envoy", "caddy", "traefik-json"}
 }
@@ -122,7 +122,7 @@ func AutoNames() []string {
 // trailing fields.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
-	for _, name := range AutoNames() {
+	for _, name := range autoNames() {
 		f, _ := Named(name, defaultFields)
 		out = append(out, f)
 	}

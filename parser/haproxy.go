@@ -101,7 +101,7 @@ func (p *haproxyParser) Parse(line []byte, rec *Record) Result {
 	total := timers[bytes.LastIndexByte(timers, '/')+1:]
 	total = bytes.TrimPrefix(total, []byte{'+'})
 	if string(total) != "-1" {
-		d, ok := ParseDurationUnit(total, 1000)
+		d, ok := parseDurationUnit(total, 1000)
 		if !ok {
 			return bad(ReasonInvalidNumber, at[2], "%Ta", "not a time in milliseconds")
 		}
@@ -114,7 +114,7 @@ func (p *haproxyParser) Parse(line []byte, rec *Record) Result {
 		}
 		rec.Status, rec.HasStatus = s, true
 	}
-	n, ok := ParseUint(bytes.TrimPrefix(tok[4], []byte{'+'}))
+	n, ok := parseUint(bytes.TrimPrefix(tok[4], []byte{'+'}))
 	if !ok {
 		return bad(ReasonInvalidNumber, at[4], "%B", "not a byte count")
 	}
@@ -150,7 +150,7 @@ func (p *haproxyParser) setTime(v []byte, rec *Record) bool {
 	var b [26]byte
 	copy(b[:], v[:20])
 	copy(b[20:], " +0000")
-	sec, _, ok := ParseCLFTime(b[:])
+	sec, _, ok := parseCLFTime(b[:])
 	if !ok {
 		return false
 	}

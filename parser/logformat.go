@@ -585,7 +585,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		if fl.kind == kTimeCLF {
 			sec, nsec, ok = p.clfTime.parse(v)
 		} else {
-			sec, nsec, ok = ParseISO8601(v)
+			sec, nsec, ok = parseISO8601(v)
 		}
 		if !ok {
 			return bad(ReasonInvalidTimestamp, "not a valid time")
@@ -603,8 +603,8 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		var nsec int32
 		ok := false
 		if fl.kind == kTimeEpoch {
-			sec, nsec, ok = ParseEpoch(v)
-		} else if n, good := ParseUint(v); good && n < 1<<62 {
+			sec, nsec, ok = parseEpoch(v)
+		} else if n, good := parseUint(v); good && n < 1<<62 {
 			ok = true
 			if fl.kind == kTimeMilli {
 				sec, nsec = int64(n/1000), int32(n%1000)*1e6
@@ -624,7 +624,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		if len(v) != fl.fracLen {
 			return bad(ReasonInvalidTimestamp, "not a fraction of "+strconv.Itoa(fl.fracLen)+" digits")
 		}
-		n, ok := ParseUint(v)
+		n, ok := parseUint(v)
 		if !ok {
 			return bad(ReasonInvalidTimestamp, "not a fraction of a second")
 		}
@@ -674,7 +674,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		}
 		rec.Status, rec.HasStatus = s, true
 	case kBytes, kRequestBytes:
-		n, ok := ParseSize(v)
+		n, ok := parseSize(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a byte count")
 		}
@@ -693,16 +693,16 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		var d int64
 		var ok bool
 		if fl.kind == kDuration {
-			d, ok = ParseDurationUnit(v, fl.unit)
+			d, ok = parseDurationUnit(v, fl.unit)
 		} else {
-			d, ok = ParseSecondsFrac(v)
+			d, ok = parseSecondsFrac(v)
 		}
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a duration")
 		}
 		rec.Duration, rec.HasDuration = d, true
 	case kUpstream:
-		d, has, ok := ParseUpstreamTimes(v)
+		d, has, ok := parseUpstreamTimes(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a list of upstream times")
 		}
@@ -720,7 +720,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 	case kXFF:
 		rec.XForwardedFor = v
 		if fl.hostFromLast {
-			rec.Host = LastAddr(v)
+			rec.Host = lastAddr(v)
 		}
 	case kScheme:
 		rec.Scheme = v
@@ -761,7 +761,7 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 			p.noDuration, rec.Duration, rec.HasDuration = true, 0, false
 			return true
 		}
-		d, ok := ParseSecondsFrac(v)
+		d, ok := parseSecondsFrac(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a duration in seconds")
 		}
@@ -772,7 +772,7 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 		if isDash(v) {
 			return true
 		}
-		n, ok := ParseUint(v)
+		n, ok := parseUint(v)
 		if !ok || n/1000 > maxMicros {
 			return bad(ReasonInvalidNumber, "not a duration in nanoseconds")
 		}
@@ -785,9 +785,9 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 		var nsec int32
 		var ok bool
 		if bytes.IndexByte(v, '-') > 0 {
-			sec, nsec, ok = ParseISO8601(v)
+			sec, nsec, ok = parseISO8601(v)
 		} else {
-			sec, nsec, ok = ParseEpoch(v)
+			sec, nsec, ok = parseEpoch(v)
 		}
 		if !ok || sec > maxEpoch {
 			return bad(ReasonInvalidTimestamp, "not a valid time")

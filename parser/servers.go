@@ -198,7 +198,7 @@ func criPrefix(line []byte) int {
 	if sp < 0 {
 		return 0
 	}
-	if _, _, ok := ParseISO8601(line[:sp]); !ok {
+	if _, _, ok := parseISO8601(line[:sp]); !ok {
 		return 0
 	}
 	rest := line[sp+1:]

@@ -81,8 +81,8 @@ import (
 	"unicode"
 )
 
-// W3CFieldsPrefix is the directive that declares the columns of a W3C log.
-const W3CFieldsPrefix = "#Fields:"
+// w3cFieldsPrefix is the directive that declares the columns of a W3C log.
+const w3cFieldsPrefix = "#Fields:"
 
 // w3cKind says what a W3C column feeds in a Record.
 type w3cKind uint8
@@ -208,8 +208,8 @@ func ParseW3CFieldsList(s string) ([]string, error) {
 	orig := s
 	at := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace)) // offset of s in orig
 	s = strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(s, W3CFieldsPrefix); ok {
-		at += len(W3CFieldsPrefix)
+	if rest, ok := strings.CutPrefix(s, w3cFieldsPrefix); ok {
+		at += len(w3cFieldsPrefix)
 		s = rest
 	}
 	sep := func(c byte) bool { return c == ' ' || c == '\t' || c == ',' }
@@ -240,15 +240,15 @@ func ParseW3CFieldsList(s string) ([]string, error) {
 	return names, nil
 }
 
-// LooksLikeW3C reports whether the first lines of a file look like a W3C
+// looksLikeW3C reports whether the first lines of a file look like a W3C
 // extended log: one of them is a "#Software: Microsoft Internet Information
 // Services", "#Version:" or "#Fields:" directive.
-func LooksLikeW3C(firstLines [][]byte) bool {
+func looksLikeW3C(firstLines [][]byte) bool {
 	for _, l := range firstLines {
 		l = bytes.TrimPrefix(l, []byte("\xEF\xBB\xBF"))
 		if bytes.HasPrefix(l, []byte("#Software: Microsoft Internet Information Services")) ||
 			bytes.HasPrefix(l, []byte("#Version:")) ||
-			bytes.HasPrefix(l, []byte(W3CFieldsPrefix)) {
+			bytes.HasPrefix(l, []byte(w3cFieldsPrefix)) {
 			return true
 		}
 	}
@@ -264,10 +264,10 @@ type w3cFormat struct {
 	cloudFront bool
 }
 
-// CloudFrontFields are the columns of an AWS CloudFront standard log, as
+// cloudFrontFields are the columns of an AWS CloudFront standard log, as
 // documented (the #Fields of a log delivered to S3); lines without a
 // #Fields header are read with them.
-var CloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status
+var cloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status
 	cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol
 	cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version
 	fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type
@@ -275,10 +275,11 @@ var CloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip c
 
 // NewCloudFront returns the AWS CloudFront format: W3C with one tab
 // between values and time-taken in seconds. defaultFields are the columns
-// before any #Fields directive; nil means [CloudFrontFields].
+// before any #Fields directive; nil means the 33 columns AWS documents
+// for the standard log.
 func NewCloudFront(defaultFields []string) Format {
 	if defaultFields == nil {
-		defaultFields = CloudFrontFields
+		defaultFields = cloudFrontFields
 	}
 	return &w3cFormat{def: compileW3CFields(defaultFields), cloudFront: true}
 }
@@ -303,17 +304,17 @@ func (f *w3cFormat) Name() string {
 }
 
 func (f *w3cFormat) NewParser() LineParser {
-	p := &W3CParser{layout: f.def, sep: ' '}
+	p := &w3cParser{layout: f.def, sep: ' '}
 	if f.cloudFront {
 		p.sep, p.seconds = '\t', true
 	}
 	return p
 }
 
-// W3CParser parses W3C extended log lines. Its state is the "#Fields:"
+// w3cParser parses W3C extended log lines. Its state is the "#Fields:"
 // directive in force. Record byte fields point into the line or into the
 // parser's scratch buffer, and are valid until the next call to Parse.
-type W3CParser struct {
+type w3cParser struct {
 	layout  *w3cLayout // nil before any #Fields and without a default
 	rawLast []byte     // text of the last #Fields compiled, to skip recompiling repeats
 	spans   []w3cSpan  // value spans of the current line, reused
@@ -335,17 +336,17 @@ type w3cSpan struct {
 }
 
 // DirectivePrefix implements [Stateful].
-func (p *W3CParser) DirectivePrefix() string { return W3CFieldsPrefix }
+func (p *w3cParser) DirectivePrefix() string { return w3cFieldsPrefix }
 
 // Prime implements [Stateful]: it sets the columns from a "#Fields:" line as
 // if the line had been parsed. Other lines are ignored.
-func (p *W3CParser) Prime(directive []byte) {
-	if bytes.HasPrefix(directive, []byte(W3CFieldsPrefix)) {
-		p.setFields(directive[len(W3CFieldsPrefix):])
+func (p *w3cParser) Prime(directive []byte) {
+	if bytes.HasPrefix(directive, []byte(w3cFieldsPrefix)) {
+		p.setFields(directive[len(w3cFieldsPrefix):])
 	}
 }
 
-func (p *W3CParser) setFields(text []byte) {
+func (p *w3cParser) setFields(text []byte) {
 	if p.layout != nil && p.rawLast != nil && bytes.Equal(text, p.rawLast) {
 		return // IIS repeats the same header on every restart
 	}
@@ -361,7 +362,7 @@ var (
 
 // tokenize splits line into p.spans. On error it returns the 1-based column
 // of the offending quote.
-func (p *W3CParser) tokenize(line []byte) (int, error) {
+func (p *w3cParser) tokenize(line []byte) (int, error) {
 	p.spans = p.spans[:0]
 	if p.sep == '\t' {
 		if len(bytes.Trim(line, " \t")) == 0 {
@@ -421,11 +422,11 @@ func (p *W3CParser) tokenize(line []byte) (int, error) {
 }
 
 // Parse implements [LineParser].
-func (p *W3CParser) Parse(line []byte, rec *Record) Result {
+func (p *w3cParser) Parse(line []byte, rec *Record) Result {
 	rec.Reset()
 	if len(line) > 0 && line[0] == '#' {
-		if bytes.HasPrefix(line, []byte(W3CFieldsPrefix)) {
-			p.setFields(line[len(W3CFieldsPrefix):])
+		if bytes.HasPrefix(line, []byte(w3cFieldsPrefix)) {
+			p.setFields(line[len(w3cFieldsPrefix):])
 		}
 		return Result{Kind: Skipped, Reason: ReasonDirective}
 	}
@@ -488,7 +489,7 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 // (a quote, two spaces, too few or too many values, a bad value) returns
 // false with rec partly set, and Parse takes the line again from the
 // start: results and faults are the general loop's.
-func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
+func (p *w3cParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 	cols, tsIdx := l.cols, l.tsIdx
 	if len(cols) == 0 {
 		return false
@@ -525,7 +526,7 @@ func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 // a value may start with a quote (nothing is quoted). It is a copy rather
 // than parsePlain with the separator as a variable: that cost the IIS
 // path 1.5 % more instructions.
-func (p *W3CParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
+func (p *w3cParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
 	cols, tsIdx := l.cols, l.tsIdx
 	if len(cols) == 0 || IsBlank(line) {
 		return false // a blank line is blank, whatever the columns
@@ -558,7 +559,7 @@ func (p *W3CParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
 // setValue puts v, the value of column c (nil for "-"), into rec, a date
 // or time into *date or *clock. For a bad value it returns ok false with
 // the reason and detail of the fault.
-func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]byte, rec *Record) (reason Reason, detail string, ok bool) {
+func (p *w3cParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]byte, rec *Record) (reason Reason, detail string, ok bool) {
 	switch c.kind {
 	case w3cExtra:
 		rec.Extra = append(rec.Extra, Field{Name: c.name, Value: v})
@@ -613,7 +614,7 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cSubStatus, w3cWin32:
 		if v != nil {
-			n, ok := ParseUint(v)
+			n, ok := parseUint(v)
 			if !ok || n > 1<<32-1 {
 				return ReasonInvalidNumber, "not a 32-bit unsigned number", false
 			}
@@ -625,7 +626,7 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cBytes, w3cReqBytes:
 		if v != nil {
-			n, ok := ParseUint(v)
+			n, ok := parseUint(v)
 			if !ok {
 				return ReasonInvalidNumber, "not an unsigned number", false
 			}
@@ -637,13 +638,13 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cTimeTaken:
 		if v != nil && p.seconds {
-			d, ok := ParseSecondsFrac(v)
+			d, ok := parseSecondsFrac(v)
 			if !ok {
 				return ReasonInvalidNumber, "not a duration in seconds", false
 			}
 			rec.Duration, rec.HasDuration = d, true
 		} else if v != nil {
-			d, ok := ParseDurationUnit(v, 1000)
+			d, ok := parseDurationUnit(v, 1000)
 			if !ok {
 				return ReasonInvalidNumber, "not a duration in milliseconds", false
 			}
@@ -655,12 +656,12 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 
 // timestamp sets rec's time from the date and time values, or reports
 // which of the two is bad.
-func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
+func (p *w3cParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
 	if p.setTime(l, date, clock, rec) {
 		return Result{}, true
 	}
 	// Blame the date if it is bad on its own, else the time.
-	if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); l.timeIdx < 0 || (l.dateIdx >= 0 && !ok) {
+	if _, _, ok := parseW3CDateTime(date, []byte("00:00:00")); l.timeIdx < 0 || (l.dateIdx >= 0 && !ok) {
 		return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
 	}
 	return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
@@ -669,7 +670,7 @@ func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Re
 // setTime sets rec's time from the date and time values and reports
 // whether they are valid; a date or a time without the other is checked
 // and not kept.
-func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool {
+func (p *w3cParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool {
 	switch {
 	case l.dateIdx >= 0 && l.timeIdx >= 0:
 		if date == nil && clock == nil {
@@ -684,12 +685,12 @@ func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool 
 		return false
 	case l.dateIdx >= 0:
 		if date != nil {
-			_, _, ok := ParseW3CDateTime(date, []byte("00:00:00"))
+			_, _, ok := parseW3CDateTime(date, []byte("00:00:00"))
 			return ok
 		}
 	case l.timeIdx >= 0:
 		if clock != nil {
-			_, _, ok := ParseW3CDateTime([]byte("2000-01-01"), clock)
+			_, _, ok := parseW3CDateTime([]byte("2000-01-01"), clock)
 			return ok
 		}
 	}
@@ -698,7 +699,7 @@ func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool 
 
 // bad builds a Malformed result for column c whose value is sp. The column
 // is that of the value's first byte (its opening quote when quoted).
-func (p *W3CParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Result {
+func (p *w3cParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Result {
 	col := sp.start + 1
 	if sp.quoted {
 		col--
@@ -708,7 +709,7 @@ func (p *W3CParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Re
 
 // unquote appends v with each "" turned into " to the scratch buffer and
 // returns the appended part.
-func (p *W3CParser) unquote(v []byte) []byte {
+func (p *w3cParser) unquote(v []byte) []byte {
 	start := len(p.scratch)
 	for {
 		k := bytes.IndexByte(v, '"')
@@ -727,7 +728,7 @@ func (p *W3CParser) unquote(v []byte) []byte {
 // URL-encoded, and older logs encoded it twice ("%2520" for a space): a
 // decoded '%' that starts another escape is decoded too. Malformed
 // escapes are kept as written.
-func (p *W3CParser) percentDecode(v []byte) []byte {
+func (p *w3cParser) percentDecode(v []byte) []byte {
 	start := len(p.scratch)
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -748,7 +749,7 @@ func (p *W3CParser) percentDecode(v []byte) []byte {
 // returns the appended part. It goes two words at a time: an agent is 100
 // bytes and more, and byte by byte this was 670 instructions a line, 7 %
 // of parsing and counting an IIS line (it is 360 now).
-func (p *W3CParser) plusToSpace(v []byte) []byte {
+func (p *w3cParser) plusToSpace(v []byte) []byte {
 	start := len(p.scratch)
 	p.scratch = append(p.scratch, v...)
 	out := p.scratch[start:len(p.scratch):len(p.scratch)]

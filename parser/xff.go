@@ -103,9 +103,9 @@ func addrItems(list []byte) func(func([]byte) bool) {
 	}
 }
 
-// LastAddr returns the last item of an address list ("a, b, c" gives
+// lastAddr returns the last item of an address list ("a, b, c" gives
 // "c"), without spaces or port; nil for an empty list.
-func LastAddr(list []byte) []byte {
+func lastAddr(list []byte) []byte {
 	if k := bytes.LastIndexByte(list, ','); k >= 0 {
 		list = list[k+1:]
 	}
