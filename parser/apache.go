@@ -1,49 +1,5 @@
 package parser
 
-// Apache httpd LogFormat strings (mod_log_config).
-//
-// CompileApache takes a format string as it appears in httpd.conf, for
-// example the "combined" format:
-//
-//	%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"
-//
-// or a whole directive (LogFormat "..." nickname). Inside the format, \"
-// stands for a quote, \\ for a backslash, \t and \n for tab and newline.
-// Directives and where their values go in a [Record]:
-//
-//	%h %a            Host (%a goes to Extra when %h is also present)
-//	%{c}a            Extra (the peer address behind a proxy)
-//	%A               ServerAddr
-//	%l %u            Ident, User
-//	%t               Time, bracketed: [10/Oct/2000:13:55:36 -0700]
-//	%{layout}t       Time in a strftime layout (%d/%b/%Y %T %z ...); also
-//	                 %{sec}t %{msec}t %{usec}t %{msec_frac}t %{usec_frac}t,
-//	                 with an optional begin: or end: prefix. Several time
-//	                 fields of one line are assembled into one instant; a
-//	                 layout without %z is taken as UTC.
-//	%r               Request, split into Method, Path, Query, Protocol
-//	%m %U %q %H      Method, Path, Query, Protocol
-//	%s %>s %<s       Status (%>s, the final status, wins when both appear)
-//	%b %B %O         Bytes ("-" is 0); %O only when %b and %B are absent
-//	%I               RequestBytes
-//	%D %T %{ms}T %{us}T %{s}T   Duration (µs, s, ms, µs, s)
-//	%v %V            VHost (the first of the two; the other goes to Extra)
-//	%p %{canonical}p ServerPort (%{local}p, %{remote}p go to Extra)
-//	%{Referer}i %{User-Agent}i %{X-Forwarded-For}i %{Host}i
-//	                 Referer, UserAgent, XForwardedFor, VHost (when no %v)
-//	anything else    Extra under its name as written: %{X-Request-Id}i,
-//	                 %{Set-Cookie}o, %{UNIQUE_ID}e, %X, %k, %L, %P, %R, %f,
-//	                 %{VAR}^ti, %{VAR}^to, %^FB, mod_ssl's %{SSL_PROTOCOL}x
-//	                 and %{errcode}c ...
-//
-// An unquoted header (%{X-Forwarded-For}i before %h) may hold a list
-// written with ", ": a space after a comma does not end it. An unquoted %u
-// followed by %t runs to the "[" of the time, so a user name may hold
-// spaces ("Songmu Yaxing").
-//
-// Conditions and modifiers (%400,501{User-agent}i, %!200{Referer}i, %<s)
-// are accepted and ignored: the log holds "-" where they suppressed a value.
-
 import (
 	"fmt"
 	"strconv"
@@ -51,9 +7,11 @@ import (
 	"unicode"
 )
 
-// CompileApache compiles an Apache LogFormat string into a [Format] named
-// name (the format text itself when name is empty). A format it cannot
-// compile gives a [*FormatError] whose Offset points into spec.
+// CompileApache compiles an Apache LogFormat string, or a whole LogFormat
+// directive, into a [Format] named name ("apache:" and the format text
+// when name is empty). The package doc lists the directives and where
+// their values go. A format it cannot compile gives a [*FormatError]
+// whose Offset points into spec.
 func CompileApache(name, spec string) (Format, error) {
 	text, pos, err := apacheFormatText(spec)
 	if err != nil {

@@ -2,7 +2,11 @@ package parser
 
 import "bytes"
 
-// The fast path of the Common Log Format family.
+// The literals after each field of the common prefix.
+var clfAfter = [...]string{" ", " ", " ", ` "`, `" `, " "}
+
+// clfShape is what parseCLF, the fast path of the Common Log Format
+// family, reads of a format.
 //
 // Most lines webalyze reads are common or combined lines (Apache's
 // defaults, nginx's "combined"), or those followed by a few fields:
@@ -22,11 +26,6 @@ import "bytes"
 // The loop then parses the line and reports what is wrong, so faults read
 // exactly as before. FuzzCLFFastPath holds the two to the same Records
 // and Results.
-
-// The literals after each field of the common prefix.
-var clfAfter = [...]string{" ", " ", " ", ` "`, `" `, " "}
-
-// clfShape is what parseCLF reads of a format.
 type clfShape uint8
 
 const (

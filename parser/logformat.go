@@ -1,41 +1,5 @@
 package parser
 
-// The engine behind the Apache and nginx formats.
-//
-// A format string is compiled once into a leading literal and a list of
-// fields, each followed by the literal that separates it from the next
-// field:
-//
-//	%h %l %u %t "%r" %>s %b
-//	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
-//
-// A line is matched left to right with byte scanning. An unquoted field
-// runs to the first byte of the literal after it, or to the end of the
-// line when it is last; a last numeric field (a status, a size, a time
-// taken) ends at the first space or tab instead, since a number has none,
-// so that a field the format does not declare is trailing data rather
-// than a bad number. A quoted field (the literal before it ends with
-// '"' and the literal after it starts with '"') runs to the first quote
-// not escaped by a backslash that is followed by the whole literal after
-// it, so a stray raw quote inside a user agent does not break the line
-// (with escape=json, where nginx escapes every quote, to the first
-// unescaped quote);
-// the last quoted field of a line ends at its first unescaped quote, and
-// anything after that quote but spaces is trailing data. Apache's %t is a
-// bracketed field: it runs from '[' to the first ']'.
-//
-// Escapes in values are decoded into a per-parser buffer: Apache writes
-// \" \\ \n \t \r \b \v \f and \xhh, nginx writes \xhh (escape=default) or
-// JSON escapes (escape=json). A value "-" is empty; so is an empty number
-// with escape=json or escape=none, where nginx writes an unset variable as
-// nothing instead of "-".
-//
-// Lenience, deliberately narrow: trailing spaces and tabs are ignored, and a
-// line may end before fields that are commonly dropped (referrer, user
-// agent, X-Forwarded-For), so that a "common" line inside a "combined" log
-// parses with no referrer and no agent. Everything else that does not fit
-// is malformed with a reason and the 1-based byte column of the fault.
-
 import (
 	"bytes"
 	"encoding/binary"
@@ -151,7 +115,12 @@ const (
 	listComma             // a header or variable that may hold "a, b, c" (X-Forwarded-For)
 )
 
-// lineFormat is a compiled Apache or nginx format.
+// lineFormat is a compiled Apache or nginx format: a leading literal and
+// a list of fields, each followed by the literal that separates it from
+// the next field, matched as the package doc says (How a line is matched):
+//
+//	%h %l %u %t "%r" %>s %b
+//	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
 type lineFormat struct {
 	name    string
 	escape  escapeMode

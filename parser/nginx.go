@@ -1,53 +1,5 @@
 package parser
 
-// nginx log_format strings (ngx_http_log_module).
-//
-// CompileNginx takes the format as nginx sees it after joining the quoted
-// parts of the directive, for example its built-in "combined":
-//
-//	$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
-//
-// or a whole directive as written in nginx.conf, with its name, an
-// optional escape= parameter and several quoted parts:
-//
-//	log_format timed escape=json '{"t":"$time_iso8601","s":$status,'
-//	                             '"rt":$request_time}';
-//
-// A bare format may also be preceded by "escape=json " (or default, none).
-// Variables and where their values go in a [Record]:
-//
-//	$remote_addr                    Host
-//	$remote_user                    User
-//	$time_local $time_iso8601       Time (CLF or ISO 8601)
-//	$msec                           Time (seconds.milliseconds)
-//	$request                        Request, split into Method, Path, Query, Protocol
-//	$request_method $server_protocol Method, Protocol
-//	$request_uri                    Path and Query
-//	$uri $document_uri $args $query_string  Path, Query (when no $request_uri)
-//	$status                         Status
-//	$body_bytes_sent                Bytes; $bytes_sent when it is absent
-//	$request_length                 RequestBytes
-//	$request_time                   Duration (seconds with milliseconds)
-//	$upstream_response_time         Upstream: the sum of a "0.1, 0.2 : 0.3" list
-//	$http_referer $http_user_agent  Referer, UserAgent
-//	$http_x_forwarded_for           XForwardedFor, kept whole ("a, b, c")
-//	$proxy_add_x_forwarded_for      XForwardedFor (when no $http_x_forwarded_for),
-//	                                and Host, its last item, when no $remote_addr
-//	$host $server_name $http_host   VHost (the first present)
-//	$server_addr $server_port       ServerAddr, ServerPort
-//	$scheme                         Scheme
-//	any other variable              Extra under its name: "upstream_status", "ssl_protocol"
-//
-// Unquoted $http_* variables and $proxy_add_x_forwarded_for may hold a
-// list written with ", " (X-Forwarded-For: "10.0.0.2, 10.0.0.1"): a space
-// after a comma does not end them. An unquoted $remote_user runs to the
-// " [" of $time_local, so a user name may hold spaces.
-//
-// With escape=default nginx writes '"', '\' and bytes outside 0x20-0x7E as
-// \xNN; with escape=json as JSON string escapes; both are decoded. With
-// escape=json a line that does not fit the template is malformed as
-// invalid_json.
-
 import (
 	"strings"
 	"unicode"
@@ -56,7 +8,10 @@ import (
 // CompileNginx compiles an nginx log_format into a [Format] named name
 // (when name is empty, "nginx:" and the format text, preceded by its
 // escape= parameter unless that is the default, so that the name given
-// back to [ParseFormatSpec] compiles the same format).
+// back to [ParseFormatSpec] compiles the same format). spec is a format or
+// a whole log_format directive; the package doc lists the variables and
+// where their values go. A format it cannot compile gives a [*FormatError]
+// whose Offset points into spec.
 func CompileNginx(name, spec string) (Format, error) {
 	text, pos, escape, err := nginxFormatText(spec)
 	if err != nil {

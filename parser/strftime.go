@@ -1,15 +1,5 @@
 package parser
 
-// Apache's %{format}t writes the request time with a strftime layout, and
-// a LogFormat may split one instant over several fields, as the Apache
-// manual's own example does:
-//
-//	[%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]
-//
-// A timeLayout is a compiled strftime layout; parsing a value fills a
-// timeParts, and the parts of all time fields of a line are assembled
-// into the instant when the line is done.
-
 import (
 	"strconv"
 	"strings"
@@ -69,7 +59,9 @@ type layoutOp struct {
 	lit  byte
 }
 
-// timeLayout is a compiled strftime layout.
+// timeLayout is a compiled strftime layout (Apache's %{layout}t). Parsing
+// a value fills a timeParts; the parts of all time fields of a line are
+// assembled into the instant when the line is done.
 type timeLayout struct {
 	text string
 	ops  []layoutOp

@@ -2,14 +2,6 @@ package parser
 
 import "encoding/binary"
 
-// Hand-written timestamp parsers for the forms access logs use. They are
-// strict: a date that does not exist (30 Feb, day 00, hour 24, zone minutes
-// 60) is rejected, never normalised into another instant. Second 60 (a leap
-// second) is accepted and counts as the first second of the next minute.
-//
-// Each returns the instant as seconds since the Unix epoch (UTC) plus
-// nanoseconds, and ok=false when the text is not a valid time.
-
 var monthAbbrev = [12][3]byte{
 	{'J', 'a', 'n'}, {'F', 'e', 'b'}, {'M', 'a', 'r'}, {'A', 'p', 'r'}, {'M', 'a', 'y'}, {'J', 'u', 'n'},
 	{'J', 'u', 'l'}, {'A', 'u', 'g'}, {'S', 'e', 'p'}, {'O', 'c', 't'}, {'N', 'o', 'v'}, {'D', 'e', 'c'},
@@ -20,7 +12,9 @@ const maxZoneMinutes = 14 * 60
 
 // parseCLFTime parses the Common Log Format time "10/Oct/2000:13:55:36 -0700"
 // (without the brackets). Month names are English abbreviations, matched
-// case-sensitively as Apache and nginx write them.
+// case-sensitively as Apache and nginx write them. Like the other time
+// parsers of this file, it is strict (see the package doc) and returns
+// seconds since the Unix epoch (UTC) and nanoseconds, or ok=false.
 func parseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
 	if len(b) != 26 || b[2] != '/' || b[6] != '/' || b[11] != ':' || b[14] != ':' || b[17] != ':' || b[20] != ' ' {
 		return 0, 0, false

@@ -1,76 +1,5 @@
 package parser
 
-// W3C extended log format (IIS, HTTP.sys, IIS Advanced Logging).
-//
-// A W3C log is a sequence of directive lines, which start with '#', and data
-// lines. The "#Fields:" directive names the columns of the data lines after
-// it, in order:
-//
-//	#Software: Microsoft Internet Information Services 10.0
-//	#Version: 1.0
-//	#Date: 2024-03-05 14:00:00
-//	#Fields: date time cs-method cs-uri-stem cs-uri-query c-ip sc-status sc-substatus time-taken
-//	2024-03-05 14:00:01 GET /x a=1 10.0.0.1 404 2 15
-//
-// A new header block (IIS writes one on every restart) may declare other
-// columns; every "#Fields:" line is honoured from the next line on. All
-// directive lines are Skipped with [ReasonDirective]; blank and
-// whitespace-only lines are Skipped with [ReasonBlank].
-//
-// A UTF-8 byte order mark is not stripped here: a parallel pipeline finds
-// "#Fields:" lines by prefix, so the line reader must drop a BOM at the
-// start of a file for serial and parallel runs to agree.
-//
-// Values are separated by spaces (runs of spaces count as one separator;
-// leading and trailing spaces are ignored). A value that starts with a
-// double quote runs to the next lone double quote, and "" inside it stands for
-// one quote, as the IIS Advanced Logging Module writes values that contain
-// spaces: `"Mozilla/5.0 (X11)"`. An unquoted "-" is an empty value. IIS
-// writes a space inside cs(User-Agent) as '+'; an unquoted user agent has
-// its '+' decoded to spaces.
-//
-// Known fields and where they go in [Record]:
-//
-//	date time            Time (UTC); date-local/time-local when date/time are absent
-//	cs-method            Method
-//	cs-uri-stem          Path
-//	cs-uri-query         Query
-//	cs-uri               Path and Query, split at the first '?'
-//	cs-version           Protocol
-//	c-ip                 Host
-//	cs-username          User
-//	s-ip, s-port         ServerAddr, ServerPort
-//	cs-host, cs(Host)    VHost
-//	cs(User-Agent)       UserAgent
-//	cs(Referer)          Referer
-//	cs(X-Forwarded-For)  XForwardedFor (also a custom field named X-Forwarded-For)
-//	sc-status            Status (exactly three digits)
-//	sc-substatus         SubStatus
-//	sc-win32-status      Win32Status
-//	sc-bytes, cs-bytes   Bytes, RequestBytes
-//	time-taken           Duration, given in milliseconds (TimeTakenMS likewise)
-//
-// Field names are matched case-insensitively. Every other field (s-sitename,
-// s-computername, cs(Cookie), x-session...) goes to Extra under its name as
-// written in "#Fields:". A log with a date but no time field, or a time but
-// no date, has both validated but HasTime false: the instant is not known.
-// date-local/time-local (IIS Advanced Logging) carry no zone and are taken
-// as UTC. A "-" in any field leaves it absent: sc-status "-" (IIS FTP
-// control-channel events) gives a parsed line with HasStatus false.
-//
-// A data line is Malformed when it comes before any "#Fields:" and no
-// default field list was given (missing_fields_directive), when its value
-// count differs from the field count (field_count, "expected 14 fields, got
-// 12"), when sc-status is not three digits (invalid_status), when
-// sc-substatus, sc-win32-status (both 32-bit), sc-bytes, cs-bytes or
-// time-taken is not an unsigned decimal number (invalid_number), when the
-// date or time is not valid (invalid_timestamp), when a quote is not closed
-// (unterminated_quote) or a closing quote is not followed by a space or the
-// end of the line (literal_mismatch). Result.Column is the 1-based byte
-// column where the bad value starts (its opening quote when quoted; 1 for
-// the first two reasons) and Result.Field the field name as written in
-// "#Fields:".
-
 import (
 	"bytes"
 	"encoding/binary"
@@ -314,6 +243,10 @@ func (f *w3cFormat) NewParser() LineParser {
 // w3cParser parses W3C extended log lines. Its state is the "#Fields:"
 // directive in force. Record byte fields point into the line or into the
 // parser's scratch buffer, and are valid until the next call to Parse.
+//
+// It does not strip a UTF-8 byte order mark: a parallel pipeline finds
+// "#Fields:" lines by prefix, so the line reader drops a BOM at the start
+// of a line for serial and parallel runs to agree.
 type w3cParser struct {
 	layout  *w3cLayout // nil before any #Fields and without a default
 	rawLast []byte     // text of the last #Fields compiled, to skip recompiling repeats
