@@ -14,13 +14,17 @@ import (
 
 // printError writes err to w as "webalyze: <err>" and, when err holds a
 // *parser.FormatError, the user's format on the next line with a caret
-// under the byte the error points at.
+// under the byte the error points at (the message and the format escaped
+// as report.Visible does).
 func printError(w io.Writer, err error) {
-	fmt.Fprintln(w, "webalyze:", err)
 	var fe *parser.FormatError
-	if errors.As(err, &fe) {
-		io.WriteString(w, showFormatError(fe))
+	if !errors.As(err, &fe) {
+		fmt.Fprintln(w, "webalyze:", err)
+		return
 	}
+	// The message quotes the user's directives: escaped like the format.
+	fmt.Fprintln(w, "webalyze:", report.Visible(err.Error()))
+	io.WriteString(w, showFormatError(fe))
 }
 
 // showFormatError returns fe's format, indented, with control characters

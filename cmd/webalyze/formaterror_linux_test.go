@@ -42,6 +42,10 @@ func TestFormatErrorCaret(t *testing.T) {
 			"webalyze: --log-format: apache format: unsupported time layout (\"%Q\" is not supported) at offset 18\n" +
 				"  apache:%{%d/%b/%Y %Q}t %h\n" +
 				"                    ^\n"},
+		{[]string{"summary", "-f", "apache:%h %{\x1b[2J}Z", log},
+			"webalyze: --log-format: apache format: unknown directive %{\\x1b[2J}Z at offset 10\n" +
+				"  apache:%h %{\\x1b[2J}Z\n" +
+				"            ^\n"},
 		{[]string{"summary", "--w3c-fields", "date time c-ip DATE", log},
 			"webalyze: --w3c-fields: w3c fields: field named twice (\"DATE\") at offset 15\n" +
 				"  date time c-ip DATE\n" +
