@@ -60,9 +60,9 @@
 // the data ended early ([IsTruncation]); the lines read before the fault
 // count.
 //
-// A [Splitter] cuts the stream into [Chunk]s of whole lines, the unit of
-// work of a parallel pipeline, with their line numbers and byte offsets;
-// [Chunk.Lines] iterates over their lines. Only LF ends a line: a CR
+// A [Splitter] cuts the stream into chunks of whole lines ([Chunk]), the
+// unit of work of a parallel pipeline, with their line numbers and byte
+// offsets; [Chunk.Lines] iterates over their lines. Only LF ends a line: a CR
 // before it is stripped, and so is a UTF-8 byte order mark at the start
 // of a line. A line longer than the limit (256 KiB by default) is never
 // held in memory: it is skipped to its LF and reported to
