@@ -229,3 +229,27 @@ func TestGeoCredit(t *testing.T) {
 		t.Errorf("demo database not named with its build date:\n%s", sec)
 	}
 }
+
+// TestGeoNetworksOnly: with an ASN database alone the panel is "Networks
+// (ASN)", the text line lists networks, and JSON countries is null.
+func TestGeoNetworksOnly(t *testing.T) {
+	in := &Input{Codes: []CodeCount{{Code: 200, Hits: 10}},
+		Geo: &GeoInput{HasNetworks: true, NetworksTotal: 7, NetworksDistinct: 1, NetworksExact: true,
+			Networks: []GeoRow{{ASN: 64496, Org: "<Org>", Hits: 7, Visitors: 2, VisitorsExact: true}},
+			NoASN:    GeoRow{Hits: 3}}}
+	m := BuildFrom(in, BuildOptions{})
+	var txt, page, js bytes.Buffer
+	WriteText(&txt, m)
+	WriteHTML(&page, m)
+	WriteJSON(&js, m)
+	if !strings.Contains(txt.String(), "Networks  AS64496 70.0%, no AS number 30.0%") {
+		t.Errorf("text:\n%s", txt.String())
+	}
+	sec := geoSection(page.String())
+	if !strings.Contains(sec, `<h2 id="h-countries">Networks (ASN)</h2>`) || !strings.Contains(sec, "&lt;Org&gt;") || strings.Contains(sec, "geo-countries") {
+		t.Errorf("HTML:\n%s", sec)
+	}
+	if !strings.Contains(js.String(), `"countries": null`) {
+		t.Error("JSON countries is not null")
+	}
+}
