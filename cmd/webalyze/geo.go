@@ -15,7 +15,7 @@ import (
 
 // GeoFlags select the GeoIP databases of a run.
 type GeoFlags struct {
-	GeoIPDB []string `name:"geoip-db" placeholder:"FILE.mmdb" help:"A MaxMind-format database (GeoLite2, DB-IP Lite, IPinfo Lite, or one made by 'webalyze geoip build'): adds the Countries panel, and the Networks (ASN) panel with an ASN database. Repeatable (a country and an ASN database); looked up locally, no network access."`
+	GeoIPDB []string `name:"geoip-db" sep:"none" placeholder:"FILE.mmdb" help:"A MaxMind-format database (GeoLite2, DB-IP Lite, IPinfo Lite, or one made by 'webalyze geoip build'): adds the Countries panel, and the Networks (ASN) panel with an ASN database. Repeatable (a country and an ASN database); looked up locally, no network access."`
 }
 
 // geoDimension opens the --geoip-db databases, before any log is read,

@@ -91,7 +91,12 @@ func TestGeoIPDBFlag(t *testing.T) {
 	if d.Geo.Networks == nil || len(d.Geo.Networks.Rows) != 3 {
 		t.Errorf("networks: %+v", d.Geo.Networks)
 	}
-	code, out, _ = runBin(t, bin, "summary", "--geoip-db", demoMMDB, log)
+	// A file name with a comma is one name, not two.
+	comma := filepath.Join(dir, "geo,demo.mmdb")
+	if b, err := os.ReadFile(demoMMDB); err != nil || os.WriteFile(comma, b, 0o644) != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runBin(t, bin, "summary", "--geoip-db", comma, log)
 	if code != 0 || !strings.Contains(out, "Countries  US 28.6%, FR 14.3%, NL 14.3%, local 14.3%") {
 		t.Errorf("summary text (exit %d):\n%s", code, out)
 	}
