@@ -253,3 +253,24 @@ func TestGeoNetworksOnly(t *testing.T) {
 		t.Error("JSON countries is not null")
 	}
 }
+
+// TestGeoFolded: past 12 countries the rest are folded under <details>,
+// and the remainder rows stay in view.
+func TestGeoFolded(t *testing.T) {
+	gi := &GeoInput{HasCountry: true, Local: GeoRow{Hits: 1}}
+	var n int64 = 1
+	for i := range 20 {
+		gi.Countries = append(gi.Countries, GeoRow{Code: string([]byte{'A' + byte(i), 'A'}), Name: fmt.Sprint("Country ", i), Hits: int64(100 - i)})
+		n += int64(100 - i)
+	}
+	m := BuildFrom(&Input{Codes: []CodeCount{{Code: 200, Hits: n}}, Geo: gi}, BuildOptions{})
+	var page bytes.Buffer
+	if err := WriteHTML(&page, m); err != nil {
+		t.Fatal(err)
+	}
+	sec := geoSection(page.String())
+	first, rest, ok := strings.Cut(sec, `<details class="more" id="geo-countries-more"><summary>8 more countries</summary>`)
+	if !ok || strings.Count(first, "Country ") != 12 || strings.Count(rest, "Country ") != 8 || !strings.Contains(first, "Local addresses") {
+		t.Errorf("folding:\n%s", sec)
+	}
+}
