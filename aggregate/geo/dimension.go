@@ -320,6 +320,14 @@ func (a *Aggregator) flush() {
 		for i := range n {
 			t += a.clients[a.pend[i].client&mask].hash
 		}
+		// Then the visitor set each will be added to, when its client
+		// sits at its first slot (most do).
+		for i := range n {
+			p := &a.pend[i]
+			if c := &a.clients[p.client&mask]; c.hash == p.client && c.row != nil && c.lastVisitor != p.visitor && c.row.Visitors != nil {
+				t += c.row.Visitors.Peek(p.visitor)
+			}
+		}
 		a.touched += t
 	}
 	for i := range n {
