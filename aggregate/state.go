@@ -13,6 +13,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
+	"github.com/webalyze/webalyze/aggregate/timing"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -243,14 +244,6 @@ type State struct {
 	// their lists churn the most and cost more than all others together.
 	Drills map[uint16]*Drill
 
-	// Latency is the distribution of request times (records with a
-	// duration), overall, per class and per code; Upstream that of the
-	// upstream (backend) time.
-	Latency      sketch.Latency
-	ClassLatency [status.NumClasses]sketch.Latency
-	CodeLatency  map[uint16]*sketch.Latency
-	Upstream     sketch.Latency
-
 	// Not encoded: derived when a State is built or decoded.
 	loc       *time.Location
 	zone      zoneCache
@@ -261,13 +254,14 @@ type State struct {
 	curDay    int64
 	curDayD   *sketch.Distinct
 	drill     [1000]*Drill
-	codeLat   [1000]*sketch.Latency
 	scratch   []byte
 	shard     *shardOut // set while the State is a worker's in a sharded Run
 	batch     *batching // while it batches (see batchLocal)
 	latIdx    sketch.LatencyIndexes
-	sink      uint64 // see Add: keeps the index peeks from being optimised away
-	dims      []dim.Dimension
+	sink      uint64          // see Add: keeps the index peeks from being optimised away
+	times     *timing.Times   // the "latency" dimension (see Times), also in dims
+	dims      []dim.Dimension // every dimension: the core's own first, then Options.Dimensions
+	ext       []dim.Dimension // Options.Dimensions: fed through a dim.Hit
 	filter    dim.Filter
 	hit       dim.Hit // handed to the dimensions (see addDims)
 }
@@ -328,7 +322,6 @@ func New(opts Options) *State {
 		Protocols:        sketch.NewTopK(top),
 		VHosts:           sketch.NewTopK(top),
 		Drills:           map[uint16]*Drill{},
-		CodeLatency:      map[uint16]*sketch.Latency{},
 	}
 	s.setup(loc)
 	s.newDims(opts.Dimensions, opts.Filter)
@@ -352,12 +345,6 @@ func (s *State) setup(loc *time.Location) {
 	for c, d := range s.Drills {
 		if c < 1000 {
 			s.drill[c] = d
-		}
-	}
-	s.codeLat = [1000]*sketch.Latency{}
-	for c, l := range s.CodeLatency {
-		if c < 1000 {
-			s.codeLat[c] = l
 		}
 	}
 }
@@ -500,23 +487,10 @@ func (s *State) Add(rec *parser.Record) {
 		}
 	}
 
-	if rec.HasDuration {
-		s.Latency.AddIndex(lat, latIdx)
-		if hasCode {
-			s.ClassLatency[status.ClassIndex(code)].AddIndex(lat, latIdx)
-			l := s.codeLat[code]
-			if l == nil {
-				l = &sketch.Latency{}
-				s.codeLat[code] = l
-				s.CodeLatency[code] = l
-			}
-			l.AddIndex(lat, latIdx)
-		}
+	if rec.HasDuration || rec.HasUpstream {
+		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
-	if rec.HasUpstream {
-		s.Upstream.Add(rec.Upstream)
-	}
-	if len(s.dims) > 0 {
+	if len(s.ext) > 0 {
 		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page)
 	}
 }

@@ -152,14 +152,15 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		}
 		in.Latency = append(in.Latency, latencyOf(scope, l))
 	}
-	lat("all", &st.Latency)
-	for ci := range st.ClassLatency {
-		lat(status.ClassNames[ci], &st.ClassLatency[ci])
+	times := st.Times()
+	lat("all", &times.All)
+	for ci := range times.Class {
+		lat(status.ClassNames[ci], &times.Class[ci])
 	}
-	for _, code := range slices.Sorted(maps.Keys(st.CodeLatency)) {
-		lat(codeKey(int(code)), st.CodeLatency[code])
+	for _, code := range slices.Sorted(maps.Keys(times.Code)) {
+		lat(codeKey(int(code)), times.Code[code])
 	}
-	lat("upstream", &st.Upstream)
+	lat("upstream", &times.Upstream)
 
 	// Diagnostics.
 	for _, r := range slices.Sorted(maps.Keys(st.Samples)) {
