@@ -13,7 +13,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/webalyze/webalyze/aggregate/sketch"
-	"github.com/webalyze/webalyze/aggregate/timing"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -33,8 +32,9 @@ import (
 // (see Options.Dimensions), each with a version of its own; a section
 // whose version differs is refused, naming it. State.FilteredReasons.
 // Version 4: the response times (Latency, ClassLatency, CodeLatency,
-// Upstream) leave the core for the "latency" section; a file of version 2
-// or 3 is still read, its core's response times becoming that section.
+// Upstream) and the win32 statuses (Win32) leave the core for the
+// "latency" and "win32" sections; a file of version 2 or 3 is still read,
+// those fields of its core becoming the sections.
 const SchemaVersion = 4
 
 // stateMagic starts every state file.
@@ -77,9 +77,10 @@ var ErrNotState = errors.New("not a webalyze state file")
 
 // Decode reads a state file written by [State.Encode]. A file of version
 // 2 (a core State without dimensions) or 3 (the core, which then held the
-// response times, and sections) is read with all its figures: the core's
-// response times become its "latency" section, and a version 2 file has
-// no other dimension, so it merges only with states made without them.
+// response times and win32 statuses, and sections) is read with all its
+// figures: those of the core become the "latency" and "win32" sections,
+// and a version 2 file has no other dimension, so it merges only with
+// states made without them.
 // Decode refuses a file of another schema version, naming both versions.
 func Decode(r io.Reader) (st *State, err error) {
 	br := bufio.NewReader(r)
@@ -123,7 +124,7 @@ func Decode(r io.Reader) (st *State, err error) {
 	if err := s.decodeSections(secs); err != nil {
 		return nil, err
 	}
-	var legacy *timing.Times
+	var legacy *legacyDims
 	if v < 4 {
 		if legacy, err = decodeLegacy(raw); err != nil {
 			return nil, fmt.Errorf("corrupt state file: %w", err)
@@ -166,9 +167,6 @@ func (s *State) restore() error {
 	}
 	if s.SubCodes == nil {
 		s.SubCodes = map[uint64]uint64{}
-	}
-	if s.Win32 == nil {
-		s.Win32 = map[uint32]uint64{}
 	}
 	if s.Minutes == nil {
 		s.Minutes = map[int64]*MinuteBucket{}

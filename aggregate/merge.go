@@ -76,9 +76,6 @@ func (s *State) merge(o *State, sharded bool) error {
 	for k, n := range o.SubCodes {
 		s.SubCodes[k] += n
 	}
-	for k, n := range o.Win32 {
-		s.Win32[k] += n
-	}
 
 	s.mergeSubUntimed(o)
 	if o.Requests > o.Undated {

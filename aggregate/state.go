@@ -14,6 +14,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/aggregate/timing"
+	"github.com/webalyze/webalyze/aggregate/win32"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -138,7 +139,9 @@ type Drill struct {
 // sketch a report shows. Build one with [New], feed it with Add and the
 // other Add* methods (one State per goroutine: a State is not safe for
 // concurrent use), fold States together with [State.Merge], and save one
-// with [State.Encode].
+// with [State.Encode]. Its exported fields are the core; the rest are its
+// dimensions (see the package doc): the core's own, [State.Times] and
+// [State.Win32], and those of Options.Dimensions ([State.Dimension]).
 //
 // Invariants ([State.Check]): Lines.Read = Parsed + Malformed + Skipped +
 // Filtered; Requests = Parsed; the sum of Codes plus NoStatus is Parsed,
@@ -192,8 +195,6 @@ type State struct {
 	// SubCodes counts IIS code.sub pairs, keyed by SubKey(code, sub); a
 	// 404 with sc-substatus 2 is in Codes[404] and SubCodes[SubKey(404, 2)].
 	SubCodes map[uint64]uint64
-	// Win32 counts IIS sc-win32-status values.
-	Win32 map[uint32]uint64
 
 	// Minutes holds the finest time series, keyed by Unix minute (Unix
 	// seconds / 60). Records without a time are in no bucket: they are
@@ -258,8 +259,9 @@ type State struct {
 	shard     *shardOut // set while the State is a worker's in a sharded Run
 	batch     *batching // while it batches (see batchLocal)
 	latIdx    sketch.LatencyIndexes
-	sink      uint64          // see Add: keeps the index peeks from being optimised away
-	times     *timing.Times   // the "latency" dimension (see Times), also in dims
+	sink      uint64        // see Add: keeps the index peeks from being optimised away
+	times     *timing.Times // the core's dimensions (see coredims.go), also in dims
+	win32     *win32.Counts
 	dims      []dim.Dimension // every dimension: the core's own first, then Options.Dimensions
 	ext       []dim.Dimension // Options.Dimensions: fed through a dim.Hit
 	filter    dim.Filter
@@ -308,7 +310,6 @@ func New(opts Options) *State {
 		Samples:          map[parser.Reason][]Sample{},
 		Formats:          map[string]string{},
 		SubCodes:         map[uint64]uint64{},
-		Win32:            map[uint32]uint64{},
 		Minutes:          map[int64]*MinuteBucket{},
 		Visitors:         map[int64]*sketch.Distinct{},
 		UndatedVisitors:  sketch.NewDistinct(set.DistinctCapacity),
@@ -385,11 +386,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.NoStatus++
 	}
 	if rec.HasWin32Status {
-		if b := s.batch; b != nil && rec.Win32Status == 0 {
-			b.win32Zero++
-		} else {
-			s.Win32[rec.Win32Status]++
-		}
+		s.win32.Count(rec.Win32Status)
 	}
 	page := s.isPage(rec.Path)
 	if page {

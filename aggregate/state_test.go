@@ -362,7 +362,7 @@ func TestStateFields(t *testing.T) {
 	}{
 		{"404", s.Codes[404], 1},
 		{"404.2", s.SubCodes[SubKey(404, 2)], 1},
-		{"win32 2", s.Win32[2], 1},
+		{"win32 2", s.Win32().Get(2), 1},
 		{"000", s.Codes[0], 1},
 		{"0xx", s.Classes()[status.Class0xx], 1},
 		{"pages", s.Pages, 3},

@@ -99,8 +99,8 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	for _, sc := range st.SubCodeList() {
 		in.SubCodes = append(in.SubCodes, SubCount{Code: int(sc.Code), Sub: sc.Sub, Hits: clamp(sc.N)})
 	}
-	for _, w := range slices.Sorted(maps.Keys(st.Win32)) {
-		in.Win32 = append(in.Win32, Win32Count{Status: w, Hits: clamp(st.Win32[w])})
+	for _, w := range st.Win32().List() {
+		in.Win32 = append(in.Win32, Win32Count{Status: w.Status, Hits: clamp(w.N)})
 	}
 	origin := originOf(st.Formats)
 	in.Lookup = func(code int) StatusInfo {

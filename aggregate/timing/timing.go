@@ -5,7 +5,7 @@
 // quantiles within [sketch.LatencyAccuracy].
 //
 // Every State has one (section "latency" of the state file, see
-// [aggregate.State.Times]): the State feeds it with [Times.AddTimed],
+// State.Times in package aggregate): the State feeds it with [Times.AddTimed],
 // handing over the request time's sketch bucket it computed once for this
 // and for the per-URL sketch of its URL list. Fed as a plain dimension
 // ([Times.Add], from a [dim.Hit]), it computes the bucket itself.
