@@ -33,7 +33,7 @@ func (s *State) Dimension(name string) dim.Dimension {
 }
 
 // DimensionNames returns the sections of the State's dimensions, in order:
-// the core's own (see [State.Times]) first, then those of
+// the core's own ("latency", "win32") first, then those of
 // Options.Dimensions.
 func (s *State) DimensionNames() []string { return sectionNames(s.dims) }
 
@@ -62,8 +62,9 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 }
 
 // addDims hands one record, with the keys Add computed, to every
-// dimension of Options.Dimensions (Add feeds the core's own directly). The Hit lives in the State so that passing it to an
-// interface method does not allocate.
+// dimension of Options.Dimensions (Add feeds the core's own directly).
+// The Hit lives in the State so that passing it to an interface method
+// does not allocate.
 func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page bool) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
