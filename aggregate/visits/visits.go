@@ -1,0 +1,360 @@
+package visits
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
+
+// Section is the name of the visits section of a state file.
+const Section = "visits"
+
+// Defaults of [Options].
+const (
+	DefaultTimeout     = 30 * time.Minute
+	DefaultCapacity    = 100_000
+	DefaultTopCapacity = 10_000
+	// MaxPath is how many bytes of an entry or exit path are kept.
+	MaxPath = 512
+)
+
+// Options configure [New]. The zero value gives the defaults.
+type Options struct {
+	// Timeout is the longest gap between two requests of one visit
+	// (whole seconds); default DefaultTimeout.
+	Timeout time.Duration
+	// Capacity is how many visits are held open at most; default
+	// DefaultCapacity. Past it the earliest-ending ones are closed early.
+	Capacity int
+	// TopCapacity is the exact capacity of the entry and exit page lists;
+	// default DefaultTopCapacity.
+	TopCapacity int
+}
+
+// visit is one open visit: the interval [first, last] of its requests.
+// entry is the path of the smallest (time, path) request, exit that of the
+// greatest; day is the day number of first.
+type visit struct {
+	first, last int64
+	day         int64
+	pages       uint64
+	entry, exit []byte
+}
+
+// counts are what folded (closed) visits leave behind.
+type counts struct {
+	Visits, Pages uint64
+	Seconds       uint64 // summed durations, saturating
+	Days          map[int64]uint64
+	PagesHist     [len(PagesBuckets)]uint64
+	DurHist       [len(DurationBuckets)]uint64
+	Entry, Exit   *sketch.TopK
+}
+
+// Visits is the visits aggregator of a State (a dim.Dimension).
+type Visits struct {
+	timeout  int64 // seconds, > 0
+	capacity int
+	topCap   int
+
+	// Requests counts every record added; Counted the ones that take part
+	// in visits; Undated the page requests left aside for want of a time.
+	requests, counted, undated uint64
+	done                       counts
+	open                       map[uint64][]visit
+	nOpen                      int
+	// ranges are where the counted requests lie, folds where the visits
+	// folded at a save lie (see Merge).
+	ranges, folds spans
+	closedEarly   uint64
+	splitMerges   uint64
+
+	scratch []int64
+}
+
+var _ dim.Dimension = (*Visits)(nil)
+
+// New returns an empty aggregator.
+func New(o Options) *Visits {
+	t := int64(o.Timeout / time.Second)
+	if o.Timeout == 0 {
+		t = int64(DefaultTimeout / time.Second)
+	}
+	v := &Visits{timeout: max(t, 1), capacity: o.Capacity, topCap: o.TopCapacity}
+	if v.capacity <= 0 {
+		v.capacity = DefaultCapacity
+	}
+	if v.topCap <= 0 {
+		v.topCap = DefaultTopCapacity
+	}
+	v.reset()
+	return v
+}
+
+func (v *Visits) reset() {
+	v.done = counts{Days: map[int64]uint64{}, Entry: v.newTop(), Exit: v.newTop()}
+	v.open = map[uint64][]visit{}
+}
+
+func (v *Visits) newTop() *sketch.TopK {
+	t := sketch.NewTopK(v.topCap)
+	t.NoVisitors = true
+	return t
+}
+
+// Timeout returns the visit timeout.
+func (v *Visits) Timeout() time.Duration { return time.Duration(v.timeout) * time.Second }
+
+// Section implements dim.Dimension.
+func (v *Visits) Section() string { return Section }
+
+// Version implements dim.Dimension.
+func (v *Visits) Version() uint32 { return 1 }
+
+// New implements dim.Dimension: an empty aggregator with v's settings.
+func (v *Visits) New() dim.Dimension {
+	return New(Options{Timeout: v.Timeout(), Capacity: v.capacity, TopCapacity: v.topCap})
+}
+
+// Counts reports whether a hit takes part in visits (see the package doc);
+// an undated one is then counted aside.
+func Counts(h *dim.Hit) bool {
+	r := h.Rec
+	return h.Page && len(r.Path) > 0 && (!r.HasStatus || (h.HasCode && h.Code >= 100 && h.Code < 400))
+}
+
+// Add implements dim.Dimension. A request that extends its identity's
+// open visit costs a map lookup and a few comparisons, and allocates
+// nothing once the visit's path buffers are long enough.
+func (v *Visits) Add(h *dim.Hit) {
+	v.requests++
+	if !Counts(h) {
+		return
+	}
+	r := h.Rec
+	if !r.HasTime {
+		v.undated++
+		return
+	}
+	v.counted++
+	t := r.Time
+	v.ranges = v.ranges.stretch(t, 2*v.timeout)
+	path := r.Path
+	if len(path) > MaxPath {
+		path = path[:MaxPath]
+	}
+	vs := v.open[h.Identity]
+	// The intervals are in time order, more than the timeout apart: the
+	// request joins the first that does not end more than a timeout
+	// before it, if it does not start more than a timeout after it.
+	i := 0
+	for i < len(vs) && vs[i].last+v.timeout < t {
+		i++
+	}
+	if i < len(vs) && vs[i].first-v.timeout <= t {
+		w := &vs[i]
+		w.pages++
+		if t < w.first || t == w.first && bytes.Compare(path, w.entry) < 0 {
+			w.first, w.day = t, h.Day
+			w.entry = append(w.entry[:0], path...)
+		}
+		if t > w.last || t == w.last && bytes.Compare(path, w.exit) > 0 {
+			w.last = t
+			w.exit = append(w.exit[:0], path...)
+		}
+		if i+1 < len(vs) && vs[i+1].first-w.last <= v.timeout {
+			// The request filled the gap to the next visit.
+			join(w, &vs[i+1])
+			vs = slices.Delete(vs, i+1, i+2)
+			v.open[h.Identity] = vs
+			v.nOpen--
+		}
+		return
+	}
+	nv := visit{first: t, last: t, day: h.Day, pages: 1,
+		entry: append(make([]byte, 0, len(path)), path...), exit: append(make([]byte, 0, len(path)), path...)}
+	v.open[h.Identity] = slices.Insert(vs, i, nv)
+	v.nOpen++
+	if v.nOpen > v.capacity {
+		v.closeEarly()
+	}
+}
+
+// join folds b into a: both are intervals of one identity within the
+// timeout of each other.
+func join(a, b *visit) {
+	if b.first < a.first || b.first == a.first && bytes.Compare(b.entry, a.entry) < 0 {
+		a.first, a.day, a.entry = b.first, b.day, b.entry
+	}
+	if b.last > a.last || b.last == a.last && bytes.Compare(b.exit, a.exit) > 0 {
+		a.last, a.exit = b.last, b.exit
+	}
+	a.pages += b.pages
+}
+
+// closeEarly folds the earliest-ending eighth of the open visits (at
+// least the excess over the capacity) and counts them as closed early.
+func (v *Visits) closeEarly() {
+	n := max(v.nOpen-v.capacity, v.capacity/8, 1)
+	ends := v.scratch[:0]
+	for _, vs := range v.open {
+		for i := range vs {
+			ends = append(ends, vs[i].last)
+		}
+	}
+	slices.Sort(ends)
+	cut := ends[min(n, len(ends))-1]
+	v.scratch = ends[:0]
+	v.closedEarly += v.foldWhere(func(w *visit) bool { return w.last <= cut })
+}
+
+// foldWhere folds the open visits for which f is true into the counters
+// and returns how many.
+func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
+	var n uint64
+	for id, vs := range v.open {
+		kept := vs[:0]
+		for i := range vs {
+			if f(&vs[i]) {
+				v.done.add(&vs[i])
+				n++
+			} else {
+				kept = append(kept, vs[i])
+			}
+		}
+		clear(vs[len(kept):])
+		if len(kept) == 0 {
+			delete(v.open, id)
+		} else {
+			v.open[id] = kept
+		}
+	}
+	v.nOpen -= int(n)
+	return n
+}
+
+// add counts one closed visit.
+func (c *counts) add(w *visit) {
+	c.Visits++
+	c.Pages += w.pages
+	d := uint64(w.last - w.first)
+	c.Seconds = sketch.AddSat(c.Seconds, d)
+	c.Days[w.day]++
+	c.PagesHist[pagesBucket(w.pages)]++
+	c.DurHist[durationBucket(d)]++
+	c.Entry.Add(w.entry, 0, 0)
+	c.Exit.Add(w.exit, 0, 0)
+}
+
+// merge adds o's counters to c.
+func (c *counts) merge(o *counts) {
+	c.Visits += o.Visits
+	c.Pages += o.Pages
+	c.Seconds = sketch.AddSat(c.Seconds, o.Seconds)
+	for d, n := range o.Days {
+		c.Days[d] += n
+	}
+	for i := range c.PagesHist {
+		c.PagesHist[i] += o.PagesHist[i]
+	}
+	for i := range c.DurHist {
+		c.DurHist[i] += o.DurHist[i]
+	}
+	c.Entry.Merge(o.Entry)
+	c.Exit.Merge(o.Exit)
+}
+
+// Bucket is one range of a distribution: values in [Min, Max] (Max 0:
+// no upper end).
+type Bucket struct {
+	Label    string
+	Min, Max uint64
+}
+
+// PagesBuckets are the ranges of pages per visit.
+var PagesBuckets = [...]Bucket{{"1", 1, 1}, {"2", 2, 2}, {"3", 3, 3}, {"4", 4, 4}, {"5", 5, 5},
+	{"6-10", 6, 10}, {"11-20", 11, 20}, {"21-50", 21, 50}, {"51-100", 51, 100}, {"101+", 101, 0}}
+
+// DurationBuckets are AWStats's ranges of visit durations, in seconds.
+var DurationBuckets = [...]Bucket{{"0s-30s", 0, 29}, {"30s-2mn", 30, 119}, {"2mn-5mn", 120, 299},
+	{"5mn-15mn", 300, 899}, {"15mn-30mn", 900, 1799}, {"30mn-1h", 1800, 3599}, {"1h+", 3600, 0}}
+
+func pagesBucket(n uint64) int    { return bucketOf(PagesBuckets[:], n) }
+func durationBucket(s uint64) int { return bucketOf(DurationBuckets[:], s) }
+
+func bucketOf(bs []Bucket, n uint64) int {
+	for i, b := range bs {
+		if b.Max == 0 || n <= b.Max {
+			return i
+		}
+	}
+	return len(bs) - 1
+}
+
+// Check implements dim.Dimension: every parsed record was added, and the
+// counters agree with one another.
+func (v *Visits) Check(parsed uint64) error {
+	if v.requests != parsed {
+		return fmt.Errorf("visits: %d requests added, %d parsed", v.requests, parsed)
+	}
+	return v.check()
+}
+
+// check verifies the invariants of v's counters and open visits.
+func (v *Visits) check() error {
+	if v.counted > v.requests || v.undated > v.requests-v.counted {
+		return fmt.Errorf("visits: %d counted and %d undated of %d requests", v.counted, v.undated, v.requests)
+	}
+	c := &v.done
+	var days, ph, dh uint64
+	for _, n := range c.Days {
+		days += n
+	}
+	for i := range c.PagesHist {
+		ph += c.PagesHist[i]
+	}
+	for i := range c.DurHist {
+		dh += c.DurHist[i]
+	}
+	if days != c.Visits || ph != c.Visits || dh != c.Visits || c.Entry.Total != c.Visits || c.Exit.Total != c.Visits {
+		return fmt.Errorf("visits: %d visits, but %d by day, %d by pages, %d by duration, %d entries, %d exits",
+			c.Visits, days, ph, dh, c.Entry.Total, c.Exit.Total)
+	}
+	if err := c.Entry.Check(); err != nil {
+		return fmt.Errorf("visits: entry pages: %w", err)
+	}
+	if err := c.Exit.Check(); err != nil {
+		return fmt.Errorf("visits: exit pages: %w", err)
+	}
+	pages, n := c.Pages, 0
+	for _, vs := range v.open {
+		if len(vs) == 0 {
+			return fmt.Errorf("visits: an identity without visits")
+		}
+		for i := range vs {
+			w := &vs[i]
+			if w.pages == 0 || w.first > w.last || len(w.entry) > MaxPath || len(w.exit) > MaxPath {
+				return fmt.Errorf("visits: an open visit of %d pages from %d to %d", w.pages, w.first, w.last)
+			}
+			if r, ok := v.ranges.around(w.first); !ok || w.last > r.Hi {
+				return fmt.Errorf("visits: an open visit outside the time range")
+			}
+			if i > 0 && w.first-vs[i-1].last <= v.timeout {
+				return fmt.Errorf("visits: open visits of one identity within the timeout")
+			}
+			pages += w.pages
+			n++
+		}
+	}
+	if n != v.nOpen {
+		return fmt.Errorf("visits: %d open visits, %d counted", n, v.nOpen)
+	}
+	if pages != v.counted {
+		return fmt.Errorf("visits: %d pages in visits, %d counted", pages, v.counted)
+	}
+	return nil
+}
