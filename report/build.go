@@ -100,6 +100,8 @@ type Input struct {
 	URLs5xx TopList
 
 	Latency    []Latency
+	// Visits are the visits figures, nil when the source has none.
+	Visits     *VisitsInput
 	Samples    []Sample
 	FileErrors []FileError
 	// EarlierFileErrors are earlier runs' file errors (see
@@ -444,7 +446,9 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
 	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
 	capVisitors(m)
+	m.Visits = buildVisits(in.Visits, opts.TopN)
 	m.Approximate, m.Estimates = approximate(m)
+	visitsEstimates(m)
 	return m
 }
 
