@@ -99,7 +99,7 @@ type Input struct {
 	// has no rows, BuildFrom merges URLsByCode over 500–599.
 	URLs5xx TopList
 
-	Latency    []Latency
+	Latency []Latency
 	// Visits are the visits figures, nil when the source has none.
 	Visits     *VisitsInput
 	Samples    []Sample
