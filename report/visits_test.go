@@ -18,6 +18,7 @@ func init() {
 		name  string
 		model func() *Model
 	}{"visits", visitsModel})
+	browserDimensions = append(browserDimensions, visitsdim.New(visitsdim.Options{}))
 }
 
 // visitsModel is the sample model with a visits panel: entry pages with
