@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -156,7 +157,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
-	opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
+	if prev == nil || prev.Dimension(visits.Section) != nil {
+		// A state made without visits (before they existed) goes on
+		// without them: a state keeps what it was made with.
+		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
+	}
 	client, err := j.in.clientFrom()
 	if err != nil {
 		return nil, err

@@ -121,6 +121,17 @@ func TestVisitsAcrossRunsAndMerges(t *testing.T) {
 			t.Errorf("a 30m run on a 10m state: exit %d, %q", code, errs)
 		}
 	})
+	t.Run("state made before visits", func(t *testing.T) {
+		old, err := os.ReadFile(filepath.Join("..", "..", "testdata", "states", "iis-before-minute-subcodes.state"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		state := filepath.Join(dir, "old.state")
+		os.WriteFile(state, old, 0o644)
+		if got := visitsOf(t, bin, "--state", state, a); got != "null" {
+			t.Errorf("a state made without visits goes on with them: %s", got)
+		}
+	})
 	t.Run("bad flags", func(t *testing.T) {
 		for _, args := range [][]string{{"--visit-timeout", "0s"}, {"--visit-capacity", "-1"}} {
 			if code, _, errs := runBin(t, bin, append(append([]string{"summary"}, args...), whole)...); code != 2 || !strings.Contains(errs, args[0]) {
