@@ -31,9 +31,10 @@ type VisitsInput struct {
 	// Entry and Exit are the entry and exit pages, one hit per visit.
 	Entry, Exit TopList
 	// Undated are the page requests without a time, in no visit;
-	// ClosedEarly the visits closed when the capacity was reached;
-	// SplitMerges the merges of states that may have split visits.
-	Undated, ClosedEarly, SplitMerges int64
+	// ClosedEarly the visits closed early when the capacity was reached;
+	// PossibleSplits the requests and merges that came within the timeout
+	// of visits already folded into the counts (each may split a visit).
+	Undated, ClosedEarly, PossibleSplits int64
 }
 
 // VisitsPanel is the visits section of a [Model] (JSON "visits"); see
@@ -61,11 +62,11 @@ type VisitsPanel struct {
 	EntryPages TopList `json:"entry_pages"`
 	ExitPages  TopList `json:"exit_pages"`
 	// Exact is false when visits were closed early (ClosedEarly, past
-	// Capacity open visits) or states that may have split visits were
-	// merged (SplitMerges).
+	// Capacity open visits) or requests or merged states came within the
+	// timeout of visits already folded (PossibleSplits).
 	Exact       bool  `json:"exact"`
 	ClosedEarly int64 `json:"closed_early"`
-	SplitMerges int64 `json:"split_merges"`
+	PossibleSplits int64 `json:"possible_splits"`
 	Capacity    int64 `json:"capacity"`
 }
 
@@ -83,7 +84,7 @@ func visitsInput(v *visitsdim.Visits, zone string, n int) *VisitsInput {
 	in := &VisitsInput{Timeout: f.Timeout, Capacity: f.Capacity, Zone: zone,
 		Visits: clamp(f.Visits), Pages: clamp(f.Pages), Seconds: clamp(f.Seconds), Bounces: clamp(f.Bounces),
 		Entry: topList(f.Entry, n), Exit: topList(f.Exit, n),
-		Undated: clamp(f.Undated), ClosedEarly: clamp(f.ClosedEarly), SplitMerges: clamp(f.SplitMerges)}
+		Undated: clamp(f.Undated), ClosedEarly: clamp(f.ClosedEarly), PossibleSplits: clamp(f.PossibleSplits)}
 	for _, d := range f.Days {
 		// A day number counts calendar days of the State's zone from
 		// 1970-01-01: as a UTC date it is that calendar day.
@@ -104,8 +105,8 @@ func buildVisits(in *VisitsInput, topN int) *VisitsPanel {
 		return nil
 	}
 	p := &VisitsPanel{TimeoutSeconds: int64(in.Timeout / time.Second), Zone: in.Zone, Visits: in.Visits, Pages: in.Pages,
-		Bounces: in.Bounces, UndatedPages: in.Undated, ClosedEarly: in.ClosedEarly, SplitMerges: in.SplitMerges,
-		Capacity: int64(in.Capacity), Exact: in.ClosedEarly == 0 && in.SplitMerges == 0}
+		Bounces: in.Bounces, UndatedPages: in.Undated, ClosedEarly: in.ClosedEarly, PossibleSplits: in.PossibleSplits,
+		Capacity: int64(in.Capacity), Exact: in.ClosedEarly == 0 && in.PossibleSplits == 0}
 	if p.Zone == "" {
 		p.Zone = "UTC"
 	}
@@ -152,11 +153,11 @@ func visitsEstimates(m *Model) {
 			why = fmt.Sprintf("%s visits were closed early, when %s visits were open at once (--visit-capacity): a later request of such a visitor within the timeout started a new visit, so visits may be overcounted and durations understated",
 				fmtInt(v.ClosedEarly), fmtInt(v.Capacity))
 		}
-		if v.SplitMerges > 0 {
+		if v.PossibleSplits > 0 {
 			if why != "" {
 				why += "; "
 			}
-			why += fmt.Sprintf("%s merges joined states of overlapping periods: a visit that spanned them may be counted once in each", fmtInt(v.SplitMerges))
+			why += fmt.Sprintf("%s requests or merged states came within the timeout of visits already counted (workers or states sharing a period, past the capacity): each may have split a visit in two", fmtInt(v.PossibleSplits))
 		}
 		m.Estimates = append(m.Estimates, Estimate{Path: "visits", What: "Visits", Error: why})
 	}
@@ -212,7 +213,7 @@ func csvVisits(m *Model, table func(name string, cols ...string), row func(cells
 	row("undated_pages", i(v.UndatedPages))
 	row("exact", strconv.FormatBool(v.Exact))
 	row("closed_early", i(v.ClosedEarly))
-	row("split_merges", i(v.SplitMerges))
+	row("possible_splits", i(v.PossibleSplits))
 	row("capacity", i(v.Capacity))
 	table("visits_counts", "what", "label", "visits", "share")
 	for _, s := range []struct {

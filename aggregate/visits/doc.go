@@ -43,21 +43,30 @@
 // (see merge.go), so the figures do not depend on how the lines were split
 // among workers, files or runs, nor on their order.
 //
-// Memory is bounded: at most Options.Capacity visits are held open. Past
-// it, the visits that ended earliest are closed, folded into the counters,
-// and counted as closed early (Figures.ClosedEarly): an approximation, since
-// a later request of that identity within the timeout then starts a new
-// visit. While ClosedEarly is 0 the figures are exact.
+// # Folding, and what stays exact
 //
-// Saving a state ([Visits.MarshalBinary]) folds the visits that lie in the
-// interior of the state's time range: those that began more than twice the
-// timeout after its first counted request and ended more than twice the
-// timeout before its latest. The others stay open in the file, so that the
-// next --state run's requests, and a state of the time before or after
-// given to merge, join them. A merge whose one side has requests within the
-// timeout of the other side's folded visits cannot tell whether they would
-// have joined (states of the same period, from different machines): it is
-// counted (Figures.SplitMerges) and the report names it as an
-// approximation. Time-adjacent states, lines out of order by less than the
-// timeout, merge exactly.
+// A visit is finished, as far as requests in time order can tell, when it
+// began more than twice the timeout after the first request of its span of
+// the aggregator's requests and ended more than twice the timeout before
+// the latest (a span: the requests of one run or of adjacent runs; see
+// spans.go). Folding it into the counters frees its memory. Folding happens
+// when a state is saved ([Visits.MarshalBinary]), so that the file keeps
+// only the visits the next --state run's requests, or a state of the time
+// just before or after given to merge, can still join; and when
+// Options.Capacity visits are open. If folding the finished ones does not
+// free an eighth of the capacity, the visits that ended earliest are folded
+// too and counted as closed early (Figures.ClosedEarly): a later request of
+// that identity within the timeout then starts a new visit.
+//
+// A request, or a merged aggregator's requests, within the timeout of the
+// span of folded visits may belong to one of them: each is counted as a
+// possible split (Figures.PossibleSplits), since a folded visit cannot be
+// joined any more. Requests in time order (lines out of order by less than
+// the timeout), --state runs one after the other and merges of states of
+// adjacent periods never come near folded visits. When ClosedEarly and
+// PossibleSplits are both 0 the figures are exact: the same as
+// sessionising all the requests at once (TestUnflaggedIsExact). Workers
+// reading blocks of one log each see the whole period: past the capacity,
+// their merge counts possible splits, and the report says visits are
+// approximate.
 package visits

@@ -40,10 +40,11 @@ type Figures struct {
 	// Requests are the records added; Undated the page requests left out
 	// of visits for want of a time.
 	Requests, Undated uint64
-	// ClosedEarly counts the visits closed when Capacity visits were open;
-	// SplitMerges the merges of states whose visits may have joined across
-	// them (see the package doc). Both 0: the figures are exact.
-	ClosedEarly, SplitMerges uint64
+	// ClosedEarly counts the visits closed early when Capacity visits were
+	// open; PossibleSplits the requests and merges that came within the
+	// timeout of visits already folded (see the package doc). Both 0: the
+	// figures are exact.
+	ClosedEarly, PossibleSplits uint64
 }
 
 // Figures returns v's figures; v is unchanged.
@@ -63,7 +64,7 @@ func (v *Visits) Figures() Figures {
 	}
 	f := Figures{Timeout: v.Timeout(), Capacity: v.capacity, Visits: c.Visits, Pages: c.Pages, Seconds: c.Seconds,
 		Bounces: c.PagesHist[0], PagesHist: c.PagesHist[:], DurHist: c.DurHist[:], Entry: c.Entry, Exit: c.Exit,
-		Requests: v.requests, Undated: v.undated, ClosedEarly: v.closedEarly, SplitMerges: v.splitMerges}
+		Requests: v.requests, Undated: v.undated, ClosedEarly: v.closedEarly, PossibleSplits: v.possibleSplits}
 	for d, n := range c.Days {
 		f.Days = append(f.Days, DayCount{d, n})
 	}
@@ -76,17 +77,17 @@ func (v *Visits) Open() int { return v.nOpen }
 
 // wire is the encoded section.
 type wire struct {
-	Timeout                  int64
-	Capacity, TopCapacity    int
-	Requests, Counted        uint64
-	Undated                  uint64
-	Visits, Pages, Seconds   uint64
-	Days                     []DayCount
-	PagesHist, DurHist       []uint64
-	Entry, Exit              *sketch.TopK
-	Ranges, Folds            []span
-	ClosedEarly, SplitMerges uint64
-	Open                     []wireIdentity
+	Timeout                     int64
+	Capacity, TopCapacity       int
+	Requests, Counted           uint64
+	Undated                     uint64
+	Visits, Pages, Seconds      uint64
+	Days                        []DayCount
+	PagesHist, DurHist          []uint64
+	Entry, Exit                 *sketch.TopK
+	Ranges, Folds               []span
+	ClosedEarly, PossibleSplits uint64
+	Open                        []wireIdentity
 }
 
 type wireIdentity struct {
@@ -111,7 +112,7 @@ func (v *Visits) MarshalBinary() ([]byte, error) {
 		Visits: v.done.Visits, Pages: v.done.Pages, Seconds: v.done.Seconds,
 		PagesHist: v.done.PagesHist[:], DurHist: v.done.DurHist[:], Entry: v.done.Entry, Exit: v.done.Exit,
 		Ranges: v.ranges, Folds: v.folds,
-		ClosedEarly: v.closedEarly, SplitMerges: v.splitMerges}
+		ClosedEarly: v.closedEarly, PossibleSplits: v.possibleSplits}
 	for d, n := range v.done.Days {
 		w.Days = append(w.Days, DayCount{d, n})
 	}
@@ -149,7 +150,7 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 	*v = Visits{timeout: w.Timeout, capacity: w.Capacity, topCap: w.TopCapacity,
 		requests: w.Requests, counted: w.Counted, undated: w.Undated,
 		ranges: w.Ranges, folds: w.Folds,
-		closedEarly: w.ClosedEarly, splitMerges: w.SplitMerges}
+		closedEarly: w.ClosedEarly, possibleSplits: w.PossibleSplits}
 	v.done = counts{Visits: w.Visits, Pages: w.Pages, Seconds: w.Seconds, Days: map[int64]uint64{}, Entry: w.Entry, Exit: w.Exit}
 	copy(v.done.PagesHist[:], w.PagesHist)
 	copy(v.done.DurHist[:], w.DurHist)

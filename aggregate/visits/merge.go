@@ -25,8 +25,9 @@ import (
 // commutative, associative fold of its intervals' figures (join), so the
 // result depends on neither the split nor the order of the merges.
 //
-// Folded visits are no longer intervals that can join: Merge counts, in
-// SplitMerges, any merge where they could have (see the package doc).
+// Folded visits are no longer intervals that can join: Add and Merge
+// count, in PossibleSplits, any request or merge that could have joined
+// one (see the package doc).
 
 // Merge implements dim.Dimension: o is folded into v and left unchanged.
 // Aggregators of different timeouts count different visits and are
@@ -43,9 +44,9 @@ func (v *Visits) Merge(other dim.Dimension) error {
 	// A side's folded visits could have joined requests of the other side
 	// within the timeout of them; no request nearer than that, no join.
 	if v.folds.near(o.ranges, v.timeout) || o.folds.near(v.ranges, v.timeout) {
-		v.splitMerges++
+		v.possibleSplits++
 	}
-	v.splitMerges += o.splitMerges
+	v.possibleSplits += o.possibleSplits
 	v.closedEarly += o.closedEarly
 	v.requests += o.requests
 	v.counted += o.counted

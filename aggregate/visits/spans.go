@@ -69,6 +69,16 @@ func (s spans) near(o spans, gap int64) bool {
 	return false
 }
 
+// nearTime reports whether t is within gap of a span of s.
+func (s spans) nearTime(t, gap int64) bool {
+	for _, a := range s {
+		if t >= a.Lo-gap && t <= a.Hi+gap {
+			return true
+		}
+	}
+	return false
+}
+
 // around returns the span of s that holds t, if any.
 func (s spans) around(t int64) (span, bool) {
 	for _, a := range s {

@@ -69,9 +69,9 @@ type Visits struct {
 	nOpen                      int
 	// ranges are where the counted requests lie, folds where the visits
 	// folded at a save lie (see Merge).
-	ranges, folds spans
-	closedEarly   uint64
-	splitMerges   uint64
+	ranges, folds  spans
+	closedEarly    uint64
+	possibleSplits uint64
 
 	scratch []int64
 }
@@ -143,6 +143,10 @@ func (v *Visits) Add(h *dim.Hit) {
 	v.counted++
 	t := r.Time
 	v.ranges = v.ranges.stretch(t, 2*v.timeout)
+	if len(v.folds) > 0 && v.folds.nearTime(t, v.timeout) {
+		// It may belong to a visit already folded into the counts.
+		v.possibleSplits++
+	}
 	path := r.Path
 	if len(path) > MaxPath {
 		path = path[:MaxPath]
@@ -196,10 +200,15 @@ func join(a, b *visit) {
 	a.pages += b.pages
 }
 
-// closeEarly folds the earliest-ending eighth of the open visits (at
-// least the excess over the capacity) and counts them as closed early.
+// closeEarly makes room for an eighth of the capacity: it folds the
+// finished visits (see seal), then, if that is not enough, the
+// earliest-ending ones, counted as closed early.
 func (v *Visits) closeEarly() {
-	n := max(v.nOpen-v.capacity, v.capacity/8, 1)
+	v.seal()
+	n := v.nOpen - (v.capacity - v.capacity/8)
+	if n <= 0 {
+		return
+	}
 	ends := v.scratch[:0]
 	for _, vs := range v.open {
 		for i := range vs {

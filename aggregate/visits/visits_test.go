@@ -51,7 +51,7 @@ func addAll(v *Visits, rs []req) {
 func describe(f Figures) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "visits=%d pages=%d seconds=%d bounces=%d requests=%d undated=%d early=%d split=%d\n",
-		f.Visits, f.Pages, f.Seconds, f.Bounces, f.Requests, f.Undated, f.ClosedEarly, f.SplitMerges)
+		f.Visits, f.Pages, f.Seconds, f.Bounces, f.Requests, f.Undated, f.ClosedEarly, f.PossibleSplits)
 	fmt.Fprintf(&b, "days=%v pages=%v dur=%v\n", f.Days, f.PagesHist, f.DurHist)
 	for _, l := range []*sketch.TopK{f.Entry, f.Exit} {
 		l.Canonical()
@@ -258,9 +258,9 @@ func TestRunsAndMerges(t *testing.T) {
 	}
 }
 
-// TestSplitMerges: states of one period whose folded visits the other's
+// TestPossibleSplits: states of one period whose folded visits the other's
 // requests could have joined are counted as such.
-func TestSplitMerges(t *testing.T) {
+func TestPossibleSplits(t *testing.T) {
 	const day = 1_700_006_400
 	a, b := New(Options{}), New(Options{})
 	// a: one identity all day, a visit every 3 hours; b: one request of
@@ -278,8 +278,8 @@ func TestSplitMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := a.Figures()
-	if f.SplitMerges != 1 || f.Visits != 9 {
-		t.Errorf("split merges %d, visits %d; want 1 and 9", f.SplitMerges, f.Visits)
+	if f.PossibleSplits != 1 || f.Visits != 9 {
+		t.Errorf("split merges %d, visits %d; want 1 and 9", f.PossibleSplits, f.Visits)
 	}
 }
 
@@ -368,4 +368,80 @@ func FuzzUnmarshal(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnflaggedIsExact: whatever the capacity, the split, the order of
+// the lines and of the merges, and the saves in between, figures that
+// count no visit closed early and no possible split are exact.
+func TestUnflaggedIsExact(t *testing.T) {
+	const timeout = 1800
+	exact, flagged := 0, 0
+	for seed := range uint64(400) {
+		rng := rand.New(rand.NewPCG(seed, 13))
+		rs := stream(rng, 1+rng.IntN(300), timeout)
+		if rng.IntN(2) == 0 {
+			rs = sortedByTime(rs)
+		} else {
+			// Chunks out of order, as files given newest first.
+			rs = sortedByTime(rs)
+			k := rng.IntN(len(rs) + 1)
+			rs = append(slices.Clone(rs[k:]), rs[:k]...)
+		}
+		want := reference(rs, timeout)
+		opts := Options{Capacity: 1 + rng.IntN(12)}
+		parts := make([]*Visits, 1+rng.IntN(3))
+		for i := range parts {
+			parts[i] = New(opts)
+		}
+		// Contiguous blocks to workers in turn, as the pipeline does.
+		for i := 0; i < len(rs); {
+			n := min(len(rs)-i, 1+rng.IntN(50))
+			addAll(parts[rng.IntN(len(parts))], rs[i:i+n])
+			i += n
+		}
+		for i := range parts {
+			if rng.IntN(2) == 0 {
+				parts[i] = roundTrip(t, parts[i])
+			}
+		}
+		for len(parts) > 1 {
+			i := rng.IntN(len(parts) - 1)
+			if err := parts[i].Merge(parts[i+1]); err != nil {
+				t.Fatal(err)
+			}
+			parts = slices.Delete(parts, i+1, i+2)
+		}
+		if err := parts[0].Check(uint64(len(rs))); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		f := parts[0].Figures()
+		if f.ClosedEarly > 0 || f.PossibleSplits > 0 {
+			flagged++
+			continue
+		}
+		exact++
+		if got := describe(f); got != want {
+			t.Fatalf("seed %d: unflagged but not exact:\n%s\nwant:\n%s", seed, got, want)
+		}
+	}
+	t.Logf("%d exact, %d flagged", exact, flagged)
+	if exact < 40 || flagged < 40 {
+		t.Errorf("%d exact and %d flagged cases: the test proves little", exact, flagged)
+	}
+}
+
+// TestCapacityInOrder: one worker reading lines in time order folds
+// finished visits when the capacity is reached, and stays exact.
+func TestCapacityInOrder(t *testing.T) {
+	const t0 = 1_700_000_000
+	var rs []req
+	for i := range 2000 {
+		rs = append(rs, req{id: uint64(i % 50), t: t0 + int64(i)*120, path: "/", page: true})
+	}
+	v := New(Options{Capacity: 80})
+	addAll(v, rs)
+	f := v.Figures()
+	if got, want := describe(f), reference(rs, 1800); got != want || v.Open() > 80 {
+		t.Errorf("open %d\n%s\nwant:\n%s", v.Open(), got, want)
+	}
 }
