@@ -64,10 +64,10 @@ type VisitsPanel struct {
 	// Exact is false when visits were closed early (ClosedEarly, past
 	// Capacity open visits) or requests or merged states came within the
 	// timeout of visits already folded (PossibleSplits).
-	Exact       bool  `json:"exact"`
-	ClosedEarly int64 `json:"closed_early"`
+	Exact          bool  `json:"exact"`
+	ClosedEarly    int64 `json:"closed_early"`
 	PossibleSplits int64 `json:"possible_splits"`
-	Capacity    int64 `json:"capacity"`
+	Capacity       int64 `json:"capacity"`
 }
 
 // VisitCount is the number of visits of a day, a month or a range.
