@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -23,9 +24,16 @@ func BenchmarkStateAddVisits(b *testing.B) {
 				s.Add(r) // warm up: keys, buckets and visits exist
 			}
 			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			b.ResetTimer()
+			cpu := threadCPU()
 			for i := range b.N {
 				s.Add(recs[i&(len(recs)-1)])
+			}
+			if cpu != 0 {
+				// Under load, the thread's CPU time is steadier than wall time.
+				b.ReportMetric(float64(threadCPU()-cpu)/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}

@@ -157,7 +157,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
-	if prev == nil || prev.Dimension(visits.Section) != nil {
+	if !j.in.NoVisits && (prev == nil || prev.Dimension(visits.Section) != nil) {
 		// A state made without visits (before they existed) goes on
 		// without them: a state keeps what it was made with.
 		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))

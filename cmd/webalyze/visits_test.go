@@ -132,6 +132,11 @@ func TestVisitsAcrossRunsAndMerges(t *testing.T) {
 			t.Errorf("a state made without visits goes on with them: %s", got)
 		}
 	})
+	t.Run("no visits", func(t *testing.T) {
+		if got := visitsOf(t, bin, "--no-visits", whole); got != "null" {
+			t.Errorf("--no-visits: %s", got)
+		}
+	})
 	t.Run("bad flags", func(t *testing.T) {
 		for _, args := range [][]string{{"--visit-timeout", "0s"}, {"--visit-capacity", "-1"}} {
 			if code, _, errs := runBin(t, bin, append(append([]string{"summary"}, args...), whole)...); code != 2 || !strings.Contains(errs, args[0]) {
