@@ -165,7 +165,7 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 		}
 		vs := make([]visit, len(wi.Visits))
 		for i, x := range wi.Visits {
-			vs[i] = visit{x.First, x.Last, x.Day, x.Pages, x.Entry, x.Exit}
+			vs[i] = visit{x.First, x.Last, x.Day, x.Pages, x.Entry, x.Exit, sketch.HashKey(x.Entry), sketch.HashKey(x.Exit)}
 		}
 		v.open[wi.ID] = vs
 		v.nOpen += len(vs)

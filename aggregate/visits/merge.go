@@ -100,12 +100,25 @@ func mergeVisits(vs []visit, t int64) []visit {
 // cannot join them.
 func (v *Visits) seal() {
 	t := 2 * v.timeout
+	// The hull of the folded visits of each span of requests.
+	hulls := make([]span, len(v.ranges))
+	for i := range hulls {
+		hulls[i] = span{Lo: 1<<63 - 1, Hi: -1 << 63}
+	}
 	v.foldWhere(func(w *visit) bool {
-		r, _ := v.ranges.around(w.first)
-		if w.first > r.Lo+t && w.last < r.Hi-t {
-			v.folds = v.folds.add(w.first, w.last, t)
+		i := v.ranges.index(w.first)
+		if i < 0 {
+			return false
+		}
+		if r := v.ranges[i]; w.first > r.Lo+t && w.last < r.Hi-t {
+			hulls[i].Lo, hulls[i].Hi = min(hulls[i].Lo, w.first), max(hulls[i].Hi, w.last)
 			return true
 		}
 		return false
 	})
+	for _, h := range hulls {
+		if h.Lo <= h.Hi {
+			v.folds = v.folds.add(h.Lo, h.Hi, t)
+		}
+	}
 }

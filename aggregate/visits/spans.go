@@ -81,10 +81,18 @@ func (s spans) nearTime(t, gap int64) bool {
 
 // around returns the span of s that holds t, if any.
 func (s spans) around(t int64) (span, bool) {
-	for _, a := range s {
-		if a.Lo <= t && t <= a.Hi {
-			return a, true
-		}
+	if i := s.index(t); i >= 0 {
+		return s[i], true
 	}
 	return span{}, false
+}
+
+// index returns the position of the span of s that holds t, or -1.
+func (s spans) index(t int64) int {
+	for i, a := range s {
+		if a.Lo <= t && t <= a.Hi {
+			return i
+		}
+	}
+	return -1
 }

@@ -43,6 +43,8 @@ type visit struct {
 	day         int64
 	pages       uint64
 	entry, exit []byte
+	// entryH and exitH are sketch.HashKey of entry and exit.
+	entryH, exitH uint64
 }
 
 // counts are what folded (closed) visits leave behind.
@@ -147,9 +149,10 @@ func (v *Visits) Add(h *dim.Hit) {
 		// It may belong to a visit already folded into the counts.
 		v.possibleSplits++
 	}
-	path := r.Path
+	path, ph := r.Path, h.Path
 	if len(path) > MaxPath {
 		path = path[:MaxPath]
+		ph = sketch.HashKey(path)
 	}
 	vs := v.open[h.Identity]
 	// The intervals are in time order, more than the timeout apart: the
@@ -163,12 +166,14 @@ func (v *Visits) Add(h *dim.Hit) {
 		w := &vs[i]
 		w.pages++
 		if t < w.first || t == w.first && bytes.Compare(path, w.entry) < 0 {
-			w.first, w.day = t, h.Day
+			w.first, w.day, w.entryH = t, h.Day, ph
 			w.entry = append(w.entry[:0], path...)
 		}
 		if t > w.last || t == w.last && bytes.Compare(path, w.exit) > 0 {
 			w.last = t
-			w.exit = append(w.exit[:0], path...)
+			if ph != w.exitH || !bytes.Equal(path, w.exit) {
+				w.exit, w.exitH = append(w.exit[:0], path...), ph
+			}
 		}
 		if i+1 < len(vs) && vs[i+1].first-w.last <= v.timeout {
 			// The request filled the gap to the next visit.
@@ -179,8 +184,12 @@ func (v *Visits) Add(h *dim.Hit) {
 		}
 		return
 	}
-	nv := visit{first: t, last: t, day: h.Day, pages: 1,
-		entry: append(make([]byte, 0, len(path)), path...), exit: append(make([]byte, 0, len(path)), path...)}
+	// One allocation for both paths, each with its own capacity.
+	buf := make([]byte, 2*len(path))
+	copy(buf, path)
+	copy(buf[len(path):], path)
+	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: buf[:len(path):len(path)], exit: buf[len(path):],
+		entryH: ph, exitH: ph}
 	v.open[h.Identity] = slices.Insert(vs, i, nv)
 	v.nOpen++
 	if v.nOpen > v.capacity {
@@ -192,10 +201,10 @@ func (v *Visits) Add(h *dim.Hit) {
 // timeout of each other.
 func join(a, b *visit) {
 	if b.first < a.first || b.first == a.first && bytes.Compare(b.entry, a.entry) < 0 {
-		a.first, a.day, a.entry = b.first, b.day, b.entry
+		a.first, a.day, a.entry, a.entryH = b.first, b.day, b.entry, b.entryH
 	}
 	if b.last > a.last || b.last == a.last && bytes.Compare(b.exit, a.exit) > 0 {
-		a.last, a.exit = b.last, b.exit
+		a.last, a.exit, a.exitH = b.last, b.exit, b.exitH
 	}
 	a.pages += b.pages
 }
@@ -255,8 +264,8 @@ func (c *counts) add(w *visit) {
 	c.Days[w.day]++
 	c.PagesHist[pagesBucket(w.pages)]++
 	c.DurHist[durationBucket(d)]++
-	c.Entry.Add(w.entry, 0, 0)
-	c.Exit.Add(w.exit, 0, 0)
+	c.Entry.AddHashed(w.entry, w.entryH, 0, 0)
+	c.Exit.AddHashed(w.exit, w.exitH, 0, 0)
 }
 
 // merge adds o's counters to c.

@@ -29,7 +29,7 @@ func hitOf(r req) *dim.Hit {
 	if r.status != 0 {
 		rec.Status, rec.HasStatus = r.status, true
 	}
-	return &dim.Hit{Rec: rec, Identity: r.id, Day: floorDiv(r.t, 86400), Page: r.page,
+	return &dim.Hit{Rec: rec, Identity: r.id, Path: sketch.HashKey(rec.Path), Day: floorDiv(r.t, 86400), Page: r.page,
 		Code: r.status, HasCode: r.status != 0}
 }
 
@@ -93,7 +93,8 @@ func reference(rs []req, timeout int64) string {
 					return []byte(p)
 				}
 				v.done.add(&visit{first: s[0].t, last: s[len(s)-1].t, day: floorDiv(s[0].t, 86400),
-					pages: uint64(len(s)), entry: p(s[0].path), exit: p(s[len(s)-1].path)})
+					pages: uint64(len(s)), entry: p(s[0].path), exit: p(s[len(s)-1].path),
+					entryH: sketch.HashKey(p(s[0].path)), exitH: sketch.HashKey(p(s[len(s)-1].path))})
 				start = i
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -17,7 +18,7 @@ func BenchmarkAdd(b *testing.B) {
 	for i := range hits {
 		rec := &parser.Record{Path: fmt.Appendf(nil, "/section%d/page-%d.html", i%17, i%300), Time: 1_750_000_000 + int64(i/8),
 			HasTime: true, Status: 200, HasStatus: true}
-		hits[i] = dim.Hit{Rec: rec, Identity: uint64(i%1000)*0x9e3779b97f4a7c15 + 1, Day: 20254, Page: true, Code: 200, HasCode: true}
+		hits[i] = dim.Hit{Rec: rec, Path: sketch.HashKey(rec.Path), Identity: uint64(i%1000)*0x9e3779b97f4a7c15 + 1, Day: 20254, Page: true, Code: 200, HasCode: true}
 	}
 	for _, page := range []bool{true, false} {
 		b.Run(fmt.Sprintf("page=%v", page), func(b *testing.B) {
