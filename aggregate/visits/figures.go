@@ -59,7 +59,7 @@ func (v *Visits) Figures() Figures {
 	for _, id := range ids {
 		vs := v.open[id]
 		for i := range vs {
-			c.add(&vs[i])
+			c.add(&vs[i], v.path(vs[i].entry), v.path(vs[i].exit))
 		}
 	}
 	f := Figures{Timeout: v.Timeout(), Capacity: v.capacity, Visits: c.Visits, Pages: c.Pages, Seconds: c.Seconds,
@@ -120,7 +120,7 @@ func (v *Visits) MarshalBinary() ([]byte, error) {
 	for _, id := range slices.Sorted(maps.Keys(v.open)) {
 		wi := wireIdentity{ID: id}
 		for _, x := range v.open[id] {
-			wi.Visits = append(wi.Visits, wireVisit{x.first, x.last, x.day, x.pages, x.entry, x.exit})
+			wi.Visits = append(wi.Visits, wireVisit{x.first, x.last, x.day, x.pages, v.path(x.entry), v.path(x.exit)})
 		}
 		w.Open = append(w.Open, wi)
 	}
@@ -165,7 +165,10 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 		}
 		vs := make([]visit, len(wi.Visits))
 		for i, x := range wi.Visits {
-			vs[i] = visit{x.First, x.Last, x.Day, x.Pages, x.Entry, x.Exit, sketch.HashKey(x.Entry), sketch.HashKey(x.Exit)}
+			if len(x.Entry) > MaxPath || len(x.Exit) > MaxPath {
+				return errors.New("visits section: a path longer than MaxPath")
+			}
+			vs[i] = visit{x.First, x.Last, x.Day, x.Pages, v.store(x.Entry), v.store(x.Exit), sketch.HashKey(x.Entry), sketch.HashKey(x.Exit)}
 		}
 		v.open[wi.ID] = vs
 		v.nOpen += len(vs)

@@ -62,30 +62,38 @@ func (v *Visits) Merge(other dim.Dimension) error {
 		vs := v.open[id]
 		n := len(vs) + len(ovs)
 		for _, w := range ovs {
-			w.entry, w.exit = bytes.Clone(w.entry), bytes.Clone(w.exit)
+			shared := w.entry == w.exit
+			w.entry = v.store(o.path(w.entry))
+			if shared {
+				w.exit = w.entry
+				v.live += int(w.exit & 0xffff)
+			} else {
+				w.exit = v.store(o.path(w.exit))
+			}
 			vs = append(vs, w)
 		}
-		vs = mergeVisits(vs, v.timeout)
+		vs = v.mergeVisits(vs)
 		v.open[id] = vs
 		v.nOpen += len(vs) - (n - len(ovs))
 	}
 	if v.nOpen > v.capacity {
 		v.closeEarly()
 	}
+	v.compact()
 	return nil
 }
 
-// mergeVisits sorts one identity's intervals and joins those within t of
-// the latest end so far.
-func mergeVisits(vs []visit, t int64) []visit {
+// mergeVisits sorts one identity's intervals and joins those within the
+// timeout of the latest end so far.
+func (v *Visits) mergeVisits(vs []visit) []visit {
 	slices.SortFunc(vs, func(a, b visit) int {
-		return cmp.Or(cmp.Compare(a.first, b.first), bytes.Compare(a.entry, b.entry))
+		return cmp.Or(cmp.Compare(a.first, b.first), bytes.Compare(v.path(a.entry), v.path(b.entry)))
 	})
 	out := vs[:1]
 	for i := 1; i < len(vs); i++ {
 		last := &out[len(out)-1]
-		if vs[i].first-last.last <= t {
-			join(last, &vs[i])
+		if vs[i].first-last.last <= v.timeout {
+			v.join(last, &vs[i])
 		} else {
 			out = append(out, vs[i])
 		}

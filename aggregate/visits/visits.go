@@ -42,10 +42,14 @@ type visit struct {
 	first, last int64
 	day         int64
 	pages       uint64
-	entry, exit []byte
-	// entryH and exitH are sketch.HashKey of entry and exit.
+	entry, exit ref
+	// entryH and exitH are sketch.HashKey of the entry and exit paths.
 	entryH, exitH uint64
 }
+
+// ref is a path in the aggregator's arena: offset<<16 | length. Visits
+// hold no pointers, so the garbage collector does not scan them.
+type ref uint64
 
 // counts are what folded (closed) visits leave behind.
 type counts struct {
@@ -76,6 +80,14 @@ type Visits struct {
 	possibleSplits uint64
 
 	scratch []int64
+	// vslab and pslab are where new visits and their paths are cut from:
+	// fewer allocations, and the visits of one stretch of time side by
+	// side in memory.
+	vslab []visit
+	// arena holds the entry and exit paths, appended; live counts the
+	// bytes of the paths that visits refer to (see compact).
+	arena []byte
+	live  int
 }
 
 var _ dim.Dimension = (*Visits)(nil)
@@ -165,46 +177,116 @@ func (v *Visits) Add(h *dim.Hit) {
 	if i < len(vs) && vs[i].first-v.timeout <= t {
 		w := &vs[i]
 		w.pages++
-		if t < w.first || t == w.first && bytes.Compare(path, w.entry) < 0 {
+		if t < w.first || t == w.first && bytes.Compare(path, v.path(w.entry)) < 0 {
 			w.first, w.day, w.entryH = t, h.Day, ph
-			w.entry = append(w.entry[:0], path...)
+			v.release(w.entry)
+			w.entry = v.store(path)
 		}
-		if t > w.last || t == w.last && bytes.Compare(path, w.exit) > 0 {
+		if t > w.last || t == w.last && bytes.Compare(path, v.path(w.exit)) > 0 {
 			w.last = t
-			if ph != w.exitH || !bytes.Equal(path, w.exit) {
-				w.exit, w.exitH = append(w.exit[:0], path...), ph
+			if ph != w.exitH || !bytes.Equal(path, v.path(w.exit)) {
+				v.release(w.exit)
+				w.exit, w.exitH = v.store(path), ph
 			}
 		}
 		if i+1 < len(vs) && vs[i+1].first-w.last <= v.timeout {
 			// The request filled the gap to the next visit.
-			join(w, &vs[i+1])
+			v.join(w, &vs[i+1])
 			vs = slices.Delete(vs, i+1, i+2)
 			v.open[h.Identity] = vs
 			v.nOpen--
 		}
+		v.compact()
 		return
 	}
-	// One allocation for both paths, each with its own capacity.
-	buf := make([]byte, 2*len(path))
-	copy(buf, path)
-	copy(buf[len(path):], path)
-	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: buf[:len(path):len(path)], exit: buf[len(path):],
-		entryH: ph, exitH: ph}
-	v.open[h.Identity] = slices.Insert(vs, i, nv)
+	pr := v.store(path)
+	v.live += len(path) // the exit shares the entry's bytes
+	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: pr, exit: pr, entryH: ph, exitH: ph}
+	if vs == nil {
+		vs = v.visits()
+		vs[0] = nv
+	} else {
+		vs = slices.Insert(vs, i, nv)
+	}
+	v.open[h.Identity] = vs
 	v.nOpen++
 	if v.nOpen > v.capacity {
 		v.closeEarly()
 	}
+	v.compact()
+}
+
+// visits returns a slice of one visit, cut from the slab.
+func (v *Visits) visits() []visit {
+	if len(v.vslab) == 0 {
+		v.vslab = make([]visit, 256)
+	}
+	s := v.vslab[:1:1]
+	v.vslab = v.vslab[1:]
+	return s
+}
+
+// path returns the bytes of r, valid until the arena is compacted.
+func (v *Visits) path(r ref) []byte {
+	off := r >> 16
+	return v.arena[off : off+r&0xffff : off+r&0xffff]
+}
+
+// store appends p (at most MaxPath bytes) to the arena.
+func (v *Visits) store(p []byte) ref {
+	r := ref(len(v.arena))<<16 | ref(len(p))
+	v.arena = append(v.arena, p...)
+	v.live += len(p)
+	return r
+}
+
+// release says a visit no longer refers to r.
+func (v *Visits) release(r ref) { v.live -= int(r & 0xffff) }
+
+// compactSlack is how many bytes of paths no visit refers to the arena
+// may hold besides as many as visits do (a variable for the tests).
+var compactSlack = 64 << 10
+
+// compact rewrites the arena with the paths visits refer to once more
+// than half of it is paths they no longer do.
+func (v *Visits) compact() {
+	if len(v.arena) <= 2*v.live+compactSlack {
+		return
+	}
+	old := v.arena
+	v.arena, v.live = make([]byte, 0, 2*v.live+compactSlack), 0
+	move := func(r ref) ref {
+		off := r >> 16
+		return v.store(old[off : off+r&0xffff])
+	}
+	for _, vs := range v.open {
+		for i := range vs {
+			w := &vs[i]
+			if w.entry == w.exit {
+				w.entry = move(w.entry)
+				w.exit = w.entry
+				v.live += int(w.exit & 0xffff)
+			} else {
+				w.entry, w.exit = move(w.entry), move(w.exit)
+			}
+		}
+	}
 }
 
 // join folds b into a: both are intervals of one identity within the
-// timeout of each other.
-func join(a, b *visit) {
-	if b.first < a.first || b.first == a.first && bytes.Compare(b.entry, a.entry) < 0 {
+// timeout of each other, their paths in v's arena.
+func (v *Visits) join(a, b *visit) {
+	if b.first < a.first || b.first == a.first && bytes.Compare(v.path(b.entry), v.path(a.entry)) < 0 {
+		v.release(a.entry)
 		a.first, a.day, a.entry, a.entryH = b.first, b.day, b.entry, b.entryH
+	} else {
+		v.release(b.entry)
 	}
-	if b.last > a.last || b.last == a.last && bytes.Compare(b.exit, a.exit) > 0 {
+	if b.last > a.last || b.last == a.last && bytes.Compare(v.path(b.exit), v.path(a.exit)) > 0 {
+		v.release(a.exit)
 		a.last, a.exit, a.exitH = b.last, b.exit, b.exitH
+	} else {
+		v.release(b.exit)
 	}
 	a.pages += b.pages
 }
@@ -238,7 +320,10 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 		kept := vs[:0]
 		for i := range vs {
 			if f(&vs[i]) {
-				v.done.add(&vs[i])
+				w := &vs[i]
+				v.done.add(w, v.path(w.entry), v.path(w.exit))
+				v.release(w.entry)
+				v.release(w.exit)
 				n++
 			} else {
 				kept = append(kept, vs[i])
@@ -255,8 +340,8 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 	return n
 }
 
-// add counts one closed visit.
-func (c *counts) add(w *visit) {
+// add counts one closed visit, whose paths are entry and exit.
+func (c *counts) add(w *visit, entry, exit []byte) {
 	c.Visits++
 	c.Pages += w.pages
 	d := uint64(w.last - w.first)
@@ -264,8 +349,8 @@ func (c *counts) add(w *visit) {
 	c.Days[w.day]++
 	c.PagesHist[pagesBucket(w.pages)]++
 	c.DurHist[durationBucket(d)]++
-	c.Entry.AddHashed(w.entry, w.entryH, 0, 0)
-	c.Exit.AddHashed(w.exit, w.exitH, 0, 0)
+	c.Entry.AddHashed(entry, w.entryH, 0, 0)
+	c.Exit.AddHashed(exit, w.exitH, 0, 0)
 }
 
 // merge adds o's counters to c.
@@ -313,6 +398,13 @@ func bucketOf(bs []Bucket, n uint64) int {
 	return len(bs) - 1
 }
 
+// inArena reports whether r is a path of at most MaxPath bytes in the
+// arena.
+func (v *Visits) inArena(r ref) bool {
+	off, n := uint64(r>>16), uint64(r&0xffff)
+	return n <= MaxPath && off <= uint64(len(v.arena)) && n <= uint64(len(v.arena))-off
+}
+
 // Check implements dim.Dimension: every parsed record was added, and the
 // counters agree with one another.
 func (v *Visits) Check(parsed uint64) error {
@@ -348,14 +440,14 @@ func (v *Visits) check() error {
 	if err := c.Exit.Check(); err != nil {
 		return fmt.Errorf("visits: exit pages: %w", err)
 	}
-	pages, n := c.Pages, 0
+	pages, n, live := c.Pages, 0, 0
 	for _, vs := range v.open {
 		if len(vs) == 0 {
 			return fmt.Errorf("visits: an identity without visits")
 		}
 		for i := range vs {
 			w := &vs[i]
-			if w.pages == 0 || w.first > w.last || len(w.entry) > MaxPath || len(w.exit) > MaxPath {
+			if w.pages == 0 || w.first > w.last || !v.inArena(w.entry) || !v.inArena(w.exit) {
 				return fmt.Errorf("visits: an open visit of %d pages from %d to %d", w.pages, w.first, w.last)
 			}
 			if r, ok := v.ranges.around(w.first); !ok || w.last > r.Hi {
@@ -365,8 +457,12 @@ func (v *Visits) check() error {
 				return fmt.Errorf("visits: open visits of one identity within the timeout")
 			}
 			pages += w.pages
+			live += int(w.entry&0xffff + w.exit&0xffff)
 			n++
 		}
+	}
+	if live != v.live {
+		return fmt.Errorf("visits: open visits refer to %d bytes of paths, %d counted", live, v.live)
 	}
 	if n != v.nOpen {
 		return fmt.Errorf("visits: %d open visits, %d counted", n, v.nOpen)

@@ -93,8 +93,8 @@ func reference(rs []req, timeout int64) string {
 					return []byte(p)
 				}
 				v.done.add(&visit{first: s[0].t, last: s[len(s)-1].t, day: floorDiv(s[0].t, 86400),
-					pages: uint64(len(s)), entry: p(s[0].path), exit: p(s[len(s)-1].path),
-					entryH: sketch.HashKey(p(s[0].path)), exitH: sketch.HashKey(p(s[len(s)-1].path))})
+					pages: uint64(len(s)), entryH: sketch.HashKey(p(s[0].path)), exitH: sketch.HashKey(p(s[len(s)-1].path))},
+					p(s[0].path), p(s[len(s)-1].path))
 				start = i
 			}
 		}
@@ -445,4 +445,14 @@ func TestCapacityInOrder(t *testing.T) {
 	if got, want := describe(f), reference(rs, 1800); got != want || v.Open() > 80 {
 		t.Errorf("open %d\n%s\nwant:\n%s", v.Open(), got, want)
 	}
+}
+
+// TestCompact runs the property tests with an arena compacted at every
+// occasion.
+func TestCompact(t *testing.T) {
+	defer func(s int) { compactSlack = s }(compactSlack)
+	compactSlack = 0
+	t.Run("split", TestSplitIndependence)
+	t.Run("runs", TestRunsAndMerges)
+	t.Run("unflagged", TestUnflaggedIsExact)
 }
