@@ -33,7 +33,8 @@ type VisitsInput struct {
 	// Undated are the page requests without a time, in no visit;
 	// ClosedEarly the visits closed early when the capacity was reached;
 	// PossibleSplits the requests and merges that came within the timeout
-	// of visits already folded into the counts (each may split a visit).
+	// of visits already folded into the counts (visits that spanned them
+	// may be counted twice).
 	Undated, ClosedEarly, PossibleSplits int64
 }
 
@@ -157,7 +158,7 @@ func visitsEstimates(m *Model) {
 			if why != "" {
 				why += "; "
 			}
-			why += fmt.Sprintf("%s requests or merged states came within the timeout of visits already counted (workers or states sharing a period, past the capacity): each may have split a visit in two", fmtInt(v.PossibleSplits))
+			why += fmt.Sprintf("%s requests or merged states came within the timeout of visits already counted (workers or states sharing a period, past the capacity): visits that spanned them may be counted twice", fmtInt(v.PossibleSplits))
 		}
 		m.Estimates = append(m.Estimates, Estimate{Path: "visits", What: "Visits", Error: why})
 	}
