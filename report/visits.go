@@ -261,7 +261,7 @@ type visitsView struct {
 var visitsColor color.Color = classColors[3]
 
 // visitsChart queues the visits chart of p: per day over up to three
-// months, per month beyond.
+// months, per month beyond, and none past 240 months (the tables stay).
 func visitsChart(m *Model, p *page, chart func(*template.HTML, func() (template.HTML, error))) {
 	v := m.Visits
 	if v == nil {
@@ -274,8 +274,8 @@ func visitsChart(m *Model, p *page, chart func(*template.HTML, func() (template.
 	if len(rows) == 0 || len(rows) > 92 {
 		rows, what = v.Months, "month"
 	}
-	if len(rows) < 2 {
-		return
+	if len(rows) < 2 || len(rows) > 240 {
+		return // one bar is no chart; thousands (lines dated centuries apart) are none either
 	}
 	buckets := make([]Bucket, len(rows))
 	for i, r := range rows {
