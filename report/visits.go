@@ -268,8 +268,8 @@ func visitsChart(m *Model, p *page, chart func(*template.HTML, func() (template.
 		return
 	}
 	p.Visits = &visitsView{V: v, Timeout: (time.Duration(v.TimeoutSeconds) * time.Second).String(), MeanDuration: fmtSeconds(v.MeanSeconds),
-		Entry: newTopView("visits-entry", "Entry pages", "Page", v.EntryPages, false),
-		Exit:  newTopView("visits-exit", "Exit pages", "Page", v.ExitPages, false)}
+		Entry: newTopView("visits-entry", "First page of each visit", "Page", v.EntryPages, false),
+		Exit:  newTopView("visits-exit", "Last page of each visit", "Page", v.ExitPages, false)}
 	rows, what := filledDays(v.Days), "day"
 	if len(rows) == 0 || len(rows) > 92 {
 		rows, what = v.Months, "month"
