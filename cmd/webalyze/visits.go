@@ -11,7 +11,7 @@ import (
 type VisitFlags struct {
 	NoVisits      bool          `help:"Do not count visits: the report has no visits panel (and a --state made so goes on without them)."`
 	VisitTimeout  time.Duration `default:"30m" placeholder:"DURATION" help:"Longest gap between two page requests of one visit (same address and user agent), as in Webalizer. States made with different timeouts cannot be merged."`
-	VisitCapacity int           `default:"100000" placeholder:"N" help:"Visits held open at most per worker; past it the earliest-ending ones are closed early, and the report counts them as an approximation."`
+	VisitCapacity int           `default:"100000" placeholder:"N" help:"Visits held open at most per worker (0: 100000); at it the finished ones are folded into the counts, and if that is not enough the earliest-ending ones are closed early, which the report names as an approximation."`
 }
 
 // validate rejects timeouts and capacities no run can use.
