@@ -163,7 +163,7 @@ func (v *Visits) Add(h *dim.Hit) {
 	}
 	path, ph := r.Path, h.Path
 	if len(path) > MaxPath {
-		path = path[:MaxPath]
+		path = cutPath(path)
 		ph = sketch.HashKey(path)
 	}
 	vs := v.open[h.Identity]
@@ -214,6 +214,16 @@ func (v *Visits) Add(h *dim.Hit) {
 		v.closeEarly()
 	}
 	v.compact()
+}
+
+// cutPath cuts a path longer than MaxPath there, or a few bytes before
+// so as not to split a UTF-8 sequence.
+func cutPath(p []byte) []byte {
+	n := MaxPath
+	for n > MaxPath-3 && p[n]&0xc0 == 0x80 {
+		n--
+	}
+	return p[:n]
 }
 
 // visits returns a slice of one visit, cut from the slab.

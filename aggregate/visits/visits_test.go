@@ -88,7 +88,7 @@ func reference(rs []req, timeout int64) string {
 				s := list[start:i]
 				p := func(p string) []byte {
 					if len(p) > MaxPath {
-						p = p[:MaxPath]
+						return cutPath([]byte(p))
 					}
 					return []byte(p)
 				}
@@ -455,4 +455,20 @@ func TestCompact(t *testing.T) {
 	t.Run("split", TestSplitIndependence)
 	t.Run("runs", TestRunsAndMerges)
 	t.Run("unflagged", TestUnflaggedIsExact)
+}
+
+func TestCutPath(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		want int
+	}{
+		{strings.Repeat("a", 600), 512},
+		{"/" + strings.Repeat("é", 300), 511},      // 2-byte runes: cut before the split one
+		{"/a" + strings.Repeat("€", 200), 512},     // 3-byte runes: a boundary at 512
+		{strings.Repeat("\x80", 600), MaxPath - 3}, // not UTF-8: at most 3 bytes less
+	} {
+		if got := len(cutPath([]byte(c.path))); got != c.want {
+			t.Errorf("%.10q...: cut at %d, want %d", c.path, got, c.want)
+		}
+	}
 }
