@@ -23,7 +23,7 @@
 // earliest request, the exit page that of its latest; requests of the same
 // second are ordered by their path bytes (the smallest enters, the greatest
 // exits), so that the result does not depend on the order lines arrive in.
-// Paths are kept without the query string and cut to [MaxPath] bytes. A
+// Paths are kept without the query string and cut to at most [MaxPath] bytes (between UTF-8 characters). A
 // visit belongs to the day (and month) of its first request, in the State's
 // zone (the day numbers are dim.Hit.Day's).
 //
