@@ -23,9 +23,10 @@
 // earliest request, the exit page that of its latest; requests of the same
 // second are ordered by their path bytes (the smallest enters, the greatest
 // exits), so that the result does not depend on the order lines arrive in.
-// Paths are kept without the query string and cut to at most [MaxPath] bytes (between UTF-8 characters). A
-// visit belongs to the day (and month) of its first request, in the State's
-// zone (the day numbers are dim.Hit.Day's).
+// Paths are kept without the query string and cut to at most [MaxPath]
+// bytes, between UTF-8 characters. A visit belongs to the day (and month)
+// of its first request, in the State's zone (the day numbers are
+// dim.Hit.Day's).
 //
 // Figures: visits per day and month, pages per visit (bounce rate: the
 // share of one-page visits), the duration distribution (last request minus
