@@ -99,7 +99,9 @@ type Input struct {
 	// has no rows, BuildFrom merges URLsByCode over 500–599.
 	URLs5xx TopList
 
-	Latency    []Latency
+	Latency []Latency
+	// Visits are the visits figures, nil when the source has none.
+	Visits     *VisitsInput
 	Samples    []Sample
 	FileErrors []FileError
 	// EarlierFileErrors are earlier runs' file errors (see
@@ -451,7 +453,9 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
 	m.Geo, m.GeoHint = buildGeo(in.Geo, m.Requests, opts.TopN), in.GeoHint && in.Geo == nil
 	capVisitors(m)
+	m.Visits = buildVisits(in.Visits, opts.TopN)
 	m.Approximate, m.Estimates = approximate(m)
+	visitsEstimates(m)
 	return m
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
+	visitsdim "github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -66,6 +67,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	in.Geo = geoInput(st, opts.TopN)
 	in.GeoHint = in.Geo == nil
 
+	if v, ok := st.Dimension(visitsdim.Section).(*visitsdim.Visits); ok {
+		in.Visits = visitsInput(v, st.Location().String(), opts.TopN)
+	}
 	if st.Requests > st.Undated {
 		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}

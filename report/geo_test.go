@@ -26,6 +26,8 @@ var demoGeo = sync.OnceValue(func() dim.Dimension {
 	return geo.NewAggregator(s, geo.Options{})
 })
 
+func init() { browserDimensions = append(browserDimensions, demoGeo()) }
+
 // geoOptions are State options with the demo geo dimension.
 func geoOptions() aggregate.Options {
 	return aggregate.Options{Dimensions: []dim.Dimension{demoGeo()}}

@@ -132,6 +132,9 @@ type Model struct {
 	Protocols    TopList   `json:"protocols"`
 	Vhosts       TopList   `json:"vhosts"`
 	Latency      []Latency `json:"latency"`
+	// Visits are the visits, entry and exit pages; nil (null) when the
+	// source does not count them (ClickHouse).
+	Visits *VisitsPanel `json:"visits"`
 
 	Diagnostics Diagnostics `json:"diagnostics"`
 

@@ -53,6 +53,7 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\tno time %s", fmtInt(m.Undated))
 	}
 	p("\n")
+	textVisits(tw, m)
 	if line := geoText(m); line != "" {
 		p("%s\n", line)
 	}

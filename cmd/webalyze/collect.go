@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -165,6 +166,11 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	if geoDim != nil {
 		opts.Dimensions = append(opts.Dimensions, geoDim)
+	}
+	if !j.in.NoVisits && (prev == nil || prev.Dimension(visits.Section) != nil) {
+		// A state made without visits (before they existed) goes on
+		// without them: a state keeps what it was made with.
+		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
 	}
 	client, err := j.in.clientFrom()
 	if err != nil {
