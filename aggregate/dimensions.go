@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -12,7 +13,9 @@ import (
 // sections are the dimensions a state file may hold, by section name: an
 // empty aggregator for each, which [Decode] restores a section into. A
 // dimension package adds its line here.
-var sections = map[string]func() dim.Dimension{}
+var sections = map[string]func() dim.Dimension{
+	agents.Section: agents.Empty,
+}
 
 // section is one dimension's part of a state file.
 type section struct {

@@ -371,7 +371,12 @@ func newPage(m *Model) (*page, error) {
 		p.Nav = append(p.Nav, navItem{"hours", "Hours"})
 	}
 	p.Nav = append(p.Nav, navItem{"urls", "URLs"}, navItem{"clients", "Clients"},
-		navItem{"referrers", "Referrers"}, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+		navItem{"referrers", "Referrers"})
+	if m.AgentPanels != nil {
+		p.Nav = append(p.Nav, navItem{"who", "People and bots"}, navItem{"browsers", "Browsers"},
+			navItem{"systems", "Operating systems"}, navItem{"devices", "Devices"}, navItem{"bots", "Bots"})
+	}
+	p.Nav = append(p.Nav, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
 	if len(m.Vhosts.Rows) > 0 {
 		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
 	}

@@ -53,6 +53,7 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\tno time %s", fmtInt(m.Undated))
 	}
 	p("\n")
+	writeTextFiltered(tw, m)
 	tw.Flush()
 	for _, e := range m.Estimates {
 		fmt.Fprintf(bw, "Estimate: %s: %s\n", v(e.What), v(e.Error))
@@ -107,6 +108,7 @@ func WriteText(w io.Writer, m *Model) error {
 		}
 	}
 	writeTextTop(tw, "Top 5xx URLs", m.Top5xx)
+	writeTextAgents(tw, m)
 
 	if len(m.Latency) > 0 {
 		p("\nResponse time\tRequests\tp50\tp90\tp95\tp99\tMax\n")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -34,6 +35,23 @@ type InputFlags struct {
 	TopCapacity      int    `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
 	DrillCapacity    int    `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
 	DistinctCapacity int    `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
+	ExcludeBots      bool   `name:"exclude-bots" help:"Leave crawlers (AI crawlers included) out of every figure: their lines count as filtered, reason \"bot\". Command-line tools (curl, Wget, python-requests...) are not bots and stay."`
+}
+
+// addAgents gives opts the agents dimension (browsers, systems, devices,
+// bots), with the run's capacities, and the bot filter of --exclude-bots.
+func (f *InputFlags) addAgents(opts *aggregate.Options) {
+	top, distinct := f.TopCapacity, f.DistinctCapacity
+	if top == 0 {
+		top = aggregate.DefaultTopCapacity
+	}
+	if distinct == 0 {
+		distinct = aggregate.DefaultDistinctCapacity
+	}
+	opts.Dimensions = append(opts.Dimensions, agents.NewAggregator(agents.Options{TopCapacity: top, DistinctCapacity: distinct}))
+	if f.ExcludeBots {
+		opts.Filter = agents.NewBotFilter(0)
+	}
 }
 
 // validate rejects values no run can use, as usage errors.
