@@ -223,6 +223,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if err != nil {
 		return nil, err
 	}
+	if g.Verbose {
+		agentsNote(g.stderr, st)
+	}
 	if len(res.Unreadable) > 0 {
 		// Half the inputs would make a report that looks complete, and
 		// a state that never reads the missing part: write nothing.
