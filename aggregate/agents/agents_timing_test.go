@@ -93,10 +93,20 @@ func BenchmarkClassifyDistinct(b *testing.B) {
 		}
 		garbage[i] = s
 	}
+	// The worst a string can cost: letters and spaces only, DetectMaxLen
+	// long, so that the detector is asked.
+	letters := make([][]byte, 200)
+	for i := range letters {
+		s := make([]byte, DetectMaxLen)
+		for j := range s {
+			s[j] = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r.IntN(53)]
+		}
+		letters[i] = s
+	}
 	sets := []struct {
 		name string
 		uas  [][]byte
-	}{{"random-512", garbage}}
+	}{{"random-512", garbage}, {"letters-256", letters}}
 	if real := realAgents(b); len(real) > 0 {
 		sets = append(sets, struct {
 			name string

@@ -124,7 +124,7 @@ type Aggregator struct {
 	opts   Options
 	cls    *Classifier
 	merged Stats // Stats of the aggregators merged into this one
-	key    []byte
+	plans  map[Agent]*plan
 
 	Kinds   [NumKinds]Figures
 	Devices [NumDevices]Figures
@@ -259,6 +259,63 @@ func kindLabel(k Kind) string {
 	return LabelUnknown
 }
 
+// plan is what Add does for the records of one Agent: the keys of its
+// lists, with their hashes, computed once.
+type plan struct {
+	kind                Kind
+	device              Device
+	ai                  bool
+	browser, browserVer key
+	system, systemVer   key
+	client              key // bots and tools only
+}
+
+type key struct {
+	b []byte
+	h uint64
+}
+
+func makeKey(b []byte) key { return key{b, sketch.HashKey(b)} }
+
+// maxPlans bounds an aggregator's plans: past it they are dropped and
+// made again (a plan is a function of the Agent alone).
+const maxPlans = 4096
+
+func newPlan(ag Agent) *plan {
+	k := ag.Kind
+	if int(k) >= NumKinds {
+		k = KindUnknown
+	}
+	d := ag.Device
+	if int(d) >= NumDevices {
+		d = DeviceUnknown
+	}
+	p := &plan{kind: k, device: d, ai: ag.AI}
+	if k != KindHuman {
+		label := []byte(kindLabel(k))
+		p.browser, p.system = makeKey(label), makeKey(label)
+	} else {
+		family := func(name string) string {
+			if name == "" {
+				return LabelUnknown
+			}
+			return name
+		}
+		b, o := family(ag.Browser.String()), family(ag.OS.String())
+		p.browser, p.system = makeKey([]byte(b)), makeKey([]byte(o))
+		bv := append([]byte(b), 0)
+		if ag.BrowserMajor > 0 {
+			bv = appendUint(bv, ag.BrowserMajor)
+		}
+		p.browserVer = makeKey(bv)
+		p.systemVer = makeKey(append(append([]byte(o), 0), ag.OSVersion.String()...))
+	}
+	if k == KindBot || k == KindTool {
+		p.client = makeKey(appendClientKey(nil, k, ag.AI, ag.Bot.String()))
+	}
+	return p
+}
+
 // Add counts one record. With the agent's string in the cache it does not
 // allocate.
 func (a *Aggregator) Add(h *dim.Hit) {
@@ -266,66 +323,38 @@ func (a *Aggregator) Add(h *dim.Hit) {
 		a.cls = NewClassifier(max(a.opts.CacheCapacity, DefaultCacheCapacity))
 	}
 	ag := a.cls.Classify(h.Rec.UserAgent)
-	bytes := h.Rec.Bytes
-	k := ag.Kind
-	if int(k) >= NumKinds {
-		k = KindUnknown
+	p := a.plans[ag]
+	if p == nil {
+		if a.plans == nil || len(a.plans) >= maxPlans {
+			a.plans = make(map[Agent]*plan)
+		}
+		p = newPlan(ag)
+		a.plans[ag] = p
 	}
-	a.Kinds[k].add(h, bytes)
-	d := ag.Device
-	if int(d) >= NumDevices {
-		d = DeviceUnknown
-	}
-	a.Devices[d].add(h, bytes)
-	switch k {
+	bytes, v := h.Rec.Bytes, h.Visitor
+	a.Kinds[p.kind].add(h, bytes)
+	a.Devices[p.device].add(h, bytes)
+	a.Browsers.AddHashed(p.browser.b, p.browser.h, bytes, v)
+	a.Systems.AddHashed(p.system.b, p.system.h, bytes, v)
+	switch p.kind {
 	case KindHuman:
-		a.addFamily(a.Browsers, a.BrowserVersions, ag.Browser.String(), ag.BrowserMajor, Name{}, h, bytes)
-		a.addFamily(a.Systems, a.SystemVersions, ag.OS.String(), 0, ag.OSVersion, h, bytes)
-	default:
-		label := kindLabel(k)
-		a.addKey(a.Browsers, label, h, bytes)
-		a.addKey(a.Systems, label, h, bytes)
-	}
-	if k == KindBot || k == KindTool {
-		if ag.AI {
+		a.BrowserVersions.AddHashed(p.browserVer.b, p.browserVer.h, bytes, v)
+		a.SystemVersions.AddHashed(p.systemVer.b, p.systemVer.h, bytes, v)
+	case KindBot, KindTool:
+		if p.ai {
 			a.AI.add(h, bytes)
 		}
-		a.key = appendClientKey(a.key[:0], k, ag.AI, ag.Bot.String())
-		hash := sketch.HashKey(a.key)
-		a.Clients.AddHashed(a.key, hash, bytes, h.Visitor)
+		c := &p.client
+		a.Clients.AddHashed(c.b, c.h, bytes, v)
 		if h.HasCode {
 			switch status.ClassIndex(h.Code) {
 			case status.Class4xx:
-				a.Clients4xx.AddHashed(a.key, hash, bytes, h.Visitor)
+				a.Clients4xx.AddHashed(c.b, c.h, bytes, v)
 			case status.Class5xx:
-				a.Clients5xx.AddHashed(a.key, hash, bytes, h.Visitor)
+				a.Clients5xx.AddHashed(c.b, c.h, bytes, v)
 			}
 		}
 	}
-}
-
-func (a *Aggregator) addKey(t *sketch.TopK, key string, h *dim.Hit, bytes uint64) {
-	a.key = append(a.key[:0], key...)
-	t.AddHashed(a.key, sketch.HashKey(a.key), bytes, h.Visitor)
-}
-
-// addFamily counts a human's request under its family (LabelUnknown when
-// none) and under the family's version: major when verName is zero.
-func (a *Aggregator) addFamily(fams, vers *sketch.TopK, family string, major uint16, verName Name, h *dim.Hit, bytes uint64) {
-	if family == "" {
-		family = LabelUnknown
-	}
-	a.addKey(fams, family, h, bytes)
-	a.key = append(a.key[:0], family...)
-	a.key = append(a.key, 0)
-	if verName.IsZero() {
-		if major > 0 {
-			a.key = appendUint(a.key, major)
-		}
-	} else {
-		a.key = append(a.key, verName.String()...)
-	}
-	vers.AddHashed(a.key, sketch.HashKey(a.key), bytes, h.Visitor)
 }
 
 func appendUint(b []byte, v uint16) []byte {
