@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -68,7 +69,7 @@ func BenchmarkAggregatorAdd(b *testing.B) {
 		ua := benchAgents[i%len(benchAgents)]
 		code := codes[i%len(codes)]
 		hits[i] = dim.Hit{Rec: &parser.Record{UserAgent: ua, Bytes: uint64(i * 7), Status: code, HasStatus: true},
-			Visitor: uint64(i % 97), Code: code, HasCode: true}
+			Agent: sketch.HashKey(ua), Visitor: uint64(i % 97), Code: code, HasCode: true}
 	}
 	for i := range hits {
 		a.Add(&hits[i])
@@ -123,5 +124,22 @@ func BenchmarkClassifyDistinct(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkAggregatorAddCollide is Add with two agents that share a slot
+// of the front cache (as the State's hashes may): still no allocation.
+func BenchmarkAggregatorAddCollide(b *testing.B) {
+	a := NewAggregator(Options{TopCapacity: 1000, DistinctCapacity: 1000})
+	hits := []dim.Hit{
+		{Rec: &parser.Record{UserAgent: benchAgents[0]}, Agent: 7},
+		{Rec: &parser.Record{UserAgent: benchAgents[2]}, Agent: 7 + frontSlots},
+	}
+	for i := range hits {
+		a.Add(&hits[i])
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		a.Add(&hits[i&1])
 	}
 }

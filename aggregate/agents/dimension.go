@@ -56,7 +56,8 @@ type Figures struct {
 
 func newFigures(distinct int) Figures { return Figures{Visitors: sketch.NewDistinct(distinct)} }
 
-func (f *Figures) add(h *dim.Hit, bytes uint64) {
+// add counts h; seen says its visitor is already in Visitors.
+func (f *Figures) add(h *dim.Hit, bytes uint64, seen bool) {
 	f.Requests++
 	f.Bytes = sketch.AddSat(f.Bytes, bytes)
 	if h.HasCode {
@@ -64,7 +65,9 @@ func (f *Figures) add(h *dim.Hit, bytes uint64) {
 	} else {
 		f.NoStatus++
 	}
-	f.Visitors.Add(h.Visitor)
+	if !seen {
+		f.Visitors.Add(h.Visitor)
+	}
 }
 
 func (f *Figures) merge(o *Figures) {
@@ -125,6 +128,12 @@ type Aggregator struct {
 	cls    *Classifier
 	merged Stats // Stats of the aggregators merged into this one
 	plans  map[Agent]*plan
+	front  *[frontSlots]front
+	// frontHits counts the lookups the front cache answered (they are
+	// cache hits in Stats).
+	frontHits   uint64
+	lastVisitor uint64
+	lastPlan    *plan
 
 	Kinds   [NumKinds]Figures
 	Devices [NumDevices]Figures
@@ -190,6 +199,7 @@ func (a *Aggregator) Stats() Stats {
 	if a.cls != nil {
 		s = s.add(a.cls.Stats())
 	}
+	s.Hits += a.frontHits
 	return s
 }
 
@@ -316,13 +326,36 @@ func newPlan(ag Agent) *plan {
 	return p
 }
 
-// Add counts one record. With the agent's string in the cache it does not
-// allocate.
-func (a *Aggregator) Add(h *dim.Hit) {
+// frontSlots is the size of an aggregator's front cache of plans, by the
+// agent's hash.
+const frontSlots = 512
+
+type front struct {
+	hash uint64
+	ua   string
+	plan *plan
+}
+
+// planOf returns the plan of h's agent: from the front cache, a table
+// indexed by the agent's hash (the State computed it) that holds the
+// string to compare, or else from the classifier and the plans.
+func (a *Aggregator) planOf(h *dim.Hit) *plan {
+	ua := h.Rec.UserAgent
+	if len(ua) > MaxLen {
+		ua = ua[:MaxLen]
+	}
+	if a.front == nil {
+		a.front = new([frontSlots]front)
+	}
+	f := &a.front[h.Agent%frontSlots]
+	if f.plan != nil && f.hash == h.Agent && f.ua == string(ua) {
+		a.frontHits++
+		return f.plan
+	}
 	if a.cls == nil { // decoded from a state file
 		a.cls = NewClassifier(max(a.opts.CacheCapacity, DefaultCacheCapacity))
 	}
-	ag := a.cls.Classify(h.Rec.UserAgent)
+	ag, key := a.cls.lookup(ua)
 	p := a.plans[ag]
 	if p == nil {
 		if a.plans == nil || len(a.plans) >= maxPlans {
@@ -331,9 +364,21 @@ func (a *Aggregator) Add(h *dim.Hit) {
 		p = newPlan(ag)
 		a.plans[ag] = p
 	}
+	*f = front{hash: h.Agent, ua: key, plan: p} // the classifier's string: no copy
+	return p
+}
+
+// Add counts one record. With the agent's string in the cache it does not
+// allocate.
+func (a *Aggregator) Add(h *dim.Hit) {
+	p := a.planOf(h)
 	bytes, v := h.Rec.Bytes, h.Visitor
-	a.Kinds[p.kind].add(h, bytes)
-	a.Devices[p.device].add(h, bytes)
+	// A visitor's requests come in runs (a page, then its assets): the
+	// kind's and device's visitor sets already hold a repeated one.
+	same := v == a.lastVisitor && p == a.lastPlan
+	a.lastVisitor, a.lastPlan = v, p
+	a.Kinds[p.kind].add(h, bytes, same)
+	a.Devices[p.device].add(h, bytes, same)
 	a.Browsers.AddHashed(p.browser.b, p.browser.h, bytes, v)
 	a.Systems.AddHashed(p.system.b, p.system.h, bytes, v)
 	switch p.kind {
@@ -342,7 +387,7 @@ func (a *Aggregator) Add(h *dim.Hit) {
 		a.SystemVersions.AddHashed(p.systemVer.b, p.systemVer.h, bytes, v)
 	case KindBot, KindTool:
 		if p.ai {
-			a.AI.add(h, bytes)
+			a.AI.add(h, bytes, same)
 		}
 		c := &p.client
 		a.Clients.AddHashed(c.b, c.h, bytes, v)
