@@ -102,6 +102,10 @@ type Options struct {
 	TopCapacity      int
 	DistinctCapacity int
 	CacheCapacity    int
+	// ExcludeBots records that the State leaves bots out (BotFilter,
+	// --exclude-bots): aggregators that differ in it count different
+	// requests and are not merged.
+	ExcludeBots bool
 }
 
 // Aggregator is the agents dimension of a State (a dim.Dimension): every
@@ -427,6 +431,9 @@ func (a *Aggregator) Merge(other dim.Dimension) error {
 	if a.opts.TopCapacity != o.opts.TopCapacity {
 		return fmt.Errorf("top capacities differ (%d and %d): use the same --top-capacity", a.opts.TopCapacity, o.opts.TopCapacity)
 	}
+	if a.opts.ExcludeBots != o.opts.ExcludeBots {
+		return errors.New("one was made with --exclude-bots and the other without: they count different requests")
+	}
 	if a.opts.DistinctCapacity != o.opts.DistinctCapacity {
 		return fmt.Errorf("distinct capacities differ (%d and %d): use the same --distinct-capacity", a.opts.DistinctCapacity, o.opts.DistinctCapacity)
 	}
@@ -494,6 +501,7 @@ func (a *Aggregator) Check(parsed uint64) error {
 // wire is the encoded section: the settings, then the figures and lists.
 type wire struct {
 	TopCapacity, DistinctCapacity int
+	ExcludeBots                   bool
 	Kinds                         [NumKinds]Figures
 	Devices                       [NumDevices]Figures
 	AI                            Figures
@@ -503,7 +511,7 @@ type wire struct {
 // MarshalBinary encodes the figures and lists with encoding/gob (the
 // classifier's cache is not kept).
 func (a *Aggregator) MarshalBinary() ([]byte, error) {
-	w := wire{TopCapacity: a.opts.TopCapacity, DistinctCapacity: a.opts.DistinctCapacity,
+	w := wire{TopCapacity: a.opts.TopCapacity, DistinctCapacity: a.opts.DistinctCapacity, ExcludeBots: a.opts.ExcludeBots,
 		Kinds: a.Kinds, Devices: a.Devices, AI: a.AI}
 	for _, t := range a.lists() {
 		w.Lists = append(w.Lists, *t)
@@ -529,7 +537,8 @@ func (a *Aggregator) UnmarshalBinary(b []byte) error {
 	if w.TopCapacity < 0 || w.DistinctCapacity < 0 {
 		return errors.New("negative capacity")
 	}
-	*a = Aggregator{opts: Options{TopCapacity: w.TopCapacity, DistinctCapacity: w.DistinctCapacity, CacheCapacity: DefaultCacheCapacity},
+	*a = Aggregator{opts: Options{TopCapacity: w.TopCapacity, DistinctCapacity: w.DistinctCapacity, CacheCapacity: DefaultCacheCapacity,
+		ExcludeBots: w.ExcludeBots},
 		Kinds: w.Kinds, Devices: w.Devices, AI: w.AI}
 	for i, t := range a.lists() {
 		l := w.Lists[i]

@@ -220,6 +220,11 @@ func TestMergeRefused(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	o = testOpts
+	o.ExcludeBots = true
+	if err := a.Merge(roundTrip(t, NewAggregator(o))); err == nil || !strings.Contains(err.Error(), "--exclude-bots") {
+		t.Errorf("got %v", err)
+	}
+	o = testOpts
 	o.CacheCapacity = 99 // the cache changes no figure
 	if err := a.Merge(NewAggregator(o)); err != nil {
 		t.Error(err)

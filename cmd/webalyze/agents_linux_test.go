@@ -158,6 +158,18 @@ func TestExcludeBots(t *testing.T) {
 	}
 }
 
+// TestExcludeBotsState: a state keeps whether bots were left out; a run
+// with the other setting is refused rather than mixing the two.
+func TestExcludeBotsState(t *testing.T) {
+	dir := t.TempDir()
+	all, noBots, _ := agentsLog(t, dir)
+	runOK(t, dir, "summary", "-q", "--state", "s.state", "-f", "combined", noBots)
+	res := runBinary(t, dir, "summary", "-q", "--state", "s.state", "--exclude-bots", "-f", "combined", all)
+	if res.code != 2 || !strings.Contains(res.stderr, "--exclude-bots") {
+		t.Errorf("exit %d, stderr %q: want 2 naming --exclude-bots", res.code, res.stderr)
+	}
+}
+
 func flagIf(b bool) []string {
 	if b {
 		return []string{"--exclude-bots"}

@@ -62,7 +62,7 @@ func (f *InputFlags) addAgents(opts *aggregate.Options) {
 	if distinct == 0 {
 		distinct = aggregate.DefaultDistinctCapacity
 	}
-	opts.Dimensions = append(opts.Dimensions, agents.NewAggregator(agents.Options{TopCapacity: top, DistinctCapacity: distinct}))
+	opts.Dimensions = append(opts.Dimensions, agents.NewAggregator(agents.Options{TopCapacity: top, DistinctCapacity: distinct, ExcludeBots: f.ExcludeBots}))
 	if f.ExcludeBots {
 		opts.Filter = agents.NewBotFilter(0)
 	}
