@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"strconv"
 
@@ -347,4 +348,35 @@ func (a *Agents) KindBars() []KindBar {
 		x += k.Share
 	}
 	return out
+}
+
+// agentEstimates names the agent figures that are estimates, as
+// approximate does for the other figures: panels whose lists went past
+// their capacity, and kinds' visitors past the distinct capacity.
+func agentEstimates(m *Model) ([]string, []Estimate) {
+	a := m.AgentPanels
+	if a == nil {
+		return nil, nil
+	}
+	var paths []string
+	var est []Estimate
+	panel := func(path, what string, exact bool, bound int64) {
+		if exact {
+			return
+		}
+		paths = append(paths, path)
+		est = append(est, Estimate{Path: path, What: what, Error: fmt.Sprintf("each request count may be overstated by up to %s; the list kept its heaviest keys past its capacity", fmtInt(bound))})
+	}
+	panel("agent_panels.browsers", "Browsers", a.Browsers.Exact, a.Browsers.ErrorBound)
+	panel("agent_panels.operating_systems", "Operating systems", a.OperatingSystems.Exact, a.OperatingSystems.ErrorBound)
+	panel("agent_panels.bots", "Bots, AI crawlers and tools", a.Bots.Exact, a.Bots.ErrorBound)
+	for _, k := range a.Kinds {
+		if !k.Visitors.Exact && k.Visitors.N > 0 {
+			paths = append(paths, "agent_panels.kinds")
+			est = append(est, Estimate{Path: "agent_panels.kinds", What: "Visitors by kind of sender",
+				Error: fmt.Sprintf("within ±%s (HyperLogLog: past its exact capacity a unique count is estimated)", fmtPct(k.Visitors.RelErr))})
+			break
+		}
+	}
+	return paths, est
 }

@@ -207,3 +207,20 @@ func sampleAgentPanels() *Agents {
 	}
 	return buildAgents(in, 1000, 25)
 }
+
+// TestAgentEstimates: a bots list past its capacity is named among the
+// estimates.
+func TestAgentEstimates(t *testing.T) {
+	st := aggregate.New(aggregate.Options{Dimensions: []dim.Dimension{agents.NewAggregator(agents.Options{TopCapacity: 2, DistinctCapacity: 100})}})
+	for i := range 10 {
+		st.Add(&parser.Record{Host: []byte("192.0.2.1"), HasStatus: true, Status: 200,
+			UserAgent: fmt.Appendf(nil, "Mozilla/5.0 (compatible; Crawler%cbot/1.0)", 'a'+i)})
+	}
+	m := Build(st, BuildOptions{})
+	if !strings.Contains(strings.Join(m.Approximate, " "), "agent_panels.bots") {
+		t.Errorf("approximate %v: want agent_panels.bots", m.Approximate)
+	}
+	if m.AgentPanels.Bots.Exact {
+		t.Error("bots panel says exact")
+	}
+}

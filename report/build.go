@@ -539,7 +539,8 @@ func approximate(m *Model) ([]string, []Estimate) {
 		list("drill_down."+d.Code+".urls", "URLs answered "+d.Code, &d.URLs)
 		list("drill_down."+d.Code+".clients", "Clients answered "+d.Code, &d.Clients)
 	}
-	return paths, est
+	ap, ae := agentEstimates(m)
+	return append(paths, ap...), append(est, ae...)
 }
 
 // capVisitors keeps every row's visitors within the whole: no key can
