@@ -187,6 +187,14 @@ func buildAgents(in *AgentsInput, requests int64, n int) *Agents {
 	a.Bots = botPanel("Bots", bots, requests, in, n, func(c *ClientRow) bool { return !c.Tool })
 	a.AICrawlers = botPanel("AI crawlers", in.AI, requests, in, n, func(c *ClientRow) bool { return c.AI })
 	a.Tools = botPanel("Tools", tools, requests, in, n, func(c *ClientRow) bool { return c.Tool })
+	// Empty lists are [] in the JSON, as the model's other lists.
+	emptyIfNil(&a.Kinds)
+	for _, p := range []*AgentPanel{&a.Browsers, &a.OperatingSystems, &a.Devices} {
+		emptyIfNil(&p.Rows)
+	}
+	for _, p := range []*BotPanel{&a.Bots, &a.AICrawlers, &a.Tools} {
+		emptyIfNil(&p.Rows)
+	}
 	return a
 }
 
