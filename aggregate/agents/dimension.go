@@ -94,6 +94,12 @@ func (f *Figures) check(what string) error {
 	return nil
 }
 
+// DeviceDistinct is how many visitors a device class counts exactly
+// (at most the distinct capacity): past it, a HyperLogLog of 16 KiB that
+// stays in the cache, where an exact set of every visitor would not; the
+// kinds count theirs exactly up to the distinct capacity.
+const DeviceDistinct = 1024
+
 // Options are an Aggregator's settings. TopCapacity and DistinctCapacity
 // have the meaning of the State's options of the same names and must be
 // equal in aggregators that are merged; CacheCapacity is the Classifier's
@@ -161,7 +167,7 @@ func NewAggregator(o Options) *Aggregator {
 		a.Kinds[i] = newFigures(o.DistinctCapacity)
 	}
 	for i := range a.Devices {
-		a.Devices[i] = newFigures(o.DistinctCapacity)
+		a.Devices[i] = newFigures(min(o.DistinctCapacity, DeviceDistinct))
 	}
 	a.AI = newFigures(o.DistinctCapacity)
 	for _, t := range a.lists() {
@@ -332,7 +338,7 @@ func newPlan(ag Agent) *plan {
 
 // frontSlots is the size of an aggregator's front cache of plans, by the
 // agent's hash.
-const frontSlots = 512
+const frontSlots = 2048
 
 type front struct {
 	hash uint64
