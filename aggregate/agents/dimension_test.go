@@ -289,3 +289,29 @@ func TestBotFilter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSection: any bytes given as a state file's agents section decode
+// or fail, never panic; what decodes can be checked, merged and encoded.
+func FuzzSection(f *testing.F) {
+	for seed := range uint64(3) {
+		b, err := aggregate(testHits(seed, 50), testOpts).MarshalBinary()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := Empty().(*Aggregator)
+		if d.UnmarshalBinary(b) != nil {
+			return
+		}
+		_ = d.Check(0)
+		o := NewAggregator(Options{TopCapacity: d.opts.TopCapacity, DistinctCapacity: d.opts.DistinctCapacity, ExcludeBots: d.opts.ExcludeBots})
+		if err := o.Merge(d); err == nil {
+			_ = o.Check(0)
+		}
+		if _, err := d.MarshalBinary(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
