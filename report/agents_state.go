@@ -17,9 +17,9 @@ func agentsInput(st *aggregate.State) *AgentsInput {
 	}
 	in := &AgentsInput{
 		AI:              agentGroup("AI crawlers", &a.AI),
-		Browsers:        topList(a.Browsers, 0),
+		Browsers:        familyList(a.BrowserVersions, a),
 		BrowserVersions: topList(a.BrowserVersions, 0),
-		Systems:         topList(a.Systems, 0),
+		Systems:         familyList(a.SystemVersions, a),
 		SystemVersions:  topList(a.SystemVersions, 0),
 	}
 	clients := topList(a.Clients, 0)
@@ -74,4 +74,57 @@ func filteredReasons(m map[string]uint64) map[string]int64 {
 		out[r] = clamp(n)
 	}
 	return out
+}
+
+// familyList makes the list of families of a version list (the humans'),
+// with a row for each other kind under its label, so that it holds every
+// request: a family's requests, bytes and error bound are the sums of its
+// versions', its visitors their union.
+func familyList(vers *sketch.TopK, a *agents.Aggregator) TopList {
+	type family struct {
+		hits, bytes, err uint64
+		visitors         sketch.SmallDistinct
+	}
+	fams := map[string]*family{}
+	for i := range vers.Entries {
+		e := &vers.Entries[i]
+		name, _ := agents.SplitVersionKey(e.Key)
+		f := fams[name]
+		if f == nil {
+			f = &family{}
+			fams[name] = f
+		}
+		f.hits += e.Hits
+		f.bytes = sketch.AddSat(f.bytes, e.Bytes)
+		f.err += e.HitsErr
+		f.visitors.Merge(&e.Visitors)
+	}
+	l := TopList{Exact: vers.Exact()}
+	total := vers.Total
+	for name, f := range fams {
+		l.Rows = append(l.Rows, TopRow{Key: name, Hits: clamp(f.hits), Bytes: clamp(f.bytes), Err: clamp(f.err),
+			Visitors: clamp(min(f.visitors.Count(), f.hits-min(f.err, f.hits))), VisitorsExact: f.visitors.Exact()})
+	}
+	for _, k := range []agents.Kind{agents.KindBot, agents.KindTool, agents.KindUnknown, agents.KindEmpty} {
+		f := &a.Kinds[k]
+		if f.Requests == 0 {
+			continue
+		}
+		total += f.Requests
+		l.Rows = append(l.Rows, TopRow{Key: agents.KindLabel(k), Hits: clamp(f.Requests), Bytes: clamp(f.Bytes),
+			Visitors: clamp(min(f.Visitors.Count(), f.Requests)), VisitorsExact: f.Visitors.Exact()})
+	}
+	l.Total = clamp(total)
+	if l.Exact {
+		l.Distinct = int64(len(l.Rows))
+	} else {
+		l.ErrorBound = clamp(vers.ErrorBound())
+	}
+	slices.SortFunc(l.Rows, func(x, y TopRow) int {
+		if c := cmp.Compare(y.Hits, x.Hits); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Key, y.Key)
+	})
+	return l
 }

@@ -25,8 +25,8 @@ const sectionVersion = 1
 const DefaultCacheCapacity = 16384
 
 // Labels of the Browsers and Operating systems rows that are not a family:
-// the requests of the other kinds, so that both panels add up to every
-// request. A family name never starts with '('.
+// the requests of the other kinds (Kinds), so that both panels add up to
+// every request. A family name never starts with '('.
 const (
 	LabelBots    = "(bots)"
 	LabelTools   = "(tools)"
@@ -126,14 +126,15 @@ type Options struct {
 // which worker saw them.
 //
 // The lists are sketch.TopK of TopCapacity keys: exact while they hold
-// every key (browser and OS families are a fixed set, so theirs always do),
-// Space-Saving with a stated bound beyond.
+// every key, Space-Saving with a stated bound beyond.
 //
-//   - Browsers: every request, keyed by browser family for humans and by
-//     one of the Label constants for the other kinds; BrowserVersions: the
-//     requests of humans, keyed by family and major version (VersionKey).
-//   - Systems and SystemVersions: the same for operating systems, an OS
-//     version being "" when the agent gives none.
+//   - BrowserVersions: the requests of humans, keyed by browser family
+//     ("Other" when not a known one) and major version (VersionKey, the
+//     version "" when unknown). A family's figures are the sum of its
+//     versions', its visitors their union (sketch.SmallDistinct.Merge):
+//     a report derives the Browsers panel from them and from Kinds.
+//   - SystemVersions: the same for operating systems ("Other" for a
+//     human's agent that names none).
 //   - Clients: the requests of bots and tools, keyed by ClientKey (kind,
 //     AI flag, name); Clients4xx and Clients5xx count their 4xx and 5xx
 //     responses under the same keys.
@@ -153,10 +154,9 @@ type Aggregator struct {
 	Devices [NumDevices]Figures
 	AI      Figures
 
-	Browsers, BrowserVersions *sketch.TopK
-	Systems, SystemVersions   *sketch.TopK
-	Clients                   *sketch.TopK
-	Clients4xx, Clients5xx    *sketch.TopK
+	BrowserVersions, SystemVersions *sketch.TopK
+	Clients                         *sketch.TopK
+	Clients4xx, Clients5xx          *sketch.TopK
 }
 
 // NewAggregator returns an empty Aggregator with the given settings; a
@@ -181,7 +181,7 @@ func NewAggregator(o Options) *Aggregator {
 }
 
 func (a *Aggregator) lists() []**sketch.TopK {
-	return []**sketch.TopK{&a.Browsers, &a.BrowserVersions, &a.Systems, &a.SystemVersions,
+	return []**sketch.TopK{&a.BrowserVersions, &a.SystemVersions,
 		&a.Clients, &a.Clients4xx, &a.Clients5xx}
 }
 
@@ -269,9 +269,9 @@ func SplitVersionKey(key string) (family, version string) {
 	return key, ""
 }
 
-// kindLabel is the Browsers and Systems key of the requests of a kind other
-// than human.
-func kindLabel(k Kind) string {
+// KindLabel is the Browsers and Operating systems row of the requests of a
+// kind other than human.
+func KindLabel(k Kind) string {
 	switch k {
 	case KindBot:
 		return LabelBots
@@ -286,12 +286,11 @@ func kindLabel(k Kind) string {
 // plan is what Add does for the records of one Agent: the keys of its
 // lists, with their hashes, computed once.
 type plan struct {
-	kind                Kind
-	device              Device
-	ai                  bool
-	browser, browserVer key
-	system, systemVer   key
-	client              key // bots and tools only
+	kind                  Kind
+	device                Device
+	ai                    bool
+	browserVer, systemVer key // humans only
+	client                key // bots and tools only
 }
 
 type key struct {
@@ -315,18 +314,14 @@ func newPlan(ag Agent) *plan {
 		d = DeviceUnknown
 	}
 	p := &plan{kind: k, device: d, ai: ag.AI}
-	if k != KindHuman {
-		label := []byte(kindLabel(k))
-		p.browser, p.system = makeKey(label), makeKey(label)
-	} else {
+	if k == KindHuman {
 		family := func(name string) string {
 			if name == "" {
-				return LabelUnknown
+				return otherBrowser.String() // "Other"
 			}
 			return name
 		}
 		b, o := family(ag.Browser.String()), family(ag.OS.String())
-		p.browser, p.system = makeKey([]byte(b)), makeKey([]byte(o))
 		bv := append([]byte(b), 0)
 		if ag.BrowserMajor > 0 {
 			bv = appendUint(bv, ag.BrowserMajor)
@@ -393,8 +388,6 @@ func (a *Aggregator) Add(h *dim.Hit) {
 	a.lastVisitor, a.lastPlan = v, p
 	a.Kinds[p.kind].add(h, bytes, same)
 	a.Devices[p.device].add(h, bytes, same)
-	a.Browsers.AddHashed(p.browser.b, p.browser.h, bytes, v)
-	a.Systems.AddHashed(p.system.b, p.system.h, bytes, v)
 	switch p.kind {
 	case KindHuman:
 		a.BrowserVersions.AddHashed(p.browserVer.b, p.browserVer.h, bytes, v)
@@ -460,8 +453,7 @@ func (a *Aggregator) Merge(other dim.Dimension) error {
 }
 
 // Check verifies that every record was counted once in each split: kinds,
-// devices, the Browsers and Systems lists (parsed in all), the version
-// lists (the humans), the Clients lists (bots and tools, their 4xx and
+// devices, the version lists (the humans), the Clients lists (bots and tools, their 4xx and
 // 5xx).
 func (a *Aggregator) Check(parsed uint64) error {
 	for i, f := range a.figures() {
@@ -490,8 +482,6 @@ func (a *Aggregator) Check(parsed uint64) error {
 	}{
 		{"kinds", kinds, parsed},
 		{"devices", devices, parsed},
-		{"browsers", a.Browsers.Total, parsed},
-		{"operating systems", a.Systems.Total, parsed},
 		{"browser versions", a.BrowserVersions.Total, human},
 		{"operating system versions", a.SystemVersions.Total, human},
 		{"bots and tools", a.Clients.Total, bots.Requests + tools.Requests},

@@ -77,10 +77,10 @@ func TestRealLogsDimension(t *testing.T) {
 		t.Errorf("bytes by kind %d, the State's %d", bytesSum, st.Bytes)
 	}
 	s := a.Stats()
-	t.Logf("%d requests: human %d, bot %d (AI %d), tool %d, unknown %d, empty %d; %d browsers, %d bots and tools; cache hit rate %.3f, %d detector calls",
+	t.Logf("%d requests: human %d, bot %d (AI %d), tool %d, unknown %d, empty %d; %d browser versions, %d bots and tools; cache hit rate %.3f, %d detector calls",
 		st.Lines.Parsed, a.Kinds[agents.KindHuman].Requests, a.Kinds[agents.KindBot].Requests, a.AI.Requests,
 		a.Kinds[agents.KindTool].Requests, a.Kinds[agents.KindUnknown].Requests, a.Kinds[agents.KindEmpty].Requests,
-		a.Browsers.Len(), a.Clients.Len(), s.HitRate(), s.Detector)
+		a.BrowserVersions.Len(), a.Clients.Len(), s.HitRate(), s.Detector)
 	for _, e := range a.Clients.Top(8) {
 		t.Logf("  %q: %d", e.Key, e.Hits)
 	}
@@ -96,7 +96,7 @@ func canonical(t *testing.T, a *agents.Aggregator) []byte {
 	for _, f := range append(a.Kinds[:], append(a.Devices[:], a.AI)...) {
 		f.Visitors.Canonical()
 	}
-	for _, l := range []interface{ Canonical() }{a.Browsers, a.BrowserVersions, a.Systems, a.SystemVersions, a.Clients, a.Clients4xx, a.Clients5xx} {
+	for _, l := range []interface{ Canonical() }{a.BrowserVersions, a.SystemVersions, a.Clients, a.Clients4xx, a.Clients5xx} {
 		l.Canonical()
 	}
 	out, err := a.MarshalBinary()
