@@ -211,8 +211,8 @@ func familyPanel(title string, fams, vers TopList, n int) AgentPanel {
 	}
 	for _, r := range fams.Rows {
 		row := agentRow(r.Key, r, p.Total)
-		// The rows of other kinds ("(bots)") and of agents without a
-		// family ("(unknown)") have no versions.
+		// The rows of the other kinds ("(bots)", "(unknown)") have no
+		// versions.
 		if vs := byFamily[r.Key]; len(vs) > 0 && !strings.HasPrefix(r.Key, "(") {
 			row.Versions = capRows(vs, r.Hits, n)
 			for i := range row.Versions {
