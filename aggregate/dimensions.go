@@ -7,6 +7,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -15,6 +16,7 @@ import (
 // dimension package adds its line here.
 var sections = map[string]func() dim.Dimension{
 	agents.Section: agents.Empty,
+	geo.Section:    geo.NewEmpty,
 }
 
 // section is one dimension's part of a state file.

@@ -122,7 +122,7 @@ const (
 // hostileState is a State fed ordinary traffic plus hostile records,
 // malformed lines, file errors and format names.
 func hostileState() *aggregate.State {
-	st := aggregate.New(withAgents(aggregate.Options{}))
+	st := aggregate.New(withAgents(geoOptions()))
 	base := at("2026-05-04T10:00:00Z").Unix()
 	add := func(sec int64, status uint16, path, ref, agent, host, vhost string) {
 		p, q, _ := strings.Cut(path, "?")
@@ -229,7 +229,8 @@ func TestBrowserHostile(t *testing.T) {
 
 	for _, id := range []string{"summary", "classes", "codes", "aborted", "incidents", "months", "hours",
 		"urls", "top-404", "top-5xx", "clients", "referrers", "agents", "methods", "vhosts", "latency", "diagnostics",
-		"who", "browsers", "systems", "devices", "bots"} {
+		"who", "browsers", "systems", "devices", "bots",
+		"countries", "geo-countries", "networks", "geo-networks", "geo-credit"} {
 		if !ids[id] {
 			t.Errorf("no element with id %q", id)
 		}
@@ -287,7 +288,7 @@ func findID(n *html.Node, id string) *html.Node {
 // sub-status codes, request times and a few malformed lines.
 func realisticState() *aggregate.State {
 	rnd := rand.New(rand.NewPCG(2026, 5))
-	st := aggregate.New(withAgents(aggregate.Options{}))
+	st := aggregate.New(withAgents(geoOptions()))
 	st.SetFormat("/var/log/nginx/access.log", "nginx")
 	st.SetFormat("/var/log/nginx/access.log.1.gz", "nginx")
 	st.SetFormat(`C:\inetpub\logs\LogFiles\W3SVC1\u_ex260504.log`, "iis")

@@ -239,6 +239,7 @@ func csvTables(m *Model) []csvTable {
 	for _, k := range slices.Sorted(maps.Keys(m.Formats)) {
 		row(k, m.Formats[k])
 	}
+	geoCSV(m, table, func(cells ...string) { row(cells...) })
 	return tables
 }
 

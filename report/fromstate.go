@@ -65,6 +65,9 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		Win32Text:        status.Win32Text,
 	}
 
+	in.Geo = geoInput(st, opts.TopN)
+	in.GeoHint = in.Geo == nil
+
 	if st.Requests > st.Undated {
 		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}

@@ -377,6 +377,9 @@ func newPage(m *Model) (*page, error) {
 			navItem{"systems", "Operating systems"}, navItem{"devices", "Devices"}, navItem{"bots", "Bots"})
 	}
 	p.Nav = append(p.Nav, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+	if m.Geo != nil {
+		p.Nav = append(p.Nav, navItem{"countries", geoTitle(m.Geo)})
+	}
 	if len(m.Vhosts.Rows) > 0 {
 		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
 	}

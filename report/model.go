@@ -142,6 +142,12 @@ type Model struct {
 	AgentPanels *Agents `json:"agent_panels"`
 
 	Diagnostics Diagnostics `json:"diagnostics"`
+
+	// Geo is the Countries and Networks (ASN) panels, from the databases
+	// given with --geoip-db; null without one. GeoHint says a renderer
+	// should then say how to enable them (not for ClickHouse sources).
+	Geo     *Geo `json:"geo"`
+	GeoHint bool `json:"-"`
 }
 
 // Period is the time range covered, as RFC 3339 timestamps in the

@@ -54,6 +54,9 @@ func WriteText(w io.Writer, m *Model) error {
 	}
 	p("\n")
 	writeTextFiltered(tw, m)
+	if line := geoText(m); line != "" {
+		p("%s\n", line)
+	}
 	tw.Flush()
 	for _, e := range m.Estimates {
 		fmt.Fprintf(bw, "Estimate: %s: %s\n", v(e.What), v(e.Error))

@@ -93,7 +93,14 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		return nil, err
 	}
 	if j.ch.enabled() {
+		if len(j.in.GeoIPDB) > 0 {
+			return nil, usageError(errors.New("--geoip-db looks up the clients of logs read here; with --clickhouse there are none (the report has no Countries panel)"))
+		}
 		return j.collectClickHouse(g)
+	}
+	geoDim, err := j.in.geoDimension(g, j.in.DistinctCapacity)
+	if err != nil {
+		return nil, err
 	}
 	loc, err := j.win.location()
 	if err != nil {
@@ -157,6 +164,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
 	j.in.addAgents(&opts)
+	if geoDim != nil {
+		opts.Dimensions = append(opts.Dimensions, geoDim)
+	}
 	client, err := j.in.clientFrom()
 	if err != nil {
 		return nil, err

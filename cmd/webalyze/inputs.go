@@ -31,6 +31,7 @@ type FileFlags struct {
 // InputFlags are the flags of commands that read logs and aggregate them.
 type InputFlags struct {
 	FileFlags
+	GeoFlags
 	Workers          int    `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
 	MaxMalformed     string `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
 	TopCapacity      int    `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
