@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/parser"
@@ -14,7 +15,8 @@ import (
 // empty aggregator for each, which [Decode] restores a section into. A
 // dimension package adds its line here.
 var sections = map[string]func() dim.Dimension{
-	geo.Section: geo.NewEmpty,
+	agents.Section: agents.Empty,
+	geo.Section:    geo.NewEmpty,
 }
 
 // section is one dimension's part of a state file.

@@ -230,6 +230,7 @@ func TestBrowserHostile(t *testing.T) {
 
 	for _, id := range []string{"summary", "classes", "codes", "aborted", "incidents", "months", "hours",
 		"urls", "top-404", "top-5xx", "clients", "referrers", "agents", "methods", "vhosts", "latency", "diagnostics",
+		"who", "browsers", "systems", "devices", "bots",
 		"countries", "geo-countries", "networks", "geo-networks", "geo-credit",
 		"visits", "visits-durations", "visits-pages", "visits-days", "visits-entry", "visits-exit"} {
 		if !ids[id] {
@@ -302,7 +303,10 @@ func realisticState() *aggregate.State {
 	assets := []string{"/static/app.css", "/static/app.js", "/static/logo.svg", "/favicon.ico"}
 	agents := []string{"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1",
-		"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "curl/8.5.0"}
+		"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "curl/8.5.0",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.6422.165 Safari/537.36",
+		"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)", "-"}
 	refs := []string{"-", "-", "https://www.google.com/", "https://news.ycombinator.com/item?id=1", "https://example.org/blog/"}
 	for i := 0; i < 40_000; i++ {
 		// Traffic follows the day: quiet at night, busy in the afternoon.

@@ -58,8 +58,12 @@ type Input struct {
 	Lines            Lines
 	MalformedReasons map[string]int64
 	SkippedReasons   map[string]int64
-	Bytes            int64
-	BytesSaturated   bool
+	// FilteredReasons counts the lines a filter left out, per reason
+	// ("bot": --exclude-bots); the rest of Lines.Filtered is the time
+	// window's.
+	FilteredReasons map[string]int64
+	Bytes           int64
+	BytesSaturated  bool
 	// NoBytes counts requests without a logged size.
 	NoBytes         int64
 	Visitors        Count
@@ -108,6 +112,9 @@ type Input struct {
 	// Diagnostics.EarlierFileErrors).
 	EarlierFileErrors []FileError
 	Formats           map[string]string
+	// AgentPanels holds the user-agent panels; nil when the source has
+	// none.
+	AgentPanels *AgentsInput
 
 	// Lookup returns the registry entry of a code; LookupSub the meaning
 	// of an IIS sub-status ("" when unknown); Win32 the meaning of a
@@ -222,6 +229,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 		Lines:            in.Lines,
 		MalformedReasons: maps.Clone(in.MalformedReasons),
 		SkippedReasons:   maps.Clone(in.SkippedReasons),
+		FilteredReasons:  maps.Clone(in.FilteredReasons),
 		Bytes:            in.Bytes,
 		NoBytes:          in.NoBytes,
 		BytesSaturated:   in.BytesSaturated,
@@ -436,6 +444,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	}
 
 	m.Latency = slices.Clone(in.Latency)
+	m.AgentPanels = buildAgents(in.AgentPanels, m.Requests, opts.TopN)
 
 	// Diagnostics.
 	for _, r := range slices.Sorted(maps.Keys(in.MalformedReasons)) {
@@ -545,7 +554,8 @@ func approximate(m *Model) ([]string, []Estimate) {
 		n := m.Geo.Networks
 		list("geo.networks", "Networks (ASN)", &TopList{Total: n.Total, ErrorBound: n.ErrorBound, Rows: []TopRow{{}}})
 	}
-	return paths, est
+	ap, ae := agentEstimates(m)
+	return append(paths, ap...), append(est, ae...)
 }
 
 // capVisitors keeps every row's visitors within the whole: no key can

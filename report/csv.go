@@ -214,6 +214,8 @@ func csvTables(m *Model) []csvTable {
 	}
 
 	csvVisits(m, table, row)
+	agentTables(table, row, m)
+
 	table("latency", "scope", "count", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "rel_err")
 	for _, r := range m.Latency {
 		row(r.Scope, i(r.Count, 10), f(r.P50), f(r.P90), f(r.P95), f(r.P99), f(r.Max), f(r.RelErr))

@@ -50,6 +50,8 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		},
 		MalformedReasons: reasons(st.MalformedReasons),
 		SkippedReasons:   reasons(st.SkippedReasons),
+		FilteredReasons:  filteredReasons(st.FilteredReasons),
+		AgentPanels:      agentsInput(st),
 		Bytes:            clamp(st.Bytes),
 		NoBytes:          clamp(st.NoBytes),
 		BytesSaturated:   st.BytesSaturated || st.Bytes > math.MaxInt64,

@@ -75,6 +75,12 @@ func hostileModel() *Model {
 	}
 	m.SubCodes[0].Meaning = hostile[0]
 	m.Win32[0].Meaning = hostile[1]
+	for i, h := range hostile {
+		a := m.AgentPanels
+		a.Bots.Rows[i%len(a.Bots.Rows)].Name = h
+		a.Browsers.Rows[i%len(a.Browsers.Rows)].Name = h
+		a.OperatingSystems.Rows[0].Versions[i%len(a.OperatingSystems.Rows[0].Versions)].Name = h
+	}
 	return m
 }
 
@@ -92,6 +98,7 @@ var allowedTags = map[string]bool{
 	"thead": true, "tbody": true, "tr": true, "th": true, "td": true, "figure": true,
 	"figcaption": true, "footer": true, "svg": true, "g": true, "path": true, "text": true,
 	"desc": true, "details": true, "summary": true, "strong": true, "code": true,
+	"rect": true, // share bars of the agents panels
 }
 
 var allowedAttrs = map[string]bool{
@@ -101,6 +108,7 @@ var allowedAttrs = map[string]bool{
 	"viewBox": true, "xmlns": true, "transform": true, "d": true, "x": true, "y": true,
 	"fill": true, "stroke": true, "stroke-width": true, "font-family": true, "font-variant": true,
 	"font-weight": true, "font-style": true, "font-size": true,
+	"width": true, "height": true, "preserveAspectRatio": true, "aria-hidden": true, "colspan": true,
 }
 
 func TestHostileHTML(t *testing.T) {

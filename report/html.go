@@ -377,7 +377,12 @@ func newPage(m *Model) (*page, error) {
 		p.Nav = append(p.Nav, navItem{"visits", "Visits"})
 	}
 	p.Nav = append(p.Nav, navItem{"urls", "URLs"}, navItem{"clients", "Clients"},
-		navItem{"referrers", "Referrers"}, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+		navItem{"referrers", "Referrers"})
+	if m.AgentPanels != nil {
+		p.Nav = append(p.Nav, navItem{"who", "People and bots"}, navItem{"browsers", "Browsers"},
+			navItem{"systems", "Operating systems"}, navItem{"devices", "Devices"}, navItem{"bots", "Bots"})
+	}
+	p.Nav = append(p.Nav, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
 	if m.Geo != nil {
 		p.Nav = append(p.Nav, navItem{"countries", geoTitle(m.Geo)})
 	}

@@ -24,7 +24,7 @@ func normalized(m *Model) *Model {
 	if c.Period.Zone == "" {
 		c.Period.Zone = "UTC"
 	}
-	for _, p := range []*map[string]int64{&c.MalformedReasons, &c.SkippedReasons, &c.Status.Classes, &c.Status.Codes, &c.Status.Subcodes} {
+	for _, p := range []*map[string]int64{&c.MalformedReasons, &c.SkippedReasons, &c.FilteredReasons, &c.Status.Classes, &c.Status.Codes, &c.Status.Subcodes} {
 		if *p == nil {
 			*p = map[string]int64{}
 		}

@@ -55,6 +55,10 @@ type Model struct {
 	// SkippedReasons counts skipped lines per reason ("directive",
 	// "blank"); they sum to Lines.Skipped.
 	SkippedReasons map[string]int64 `json:"skipped_reasons"`
+	// FilteredReasons counts the lines a filter left out, per reason
+	// ("bot" for --exclude-bots); they sum to at most Lines.Filtered, the
+	// rest being outside --since/--until.
+	FilteredReasons map[string]int64 `json:"filtered_reasons"`
 
 	Requests int64 `json:"requests"` // parsed requests (= Lines.Parsed)
 	Bytes    int64 `json:"bytes"`    // response bytes sent
@@ -135,6 +139,10 @@ type Model struct {
 	// Visits are the visits, entry and exit pages; nil (null) when the
 	// source does not count them (ClickHouse).
 	Visits *VisitsPanel `json:"visits"`
+	// AgentPanels are the Browsers, Operating systems, Devices and Bots
+	// panels and the split of every request by kind of sender; null when
+	// the source does not classify user agents (a ClickHouse table).
+	AgentPanels *Agents `json:"agent_panels"`
 
 	Diagnostics Diagnostics `json:"diagnostics"`
 

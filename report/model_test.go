@@ -180,6 +180,8 @@ func sampleModel() *Model {
 	for _, mo := range m.Months {
 		m.Timeline = append(m.Timeline, mo.Days...)
 	}
+	m.AgentPanels = sampleAgentPanels()
+	m.FilteredReasons = map[string]int64{"bot": 2}
 	return m
 }
 

@@ -53,6 +53,7 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\tno time %s", fmtInt(m.Undated))
 	}
 	p("\n")
+	writeTextFiltered(tw, m)
 	textVisits(tw, m)
 	if line := geoText(m); line != "" {
 		p("%s\n", line)
@@ -111,6 +112,7 @@ func WriteText(w io.Writer, m *Model) error {
 		}
 	}
 	writeTextTop(tw, "Top 5xx URLs", m.Top5xx)
+	writeTextAgents(tw, m)
 
 	if len(m.Latency) > 0 {
 		p("\nResponse time\tRequests\tp50\tp90\tp95\tp99\tMax\n")

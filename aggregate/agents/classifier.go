@@ -54,18 +54,25 @@ func NewClassifier(capacity int) *Classifier {
 // log writes it: "-" for none, '+' for spaces in IIS logs). ua is not
 // retained. A cache hit does not allocate.
 func (c *Classifier) Classify(ua []byte) Agent {
+	a, _ := c.lookup(ua)
+	return a
+}
+
+// lookup is Classify that also returns the cached key, the string of ua
+// (cut to MaxLen), for a caller to keep without a copy of its own.
+func (c *Classifier) lookup(ua []byte) (Agent, string) {
 	if len(ua) > MaxLen {
 		ua = ua[:MaxLen]
 	}
 	if e, ok := c.cur[string(ua)]; ok {
 		c.stats.Hits++
-		return e.agent
+		return e.agent, e.key
 	}
 	if e, ok := c.old[string(ua)]; ok {
 		c.stats.Hits++
 		delete(c.old, e.key)
 		c.put(e)
-		return e.agent
+		return e.agent, e.key
 	}
 	key := string(ua)
 	a, detected, recovered := classify(key)
@@ -79,7 +86,7 @@ func (c *Classifier) Classify(ua []byte) Agent {
 	if c.half > 0 {
 		c.put(entry{key, a})
 	}
-	return a
+	return a, key
 }
 
 func (c *Classifier) put(e entry) {

@@ -13,6 +13,31 @@ import (
 // cost at about 1 ms.
 const MaxLen = 512
 
+// DetectMaxLen is the longest string given to the crawler detector, whose
+// cost grows with the length (about 6 µs a byte here, 3 ms for MaxLen
+// random bytes): a longer string, or one with a byte no real agent has
+// (see detectable), is a bot only if it has a crawler-like word.
+const DetectMaxLen = 256
+
+// detectable says whether s is short enough and made of the bytes of
+// real user agents for the crawler detector to be asked: printable ASCII
+// but <>{}|\^`$". Real crawlers' agents are short and plain; strings of
+// random bytes almost always have one of these.
+func detectable(s string) bool {
+	if len(s) > DetectMaxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e:
+			return false
+		case c == '<' || c == '>' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^' || c == '`' || c == '$' || c == '"':
+			return false
+		}
+	}
+	return true
+}
+
 // maxName bounds a crawler or tool name taken from the agent string.
 const maxName = 40
 
@@ -89,8 +114,12 @@ func classify(s string) (a Agent, detected, recovered bool) {
 	plain := !ua.Bot && browser != otherBrowser && hasOS && !hasBotWord(lower)
 	bot := ua.Bot
 	if !bot && !plain {
-		detected = true
-		bot = crawlerdetect.IsCrawler(s)
+		if detectable(s) {
+			detected = true
+			bot = crawlerdetect.IsCrawler(s)
+		} else {
+			bot = hasBotWord(lower)
+		}
 	}
 	if bot {
 		return Agent{Kind: KindBot, Device: DeviceBot, Bot: botName(ua, s)}, detected, false

@@ -164,3 +164,32 @@ func TestRealLogs(t *testing.T) {
 		}
 	}
 }
+
+// realAgents returns the distinct user agents of the shared corpus, none
+// when it is absent.
+func realAgents(tb testing.TB) [][]byte {
+	tb.Helper()
+	if _, err := os.Stat(realDir); err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out [][]byte
+	filepath.WalkDir(realDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".log") {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		userAgents(f, func(ua string) {
+			if !seen[ua] {
+				seen[ua] = true
+				out = append(out, []byte(ua))
+			}
+		})
+		return nil
+	})
+	return out
+}

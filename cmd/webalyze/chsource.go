@@ -31,6 +31,9 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if j.state != nil && j.state.State != "" {
 		return nil, usageError(errors.New("--clickhouse and --state do not go together: the table is the state"))
 	}
+	if j.in.ExcludeBots {
+		return nil, usageError(errors.New("--exclude-bots with --clickhouse: the table has no agent classes to filter on; drop --exclude-bots"))
+	}
 	if len(j.sites) > 0 {
 		return nil, usageError(errors.New("--site with --clickhouse: the table's referrer_external column is computed at load without --site hosts; drop --site"))
 	}

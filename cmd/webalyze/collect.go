@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
@@ -164,6 +165,13 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
+	if prev == nil || prev.Dimension(agents.Section) != nil {
+		// As for visits below: a state made before agents were counted
+		// goes on without them.
+		j.in.addAgents(&opts)
+	} else if j.in.ExcludeBots {
+		return nil, usageError(fmt.Errorf("--exclude-bots: --state %s was made by a webalyze that did not classify user agents: start a new state", report.Visible(statePath)))
+	}
 	if geoDim != nil {
 		opts.Dimensions = append(opts.Dimensions, geoDim)
 	}
@@ -237,6 +245,9 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	prog.done()
 	if err != nil {
 		return nil, err
+	}
+	if g.Verbose {
+		agentsNote(g.stderr, st)
 	}
 	if len(res.Unreadable) > 0 {
 		// Half the inputs would make a report that looks complete, and

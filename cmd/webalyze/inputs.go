@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -36,6 +38,36 @@ type InputFlags struct {
 	DrillCapacity    int    `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
 	DistinctCapacity int    `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
 	VisitFlags
+	ExcludeBots bool `name:"exclude-bots" help:"Leave crawlers (AI crawlers included) out of every figure: their lines count as filtered, reason \"bot\". Command-line tools (curl, Wget, python-requests...) are not bots and stay."`
+}
+
+// agentsNote says, for -v, how the user-agent classifier's caches did:
+// each worker classifies a distinct string once, then answers from its
+// cache.
+func agentsNote(w io.Writer, st *aggregate.State) {
+	a, ok := st.Dimension(agents.Section).(*agents.Aggregator)
+	if !ok {
+		return
+	}
+	s := a.Stats()
+	fmt.Fprintf(w, "user agents: %d lookups, %.1f%% answered from the cache; %d strings classified, %d of them by the crawler detector\n",
+		s.Hits+s.Misses, 100*s.HitRate(), s.Misses, s.Detector)
+}
+
+// addAgents gives opts the agents dimension (browsers, systems, devices,
+// bots), with the run's capacities, and the bot filter of --exclude-bots.
+func (f *InputFlags) addAgents(opts *aggregate.Options) {
+	top, distinct := f.TopCapacity, f.DistinctCapacity
+	if top == 0 {
+		top = aggregate.DefaultTopCapacity
+	}
+	if distinct == 0 {
+		distinct = aggregate.DefaultDistinctCapacity
+	}
+	opts.Dimensions = append(opts.Dimensions, agents.NewAggregator(agents.Options{TopCapacity: top, DistinctCapacity: distinct, ExcludeBots: f.ExcludeBots}))
+	if f.ExcludeBots {
+		opts.Filter = agents.NewBotFilter(0)
+	}
 }
 
 // validate rejects values no run can use, as usage errors.
