@@ -1,0 +1,95 @@
+package refsites
+
+import (
+	"bytes"
+	"strings"
+)
+
+// IsExternal reports whether a referrer counts as external: a non-empty
+// referrer other than "-" whose host (between "://" and the next "/", "?"
+// or "#", without user info and port, compared without case) is neither
+// vhost (without its port) nor one of sites; when vhost is empty and no
+// site is given, every referrer is external. sites must be in lower case
+// without port, as [SiteHost] makes them. Without sites it is a short
+// test, small enough to be inlined in the State's Add.
+func IsExternal(ref, vhost []byte, sites []string) bool {
+	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
+		return false
+	}
+	if len(sites) == 0 {
+		return len(vhost) == 0 || !bytes.EqualFold(HostOf(ref), StripPort(vhost))
+	}
+	return externalToSites(ref, vhost, sites)
+}
+
+// externalToSites is IsExternal with site hosts.
+func externalToSites(ref, vhost []byte, sites []string) bool {
+	h := HostOf(ref)
+	if len(vhost) > 0 && bytes.EqualFold(h, StripPort(vhost)) {
+		return false
+	}
+	for _, site := range sites {
+		if len(h) == len(site) && bytes.EqualFold(h, []byte(site)) {
+			return false
+		}
+	}
+	return true
+}
+
+// SiteHost normalises a --site host name: lower case, without scheme,
+// path or port.
+func SiteHost(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToLower(string(StripPort([]byte(s))))
+}
+
+// HostOf returns the host of an absolute URL (without user info and
+// port, case kept), or nil when u has no "://".
+func HostOf(u []byte) []byte {
+	i := bytes.Index(u, []byte("://"))
+	if i < 0 {
+		return nil
+	}
+	h := u[i+3:]
+	if j := bytes.IndexAny(h, "/?#"); j >= 0 {
+		h = h[:j]
+	}
+	if j := bytes.LastIndexByte(h, '@'); j >= 0 {
+		h = h[j+1:]
+	}
+	return StripPort(h)
+}
+
+// StripPort removes a ":port" suffix (not inside an IPv6 literal).
+func StripPort(h []byte) []byte {
+	if i := bytes.LastIndexByte(h, ':'); i >= 0 && bytes.IndexByte(h[i:], ']') < 0 {
+		return h[:i]
+	}
+	return h
+}
+
+// MaxHostLen is the most bytes of a host a referring site keeps (the
+// longest DNS name is 253).
+const MaxHostLen = 255
+
+// Host appends the referring site of ref to dst: HostOf(ref) in ASCII
+// lower case, cut to MaxHostLen bytes; nothing when ref has no host.
+func Host(dst, ref []byte) []byte {
+	h := HostOf(ref)
+	if len(h) > MaxHostLen {
+		h = h[:MaxHostLen]
+	}
+	for _, c := range h {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
