@@ -10,8 +10,7 @@ import (
 // or "#", without user info and port, compared without case) is neither
 // vhost (without its port) nor one of sites; when vhost is empty and no
 // site is given, every referrer is external. sites must be in lower case
-// without port, as [SiteHost] makes them. Without sites it is a short
-// test, small enough to be inlined in the State's Add.
+// without port, as [SiteHost] makes them.
 func IsExternal(ref, vhost []byte, sites []string) bool {
 	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
 		return false

@@ -6,6 +6,7 @@ package dimtest
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -175,4 +176,50 @@ func Allocs(d dim.Dimension, recs []parser.Record) float64 {
 			d.Add(&hits[i])
 		}
 	})
+}
+
+// Records returns n records with a few values of every field the
+// dimensions read (paths and their extensions, queries with search
+// terms, referrers from search engines, other sites and the site
+// itself, users, virtual hosts, statuses), repeatable for a seed.
+func Records(seed uint64, n int) []parser.Record {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	pick := func(s []string) []byte {
+		v := s[rng.IntN(len(s))]
+		if v == "" {
+			return nil
+		}
+		return []byte(v)
+	}
+	paths := []string{"/", "/index.html", "/a/b.PHP", "/img/logo.png", "/css/site.css", "/js/app.JS", "/about",
+		"/file.", "/x.verylongextensionthatiscut", "/search", "/dl/f.tar.gz", "/\xff.\xfe"}
+	queries := []string{"", "", "q=hello+world", "s=Caf%C3%A9", "search=%20%20GoLang%20", "query=a%zz", "x=1&q=second",
+		"q=", "page=2", "Q=Upper", "s=%FF%FE"}
+	refs := []string{"", "-", "https://www.google.com/search?q=web+logs", "https://www.google.co.uk/url?q=&sa=t",
+		"https://www.bing.com/search?q=Access%20Log", "https://search.yahoo.com/search?p=yahoo+term",
+		"https://yandex.ru/search/?text=%D0%BB%D0%BE%D0%B3", "https://www.baidu.com/s?wd=baidu",
+		"https://duckduckgo.com/?q=ddg", "http://Example.ORG:8080/page", "https://user@other.net/x",
+		"http://site.test/internal", "android-app://com.google.android.gm/", "junk", "https://ask.example.com/?q=no"}
+	users := []string{"", "-", "alice", "bob", "ALICE", "carol\x00"}
+	vhosts := []string{"", "site.test", "www.site.test:443", "api.site.test"}
+	codes := []uint16{200, 200, 200, 304, 404, 500, 503, 101, 0, 499, 999}
+	recs := make([]parser.Record, n)
+	for i := range recs {
+		r := &recs[i]
+		r.Host = fmt.Appendf(nil, "192.0.2.%d", rng.IntN(20))
+		r.UserAgent = pick([]string{"Mozilla/5.0", "curl/8", ""})
+		r.Path = pick(paths)
+		r.Query = pick(queries)
+		r.Referer = pick(refs)
+		r.User = pick(users)
+		r.VHost = pick(vhosts)
+		if rng.IntN(20) > 0 {
+			r.Status, r.HasStatus = codes[rng.IntN(len(codes))], true
+		}
+		r.Bytes, r.HasBytes = uint64(rng.IntN(5000)), true
+		if rng.IntN(10) > 0 {
+			r.Time, r.HasTime = 1_700_000_000+int64(rng.IntN(5*86400)), true
+		}
+	}
+	return recs
 }
