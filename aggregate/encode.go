@@ -28,14 +28,18 @@ import (
 // bump, their zero value being what an older file meant:
 // InputMark.CheckSum/CheckLen (0: no check before resuming),
 // FileError.At (0: date unknown) and State.EarlierErrors.
-const SchemaVersion = 2
+// Version 3: the core State is followed by the sections of its dimensions
+// (see Options.Dimensions), each with a version of its own; a section
+// whose version differs is refused, naming it. State.FilteredReasons.
+const SchemaVersion = 3
 
 // stateMagic starts every state file.
 var stateMagic = []byte("WBLZSTAT")
 
 // Encode writes s as a state file: the 8 bytes "WBLZSTAT", the schema
-// version as a big-endian uint32, then a zstd stream of the gob encoding
-// of s's exported fields.
+// version as a big-endian uint32, then a zstd stream of two gob values:
+// s's exported fields, and the list of its dimensions' sections (name,
+// version, bytes), sorted by name.
 func (s *State) Encode(w io.Writer) error {
 	var hdr [12]byte
 	copy(hdr[:], stateMagic)
@@ -47,7 +51,17 @@ func (s *State) Encode(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(zw).Encode(s); err != nil {
+	secs, err := s.encodeSections()
+	if err != nil {
+		zw.Close()
+		return err
+	}
+	enc := gob.NewEncoder(zw)
+	if err := enc.Encode(s); err != nil {
+		zw.Close()
+		return fmt.Errorf("encoding state: %w", err)
+	}
+	if err := enc.Encode(secs); err != nil {
 		zw.Close()
 		return fmt.Errorf("encoding state: %w", err)
 	}
@@ -57,15 +71,18 @@ func (s *State) Encode(w io.Writer) error {
 // ErrNotState is returned by [Decode] for input that is not a state file.
 var ErrNotState = errors.New("not a webalyze state file")
 
-// Decode reads a state file written by [State.Encode]. It refuses a file
-// of another schema version, naming both versions.
+// Decode reads a state file written by [State.Encode]. A version 2 file
+// (the same core State, without dimensions) is read as a State without
+// dimensions, which merges only with others made without them. Decode
+// refuses a file of another schema version, naming both versions.
 func Decode(r io.Reader) (st *State, err error) {
 	br := bufio.NewReader(r)
 	var hdr [12]byte
 	if _, err := io.ReadFull(br, hdr[:]); err != nil || !bytes.Equal(hdr[:8], stateMagic) {
 		return nil, ErrNotState
 	}
-	if v := binary.BigEndian.Uint32(hdr[8:]); v != SchemaVersion {
+	v := binary.BigEndian.Uint32(hdr[8:])
+	if v != SchemaVersion && v != 2 {
 		return nil, fmt.Errorf("state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
 	}
 	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
@@ -79,8 +96,18 @@ func Decode(r io.Reader) (st *State, err error) {
 		}
 	}()
 	s := &State{}
-	if err := gob.NewDecoder(zr).Decode(s); err != nil {
+	dec := gob.NewDecoder(zr)
+	if err := dec.Decode(s); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
+	}
+	var secs []section
+	if v != 2 { // version 2 has the same core and no dimensions
+		if err := dec.Decode(&secs); err != nil {
+			return nil, fmt.Errorf("corrupt state file: %w", err)
+		}
+	}
+	if err := s.decodeSections(secs); err != nil {
+		return nil, err
 	}
 	if err := s.restore(); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)

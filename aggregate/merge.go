@@ -35,6 +35,9 @@ func (s *State) merge(o *State, sharded bool) error {
 	if !slices.Equal(s.Settings.PageExtensions, o.Settings.PageExtensions) {
 		return fmt.Errorf("cannot merge states with different page extensions (%q and %q)", s.Settings.PageExtensions, o.Settings.PageExtensions)
 	}
+	if err := s.mergeDims(o); err != nil {
+		return err
+	}
 	s.Lines.Read += o.Lines.Read
 	s.Lines.Parsed += o.Lines.Parsed
 	s.Lines.Malformed += o.Lines.Malformed

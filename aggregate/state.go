@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/sketch"
@@ -62,6 +63,17 @@ type Options struct {
 	// port and case: a referrer on one of them is internal, also for
 	// records that have no virtual host. See [State.Referrers].
 	SiteHosts []string
+	// Dimensions are the State's dimension aggregators (user agents,
+	// countries, visits...): prototypes, of which every State made with
+	// these Options gets its own [dim.Dimension.New], in this order. Each
+	// is fed every parsed record, merged, checked and saved as its own
+	// section of the state file. Section names must differ.
+	Dimensions []dim.Dimension
+	// Filter, when set, leaves records out of every figure
+	// (--exclude-bots): they are counted as filtered, by the filter's
+	// reason (see [State.FilteredReasons]). Every State gets its own
+	// [dim.Filter.New].
+	Filter dim.Filter
 }
 
 // NotHTTPMethod is the key under which Methods counts requests whose
@@ -138,7 +150,11 @@ type State struct {
 
 	Lines            Lines
 	MalformedReasons map[parser.Reason]uint64
-	SkippedReasons   map[parser.Reason]uint64
+	// FilteredReasons counts the lines a filter (Options.Filter) left
+	// out, by its reason; lines outside the --since/--until window are
+	// the rest of Lines.Filtered. Nil when no filter left any out.
+	FilteredReasons map[string]uint64
+	SkippedReasons  map[parser.Reason]uint64
 	// Samples keeps, per malformed reason, the Settings.Samples lines that
 	// come first by (File, Line, Offset), whatever the merge order.
 	Samples map[parser.Reason][]Sample
@@ -251,6 +267,9 @@ type State struct {
 	batch     *batching // while it batches (see batchLocal)
 	latIdx    sketch.LatencyIndexes
 	sink      uint64 // see Add: keeps the index peeks from being optimised away
+	dims      []dim.Dimension
+	filter    dim.Filter
+	hit       dim.Hit // handed to the dimensions (see addDims)
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -312,6 +331,7 @@ func New(opts Options) *State {
 		CodeLatency:      map[uint16]*sketch.Latency{},
 	}
 	s.setup(loc)
+	s.newDims(opts.Dimensions, opts.Filter)
 	return s
 }
 
@@ -348,6 +368,9 @@ func (s *State) Location() *time.Location { return s.loc }
 // Add aggregates one parsed record. It keeps nothing that points into rec.
 // In the steady state (keys already seen) it does not allocate.
 func (s *State) Add(rec *parser.Record) {
+	if s.filter != nil && s.excluded(rec) {
+		return
+	}
 	s.Lines.Read++
 	s.Lines.Parsed++
 	s.Requests++
@@ -401,7 +424,8 @@ func (s *State) Add(rec *parser.Record) {
 		s.scratch = append(append(append(s.scratch[:0], rec.Path...), '?'), rec.Query...)
 		hQuery = sketch.HashKey(s.scratch)
 	}
-	visitor := sketch.VisitorHash(client, hAgent)
+	identity := sketch.VisitorHash(client, hAgent)
+	visitor := identity
 	var day int64
 	if rec.HasTime {
 		// A visitor is per day: the lists count visitor-days, as GoAccess
@@ -491,6 +515,9 @@ func (s *State) Add(rec *parser.Record) {
 	}
 	if rec.HasUpstream {
 		s.Upstream.Add(rec.Upstream)
+	}
+	if len(s.dims) > 0 {
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page)
 	}
 }
 
@@ -779,7 +806,7 @@ func (s *State) Check() error {
 	if mal != l.Malformed {
 		return fmt.Errorf("malformed reasons sum to %d, not %d", mal, l.Malformed)
 	}
-	return nil
+	return s.checkDims()
 }
 
 // InputMark is how far an input was read (see [ingest.InputMark]); the
