@@ -5,14 +5,25 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
+	"github.com/webalyze/webalyze/aggregate/users"
+	"github.com/webalyze/webalyze/aggregate/vhosts"
 	"github.com/webalyze/webalyze/parser"
 )
 
 // sections are the dimensions a state file may hold, by section name: an
 // empty aggregator for each, which [Decode] restores a section into. A
 // dimension package adds its line here.
-var sections = map[string]func() dim.Dimension{}
+var sections = map[string]func() dim.Dimension{
+	content.Section:  content.Empty,
+	refsites.Section: refsites.Empty,
+	search.Section:   search.Empty,
+	users.Section:    users.Empty,
+	vhosts.Section:   vhosts.Empty,
+}
 
 // section is one dimension's part of a state file.
 type section struct {
