@@ -208,6 +208,10 @@ func csvTables(m *Model) []csvTable {
 	top("methods", m.Methods)
 	top("protocols", m.Protocols)
 	top("vhosts", m.Vhosts)
+	for _, l := range extraLists(&m.Extras) {
+		top(l.path, *l.l)
+	}
+	extrasCSV(m, table, row)
 
 	table("latency", "scope", "count", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "rel_err")
 	for _, r := range m.Latency {

@@ -132,6 +132,9 @@ type Model struct {
 	Protocols    TopList   `json:"protocols"`
 	Vhosts       TopList   `json:"vhosts"`
 	Latency      []Latency `json:"latency"`
+	// Extras are the referring sites, search, content, remote users and
+	// status by virtual host panels (keys present when counted).
+	Extras
 
 	Diagnostics Diagnostics `json:"diagnostics"`
 }

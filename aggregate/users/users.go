@@ -44,8 +44,10 @@ type Count struct {
 // Users counts remote users (see the package doc). Create one with
 // [New]; the zero value is what a state file section decodes into.
 type Users struct {
-	// Anonymous counts the requests without a user.
-	Anonymous Count
+	// Anonymous counts the requests without a user; NamedBytes the bytes
+	// of the others (all of them, listed or not).
+	Anonymous  Count
+	NamedBytes uint64
 	// List counts the others by user: its Total is their number.
 	List *sketch.TopK
 }
@@ -82,6 +84,7 @@ func (u *Users) Add(h *dim.Hit) {
 	if len(name) > MaxNameLen {
 		name = name[:MaxNameLen]
 	}
+	u.NamedBytes = sketch.AddSat(u.NamedBytes, r.Bytes)
 	u.List.Add(name, r.Bytes, 0)
 }
 
@@ -96,6 +99,7 @@ func (u *Users) Merge(other dim.Dimension) error {
 	}
 	u.Anonymous.Hits += o.Anonymous.Hits
 	u.Anonymous.Bytes = sketch.AddSat(u.Anonymous.Bytes, o.Anonymous.Bytes)
+	u.NamedBytes = sketch.AddSat(u.NamedBytes, o.NamedBytes)
 	u.List.Merge(o.List)
 	return nil
 }
@@ -128,14 +132,15 @@ func checkList(t *sketch.TopK) error {
 func (u *Users) Canonical() { u.List.Canonical() }
 
 type wire struct {
-	Anonymous Count
-	List      *sketch.TopK
+	Anonymous  Count
+	NamedBytes uint64
+	List       *sketch.TopK
 }
 
 // MarshalBinary encodes u (gob).
 func (u *Users) MarshalBinary() ([]byte, error) {
 	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{u.Anonymous, u.List})
+	err := gob.NewEncoder(&b).Encode(wire{u.Anonymous, u.NamedBytes, u.List})
 	return b.Bytes(), err
 }
 
@@ -162,7 +167,7 @@ func (u *Users) UnmarshalBinary(data []byte) (err error) {
 		}
 	}
 	w.List.NoVisitors = true
-	*u = Users{Anonymous: w.Anonymous, List: w.List}
+	*u = Users{Anonymous: w.Anonymous, NamedBytes: w.NamedBytes, List: w.List}
 	return nil
 }
 

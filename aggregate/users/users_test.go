@@ -23,7 +23,7 @@ func TestUsers(t *testing.T) {
 	if err := u.Check(6); err != nil {
 		t.Fatal(err)
 	}
-	if u.Anonymous != (Count{2, 3}) {
+	if u.Anonymous != (Count{2, 3}) || u.NamedBytes != 19 {
 		t.Errorf("anonymous %+v", u.Anonymous)
 	}
 	if e := u.List.Get("alice"); e == nil || e.Hits != 2 || e.Bytes != 15 {
