@@ -56,11 +56,20 @@ func HostOf(u []byte) []byte {
 		return nil
 	}
 	h := u[i+3:]
-	if j := bytes.IndexAny(h, "/?#"); j >= 0 {
-		h = h[:j]
+	// One pass for the end of the host and its last '@' (a loop: the
+	// generic IndexAny builds a set on every call).
+	at := -1
+	for j, c := range h {
+		if c == '/' || c == '?' || c == '#' {
+			h = h[:j]
+			break
+		}
+		if c == '@' {
+			at = j
+		}
 	}
-	if j := bytes.LastIndexByte(h, '@'); j >= 0 {
-		h = h[j+1:]
+	if at >= 0 {
+		h = h[at+1:]
 	}
 	return StripPort(h)
 }
@@ -79,8 +88,9 @@ const MaxHostLen = 255
 
 // Host appends the referring site of ref to dst: HostOf(ref) in ASCII
 // lower case, cut to MaxHostLen bytes; nothing when ref has no host.
-func Host(dst, ref []byte) []byte {
-	h := HostOf(ref)
+func Host(dst, ref []byte) []byte { return lowerHost(dst, HostOf(ref)) }
+
+func lowerHost(dst, h []byte) []byte {
 	if len(h) > MaxHostLen {
 		h = h[:MaxHostLen]
 	}

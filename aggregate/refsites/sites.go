@@ -64,10 +64,21 @@ func (s *Sites) New() dim.Dimension {
 // Add counts h's referrer when it is external.
 func (s *Sites) Add(h *dim.Hit) {
 	r := h.Rec
-	if !IsExternal(r.Referer, r.VHost, s.SiteHosts) {
+	ref := r.Referer
+	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
 		return
 	}
-	s.scratch = Host(s.scratch[:0], r.Referer)
+	// IsExternal with the host found once.
+	host := HostOf(ref)
+	if len(r.VHost) > 0 && bytes.EqualFold(host, StripPort(r.VHost)) {
+		return
+	}
+	for _, site := range s.SiteHosts {
+		if len(host) == len(site) && bytes.EqualFold(host, []byte(site)) {
+			return
+		}
+	}
+	s.scratch = lowerHost(s.scratch[:0], host)
 	s.List.Add(s.scratch, r.Bytes, h.Visitor)
 }
 

@@ -130,3 +130,22 @@ func BenchmarkAdd(b *testing.B) {
 		s.Add(&hits[i%len(hits)])
 	}
 }
+
+// TestSitesRule: Add counts exactly the referrers IsExternal calls
+// external.
+func TestSitesRule(t *testing.T) {
+	for _, sites := range [][]string{nil, {"site.test", "other.net"}} {
+		s := New(0, sites)
+		var want uint64
+		for _, r := range dimtest.Records(6, 5000) {
+			if IsExternal(r.Referer, r.VHost, s.SiteHosts) {
+				want++
+			}
+			h := dimtest.Hit(&r)
+			s.Add(&h)
+		}
+		if s.List.Total != want || want == 0 {
+			t.Errorf("sites %q: %d counted, IsExternal says %d", sites, s.List.Total, want)
+		}
+	}
+}
