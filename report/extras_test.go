@@ -51,7 +51,7 @@ func addExtrasHostile(st *aggregate.State, base int64) {
 
 // extrasState is a small log with something in every extra panel.
 func extrasState() *aggregate.State {
-	st := aggregate.New(aggregate.Options{Dimensions: extrasDims("www.example.org")})
+	st := aggregate.New(aggregate.Options{SiteHosts: []string{"www.example.org"}, Dimensions: extrasDims("www.example.org")})
 	base := at("2026-05-04T10:00:00Z").Unix()
 	add := func(path, query, ref, user, vhost string, status uint16, host string) {
 		st.Add(&parser.Record{Host: []byte(host), Method: []byte("GET"), Path: []byte(path), Query: []byte(query),
