@@ -1,71 +1,36 @@
 package parser
 
-// Apache httpd LogFormat strings (mod_log_config).
-//
-// CompileApache takes a format string as it appears in httpd.conf, for
-// example the "combined" format:
-//
-//	%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"
-//
-// or a whole directive (LogFormat "..." nickname). Inside the format, \"
-// stands for a quote, \\ for a backslash, \t and \n for tab and newline.
-// Directives and where their values go in a [Record]:
-//
-//	%h %a            Host (%a goes to Extra when %h is also present)
-//	%{c}a            Extra (the peer address behind a proxy)
-//	%A               ServerAddr
-//	%l %u            Ident, User
-//	%t               Time, bracketed: [10/Oct/2000:13:55:36 -0700]
-//	%{layout}t       Time in a strftime layout (%d/%b/%Y %T %z ...); also
-//	                 %{sec}t %{msec}t %{usec}t %{msec_frac}t %{usec_frac}t,
-//	                 with an optional begin: or end: prefix. Several time
-//	                 fields of one line are assembled into one instant; a
-//	                 layout without %z is taken as UTC.
-//	%r               Request, split into Method, Path, Query, Protocol
-//	%m %U %q %H      Method, Path, Query, Protocol
-//	%s %>s %<s       Status (%>s, the final status, wins when both appear)
-//	%b %B %O         Bytes ("-" is 0); %O only when %b and %B are absent
-//	%I               RequestBytes
-//	%D %T %{ms}T %{us}T %{s}T   Duration (µs, s, ms, µs, s)
-//	%v %V            VHost (the first of the two; the other goes to Extra)
-//	%p %{canonical}p ServerPort (%{local}p, %{remote}p go to Extra)
-//	%{Referer}i %{User-Agent}i %{X-Forwarded-For}i %{Host}i
-//	                 Referer, UserAgent, XForwardedFor, VHost (when no %v)
-//	anything else    Extra under its name as written: %{X-Request-Id}i,
-//	                 %{Set-Cookie}o, %{UNIQUE_ID}e, %X, %k, %L, %P, %R, %f,
-//	                 %{VAR}^ti, %{VAR}^to, %^FB, mod_ssl's %{SSL_PROTOCOL}x
-//	                 and %{errcode}c ...
-//
-// An unquoted header (%{X-Forwarded-For}i before %h) may hold a list
-// written with ", ": a space after a comma does not end it. An unquoted %u
-// followed by %t runs to the "[" of the time, so a user name may hold
-// spaces ("Songmu Yaxing").
-//
-// Conditions and modifiers (%400,501{User-agent}i, %!200{Referer}i, %<s)
-// are accepted and ignored: the log holds "-" where they suppressed a value.
-
 import (
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
-// CompileApache compiles an Apache LogFormat string into a [Format] named
-// name (the format text itself when name is empty).
+// CompileApache compiles an Apache LogFormat string, or a whole LogFormat
+// directive, into a [Format] named name ("apache:" and the format text
+// when name is empty). The package doc lists the directives and where
+// their values go. A format it cannot compile gives a [*FormatError]
+// whose Offset points into spec.
 func CompileApache(name, spec string) (Format, error) {
-	text, err := apacheFormatText(spec)
+	text, pos, err := apacheFormatText(spec)
 	if err != nil {
 		return nil, err
 	}
 	if name == "" {
 		name = "apache:" + text
 	}
+	fail := func(at int, sentinel error, detail string) (Format, error) {
+		return nil, formatError(spec, pos[at], "apache format", sentinel, detail)
+	}
 	f := &lineFormat{name: name, escape: escapeApache}
 	var lit []byte
 	type pending struct {
-		dir  string // the letter(s): "h", ">s", "{Referer}i"
-		arg  string
-		conv byte
+		dir   string // the letter(s): "h", ">s", "{Referer}i"
+		arg   string
+		conv  byte
+		at    int // index in text of the directive's '%'
+		argAt int // index in text of arg
 	}
 	var dirs []pending
 	var lits [][]byte // lits[i] precedes dirs[i]; the last one trails
@@ -75,9 +40,10 @@ func CompileApache(name, spec string) (Format, error) {
 			lit = append(lit, c)
 			continue
 		}
+		at := i
 		i++
 		if i == len(text) {
-			return nil, fmt.Errorf("apache format: %% at the end")
+			return fail(at, ErrIncompleteDirective, "% at the end")
 		}
 		if text[i] == '%' {
 			lit = append(lit, '%')
@@ -89,17 +55,17 @@ func CompileApache(name, spec string) (Format, error) {
 			i++
 		}
 		final := strings.Contains(text[start:i], ">")
-		arg := ""
+		arg, argAt := "", 0
 		if i < len(text) && text[i] == '{' {
 			end := strings.IndexByte(text[i:], '}')
 			if end < 0 {
-				return nil, fmt.Errorf("apache format: unclosed { at byte %d", i+1)
+				return fail(at, ErrUnterminated, "%{ (no closing })")
 			}
-			arg = text[i+1 : i+end]
+			arg, argAt = text[i+1:i+end], i+1
 			i += end + 1
 		}
 		if i == len(text) {
-			return nil, fmt.Errorf("apache format: directive without a letter at byte %d", start)
+			return fail(at, ErrIncompleteDirective, strconv.Quote(text[at:])+" (no directive letter)")
 		}
 		conv := text[i]
 		letters := string(conv)
@@ -107,7 +73,7 @@ func CompileApache(name, spec string) (Format, error) {
 			// Two-letter directives: %{VARNAME}^ti and ^to (trailers),
 			// %^FB (mod_logio: microseconds to the first byte).
 			if i+2 >= len(text) || (text[i+1:i+3] != "ti" && text[i+1:i+3] != "to" && text[i+1:i+3] != "FB") {
-				return nil, fmt.Errorf("apache format: unknown directive %%%s at byte %d", text[start:min(i+3, len(text))], start)
+				return fail(at, ErrUnknownDirective, text[at:min(i+3, len(text))])
 			}
 			letters = text[i : i+3]
 			i += 2
@@ -121,11 +87,11 @@ func CompileApache(name, spec string) (Format, error) {
 		}
 		lits = append(lits, lit)
 		lit = nil
-		dirs = append(dirs, pending{dir: "%" + dir, arg: arg, conv: conv})
+		dirs = append(dirs, pending{dir: "%" + dir, arg: arg, conv: conv, at: at, argAt: argAt})
 	}
 	lits = append(lits, lit)
 	if len(dirs) == 0 {
-		return nil, errors.New("apache format: no % directive")
+		return fail(0, ErrNoFields, "(no % directive)")
 	}
 	has := map[string]bool{}
 	for _, d := range dirs {
@@ -136,10 +102,13 @@ func CompileApache(name, spec string) (Format, error) {
 		fl := logField{name: d.dir, after: lits[i+1]}
 		fl.beforeQuery = d.conv == 'U' && i < len(dirs)-1 && dirs[i+1].conv == 'q' && len(fl.after) == 0
 		if i < len(dirs)-1 && len(fl.after) == 0 && !fl.beforeQuery {
-			return nil, fmt.Errorf("apache format: %s and %s have nothing between them", d.dir, dirs[i+1].dir)
+			return fail(dirs[i+1].at, ErrAdjacentFields, "("+d.dir+dirs[i+1].dir+")")
 		}
-		if err := apacheField(&fl, d.conv, d.arg, d.dir, has); err != nil {
-			return nil, err
+		if fe := apacheField(&fl, d.conv, d.arg, d.dir, has); fe != nil {
+			if fe.off < 0 {
+				return fail(d.at, fe.err, fe.detail)
+			}
+			return fail(d.argAt+fe.off, fe.err, fe.detail)
 		}
 		fl.quoted = len(lits[i]) > 0 && lits[i][len(lits[i])-1] == '"' && len(fl.after) > 0 && fl.after[0] == '"'
 		f.fields = append(f.fields, fl)
@@ -151,43 +120,47 @@ func CompileApache(name, spec string) (Format, error) {
 }
 
 // apacheFormatText extracts the format from a LogFormat directive, or
-// unescapes a bare format string.
-func apacheFormatText(spec string) (string, error) {
+// unescapes a bare format string. pos[i] is the offset in spec of text[i]
+// (of the backslash of an escape), pos[len(text)] that of the format's end.
+func apacheFormatText(spec string) (text string, pos []int, err error) {
+	lead := len(spec) - len(strings.TrimLeftFunc(spec, unicode.IsSpace))
 	s := strings.TrimSpace(spec)
 	if rest, ok := strings.CutPrefix(s, "LogFormat"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		at := lead + len("LogFormat") + len(rest) - len(strings.TrimLeftFunc(rest, unicode.IsSpace))
 		rest = strings.TrimSpace(rest)
 		if rest == "" || rest[0] != '"' {
-			return "", errors.New("apache format: LogFormat without a quoted format string")
+			return "", nil, formatError(spec, at, "apache format", ErrBadDirective, "(LogFormat without a quoted format string)")
 		}
-		var b strings.Builder
-		for i := 1; i < len(rest); i++ {
-			switch rest[i] {
-			case '\\':
-				if i+1 < len(rest) {
-					i++
-					b.WriteByte(unescapeConfig(rest[i]))
-					continue
-				}
-			case '"':
-				return b.String(), nil
-			}
-			b.WriteByte(rest[i])
+		text, pos, ok := unescapeConfigText(rest[1:], at+1, '"')
+		if !ok {
+			return "", nil, formatError(spec, at, "apache format", ErrUnterminated, "format string of LogFormat")
 		}
-		return "", errors.New("apache format: unterminated format string")
+		return text, pos, nil
 	}
-	if !strings.Contains(s, `\`) {
-		return s, nil
-	}
-	var b strings.Builder
+	text, pos, _ = unescapeConfigText(s, lead, 0)
+	return text, pos, nil
+}
+
+// unescapeConfigText decodes the backslash escapes of s, up to the first
+// unescaped quote when quote is not 0 (ok is false when there is none).
+// pos maps the result to offsets in s plus base, as apacheFormatText says.
+func unescapeConfigText(s string, base int, quote byte) (text string, pos []int, ok bool) {
+	b := make([]byte, 0, len(s))
+	pos = make([]int, 0, len(s)+1)
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			pos = append(pos, base+i)
 			i++
-			b.WriteByte(unescapeConfig(s[i]))
+			b = append(b, unescapeConfig(s[i]))
 			continue
+		case quote != 0 && s[i] == quote:
+			return string(b), append(pos, base+i), true
 		}
-		b.WriteByte(s[i])
+		pos = append(pos, base+i)
+		b = append(b, s[i])
 	}
-	return b.String(), nil
+	return string(b), append(pos, base+len(s)), quote == 0
 }
 
 func unescapeConfig(c byte) byte {
@@ -200,9 +173,18 @@ func unescapeConfig(c byte) byte {
 	return c
 }
 
+// fieldFault is a fault found in one directive: err a sentinel, off the
+// offset in the directive's argument of the fault, -1 for the directive
+// as a whole.
+type fieldFault struct {
+	err    error
+	detail string
+	off    int
+}
+
 // apacheField sets the kind of the field for directive conv with argument
 // arg.
-func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) error {
+func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) *fieldFault {
 	switch conv {
 	case 'h':
 		fl.kind = kHost
@@ -251,7 +233,7 @@ func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) 
 		case "us":
 			fl.kind, fl.unit = kDuration, 1
 		default:
-			return fmt.Errorf("apache format: %s: unknown unit %q", dir, arg)
+			return &fieldFault{ErrUnknownArgument, fmt.Sprintf("%q of %s (a unit: s, ms or us)", arg, dir), -1}
 		}
 	case 'v', 'V':
 		fl.kind = kVHost
@@ -278,13 +260,14 @@ func apacheField(fl *logField, conv byte, arg, dir string, has map[string]bool) 
 	case 'e', 'o', 'n', 'C', 'X', 'k', 'L', 'P', 'R', 'f', 'S', '^', 'x', 'c':
 		// Extra.
 	default:
-		return fmt.Errorf("apache format: unknown directive %s", dir)
+		return &fieldFault{ErrUnknownDirective, dir, -1}
 	}
 	return nil
 }
 
 // apacheTime sets up a %t or %{...}t field.
-func apacheTime(fl *logField, arg string) error {
+func apacheTime(fl *logField, arg string) *fieldFault {
+	full := len(arg)
 	arg = strings.TrimPrefix(strings.TrimPrefix(arg, "begin:"), "end:")
 	switch arg {
 	case "":
@@ -300,9 +283,9 @@ func apacheTime(fl *logField, arg string) error {
 	case "usec_frac":
 		fl.kind, fl.fracLen = kTimeFrac, 6
 	default:
-		l, err := compileTimeLayout(arg)
-		if err != nil {
-			return fmt.Errorf("apache format: %w", err)
+		l, off, detail := compileTimeLayout(arg)
+		if l == nil {
+			return &fieldFault{ErrTimeLayout, detail, full - len(arg) + off}
 		}
 		fl.kind, fl.layout = kTimeLayout, l
 	}

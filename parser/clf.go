@@ -2,7 +2,11 @@ package parser
 
 import "bytes"
 
-// The fast path of the Common Log Format family.
+// The literals after each field of the common prefix.
+var clfAfter = [...]string{" ", " ", " ", ` "`, `" `, " "}
+
+// clfShape is what parseCLF, the fast path of the Common Log Format
+// family, reads of a format.
 //
 // Most lines webalyze reads are common or combined lines (Apache's
 // defaults, nginx's "combined"), or those followed by a few fields:
@@ -22,11 +26,6 @@ import "bytes"
 // The loop then parses the line and reports what is wrong, so faults read
 // exactly as before. FuzzCLFFastPath holds the two to the same Records
 // and Results.
-
-// The literals after each field of the common prefix.
-var clfAfter = [...]string{" ", " ", " ", ` "`, `" `, " "}
-
-// clfShape is what parseCLF reads of a format.
 type clfShape uint8
 
 const (
@@ -137,7 +136,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 
 	// %b: the rest of the line, or up to ` "`.
 	if p.f.clf == shapeCommon {
-		n, ok := ParseSize(line[pos:])
+		n, ok := parseSize(line[pos:])
 		if !ok {
 			return 0, false
 		}
@@ -148,7 +147,7 @@ func (p *lineParser) parseCLF(line []byte, rec *Record) (int, bool) {
 	if i < 0 || pos+i+2 >= len(line) || line[pos+i+1] != '"' {
 		return 0, false
 	}
-	n, ok := ParseSize(line[pos : pos+i])
+	n, ok := parseSize(line[pos : pos+i])
 	if !ok {
 		return 0, false
 	}

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,6 +197,10 @@ func fuzzCompile(t *testing.T, compile func(string, string) (Format, error), spe
 	if err != nil {
 		if f != nil {
 			t.Fatalf("spec %q: both a format and an error (%v)", spec, err)
+		}
+		var fe *FormatError
+		if !errors.As(err, &fe) || fe.Format != spec || fe.Offset < 0 || fe.Offset > len(spec) {
+			t.Fatalf("spec %q: error %v is not a *FormatError of the spec with an offset inside it", spec, err)
 		}
 		return
 	}

@@ -1,49 +1,5 @@
 package parser
 
-// Derived formats: a named format followed by fields it does not declare.
-//
-// Many servers write one of the named formats and then a few fields more:
-// nginx's "main" format (in the nginx.conf nginx ships) adds
-// "$http_x_forwarded_for", others add $request_time or
-// $upstream_response_time, Apache configurations add %D, Icecast writes
-// the seconds a listener stayed, Traefik a request count, a router, a
-// server and a duration. For the named format those bytes are
-// trailing_data. When no named format reads the first lines of a file
-// well, [Detect] takes what a named format left over on each line it read
-// to the end, and derives "the named format + N trailing fields":
-//
-//	1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 2326 "-" "curl/8.5" "-" 0.057
-//	→ apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{extra1}e" %{extra2}e
-//
-// The bases are common, combined, vcombined and vhost, so a derived format
-// is written as an Apache LogFormat: its name is a --log-format value that
-// compiles to the same format, and it can be edited (a field renamed to
-// %D or %T) to read more of the line.
-//
-// Trailing fields are separated by one space and typed by their shape on
-// the sample lines: a quoted field ("...", with \" escapes and no raw
-// quote), or an
-// unquoted token (no space, no quote), either one optionally labelled
-// (rt=0.003, uct="0.001": the label and "=" become a literal of the
-// format and the label names the field; a labelled first field may follow
-// the base's closing quote without a space, as in the nginx
-// documentation's upstream_time example). Each field is an opaque extra
-// ([Record.Extra], named extra1, extra2... by position, or by its label),
-// with one exception: a quoted first trailing field after the user agent
-// whose sample values are all "-" or lists of IP addresses, at least one
-// of them a list, is %{X-Forwarded-For}i, the field nginx's "main" format
-// adds there. A bare decimal such as 0.057 is not taken for the time
-// taken: nginx writes $request_time, $upstream_response_time,
-// $upstream_connect_time and $upstream_header_time alike, and only
-// $upstream_* are ever "-", so the shape cannot tell which it is.
-//
-// Lines of the file with fewer trailing fields than derived are
-// malformed (missing_fields), unless only an X-Forwarded-For is missing,
-// which a line may drop as it may drop its referrer and user agent. Lines
-// with more are trailing_data after a last quoted field; a last unquoted
-// field runs to the end of the line, as any last unquoted field of text
-// does, and takes the extra words with it.
-
 import (
 	"net/netip"
 	"strconv"
@@ -85,7 +41,9 @@ type derivation struct {
 }
 
 // deriveFormat returns the best format derived from the named bases among
-// candidates for the sample lines, or a derivation with a nil format.
+// candidates for the sample lines (a named format followed by fields it
+// does not declare: the rules are in the package doc, under Detection),
+// or a derivation with a nil format.
 // Ties go to the format with fewer trailing fields, then to the earlier
 // base.
 func deriveFormat(lines [][]byte, candidates []Format) derivation {

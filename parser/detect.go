@@ -2,13 +2,13 @@ package parser
 
 import "strconv"
 
-// DetectLines is how many non-blank lines at the start of a file [Detect]
+// detectLines is how many non-blank lines at the start of a file [Detect]
 // tries each candidate on.
-const DetectLines = 200
+const detectLines = 200
 
-// DetectMaxLine is the longest line [Detect] samples: a longer one (a
+// detectMaxLine is the longest line [Detect] samples: a longer one (a
 // huge cookie or URL) says little about the format and is passed over.
-const DetectMaxLine = 16 << 10
+const detectMaxLine = 16 << 10
 
 // DetectHead is how many first bytes of a file [Detect] is usually given.
 const DetectHead = 64 << 10
@@ -40,8 +40,9 @@ func (d Detection) NoFormatMessage() string {
 }
 
 // Detect picks, among candidates, the format that parses the most of the
-// first [DetectLines] non-blank lines of head. Ties go to the earlier
-// candidate, so list the narrower formats first (common before combined).
+// first 200 non-blank lines of head (lines over 16 KiB are passed over).
+// Ties go to the earlier candidate, so list the narrower formats first
+// (common before combined).
 // Skipped lines (directives) count for a format as well as parsed ones, so
 // that an IIS file whose first lines are all directives is recognised.
 //
@@ -52,14 +53,14 @@ func (d Detection) NoFormatMessage() string {
 // better than every candidate: at least three quarters of the sample, and
 // at least one line in twenty of it more than the best candidate.
 func Detect(head []byte, candidates []Format) Detection {
-	lines := make([][]byte, 0, DetectLines)
+	lines := make([][]byte, 0, detectLines)
 	c := Chunk{Data: head, Line: 1}
 	it := c.Lines()
-	for line, ok := it.Next(); ok && len(lines) < DetectLines; line, ok = it.Next() {
+	for line, ok := it.Next(); ok && len(lines) < detectLines; line, ok = it.Next() {
 		if it.Last && len(head) >= DetectHead {
 			break // probably cut off by the sample size
 		}
-		if IsBlank(line) || len(line) > DetectMaxLine {
+		if IsBlank(line) || len(line) > detectMaxLine {
 			continue
 		}
 		lines = append(lines, line)
@@ -72,7 +73,7 @@ func Detect(head []byte, candidates []Format) Detection {
 			best.Format, best.Parsed, bestScore = f, parsed, score
 		}
 	}
-	if best.Parsed == 0 && !LooksLikeW3C(lines) {
+	if best.Parsed == 0 && !looksLikeW3C(lines) {
 		// Only skipped '#' lines: a comment line is not a W3C header.
 		best.Format = nil
 	}
@@ -105,7 +106,7 @@ func headerlessW3C(lines [][]byte) bool {
 			return false
 		}
 		if len(l) > 20 && l[10] == ' ' && l[19] == ' ' {
-			if _, _, ok := ParseW3CDateTime(l[:10], l[11:19]); ok {
+			if _, _, ok := parseW3CDateTime(l[:10], l[11:19]); ok {
 				n++
 			}
 		}
@@ -115,7 +116,7 @@ func headerlessW3C(lines [][]byte) bool {
 
 // DetectNeedsMore reports whether head, DetectHead bytes or more cut from
 // a longer stream, holds no line [Detect] would sample: the file starts
-// with lines over DetectMaxLine (or one line longer than head). The
+// with lines over 16 KiB (or one line longer than head). The
 // caller should then give Detect a longer head, up to the longest line it
 // reads plus DetectHead, so that the lines after the long ones decide.
 func DetectNeedsMore(head []byte) bool {
@@ -125,7 +126,7 @@ func DetectNeedsMore(head []byte) bool {
 		if it.Last {
 			return true // cut off
 		}
-		if !IsBlank(line) && len(line) <= DetectMaxLine {
+		if !IsBlank(line) && len(line) <= detectMaxLine {
 			return false
 		}
 	}

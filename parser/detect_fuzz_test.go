@@ -27,7 +27,7 @@ func FuzzDetect(f *testing.F) {
 	candidates := AutoCandidates(nil)
 	f.Fuzz(func(t *testing.T, sample string) {
 		d := Detect([]byte(sample), candidates)
-		if d.Parsed < 0 || d.Parsed > d.Tried || d.Tried > DetectLines {
+		if d.Parsed < 0 || d.Parsed > d.Tried || d.Tried > detectLines {
 			t.Fatalf("parsed %d of %d lines tried", d.Parsed, d.Tried)
 		}
 		if d.Derived == "" {

@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// TestDetectLongLines: lines over DetectMaxLine are passed over by the
+// TestDetectLongLines: lines over detectMaxLine are passed over by the
 // sample, and DetectNeedsMore asks for a longer head when nothing else is
 // in it.
 func TestDetectLongLines(t *testing.T) {
 	line := `10.0.0.1 - - [05/Mar/2024:14:00:00 +0000] "GET / HTTP/1.1" 200 100 "-" "ua"` + "\n"
-	junk := strings.Repeat("z", DetectMaxLine+1) + "\n"
+	junk := strings.Repeat("z", detectMaxLine+1) + "\n"
 	tests := []struct {
 		name      string
 		head      string

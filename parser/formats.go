@@ -3,6 +3,7 @@ package parser
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // NamedFormat is a format known by name.
@@ -67,7 +68,9 @@ func Named(name string, defaultFields []string) (Format, bool) {
 
 // ParseFormatSpec resolves a --log-format value other than "auto": a name
 // from [NamedFormats], apache:'<LogFormat string>' or nginx:'<log_format
-// string>'. The text after the colon may be wrapped in single quotes.
+// string>'. The text after the colon may be wrapped in single quotes. A
+// format string that does not compile gives a [*FormatError] whose Format
+// is spec and whose Offset counts from the start of spec.
 func ParseFormatSpec(spec string) (Format, error) {
 	if f, ok := Named(spec, nil); ok {
 		return f, nil
@@ -80,22 +83,31 @@ func ParseFormatSpec(spec string) (Format, error) {
 		}
 		return nil, fmt.Errorf("unknown format %q: want auto, %s, apache:'...' or nginx:'...'", spec, strings.Join(names, ", "))
 	}
+	at := len(kind) + 1 + len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace)) // offset of text in spec
 	text = strings.TrimSpace(text)
 	if len(text) >= 2 && text[0] == '\'' && text[len(text)-1] == '\'' {
 		text = text[1 : len(text)-1]
+		at++
 	}
+	var f Format
+	var err error
 	switch kind {
 	case "apache":
-		return CompileApache("", text)
+		f, err = CompileApache("", text)
 	case "nginx":
-		return CompileNginx("", text)
+		f, err = CompileNginx("", text)
+	default:
+		return nil, fmt.Errorf("unknown format kind %q: want apache:'...' or nginx:'...'", kind)
 	}
-	return nil, fmt.Errorf("unknown format kind %q: want apache:'...' or nginx:'...'", kind)
+	if fe, ok := err.(*FormatError); ok {
+		return nil, &FormatError{Format: spec, Offset: at + fe.Offset, Err: fe.Err}
+	}
+	return f, err
 }
 
-// AutoNames returns the names of the formats "auto" tries, in order (see
+// autoNames returns the names of the formats "auto" tries, in order (see
 // AutoCandidates).
-func AutoNames() []string {
+func autoNames() []string {
 	return []string{"common", "combined", "vcombined", "vhost", "iis",
 		"traefik", "ingress-nginx", "elb", "alb", "cloudfront", "haproxy", "envoy", "caddy", "traefik-json"}
 }
@@ -110,7 +122,7 @@ func AutoNames() []string {
 // trailing fields.
 func AutoCandidates(defaultFields []string) []Format {
 	var out []Format
-	for _, name := range AutoNames() {
+	for _, name := range autoNames() {
 		f, _ := Named(name, defaultFields)
 		out = append(out, f)
 	}

@@ -1,30 +1,9 @@
 package parser
 
-// HAProxy's HTTP log format (option httplog):
-//
-//	%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r
-//	10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1"
-//
-// HAProxy logs through syslog, so a line usually starts with a syslog
-// header ("Feb 25 16:19:49 lb1 haproxy[7]: "): the record starts at the
-// client token before the first "[dd/Mon/yyyy:" of the line. The captured
-// request and response headers ({...}) are optional. Where values go:
-//
-//	%ci            Host (the port is dropped)
-//	%tr            Time: local time without a zone, taken as UTC
-//	%ft %b/%s %tsc Extra "frontend", "backend", "termination_state"
-//	%Ta (%Tt)      Duration, the last of the five timers, in milliseconds;
-//	               -1 (aborted) leaves it absent, a leading '+' is ignored
-//	%ST            Status; -1 (no response) leaves it absent
-//	%B             Bytes, a leading '+' (option logasap) ignored
-//	%{+Q}r         Request, split into Method, Path, Query, Protocol
-//
-// Lines that are not HTTP log lines (proxy start-up messages, TCP logs,
-// "SSL handshake failure") are malformed: missing_fields when the time is
-// found but not the HTTP fields, literal_mismatch when there is no time.
-
 import "bytes"
 
+// haproxyFormat is HAProxy's HTTP log (option httplog), read by its own
+// parser: the line is found after a syslog prefix by its time field.
 type haproxyFormat struct{}
 
 func (haproxyFormat) Name() string          { return "haproxy" }
@@ -101,7 +80,7 @@ func (p *haproxyParser) Parse(line []byte, rec *Record) Result {
 	total := timers[bytes.LastIndexByte(timers, '/')+1:]
 	total = bytes.TrimPrefix(total, []byte{'+'})
 	if string(total) != "-1" {
-		d, ok := ParseDurationUnit(total, 1000)
+		d, ok := parseDurationUnit(total, 1000)
 		if !ok {
 			return bad(ReasonInvalidNumber, at[2], "%Ta", "not a time in milliseconds")
 		}
@@ -114,7 +93,7 @@ func (p *haproxyParser) Parse(line []byte, rec *Record) Result {
 		}
 		rec.Status, rec.HasStatus = s, true
 	}
-	n, ok := ParseUint(bytes.TrimPrefix(tok[4], []byte{'+'}))
+	n, ok := parseUint(bytes.TrimPrefix(tok[4], []byte{'+'}))
 	if !ok {
 		return bad(ReasonInvalidNumber, at[4], "%B", "not a byte count")
 	}
@@ -150,7 +129,7 @@ func (p *haproxyParser) setTime(v []byte, rec *Record) bool {
 	var b [26]byte
 	copy(b[:], v[:20])
 	copy(b[20:], " +0000")
-	sec, _, ok := ParseCLFTime(b[:])
+	sec, _, ok := parseCLFTime(b[:])
 	if !ok {
 		return false
 	}

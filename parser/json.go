@@ -1,56 +1,17 @@
 package parser
 
-// JSON access logs (Caddy, Traefik): one JSON object per line.
-//
-// A small extractor reads the line once, byte by byte, without
-// encoding/json and without allocating: it walks the object's keys,
-// descends into the objects a format names (Caddy's "request" and
+import "bytes"
+
+// jsonFormat is a JSON access-log format (one object per line, see the
+// package doc). A small extractor reads the line once, byte by byte,
+// without encoding/json and without allocating: it walks the object's
+// keys, descends into the objects a format names (Caddy's "request" and
 // "request.headers"), takes the first element of an array (Caddy writes
 // each header as a list), and hands the values of known keys, as
 // sub-slices of the line, to the same conversions the line formats use
 // (JSON string escapes are decoded into the parser's scratch buffer).
-// Keys a format does not name are skipped, whatever they hold.
-//
-// A line that is not a JSON object is malformed as invalid_json, with the
-// column of the first byte that is wrong; an object without a status or
-// without a method or URI (a server's start-up message in the same
-// stream, another server's JSON) is missing_fields.
-//
-// Caddy (http.log.access):
-//
-//	ts                                  Time (epoch seconds, or ISO 8601)
-//	request.client_ip, request.remote_ip Host (client_ip, else remote_ip)
-//	request.method request.uri request.proto request.host
-//	                                    Method, Path and Query, Protocol, VHost
-//	request.headers.User-Agent / Referer / X-Forwarded-For
-//	                                    UserAgent, Referer, XForwardedFor
-//	status size bytes_read duration user_id
-//	                                    Status (0 is 000), Bytes, RequestBytes,
-//	                                    Duration (seconds), User
-//
-// Envoy Gateway's default JSON access log (the "envoy" format reads it
-// besides Envoy's default text lines):
-//
-//	start_time downstream_remote_address method x-envoy-origin-path protocol
-//	                                    Time, Host (without port), Method, Path and Query, Protocol
-//	:authority response_code bytes_sent bytes_received duration user-agent x-forwarded-for
-//	                                    VHost, Status (0 is 000), Bytes, RequestBytes,
-//	                                    Duration (ms), UserAgent, XForwardedFor
-//
-// Traefik (accessLog format json):
-//
-//	ClientHost ClientUsername StartUTC  Host, User, Time
-//	RequestMethod RequestPath RequestProtocol RequestHost RequestScheme
-//	                                    Method, Path and Query, Protocol, VHost, Scheme
-//	DownstreamStatus DownstreamContentSize RequestContentSize Duration
-//	                                    Status, Bytes, RequestBytes, Duration (ns)
-//	request_User-Agent request_Referer request_X-Forwarded-For
-//	                                    UserAgent, Referer, XForwardedFor
-
-import "bytes"
-
-// jsonFormat is a JSON access-log format: the key paths it reads
-// ("request.uri") and the objects it descends into.
+// It holds the key paths it reads ("request.uri") and the objects it
+// descends into.
 type jsonFormat struct {
 	name    string
 	keys    map[string]*logField

@@ -1,41 +1,5 @@
 package parser
 
-// The engine behind the Apache and nginx formats.
-//
-// A format string is compiled once into a leading literal and a list of
-// fields, each followed by the literal that separates it from the next
-// field:
-//
-//	%h %l %u %t "%r" %>s %b
-//	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
-//
-// A line is matched left to right with byte scanning. An unquoted field
-// runs to the first byte of the literal after it, or to the end of the
-// line when it is last; a last numeric field (a status, a size, a time
-// taken) ends at the first space or tab instead, since a number has none,
-// so that a field the format does not declare is trailing data rather
-// than a bad number. A quoted field (the literal before it ends with
-// '"' and the literal after it starts with '"') runs to the first quote
-// not escaped by a backslash that is followed by the whole literal after
-// it, so a stray raw quote inside a user agent does not break the line
-// (with escape=json, where nginx escapes every quote, to the first
-// unescaped quote);
-// the last quoted field of a line ends at its first unescaped quote, and
-// anything after that quote but spaces is trailing data. Apache's %t is a
-// bracketed field: it runs from '[' to the first ']'.
-//
-// Escapes in values are decoded into a per-parser buffer: Apache writes
-// \" \\ \n \t \r \b \v \f and \xhh, nginx writes \xhh (escape=default) or
-// JSON escapes (escape=json). A value "-" is empty; so is an empty number
-// with escape=json or escape=none, where nginx writes an unset variable as
-// nothing instead of "-".
-//
-// Lenience, deliberately narrow: trailing spaces and tabs are ignored, and a
-// line may end before fields that are commonly dropped (referrer, user
-// agent, X-Forwarded-For), so that a "common" line inside a "combined" log
-// parses with no referrer and no agent. Everything else that does not fit
-// is malformed with a reason and the 1-based byte column of the fault.
-
 import (
 	"bytes"
 	"encoding/binary"
@@ -151,7 +115,12 @@ const (
 	listComma             // a header or variable that may hold "a, b, c" (X-Forwarded-For)
 )
 
-// lineFormat is a compiled Apache or nginx format.
+// lineFormat is a compiled Apache or nginx format: a leading literal and
+// a list of fields, each followed by the literal that separates it from
+// the next field, matched as the package doc says (How a line is matched):
+//
+//	%h %l %u %t "%r" %>s %b
+//	lead ""  fields: %h " "  %l " "  %u " "  %t ` "`  %r `" `  %>s " "  %b ""
 type lineFormat struct {
 	name    string
 	escape  escapeMode
@@ -585,7 +554,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		if fl.kind == kTimeCLF {
 			sec, nsec, ok = p.clfTime.parse(v)
 		} else {
-			sec, nsec, ok = ParseISO8601(v)
+			sec, nsec, ok = parseISO8601(v)
 		}
 		if !ok {
 			return bad(ReasonInvalidTimestamp, "not a valid time")
@@ -603,8 +572,8 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		var nsec int32
 		ok := false
 		if fl.kind == kTimeEpoch {
-			sec, nsec, ok = ParseEpoch(v)
-		} else if n, good := ParseUint(v); good && n < 1<<62 {
+			sec, nsec, ok = parseEpoch(v)
+		} else if n, good := parseUint(v); good && n < 1<<62 {
 			ok = true
 			if fl.kind == kTimeMilli {
 				sec, nsec = int64(n/1000), int32(n%1000)*1e6
@@ -624,7 +593,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		if len(v) != fl.fracLen {
 			return bad(ReasonInvalidTimestamp, "not a fraction of "+strconv.Itoa(fl.fracLen)+" digits")
 		}
-		n, ok := ParseUint(v)
+		n, ok := parseUint(v)
 		if !ok {
 			return bad(ReasonInvalidTimestamp, "not a fraction of a second")
 		}
@@ -674,7 +643,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		}
 		rec.Status, rec.HasStatus = s, true
 	case kBytes, kRequestBytes:
-		n, ok := ParseSize(v)
+		n, ok := parseSize(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a byte count")
 		}
@@ -693,16 +662,16 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 		var d int64
 		var ok bool
 		if fl.kind == kDuration {
-			d, ok = ParseDurationUnit(v, fl.unit)
+			d, ok = parseDurationUnit(v, fl.unit)
 		} else {
-			d, ok = ParseSecondsFrac(v)
+			d, ok = parseSecondsFrac(v)
 		}
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a duration")
 		}
 		rec.Duration, rec.HasDuration = d, true
 	case kUpstream:
-		d, has, ok := ParseUpstreamTimes(v)
+		d, has, ok := parseUpstreamTimes(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a list of upstream times")
 		}
@@ -720,7 +689,7 @@ func (p *lineParser) store(fl *logField, v []byte, start int, rec *Record) bool 
 	case kXFF:
 		rec.XForwardedFor = v
 		if fl.hostFromLast {
-			rec.Host = LastAddr(v)
+			rec.Host = lastAddr(v)
 		}
 	case kScheme:
 		rec.Scheme = v
@@ -761,7 +730,7 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 			p.noDuration, rec.Duration, rec.HasDuration = true, 0, false
 			return true
 		}
-		d, ok := ParseSecondsFrac(v)
+		d, ok := parseSecondsFrac(v)
 		if !ok {
 			return bad(ReasonInvalidNumber, "not a duration in seconds")
 		}
@@ -772,7 +741,7 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 		if isDash(v) {
 			return true
 		}
-		n, ok := ParseUint(v)
+		n, ok := parseUint(v)
 		if !ok || n/1000 > maxMicros {
 			return bad(ReasonInvalidNumber, "not a duration in nanoseconds")
 		}
@@ -785,9 +754,9 @@ func (p *lineParser) storeOther(fl *logField, v []byte, start int, rec *Record) 
 		var nsec int32
 		var ok bool
 		if bytes.IndexByte(v, '-') > 0 {
-			sec, nsec, ok = ParseISO8601(v)
+			sec, nsec, ok = parseISO8601(v)
 		} else {
-			sec, nsec, ok = ParseEpoch(v)
+			sec, nsec, ok = parseEpoch(v)
 		}
 		if !ok || sec > maxEpoch {
 			return bad(ReasonInvalidTimestamp, "not a valid time")

@@ -1,65 +1,19 @@
 package parser
 
-// nginx log_format strings (ngx_http_log_module).
-//
-// CompileNginx takes the format as nginx sees it after joining the quoted
-// parts of the directive, for example its built-in "combined":
-//
-//	$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
-//
-// or a whole directive as written in nginx.conf, with its name, an
-// optional escape= parameter and several quoted parts:
-//
-//	log_format timed escape=json '{"t":"$time_iso8601","s":$status,'
-//	                             '"rt":$request_time}';
-//
-// A bare format may also be preceded by "escape=json " (or default, none).
-// Variables and where their values go in a [Record]:
-//
-//	$remote_addr                    Host
-//	$remote_user                    User
-//	$time_local $time_iso8601       Time (CLF or ISO 8601)
-//	$msec                           Time (seconds.milliseconds)
-//	$request                        Request, split into Method, Path, Query, Protocol
-//	$request_method $server_protocol Method, Protocol
-//	$request_uri                    Path and Query
-//	$uri $document_uri $args $query_string  Path, Query (when no $request_uri)
-//	$status                         Status
-//	$body_bytes_sent                Bytes; $bytes_sent when it is absent
-//	$request_length                 RequestBytes
-//	$request_time                   Duration (seconds with milliseconds)
-//	$upstream_response_time         Upstream: the sum of a "0.1, 0.2 : 0.3" list
-//	$http_referer $http_user_agent  Referer, UserAgent
-//	$http_x_forwarded_for           XForwardedFor, kept whole ("a, b, c")
-//	$proxy_add_x_forwarded_for      XForwardedFor (when no $http_x_forwarded_for),
-//	                                and Host, its last item, when no $remote_addr
-//	$host $server_name $http_host   VHost (the first present)
-//	$server_addr $server_port       ServerAddr, ServerPort
-//	$scheme                         Scheme
-//	any other variable              Extra under its name: "upstream_status", "ssl_protocol"
-//
-// Unquoted $http_* variables and $proxy_add_x_forwarded_for may hold a
-// list written with ", " (X-Forwarded-For: "10.0.0.2, 10.0.0.1"): a space
-// after a comma does not end them. An unquoted $remote_user runs to the
-// " [" of $time_local, so a user name may hold spaces.
-//
-// With escape=default nginx writes '"', '\' and bytes outside 0x20-0x7E as
-// \xNN; with escape=json as JSON string escapes; both are decoded. With
-// escape=json a line that does not fit the template is malformed as
-// invalid_json.
-
 import (
-	"errors"
-	"fmt"
 	"strings"
+	"unicode"
 )
 
 // CompileNginx compiles an nginx log_format into a [Format] named name
 // (when name is empty, "nginx:" and the format text, preceded by its
 // escape= parameter unless that is the default, so that the name given
-// back to [ParseFormatSpec] compiles the same format).
+// back to [ParseFormatSpec] compiles the same format). spec is a format or
+// a whole log_format directive; the package doc lists the variables and
+// where their values go. A format it cannot compile gives a [*FormatError]
+// whose Offset points into spec.
 func CompileNginx(name, spec string) (Format, error) {
-	text, escape, err := nginxFormatText(spec)
+	text, pos, escape, err := nginxFormatText(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +26,13 @@ func CompileNginx(name, spec string) (Format, error) {
 			name = "nginx:escape=none " + text
 		}
 	}
+	fail := func(at int, sentinel error, detail string) (Format, error) {
+		return nil, formatError(spec, pos[at], "nginx format", sentinel, detail)
+	}
 	f := &lineFormat{name: name, escape: escape}
 	var lits [][]byte
 	var vars []string
+	var varAt []int // index in text of each variable's '$'
 	var lit []byte
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -87,7 +45,7 @@ func CompileNginx(name, spec string) (Format, error) {
 		if j < len(text) && text[j] == '{' {
 			end := strings.IndexByte(text[j:], '}')
 			if end < 0 {
-				return nil, fmt.Errorf("nginx format: unclosed ${ at byte %d", i+1)
+				return fail(i, ErrUnterminated, "${ (no closing })")
 			}
 			v = text[j+1 : j+end]
 			j += end + 1
@@ -104,11 +62,12 @@ func CompileNginx(name, spec string) (Format, error) {
 		lits = append(lits, lit)
 		lit = nil
 		vars = append(vars, v)
+		varAt = append(varAt, i)
 		i = j - 1
 	}
 	lits = append(lits, lit)
 	if len(vars) == 0 {
-		return nil, errors.New("nginx format: no $variable")
+		return fail(0, ErrNoFields, "(no $variable)")
 	}
 	has := map[string]bool{}
 	for _, v := range vars {
@@ -127,7 +86,7 @@ func CompileNginx(name, spec string) (Format, error) {
 		// appended: without $remote_addr, its last item is the client.
 		fl.hostFromLast = v == "proxy_add_x_forwarded_for" && fl.kind == kXFF && !has["remote_addr"]
 		if i < len(vars)-1 && len(fl.after) == 0 {
-			return nil, fmt.Errorf("nginx format: $%s and $%s have nothing between them", v, vars[i+1])
+			return fail(varAt[i+1], ErrAdjacentFields, "($"+v+"$"+vars[i+1]+")")
 		}
 		fl.quoted = len(lits[i]) > 0 && lits[i][len(lits[i])-1] == '"' && len(fl.after) > 0 && fl.after[0] == '"'
 		f.fields = append(f.fields, fl)
@@ -207,78 +166,119 @@ func nginxKind(v string, has map[string]bool) fieldKind {
 }
 
 // nginxFormatText extracts the format and escaping from a log_format
-// directive or a bare format.
-func nginxFormatText(spec string) (string, escapeMode, error) {
+// directive or a bare format. pos[i] is the offset in spec of text[i],
+// pos[len(text)] that of the format's end.
+func nginxFormatText(spec string) (text string, pos []int, escape escapeMode, err error) {
+	lead := len(spec) - len(strings.TrimLeftFunc(spec, unicode.IsSpace))
 	s := strings.TrimSpace(spec)
-	escape := escapeNginx
-	cutEscape := func(s string) (string, error) {
+	escape = escapeNginx
+	fail := func(at int, sentinel error, detail string) (string, []int, escapeMode, error) {
+		return "", nil, 0, formatError(spec, at, "nginx format", sentinel, detail)
+	}
+	// cutEscape takes an escape= parameter off the start of s (at offset
+	// at in spec) and returns how many bytes it and the space after it
+	// take.
+	cutEscape := func(s string, at int) (int, error) {
 		for _, m := range []struct {
 			p string
 			e escapeMode
 		}{{"escape=json", escapeJSON}, {"escape=default", escapeNginx}, {"escape=none", escapeNone}} {
 			if rest, ok := strings.CutPrefix(s, m.p); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
 				escape = m.e
-				return strings.TrimLeft(rest, " \t\r\n"), nil
+				return len(s) - len(strings.TrimLeft(rest, " \t\r\n")), nil
 			}
 		}
 		if strings.HasPrefix(s, "escape=") {
-			return "", fmt.Errorf("nginx format: unknown %s", strings.Fields(s)[0])
+			return 0, formatError(spec, at, "nginx format", ErrUnknownEscape, "("+strings.Fields(s)[0]+"; want default, json or none)")
 		}
-		return s, nil
+		return 0, nil
 	}
 	rest, ok := strings.CutPrefix(s, "log_format")
 	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n') {
-		text, err := cutEscape(s)
-		return text, escape, err
+		n, err := cutEscape(s, lead)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		pos = make([]int, 0, len(s)-n+1)
+		for i := n; i <= len(s); i++ {
+			pos = append(pos, lead+i)
+		}
+		return s[n:], pos, escape, nil
 	}
 	// A directive: log_format name [escape=...] 'part' "part" bare ... ;
-	rest = strings.TrimSpace(rest)
-	rest = strings.TrimSuffix(strings.TrimSpace(rest), ";")
-	var words []string
-	var b strings.Builder
+	// Each word is kept with the offset in spec of each of its bytes.
+	type word struct {
+		b   []byte
+		pos []int
+	}
+	var words []word
+	var w word
 	inWord := false
-	for i := 0; i < len(rest); i++ {
+	base := lead + len("log_format")
+	end := len(rest)
+	if t := strings.TrimRightFunc(rest, unicode.IsSpace); strings.HasSuffix(t, ";") {
+		end = len(t) - 1
+	}
+	for i := len(rest) - len(strings.TrimLeftFunc(rest, unicode.IsSpace)); i < end; i++ {
 		c := rest[i]
 		switch {
 		case c == '\'' || c == '"':
 			j := i + 1
-			for ; j < len(rest) && rest[j] != c; j++ {
-				if rest[j] == '\\' && j+1 < len(rest) {
+			for ; j < end && rest[j] != c; j++ {
+				at := j
+				if rest[j] == '\\' && j+1 < end {
 					j++
 					if rest[j] != c && rest[j] != '\\' {
-						b.WriteByte('\\')
+						w.b = append(w.b, '\\')
+						w.pos = append(w.pos, base+at)
 					}
 				}
-				b.WriteByte(rest[j])
+				w.b = append(w.b, rest[j])
+				w.pos = append(w.pos, base+at)
 			}
-			if j >= len(rest) {
-				return "", 0, errors.New("nginx format: unterminated quoted string in log_format")
+			if j >= end {
+				return fail(base+i, ErrUnterminated, "quoted string in log_format")
 			}
 			i = j
 			inWord = true
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			if inWord {
-				words = append(words, b.String())
-				b.Reset()
+				w.pos = append(w.pos, base+i)
+				words = append(words, w)
+				w = word{}
 				inWord = false
 			}
 		default:
-			b.WriteByte(c)
+			w.b = append(w.b, c)
+			w.pos = append(w.pos, base+i)
 			inWord = true
 		}
 	}
 	if inWord {
-		words = append(words, b.String())
+		w.pos = append(w.pos, base+end)
+		words = append(words, w)
 	}
 	if len(words) < 2 {
-		return "", 0, errors.New("nginx format: log_format needs a name and a format")
+		return fail(base+end, ErrBadDirective, "(log_format needs a name and a format)")
 	}
 	words = words[1:] // the name
-	if strings.HasPrefix(words[0], "escape=") {
-		if _, err := cutEscape(words[0]); err != nil {
-			return "", 0, err
+	if strings.HasPrefix(string(words[0].b), "escape=") {
+		if _, err := cutEscape(string(words[0].b), words[0].pos[0]); err != nil {
+			return "", nil, 0, err
 		}
 		words = words[1:]
 	}
-	return strings.Join(words, ""), escape, nil
+	var b []byte
+	for k, w := range words {
+		b = append(b, w.b...)
+		n := len(w.pos) - 1 // without the word's end
+		if k == len(words)-1 {
+			n++
+		}
+		pos = append(pos, w.pos[:n]...)
+	}
+	if len(words) == 0 {
+		pos = []int{base + end}
+	}
+	return string(b), pos, escape, nil
 }

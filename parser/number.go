@@ -15,9 +15,9 @@ func ParseStatus(b []byte) (uint16, bool) {
 	return uint16(d0)*100 + uint16(d1)*10 + uint16(d2), true
 }
 
-// ParseUint parses a non-negative decimal integer of ASCII digits only (no
+// parseUint parses a non-negative decimal integer of ASCII digits only (no
 // sign, no spaces, no exponent) that fits in 64 bits.
-func ParseUint(b []byte) (uint64, bool) {
+func parseUint(b []byte) (uint64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false
 	}
@@ -46,33 +46,33 @@ func ParseUint(b []byte) (uint64, bool) {
 	return n, true
 }
 
-// ParseSize parses a byte count field: "-" is 0 (Apache %b writes "-" for no
-// body), otherwise as [ParseUint].
-func ParseSize(b []byte) (uint64, bool) {
+// parseSize parses a byte count field: "-" is 0 (Apache %b writes "-" for no
+// body), otherwise as [parseUint].
+func parseSize(b []byte) (uint64, bool) {
 	if isDash(b) {
 		return 0, true
 	}
-	return ParseUint(b)
+	return parseUint(b)
 }
 
 // maxMicros bounds durations: a request lasting more than 100 years is
 // garbage, and the bound keeps every sum far from int64 overflow.
 const maxMicros = 100 * 365 * 86400 * 1_000_000
 
-// ParseDurationUnit parses a duration written as an integer count of unit
+// parseDurationUnit parses a duration written as an integer count of unit
 // microseconds (%D: unit 1; %{ms}T and IIS time-taken: 1000; %T: 1e6).
-func ParseDurationUnit(b []byte, unit int64) (int64, bool) {
-	n, ok := ParseUint(b)
+func parseDurationUnit(b []byte, unit int64) (int64, bool) {
+	n, ok := parseUint(b)
 	if !ok || n > uint64(maxMicros/unit) {
 		return 0, false
 	}
 	return int64(n) * unit, true
 }
 
-// ParseSecondsFrac parses seconds with an optional fraction ("0.123", "12",
+// parseSecondsFrac parses seconds with an optional fraction ("0.123", "12",
 // "1.5") into microseconds, as nginx's $request_time writes them. Digits
 // beyond microseconds are truncated.
-func ParseSecondsFrac(b []byte) (int64, bool) {
+func parseSecondsFrac(b []byte) (int64, bool) {
 	intPart, frac := b, []byte(nil)
 	for i, c := range b {
 		if c == '.' {
@@ -83,7 +83,7 @@ func ParseSecondsFrac(b []byte) (int64, bool) {
 	if len(intPart) == 0 || (frac != nil && len(frac) == 0) {
 		return 0, false
 	}
-	secs, ok := ParseUint(intPart)
+	secs, ok := parseUint(intPart)
 	if !ok || secs > maxMicros/1_000_000 {
 		return 0, false
 	}
@@ -100,12 +100,12 @@ func ParseSecondsFrac(b []byte) (int64, bool) {
 	return us, true
 }
 
-// ParseUpstreamTimes parses nginx's $upstream_response_time, a list of
+// parseUpstreamTimes parses nginx's $upstream_response_time, a list of
 // times separated by ", " (several upstreams tried) and " : " (internal
 // redirects), and returns their sum in microseconds. "-" entries (no
 // response from that upstream) count as 0; a list of only "-" is absent
 // (has=false, ok=true).
-func ParseUpstreamTimes(b []byte) (us int64, has bool, ok bool) {
+func parseUpstreamTimes(b []byte) (us int64, has bool, ok bool) {
 	start := 0
 	for i := 0; i <= len(b); i++ {
 		if i < len(b) && b[i] != ',' && b[i] != ':' {
@@ -116,7 +116,7 @@ func ParseUpstreamTimes(b []byte) (us int64, has bool, ok bool) {
 		if isDash(item) {
 			continue
 		}
-		v, good := ParseSecondsFrac(item)
+		v, good := parseSecondsFrac(item)
 		if !good {
 			return 0, false, false
 		}

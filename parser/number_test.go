@@ -38,9 +38,9 @@ func TestParseSize(t *testing.T) {
 		{"-5", 0, false}, {"1.5", 0, false}, {"1e3", 0, false}, {"", 0, false}, {"+1", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := ParseSize([]byte(tt.in))
+		got, ok := parseSize([]byte(tt.in))
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("ParseSize(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("parseSize(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -55,16 +55,16 @@ func TestParseDurations(t *testing.T) {
 		{"-0.1", 0, false}, {"1.", 0, false}, {".5", 0, false}, {"1e3", 0, false}, {"99999999999999", 0, false},
 	}
 	for _, tt := range frac {
-		got, ok := ParseSecondsFrac([]byte(tt.in))
+		got, ok := parseSecondsFrac([]byte(tt.in))
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("ParseSecondsFrac(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("parseSecondsFrac(%q) = %d %v, want %d %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
-	if got, ok := ParseDurationUnit([]byte("250"), 1000); got != 250000 || !ok {
-		t.Errorf("ParseDurationUnit(250, ms) = %d %v", got, ok)
+	if got, ok := parseDurationUnit([]byte("250"), 1000); got != 250000 || !ok {
+		t.Errorf("parseDurationUnit(250, ms) = %d %v", got, ok)
 	}
-	if _, ok := ParseDurationUnit([]byte("9223372036854775807"), 1000); ok {
-		t.Errorf("ParseDurationUnit accepted an overflowing value")
+	if _, ok := parseDurationUnit([]byte("9223372036854775807"), 1000); ok {
+		t.Errorf("parseDurationUnit accepted an overflowing value")
 	}
 	up := []struct {
 		in      string
@@ -78,9 +78,9 @@ func TestParseDurations(t *testing.T) {
 		{"0.01, x", 0, false, false},
 	}
 	for _, tt := range up {
-		got, has, ok := ParseUpstreamTimes([]byte(tt.in))
+		got, has, ok := parseUpstreamTimes([]byte(tt.in))
 		if got != tt.want || has != tt.has || ok != tt.ok {
-			t.Errorf("ParseUpstreamTimes(%q) = %d %v %v, want %d %v %v", tt.in, got, has, ok, tt.want, tt.has, tt.ok)
+			t.Errorf("parseUpstreamTimes(%q) = %d %v %v, want %d %v %v", tt.in, got, has, ok, tt.want, tt.has, tt.ok)
 		}
 	}
 }

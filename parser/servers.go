@@ -1,32 +1,5 @@
 package parser
 
-// Named formats of other servers: load balancers, proxies and ingress
-// controllers whose access logs people feed to log analyzers.
-//
-// The line formats among them are compiled by the Apache/nginx engine
-// (logformat.go) from an internal nginx-style template whose variables
-// are then given the kinds the server's documentation says; the JSON ones
-// are read by the JSON-object extractor (json.go), HAProxy by its own
-// parser (haproxy.go), CloudFront by the W3C parser (w3c.go).
-//
-//	elb            AWS Classic Load Balancer
-//	alb            AWS Application Load Balancer; fields after domain_name
-//	               (AWS adds some every few years) are kept as Extra "rest"
-//	cloudfront     AWS CloudFront standard log: W3C, tab-separated, #Fields
-//	               optional (the documented 33 columns by default),
-//	               time-taken in seconds
-//	traefik        Traefik's CLF: combined + requests "router" "server" Nms
-//	traefik-json   Traefik's JSON access log
-//	caddy          Caddy's JSON access log (http.log.access)
-//	haproxy        HAProxy's HTTP log (option httplog), after a syslog prefix
-//	envoy          Envoy's default access log format
-//	ingress-nginx  Kubernetes ingress-nginx's "upstreaminfo" format
-//
-// Statuses are kept by number, "000" and ELB's "460" or "561" included;
-// Envoy and Caddy write "0" for "no response", read as 000. traefik,
-// envoy and ingress-nginx lines may carry the Kubernetes CRI prefix
-// ("2025-12-31T19:00:00.31+01:00 stdout F "), which is passed over.
-
 import "bytes"
 
 // Definitions as the servers document them (shown by 'webalyze formats').
@@ -77,7 +50,10 @@ var envoyOverrides = map[string]kindOverride{
 }
 
 // compileTemplate compiles an nginx-syntax template named name and gives
-// its variables the kinds of overrides.
+// its variables the kinds of overrides. The line formats of other servers
+// (elb, alb, envoy) are built so, by the Apache/nginx engine; the JSON ones
+// are read by the JSON-object extractor (json.go), HAProxy by its own
+// parser, CloudFront by the W3C parser.
 func compileTemplate(name, template string, overrides map[string]kindOverride) Format {
 	f, err := CompileNginx(name, template)
 	if err != nil {
@@ -198,7 +174,7 @@ func criPrefix(line []byte) int {
 	if sp < 0 {
 		return 0
 	}
-	if _, _, ok := ParseISO8601(line[:sp]); !ok {
+	if _, _, ok := parseISO8601(line[:sp]); !ok {
 		return 0
 	}
 	rest := line[sp+1:]

@@ -1,18 +1,9 @@
 package parser
 
-// Apache's %{format}t writes the request time with a strftime layout, and
-// a LogFormat may split one instant over several fields, as the Apache
-// manual's own example does:
-//
-//	[%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]
-//
-// A timeLayout is a compiled strftime layout; parsing a value fills a
-// timeParts, and the parts of all time fields of a line are assembled
-// into the instant when the line is done.
-
 import (
-	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // timeParts collects the pieces of one line's time.
@@ -68,7 +59,9 @@ type layoutOp struct {
 	lit  byte
 }
 
-// timeLayout is a compiled strftime layout.
+// timeLayout is a compiled strftime layout (Apache's %{layout}t). Parsing
+// a value fills a timeParts; the parts of all time fields of a line are
+// assembled into the instant when the line is done.
 type timeLayout struct {
 	text string
 	ops  []layoutOp
@@ -76,26 +69,22 @@ type timeLayout struct {
 
 // compileTimeLayout compiles a strftime layout. Supported conversions:
 // %Y %y %m %d %e %H %I %M %S %p %b %h %B %a %A %z %Z %T %F %D %R %s %j %n
-// %t %%; composite ones are expanded.
-func compileTimeLayout(text string) (*timeLayout, error) {
+// %t %%; composite ones are expanded. On failure it returns nil, the
+// offset in text of the '%' of the faulty conversion and what is wrong.
+func compileTimeLayout(text string) (*timeLayout, int, string) {
 	l := &timeLayout{text: text}
 	expand := map[byte]string{'T': "%H:%M:%S", 'F': "%Y-%m-%d", 'D': "%m/%d/%y", 'R': "%H:%M", 'h': "%b"}
-	var walk func(s string, depth int) error
-	walk = func(s string, depth int) error {
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
 		for i := 0; i < len(s); i++ {
 			if s[i] != '%' {
 				l.ops = append(l.ops, layoutOp{lit: s[i]})
 				continue
 			}
 			i++
-			if i == len(s) {
-				return fmt.Errorf("time layout %q ends with %%", text)
-			}
-			c := s[i]
+			c := s[i] // expansions are well formed; text ends are checked below
 			if e, ok := expand[c]; ok && depth == 0 {
-				if err := walk(e, 1); err != nil {
-					return err
-				}
+				walk(e, 1)
 				continue
 			}
 			switch c {
@@ -103,18 +92,32 @@ func compileTimeLayout(text string) (*timeLayout, error) {
 				l.ops = append(l.ops, layoutOp{lit: '%'})
 			case 'n', 't':
 				l.ops = append(l.ops, layoutOp{conv: 'n'})
-			case 'Y', 'y', 'm', 'd', 'e', 'H', 'I', 'M', 'S', 'p', 'b', 'B', 'a', 'A', 'z', 'Z', 's', 'j':
-				l.ops = append(l.ops, layoutOp{conv: c})
 			default:
-				return fmt.Errorf("time layout %q: %%%c is not supported", text, c)
+				l.ops = append(l.ops, layoutOp{conv: c})
 			}
 		}
-		return nil
 	}
-	if err := walk(text, 0); err != nil {
-		return nil, err
+	for i := 0; i < len(text); i++ {
+		if text[i] != '%' {
+			continue
+		}
+		if i+1 == len(text) {
+			return nil, i, "(layout " + strconv.Quote(text) + " ends with %)"
+		}
+		i++
+		switch text[i] {
+		case '%', 'n', 't', 'T', 'F', 'D', 'R', 'h',
+			'Y', 'y', 'm', 'd', 'e', 'H', 'I', 'M', 'S', 'p', 'b', 'B', 'a', 'A', 'z', 'Z', 's', 'j':
+		default:
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if r == utf8.RuneError {
+				n = 1
+			}
+			return nil, i - 1, "(" + strconv.Quote(text[i-1:i+n]) + " is not supported)"
+		}
 	}
-	return l, nil
+	walk(text, 0)
+	return l, 0, ""
 }
 
 var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}

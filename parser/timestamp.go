@@ -2,14 +2,6 @@ package parser
 
 import "encoding/binary"
 
-// Hand-written timestamp parsers for the forms access logs use. They are
-// strict: a date that does not exist (30 Feb, day 00, hour 24, zone minutes
-// 60) is rejected, never normalised into another instant. Second 60 (a leap
-// second) is accepted and counts as the first second of the next minute.
-//
-// Each returns the instant as seconds since the Unix epoch (UTC) plus
-// nanoseconds, and ok=false when the text is not a valid time.
-
 var monthAbbrev = [12][3]byte{
 	{'J', 'a', 'n'}, {'F', 'e', 'b'}, {'M', 'a', 'r'}, {'A', 'p', 'r'}, {'M', 'a', 'y'}, {'J', 'u', 'n'},
 	{'J', 'u', 'l'}, {'A', 'u', 'g'}, {'S', 'e', 'p'}, {'O', 'c', 't'}, {'N', 'o', 'v'}, {'D', 'e', 'c'},
@@ -18,10 +10,12 @@ var monthAbbrev = [12][3]byte{
 // maxZoneMinutes bounds a UTC offset: real zones run from -12:00 to +14:00.
 const maxZoneMinutes = 14 * 60
 
-// ParseCLFTime parses the Common Log Format time "10/Oct/2000:13:55:36 -0700"
+// parseCLFTime parses the Common Log Format time "10/Oct/2000:13:55:36 -0700"
 // (without the brackets). Month names are English abbreviations, matched
-// case-sensitively as Apache and nginx write them.
-func ParseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
+// case-sensitively as Apache and nginx write them. Like the other time
+// parsers of this file, it is strict (see the package doc) and returns
+// seconds since the Unix epoch (UTC) and nanoseconds, or ok=false.
+func parseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
 	if len(b) != 26 || b[2] != '/' || b[6] != '/' || b[11] != ':' || b[14] != ':' || b[17] != ':' || b[20] != ' ' {
 		return 0, 0, false
 	}
@@ -51,7 +45,7 @@ func ParseCLFTime(b []byte) (sec int64, nsec int32, ok bool) {
 // clfTimeCache parses CLF times, remembering the date and zone of the last
 // valid one: consecutive lines of a log almost always share them, and then
 // only the clock is read (the month name and the calendar arithmetic were
-// a tenth of parsing a combined line). The results are ParseCLFTime's.
+// a tenth of parsing a combined line). The results are parseCLFTime's.
 //
 // A time is 26 bytes, "10/Oct/2000:13:55:36 -0700", read as 8-byte words:
 // bytes 0-7 and 4-11 for the date, 18-25 less the seconds for the zone,
@@ -95,7 +89,7 @@ func (c *clfTimeCache) parse(b []byte) (sec int64, nsec int32, ok bool) {
 			return c.base + int64(hour*3600+minute*60+second), 0, true
 		}
 	}
-	sec, nsec, ok = ParseCLFTime(b)
+	sec, nsec, ok = parseCLFTime(b)
 	if ok && len(b) == 26 {
 		c.date, c.date4, c.zone = clfTimeWords(b)
 		hour, _ := digits2(b[12:14])
@@ -110,7 +104,7 @@ func (c *clfTimeCache) parse(b []byte) (sec int64, nsec int32, ok bool) {
 // date: a log's lines share it for a day, and then only the clock is read
 // (the date and its calendar arithmetic were 240 instructions a line, the
 // cache is 47: 300k IIS lines, cachegrind). The results are
-// ParseW3CDateTime's.
+// parseW3CDateTime's.
 type w3cDateCache struct {
 	date uint64 // the last valid date's first 8 bytes
 	tail uint16 // and its last 2
@@ -126,7 +120,7 @@ func (c *w3cDateCache) parse(date, clock []byte) (sec int64, nsec int32, ok bool
 		}
 		return c.base + int64(hour*3600+minute*60+second), frac, true
 	}
-	sec, nsec, ok = ParseW3CDateTime(date, clock)
+	sec, nsec, ok = parseW3CDateTime(date, clock)
 	if ok {
 		hour, minute, second, _, _, _ := parseClock(clock)
 		c.date, c.tail = binary.LittleEndian.Uint64(date), binary.LittleEndian.Uint16(date[8:])
@@ -135,11 +129,11 @@ func (c *w3cDateCache) parse(date, clock []byte) (sec int64, nsec int32, ok bool
 	return sec, nsec, ok
 }
 
-// ParseISO8601 parses RFC 3339 / ISO 8601 times as nginx's $time_iso8601
+// parseISO8601 parses RFC 3339 / ISO 8601 times as nginx's $time_iso8601
 // writes them: "2024-03-05T14:00:00+01:00", "2024-03-05T14:00:00Z", with an
 // optional fraction ("14:00:00.123Z") and 'T' or a space between date and
 // time. The zone is required: a time without one is ambiguous.
-func ParseISO8601(b []byte) (sec int64, nsec int32, ok bool) {
+func parseISO8601(b []byte) (sec int64, nsec int32, ok bool) {
 	if len(b) < 20 || (b[10] != 'T' && b[10] != ' ' && b[10] != 't') {
 		return 0, 0, false
 	}
@@ -174,10 +168,10 @@ func ParseISO8601(b []byte) (sec int64, nsec int32, ok bool) {
 	return sec, frac, true
 }
 
-// ParseW3CDateTime parses the W3C extended log format's separate date
+// parseW3CDateTime parses the W3C extended log format's separate date
 // ("2024-03-05") and time ("14:00:00", optionally with a fraction) fields.
 // W3C logs are in UTC by definition.
-func ParseW3CDateTime(date, clock []byte) (sec int64, nsec int32, ok bool) {
+func parseW3CDateTime(date, clock []byte) (sec int64, nsec int32, ok bool) {
 	if len(date) != 10 {
 		return 0, 0, false
 	}
@@ -195,9 +189,9 @@ func ParseW3CDateTime(date, clock []byte) (sec int64, nsec int32, ok bool) {
 	return sec, frac, true
 }
 
-// ParseEpoch parses seconds since the epoch with an optional fraction, as
+// parseEpoch parses seconds since the epoch with an optional fraction, as
 // nginx's $msec ("1700000000.123") and Apache's %{sec}t write them.
-func ParseEpoch(b []byte) (sec int64, nsec int32, ok bool) {
+func parseEpoch(b []byte) (sec int64, nsec int32, ok bool) {
 	intPart, frac := b, []byte(nil)
 	for i, c := range b {
 		if c == '.' {

@@ -37,13 +37,13 @@ func TestParseCLFTime(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		sec, _, ok := ParseCLFTime([]byte(tt.in))
+		sec, _, ok := parseCLFTime([]byte(tt.in))
 		got := ""
 		if ok {
 			got = time.Unix(sec, 0).UTC().Format(time.RFC3339)
 		}
 		if got != tt.want {
-			t.Errorf("ParseCLFTime(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("parseCLFTime(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -66,13 +66,13 @@ func TestParseISO8601(t *testing.T) {
 		{"2024-03-05X14:00:00Z", "", 0},
 	}
 	for _, tt := range tests {
-		sec, nsec, ok := ParseISO8601([]byte(tt.in))
+		sec, nsec, ok := parseISO8601([]byte(tt.in))
 		got := ""
 		if ok {
 			got = time.Unix(sec, 0).UTC().Format(time.RFC3339)
 		}
 		if got != tt.want || (ok && nsec != tt.wantNsec) {
-			t.Errorf("ParseISO8601(%q) = %q %d, want %q %d", tt.in, got, nsec, tt.want, tt.wantNsec)
+			t.Errorf("parseISO8601(%q) = %q %d, want %q %d", tt.in, got, nsec, tt.want, tt.wantNsec)
 		}
 	}
 }
@@ -87,13 +87,13 @@ func TestParseW3CDateTime(t *testing.T) {
 		{"24-03-05", "14:00:00", ""},
 	}
 	for _, tt := range tests {
-		sec, _, ok := ParseW3CDateTime([]byte(tt.date), []byte(tt.clock))
+		sec, _, ok := parseW3CDateTime([]byte(tt.date), []byte(tt.clock))
 		got := ""
 		if ok {
 			got = time.Unix(sec, 0).UTC().Format(time.RFC3339)
 		}
 		if got != tt.want {
-			t.Errorf("ParseW3CDateTime(%q, %q) = %q, want %q", tt.date, tt.clock, got, tt.want)
+			t.Errorf("parseW3CDateTime(%q, %q) = %q, want %q", tt.date, tt.clock, got, tt.want)
 		}
 	}
 }
@@ -112,9 +112,9 @@ func TestParseEpoch(t *testing.T) {
 		{"17e8", 0, 0, false},
 	}
 	for _, tt := range tests {
-		sec, nsec, ok := ParseEpoch([]byte(tt.in))
+		sec, nsec, ok := parseEpoch([]byte(tt.in))
 		if sec != tt.sec || nsec != tt.nsec || ok != tt.ok {
-			t.Errorf("ParseEpoch(%q) = %d %d %v, want %d %d %v", tt.in, sec, nsec, ok, tt.sec, tt.nsec, tt.ok)
+			t.Errorf("parseEpoch(%q) = %d %d %v, want %d %d %v", tt.in, sec, nsec, ok, tt.sec, tt.nsec, tt.ok)
 		}
 	}
 }
@@ -127,7 +127,7 @@ func FuzzParseCLFTime(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		sec, _, ok := ParseCLFTime([]byte(s))
+		sec, _, ok := parseCLFTime([]byte(s))
 		ref, err := time.Parse("02/Jan/2006:15:04:05 -0700", s)
 		if ok && err == nil && ref.Unix() != sec {
 			t.Fatalf("%q: fast %d, time.Parse %d", s, sec, ref.Unix())
@@ -144,14 +144,14 @@ func BenchmarkParseCLFTime(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	var sink int64
 	for b.Loop() {
-		s, _, _ := ParseCLFTime(in)
+		s, _, _ := parseCLFTime(in)
 		sink += s
 	}
 	_ = sink
 }
 
 // TestCLFTimeCache runs sequences of times through one cache: every
-// result must be ParseCLFTime's, whatever came before.
+// result must be parseCLFTime's, whatever came before.
 func TestCLFTimeCache(t *testing.T) {
 	seqs := [][]string{
 		{"05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:02 +0100", "05/Mar/2024:23:59:60 +0100", "05/Mar/2024:00:00:00 +0100"},
@@ -174,15 +174,15 @@ func TestCLFTimeCache(t *testing.T) {
 		var c clfTimeCache
 		for _, s := range seq {
 			sec, nsec, ok := c.parse([]byte(s))
-			wsec, wnsec, wok := ParseCLFTime([]byte(s))
+			wsec, wnsec, wok := parseCLFTime([]byte(s))
 			if sec != wsec || nsec != wnsec || ok != wok {
-				t.Errorf("after %q: parse(%q) = %d, %d, %v; ParseCLFTime: %d, %d, %v", seq[0], s, sec, nsec, ok, wsec, wnsec, wok)
+				t.Errorf("after %q: parse(%q) = %d, %d, %v; parseCLFTime: %d, %d, %v", seq[0], s, sec, nsec, ok, wsec, wnsec, wok)
 			}
 		}
 	}
 }
 
-// FuzzCLFTimeCache checks the cache against ParseCLFTime on a time that
+// FuzzCLFTimeCache checks the cache against parseCLFTime on a time that
 // follows another.
 func FuzzCLFTimeCache(f *testing.F) {
 	f.Add("05/Mar/2024:14:00:01 +0100", "05/Mar/2024:14:00:02 +0100")
@@ -191,9 +191,9 @@ func FuzzCLFTimeCache(f *testing.F) {
 		var c clfTimeCache
 		c.parse([]byte(first))
 		sec, nsec, ok := c.parse([]byte(second))
-		wsec, wnsec, wok := ParseCLFTime([]byte(second))
+		wsec, wnsec, wok := parseCLFTime([]byte(second))
 		if sec != wsec || nsec != wnsec || ok != wok {
-			t.Fatalf("after %q: parse(%q) = %d, %d, %v; ParseCLFTime: %d, %d, %v", first, second, sec, nsec, ok, wsec, wnsec, wok)
+			t.Fatalf("after %q: parse(%q) = %d, %d, %v; parseCLFTime: %d, %d, %v", first, second, sec, nsec, ok, wsec, wnsec, wok)
 		}
 	})
 }

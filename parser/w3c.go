@@ -1,76 +1,5 @@
 package parser
 
-// W3C extended log format (IIS, HTTP.sys, IIS Advanced Logging).
-//
-// A W3C log is a sequence of directive lines, which start with '#', and data
-// lines. The "#Fields:" directive names the columns of the data lines after
-// it, in order:
-//
-//	#Software: Microsoft Internet Information Services 10.0
-//	#Version: 1.0
-//	#Date: 2024-03-05 14:00:00
-//	#Fields: date time cs-method cs-uri-stem cs-uri-query c-ip sc-status sc-substatus time-taken
-//	2024-03-05 14:00:01 GET /x a=1 10.0.0.1 404 2 15
-//
-// A new header block (IIS writes one on every restart) may declare other
-// columns; every "#Fields:" line is honoured from the next line on. All
-// directive lines are Skipped with [ReasonDirective]; blank and
-// whitespace-only lines are Skipped with [ReasonBlank].
-//
-// A UTF-8 byte order mark is not stripped here: a parallel pipeline finds
-// "#Fields:" lines by prefix, so the line reader must drop a BOM at the
-// start of a file for serial and parallel runs to agree.
-//
-// Values are separated by spaces (runs of spaces count as one separator;
-// leading and trailing spaces are ignored). A value that starts with a
-// double quote runs to the next lone double quote, and "" inside it stands for
-// one quote, as the IIS Advanced Logging Module writes values that contain
-// spaces: `"Mozilla/5.0 (X11)"`. An unquoted "-" is an empty value. IIS
-// writes a space inside cs(User-Agent) as '+'; an unquoted user agent has
-// its '+' decoded to spaces.
-//
-// Known fields and where they go in [Record]:
-//
-//	date time            Time (UTC); date-local/time-local when date/time are absent
-//	cs-method            Method
-//	cs-uri-stem          Path
-//	cs-uri-query         Query
-//	cs-uri               Path and Query, split at the first '?'
-//	cs-version           Protocol
-//	c-ip                 Host
-//	cs-username          User
-//	s-ip, s-port         ServerAddr, ServerPort
-//	cs-host, cs(Host)    VHost
-//	cs(User-Agent)       UserAgent
-//	cs(Referer)          Referer
-//	cs(X-Forwarded-For)  XForwardedFor (also a custom field named X-Forwarded-For)
-//	sc-status            Status (exactly three digits)
-//	sc-substatus         SubStatus
-//	sc-win32-status      Win32Status
-//	sc-bytes, cs-bytes   Bytes, RequestBytes
-//	time-taken           Duration, given in milliseconds (TimeTakenMS likewise)
-//
-// Field names are matched case-insensitively. Every other field (s-sitename,
-// s-computername, cs(Cookie), x-session...) goes to Extra under its name as
-// written in "#Fields:". A log with a date but no time field, or a time but
-// no date, has both validated but HasTime false: the instant is not known.
-// date-local/time-local (IIS Advanced Logging) carry no zone and are taken
-// as UTC. A "-" in any field leaves it absent: sc-status "-" (IIS FTP
-// control-channel events) gives a parsed line with HasStatus false.
-//
-// A data line is Malformed when it comes before any "#Fields:" and no
-// default field list was given (missing_fields_directive), when its value
-// count differs from the field count (field_count, "expected 14 fields, got
-// 12"), when sc-status is not three digits (invalid_status), when
-// sc-substatus, sc-win32-status (both 32-bit), sc-bytes, cs-bytes or
-// time-taken is not an unsigned decimal number (invalid_number), when the
-// date or time is not valid (invalid_timestamp), when a quote is not closed
-// (unterminated_quote) or a closing quote is not followed by a space or the
-// end of the line (literal_mismatch). Result.Column is the 1-based byte
-// column where the bad value starts (its opening quote when quoted; 1 for
-// the first two reasons) and Result.Field the field name as written in
-// "#Fields:".
-
 import (
 	"bytes"
 	"encoding/binary"
@@ -78,10 +7,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
-// W3CFieldsPrefix is the directive that declares the columns of a W3C log.
-const W3CFieldsPrefix = "#Fields:"
+// w3cFieldsPrefix is the directive that declares the columns of a W3C log.
+const w3cFieldsPrefix = "#Fields:"
 
 // w3cKind says what a W3C column feeds in a Record.
 type w3cKind uint8
@@ -202,38 +132,52 @@ func splitW3CFields(s []byte) []string {
 // preceded by "#Fields:" so that a header line can be pasted as is. An empty
 // or blank list gives nil (no default). A name may not contain a double
 // quote or a '#', and may not appear twice.
+// A fault gives a [*FormatError] whose Offset points into s.
 func ParseW3CFieldsList(s string) ([]string, error) {
+	orig := s
+	at := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace)) // offset of s in orig
 	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, W3CFieldsPrefix)
-	names := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
-	if len(names) == 0 {
-		return nil, nil
+	if rest, ok := strings.CutPrefix(s, w3cFieldsPrefix); ok {
+		at += len(w3cFieldsPrefix)
+		s = rest
 	}
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		for i := 0; i < len(n); i++ {
-			if c := n[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' {
-				return nil, fmt.Errorf("w3c fields: invalid character %q in field name %q", c, n)
+	sep := func(c byte) bool { return c == ' ' || c == '\t' || c == ',' }
+	var names []string
+	seen := map[string]bool{}
+	for i := 0; i < len(s); {
+		if sep(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && !sep(s[i]) {
+			i++
+		}
+		n := s[start:i]
+		for k := 0; k < len(n); k++ {
+			if c := n[k]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' {
+				return nil, formatError(orig, at+start+k, "w3c fields", ErrFieldName, fmt.Sprintf("%q (character %q)", n, c))
 			}
 		}
 		lower := strings.ToLower(n)
 		if seen[lower] {
-			return nil, fmt.Errorf("w3c fields: field %q appears twice", n)
+			return nil, formatError(orig, at+start, "w3c fields", ErrDuplicateField, fmt.Sprintf("(%q)", n))
 		}
 		seen[lower] = true
+		names = append(names, n)
 	}
 	return names, nil
 }
 
-// LooksLikeW3C reports whether the first lines of a file look like a W3C
+// looksLikeW3C reports whether the first lines of a file look like a W3C
 // extended log: one of them is a "#Software: Microsoft Internet Information
 // Services", "#Version:" or "#Fields:" directive.
-func LooksLikeW3C(firstLines [][]byte) bool {
+func looksLikeW3C(firstLines [][]byte) bool {
 	for _, l := range firstLines {
 		l = bytes.TrimPrefix(l, []byte("\xEF\xBB\xBF"))
 		if bytes.HasPrefix(l, []byte("#Software: Microsoft Internet Information Services")) ||
 			bytes.HasPrefix(l, []byte("#Version:")) ||
-			bytes.HasPrefix(l, []byte(W3CFieldsPrefix)) {
+			bytes.HasPrefix(l, []byte(w3cFieldsPrefix)) {
 			return true
 		}
 	}
@@ -249,10 +193,10 @@ type w3cFormat struct {
 	cloudFront bool
 }
 
-// CloudFrontFields are the columns of an AWS CloudFront standard log, as
+// cloudFrontFields are the columns of an AWS CloudFront standard log, as
 // documented (the #Fields of a log delivered to S3); lines without a
 // #Fields header are read with them.
-var CloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status
+var cloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status
 	cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol
 	cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version
 	fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type
@@ -260,10 +204,11 @@ var CloudFrontFields = strings.Fields(`date time x-edge-location sc-bytes c-ip c
 
 // NewCloudFront returns the AWS CloudFront format: W3C with one tab
 // between values and time-taken in seconds. defaultFields are the columns
-// before any #Fields directive; nil means [CloudFrontFields].
+// before any #Fields directive; nil means the 33 columns AWS documents
+// for the standard log.
 func NewCloudFront(defaultFields []string) Format {
 	if defaultFields == nil {
-		defaultFields = CloudFrontFields
+		defaultFields = cloudFrontFields
 	}
 	return &w3cFormat{def: compileW3CFields(defaultFields), cloudFront: true}
 }
@@ -288,17 +233,21 @@ func (f *w3cFormat) Name() string {
 }
 
 func (f *w3cFormat) NewParser() LineParser {
-	p := &W3CParser{layout: f.def, sep: ' '}
+	p := &w3cParser{layout: f.def, sep: ' '}
 	if f.cloudFront {
 		p.sep, p.seconds = '\t', true
 	}
 	return p
 }
 
-// W3CParser parses W3C extended log lines. Its state is the "#Fields:"
+// w3cParser parses W3C extended log lines. Its state is the "#Fields:"
 // directive in force. Record byte fields point into the line or into the
 // parser's scratch buffer, and are valid until the next call to Parse.
-type W3CParser struct {
+//
+// It does not strip a UTF-8 byte order mark: a parallel pipeline finds
+// "#Fields:" lines by prefix, so the line reader drops a BOM at the start
+// of a line for serial and parallel runs to agree.
+type w3cParser struct {
 	layout  *w3cLayout // nil before any #Fields and without a default
 	rawLast []byte     // text of the last #Fields compiled, to skip recompiling repeats
 	spans   []w3cSpan  // value spans of the current line, reused
@@ -320,17 +269,17 @@ type w3cSpan struct {
 }
 
 // DirectivePrefix implements [Stateful].
-func (p *W3CParser) DirectivePrefix() string { return W3CFieldsPrefix }
+func (p *w3cParser) DirectivePrefix() string { return w3cFieldsPrefix }
 
 // Prime implements [Stateful]: it sets the columns from a "#Fields:" line as
 // if the line had been parsed. Other lines are ignored.
-func (p *W3CParser) Prime(directive []byte) {
-	if bytes.HasPrefix(directive, []byte(W3CFieldsPrefix)) {
-		p.setFields(directive[len(W3CFieldsPrefix):])
+func (p *w3cParser) Prime(directive []byte) {
+	if bytes.HasPrefix(directive, []byte(w3cFieldsPrefix)) {
+		p.setFields(directive[len(w3cFieldsPrefix):])
 	}
 }
 
-func (p *W3CParser) setFields(text []byte) {
+func (p *w3cParser) setFields(text []byte) {
 	if p.layout != nil && p.rawLast != nil && bytes.Equal(text, p.rawLast) {
 		return // IIS repeats the same header on every restart
 	}
@@ -346,7 +295,7 @@ var (
 
 // tokenize splits line into p.spans. On error it returns the 1-based column
 // of the offending quote.
-func (p *W3CParser) tokenize(line []byte) (int, error) {
+func (p *w3cParser) tokenize(line []byte) (int, error) {
 	p.spans = p.spans[:0]
 	if p.sep == '\t' {
 		if len(bytes.Trim(line, " \t")) == 0 {
@@ -406,11 +355,11 @@ func (p *W3CParser) tokenize(line []byte) (int, error) {
 }
 
 // Parse implements [LineParser].
-func (p *W3CParser) Parse(line []byte, rec *Record) Result {
+func (p *w3cParser) Parse(line []byte, rec *Record) Result {
 	rec.Reset()
 	if len(line) > 0 && line[0] == '#' {
-		if bytes.HasPrefix(line, []byte(W3CFieldsPrefix)) {
-			p.setFields(line[len(W3CFieldsPrefix):])
+		if bytes.HasPrefix(line, []byte(w3cFieldsPrefix)) {
+			p.setFields(line[len(w3cFieldsPrefix):])
 		}
 		return Result{Kind: Skipped, Reason: ReasonDirective}
 	}
@@ -473,7 +422,7 @@ func (p *W3CParser) Parse(line []byte, rec *Record) Result {
 // (a quote, two spaces, too few or too many values, a bad value) returns
 // false with rec partly set, and Parse takes the line again from the
 // start: results and faults are the general loop's.
-func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
+func (p *w3cParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 	cols, tsIdx := l.cols, l.tsIdx
 	if len(cols) == 0 {
 		return false
@@ -510,7 +459,7 @@ func (p *W3CParser) parsePlain(l *w3cLayout, line []byte, rec *Record) bool {
 // a value may start with a quote (nothing is quoted). It is a copy rather
 // than parsePlain with the separator as a variable: that cost the IIS
 // path 1.5 % more instructions.
-func (p *W3CParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
+func (p *w3cParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
 	cols, tsIdx := l.cols, l.tsIdx
 	if len(cols) == 0 || IsBlank(line) {
 		return false // a blank line is blank, whatever the columns
@@ -543,7 +492,7 @@ func (p *W3CParser) parsePlainTab(l *w3cLayout, line []byte, rec *Record) bool {
 // setValue puts v, the value of column c (nil for "-"), into rec, a date
 // or time into *date or *clock. For a bad value it returns ok false with
 // the reason and detail of the fault.
-func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]byte, rec *Record) (reason Reason, detail string, ok bool) {
+func (p *w3cParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]byte, rec *Record) (reason Reason, detail string, ok bool) {
 	switch c.kind {
 	case w3cExtra:
 		rec.Extra = append(rec.Extra, Field{Name: c.name, Value: v})
@@ -598,7 +547,7 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cSubStatus, w3cWin32:
 		if v != nil {
-			n, ok := ParseUint(v)
+			n, ok := parseUint(v)
 			if !ok || n > 1<<32-1 {
 				return ReasonInvalidNumber, "not a 32-bit unsigned number", false
 			}
@@ -610,7 +559,7 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cBytes, w3cReqBytes:
 		if v != nil {
-			n, ok := ParseUint(v)
+			n, ok := parseUint(v)
 			if !ok {
 				return ReasonInvalidNumber, "not an unsigned number", false
 			}
@@ -622,13 +571,13 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 		}
 	case w3cTimeTaken:
 		if v != nil && p.seconds {
-			d, ok := ParseSecondsFrac(v)
+			d, ok := parseSecondsFrac(v)
 			if !ok {
 				return ReasonInvalidNumber, "not a duration in seconds", false
 			}
 			rec.Duration, rec.HasDuration = d, true
 		} else if v != nil {
-			d, ok := ParseDurationUnit(v, 1000)
+			d, ok := parseDurationUnit(v, 1000)
 			if !ok {
 				return ReasonInvalidNumber, "not a duration in milliseconds", false
 			}
@@ -640,12 +589,12 @@ func (p *W3CParser) setValue(c *w3cCol, v []byte, quoted bool, date, clock *[]by
 
 // timestamp sets rec's time from the date and time values, or reports
 // which of the two is bad.
-func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
+func (p *w3cParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Result, bool) {
 	if p.setTime(l, date, clock, rec) {
 		return Result{}, true
 	}
 	// Blame the date if it is bad on its own, else the time.
-	if _, _, ok := ParseW3CDateTime(date, []byte("00:00:00")); l.timeIdx < 0 || (l.dateIdx >= 0 && !ok) {
+	if _, _, ok := parseW3CDateTime(date, []byte("00:00:00")); l.timeIdx < 0 || (l.dateIdx >= 0 && !ok) {
 		return p.bad(ReasonInvalidTimestamp, &l.cols[l.dateIdx], &p.spans[l.dateIdx], "invalid date"), false
 	}
 	return p.bad(ReasonInvalidTimestamp, &l.cols[l.timeIdx], &p.spans[l.timeIdx], "invalid time"), false
@@ -654,7 +603,7 @@ func (p *W3CParser) timestamp(l *w3cLayout, date, clock []byte, rec *Record) (Re
 // setTime sets rec's time from the date and time values and reports
 // whether they are valid; a date or a time without the other is checked
 // and not kept.
-func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool {
+func (p *w3cParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool {
 	switch {
 	case l.dateIdx >= 0 && l.timeIdx >= 0:
 		if date == nil && clock == nil {
@@ -669,12 +618,12 @@ func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool 
 		return false
 	case l.dateIdx >= 0:
 		if date != nil {
-			_, _, ok := ParseW3CDateTime(date, []byte("00:00:00"))
+			_, _, ok := parseW3CDateTime(date, []byte("00:00:00"))
 			return ok
 		}
 	case l.timeIdx >= 0:
 		if clock != nil {
-			_, _, ok := ParseW3CDateTime([]byte("2000-01-01"), clock)
+			_, _, ok := parseW3CDateTime([]byte("2000-01-01"), clock)
 			return ok
 		}
 	}
@@ -683,7 +632,7 @@ func (p *W3CParser) setTime(l *w3cLayout, date, clock []byte, rec *Record) bool 
 
 // bad builds a Malformed result for column c whose value is sp. The column
 // is that of the value's first byte (its opening quote when quoted).
-func (p *W3CParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Result {
+func (p *w3cParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Result {
 	col := sp.start + 1
 	if sp.quoted {
 		col--
@@ -693,7 +642,7 @@ func (p *W3CParser) bad(reason Reason, c *w3cCol, sp *w3cSpan, detail string) Re
 
 // unquote appends v with each "" turned into " to the scratch buffer and
 // returns the appended part.
-func (p *W3CParser) unquote(v []byte) []byte {
+func (p *w3cParser) unquote(v []byte) []byte {
 	start := len(p.scratch)
 	for {
 		k := bytes.IndexByte(v, '"')
@@ -712,7 +661,7 @@ func (p *W3CParser) unquote(v []byte) []byte {
 // URL-encoded, and older logs encoded it twice ("%2520" for a space): a
 // decoded '%' that starts another escape is decoded too. Malformed
 // escapes are kept as written.
-func (p *W3CParser) percentDecode(v []byte) []byte {
+func (p *w3cParser) percentDecode(v []byte) []byte {
 	start := len(p.scratch)
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -733,7 +682,7 @@ func (p *W3CParser) percentDecode(v []byte) []byte {
 // returns the appended part. It goes two words at a time: an agent is 100
 // bytes and more, and byte by byte this was 670 instructions a line, 7 %
 // of parsing and counting an IIS line (it is 360 now).
-func (p *W3CParser) plusToSpace(v []byte) []byte {
+func (p *w3cParser) plusToSpace(v []byte) []byte {
 	start := len(p.scratch)
 	p.scratch = append(p.scratch, v...)
 	out := p.scratch[start:len(p.scratch):len(p.scratch)]

@@ -55,7 +55,7 @@ func FuzzParseW3C(f *testing.F) {
 				t.Fatalf("line %q: kind %d", line, r.Kind)
 			}
 			results[i] = formatW3C(r, &rec)
-			if bytes.HasPrefix(line, []byte(W3CFieldsPrefix)) {
+			if bytes.HasPrefix(line, []byte(w3cFieldsPrefix)) {
 				lastFields = i
 			}
 		}
@@ -74,11 +74,11 @@ func FuzzParseW3C(f *testing.F) {
 }
 
 // w3cPathsAgree parses lines in order with Parse as it is and with the
-// general loop alone (W3CParser.general), and fails at the first line
+// general loop alone (w3cParser.general), and fails at the first line
 // whose Result or Record differs: parsePlain must be invisible.
 func w3cPathsAgree(t *testing.T, format Format, lines [][]byte) {
 	t.Helper()
-	fast, general := format.NewParser().(*W3CParser), format.NewParser().(*W3CParser)
+	fast, general := format.NewParser().(*w3cParser), format.NewParser().(*w3cParser)
 	general.general = true
 	var a, b Record
 	for _, line := range lines {

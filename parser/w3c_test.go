@@ -296,7 +296,7 @@ func TestW3CPrime(t *testing.T) {
 				for i, line := range lines {
 					r := ref.Parse([]byte(line), &rrec)
 					if i < cut {
-						if strings.HasPrefix(line, W3CFieldsPrefix) {
+						if strings.HasPrefix(line, w3cFieldsPrefix) {
 							lastFields = line
 						}
 						continue
@@ -343,9 +343,9 @@ func TestParseW3CFieldsList(t *testing.T) {
 		{"", nil, ""},
 		{"   ", nil, ""},
 		{"#Fields:", nil, ""},
-		{"date time DATE", nil, `w3c fields: field "DATE" appears twice`},
-		{`date cs("x")`, nil, `w3c fields: invalid character '"' in field name "cs(\"x\")"`},
-		{"date #x", nil, `w3c fields: invalid character '#' in field name "#x"`},
+		{"date time DATE", nil, `w3c fields: field named twice ("DATE") at offset 10`},
+		{`date cs("x")`, nil, `w3c fields: invalid field name "cs(\"x\")" (character '"') at offset 8`},
+		{"date #x", nil, `w3c fields: invalid field name "#x" (character '#') at offset 5`},
 	}
 	for _, tt := range tests {
 		got, err := ParseW3CFieldsList(tt.in)
@@ -378,8 +378,8 @@ func TestLooksLikeW3C(t *testing.T) {
 		for _, l := range strings.Split(tt.in, "\n") {
 			lines = append(lines, []byte(l))
 		}
-		if got := LooksLikeW3C(lines); got != tt.want {
-			t.Errorf("LooksLikeW3C(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := looksLikeW3C(lines); got != tt.want {
+			t.Errorf("looksLikeW3C(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
@@ -469,7 +469,7 @@ func TestW3CSamples(t *testing.T) {
 // a '+' below would flag it), appended after earlier values.
 func TestPlusToSpace(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var p W3CParser
+	var p w3cParser
 	for range 20_000 {
 		v := make([]byte, rng.IntN(41))
 		for i := range v {
@@ -487,7 +487,7 @@ func TestPlusToSpace(t *testing.T) {
 	}
 }
 
-// TestW3CDateCache checks the date cache against ParseW3CDateTime on
+// TestW3CDateCache checks the date cache against parseW3CDateTime on
 // sequences that keep, change or spoil the date and the clock.
 func TestW3CDateCache(t *testing.T) {
 	seqs := [][][2]string{
@@ -502,15 +502,15 @@ func TestW3CDateCache(t *testing.T) {
 		var c w3cDateCache
 		for _, dc := range seq {
 			sec, nsec, ok := c.parse([]byte(dc[0]), []byte(dc[1]))
-			wsec, wnsec, wok := ParseW3CDateTime([]byte(dc[0]), []byte(dc[1]))
+			wsec, wnsec, wok := parseW3CDateTime([]byte(dc[0]), []byte(dc[1]))
 			if sec != wsec || nsec != wnsec || ok != wok {
-				t.Errorf("after %v: parse(%s %s) = %d, %d, %v; ParseW3CDateTime: %d, %d, %v", seq[0], dc[0], dc[1], sec, nsec, ok, wsec, wnsec, wok)
+				t.Errorf("after %v: parse(%s %s) = %d, %d, %v; parseW3CDateTime: %d, %d, %v", seq[0], dc[0], dc[1], sec, nsec, ok, wsec, wnsec, wok)
 			}
 		}
 	}
 }
 
-// FuzzW3CDateCache checks the cache against ParseW3CDateTime on a date and
+// FuzzW3CDateCache checks the cache against parseW3CDateTime on a date and
 // time that follow another.
 func FuzzW3CDateCache(f *testing.F) {
 	f.Add("2024-03-05", "14:00:01", "2024-03-05", "14:00:02.125")
@@ -519,9 +519,9 @@ func FuzzW3CDateCache(f *testing.F) {
 		var c w3cDateCache
 		c.parse([]byte(d1), []byte(c1))
 		sec, nsec, ok := c.parse([]byte(d2), []byte(c2))
-		wsec, wnsec, wok := ParseW3CDateTime([]byte(d2), []byte(c2))
+		wsec, wnsec, wok := parseW3CDateTime([]byte(d2), []byte(c2))
 		if sec != wsec || nsec != wnsec || ok != wok {
-			t.Fatalf("after %s %s: parse(%s %s) = %d, %d, %v; ParseW3CDateTime: %d, %d, %v", d1, c1, d2, c2, sec, nsec, ok, wsec, wnsec, wok)
+			t.Fatalf("after %s %s: parse(%s %s) = %d, %d, %v; parseW3CDateTime: %d, %d, %v", d1, c1, d2, c2, sec, nsec, ok, wsec, wnsec, wok)
 		}
 	})
 }

@@ -1,6 +1,12 @@
 package parser
 
-// X-Forwarded-For chains and the client they name.
+import (
+	"bytes"
+	"net/netip"
+)
+
+// ClientFrom picks a record's client address from its X-Forwarded-For
+// chain. The zero value applies the first-public-address rule.
 //
 // A proxy appends the address it got a request from to X-Forwarded-For,
 // so behind proxies the header reads "client, proxy1, proxy2" and the
@@ -23,14 +29,6 @@ package parser
 // When the rule finds nothing (no header, or only private addresses), the
 // connecting address stays the client. An item may carry a port
 // ("203.0.113.7:5123", "[2001:db8::1]:443"), which is dropped.
-
-import (
-	"bytes"
-	"net/netip"
-)
-
-// ClientFrom picks a record's client address from its X-Forwarded-For
-// chain. The zero value applies the first-public-address rule.
 type ClientFrom struct {
 	// Trusted are the proxies' address ranges; when set, the client is
 	// the right-most untrusted address of the chain.
@@ -103,9 +101,9 @@ func addrItems(list []byte) func(func([]byte) bool) {
 	}
 }
 
-// LastAddr returns the last item of an address list ("a, b, c" gives
+// lastAddr returns the last item of an address list ("a, b, c" gives
 // "c"), without spaces or port; nil for an empty list.
-func LastAddr(list []byte) []byte {
+func lastAddr(list []byte) []byte {
 	if k := bytes.LastIndexByte(list, ','); k >= 0 {
 		list = list[k+1:]
 	}

@@ -41,8 +41,8 @@ func TestClientFrom(t *testing.T) {
 
 func TestLastAddr(t *testing.T) {
 	for in, want := range map[string]string{"a, b, c": "c", "1.2.3.4": "1.2.3.4", "1.2.3.4:80": "1.2.3.4", "x, ": "", "": ""} {
-		if got := string(LastAddr([]byte(in))); got != want {
-			t.Errorf("LastAddr(%q) = %q, want %q", in, got, want)
+		if got := string(lastAddr([]byte(in))); got != want {
+			t.Errorf("lastAddr(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

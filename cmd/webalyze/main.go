@@ -249,11 +249,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.err != nil {
-				fmt.Fprintln(stderr, "webalyze:", ee.err)
+				printError(stderr, ee.err)
 			}
 			return ee.code
 		}
-		fmt.Fprintln(stderr, "webalyze:", err)
+		printError(stderr, err)
 		return exitUsage
 	}
 	return exitOK
