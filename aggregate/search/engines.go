@@ -1,5 +1,9 @@
 package search
 
+import "bytes"
+
+var schemeSep = []byte("://")
+
 // engine is a search engine: the label its hosts are named by and the
 // parameters its referrers carry the phrase in.
 type engine struct {
@@ -39,35 +43,27 @@ func EngineName(i int) string { return engines[i].Name }
 func engineOf(ref []byte) (int, []byte) {
 	// The host: between "://" and the next '/', '?' or '#', without user
 	// info and port.
-	i := 0
-	for ; i+2 < len(ref); i++ {
-		if ref[i] == ':' && ref[i+1] == '/' && ref[i+2] == '/' {
-			break
-		}
-	}
-	if i+2 >= len(ref) {
+	i := bytes.Index(ref, schemeSep)
+	if i < 0 {
 		return -1, nil
 	}
 	rest := ref[i+3:]
-	end := len(rest)
+	end, at, colon := len(rest), -1, -1
 	for j, c := range rest {
 		if c == '/' || c == '?' || c == '#' {
 			end = j
 			break
 		}
-	}
-	host := rest[:end]
-	for j := len(host) - 1; j >= 0; j-- {
-		if host[j] == '@' {
-			host = host[j+1:]
-			break
+		switch c {
+		case '@':
+			at, colon = j, -1
+		case ':':
+			colon = j
 		}
 	}
-	for j := len(host) - 1; j >= 0; j-- {
-		if host[j] == ':' {
-			host = host[:j]
-			break
-		}
+	host := rest[at+1 : end]
+	if colon >= 0 {
+		host = rest[at+1 : colon]
 	}
 	e := engineOfHost(host)
 	if e < 0 {
