@@ -51,7 +51,7 @@ func SiteHost(s string) string {
 // HostOf returns the host of an absolute URL (without user info and
 // port, case kept), or nil when u has no "://".
 func HostOf(u []byte) []byte {
-	i := bytes.Index(u, []byte("://"))
+	i := schemeEnd(u)
 	if i < 0 {
 		return nil
 	}
@@ -72,6 +72,20 @@ func HostOf(u []byte) []byte {
 		h = h[at+1:]
 	}
 	return StripPort(h)
+}
+
+// schemeEnd returns the index of the first "://" in u, or -1. Referrers
+// start with "http://" or "https://": those are looked at first.
+func schemeEnd(u []byte) int {
+	if len(u) >= 8 {
+		if u[4] == ':' && u[5] == '/' && u[6] == '/' && bytes.IndexByte(u[:4], ':') < 0 {
+			return 4
+		}
+		if u[5] == ':' && u[6] == '/' && u[7] == '/' && bytes.IndexByte(u[:5], ':') < 0 {
+			return 5
+		}
+	}
+	return bytes.Index(u, []byte("://"))
 }
 
 // StripPort removes a ":port" suffix (not inside an IPv6 literal).

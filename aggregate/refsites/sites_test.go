@@ -1,6 +1,7 @@
 package refsites
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -148,4 +149,16 @@ func TestSitesRule(t *testing.T) {
 			t.Errorf("sites %q: %d counted, IsExternal says %d", sites, s.List.Total, want)
 		}
 	}
+}
+
+// FuzzSchemeEnd: the fast path finds the first "://" as bytes.Index does.
+func FuzzSchemeEnd(f *testing.F) {
+	for _, s := range []string{"https://a/", "http://a", "ab://x://", "htt:://", "a:b://c", "https:/", "xxxx://", "xxxxx://", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := schemeEnd([]byte(s)), strings.Index(s, "://"); got != want {
+			t.Fatalf("schemeEnd(%q) = %d, want %d", s, got, want)
+		}
+	})
 }

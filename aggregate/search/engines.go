@@ -43,7 +43,15 @@ func EngineName(i int) string { return engines[i].Name }
 func engineOf(ref []byte) (int, []byte) {
 	// The host: between "://" and the next '/', '?' or '#', without user
 	// info and port.
-	i := bytes.Index(ref, schemeSep)
+	i := -1
+	switch {
+	case len(ref) >= 8 && ref[4] == ':' && ref[5] == '/' && ref[6] == '/' && bytes.IndexByte(ref[:4], ':') < 0:
+		i = 4 // http://
+	case len(ref) >= 8 && ref[5] == ':' && ref[6] == '/' && ref[7] == '/' && bytes.IndexByte(ref[:5], ':') < 0:
+		i = 5 // https://
+	default:
+		i = bytes.Index(ref, schemeSep)
+	}
 	if i < 0 {
 		return -1, nil
 	}
