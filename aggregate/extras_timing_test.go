@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/content"
@@ -22,6 +23,9 @@ func extraDims() []dim.Dimension {
 // three), a user on one in twenty and a site-search query on one in ten:
 //
 //	go test -run '^$' -bench StateAddExtras -count 6 ./aggregate | benchstat -col /dims -
+//
+// On Linux it also reports the thread's CPU time per record (cpu-ns/op),
+// steadier than the wall time on a busy machine.
 func BenchmarkStateAddExtras(b *testing.B) {
 	for _, n := range []int{1 << 14, 1 << 10} {
 		recs := benchRecords(n)
@@ -44,10 +48,18 @@ func BenchmarkStateAddExtras(b *testing.B) {
 				for _, r := range recs {
 					s.Add(r)
 				}
+				// The thread's CPU time too (cpu-ns/op, Linux): the wall
+				// time of a shared machine varies by ±50 %.
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
 				b.ReportAllocs()
 				b.ResetTimer()
+				c0, ok := threadCPU()
 				for i := range b.N {
 					s.Add(recs[i&(len(recs)-1)])
+				}
+				if c1, _ := threadCPU(); ok {
+					b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
 				}
 			})
 		}
