@@ -43,10 +43,14 @@ func (s *State) Dimension(name string) dim.Dimension {
 	return nil
 }
 
-// DimensionNames returns the sections of the State's dimensions, in order.
-func (s *State) DimensionNames() []string {
-	names := make([]string, len(s.dims))
-	for i, d := range s.dims {
+// DimensionNames returns the sections of the State's dimensions, in order:
+// the core's own ("latency", "win32") first, then those of
+// Options.Dimensions.
+func (s *State) DimensionNames() []string { return sectionNames(s.dims) }
+
+func sectionNames(dims []dim.Dimension) []string {
+	names := make([]string, len(dims))
+	for i, d := range dims {
 		names[i] = d.Section()
 	}
 	return names
@@ -54,11 +58,14 @@ func (s *State) DimensionNames() []string {
 
 // newDims gives s an empty aggregator for each prototype, and its filter.
 func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
+	s.newCoreDims()
 	for _, p := range protos {
 		if s.Dimension(p.Section()) != nil {
 			panic(fmt.Sprintf("aggregate: dimension %q given twice", p.Section()))
 		}
-		s.dims = append(s.dims, p.New())
+		d := p.New()
+		s.dims = append(s.dims, d)
+		s.ext = append(s.ext, d)
 	}
 	if filter != nil {
 		s.filter = filter.New()
@@ -66,13 +73,14 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 }
 
 // addDims hands one record, with the keys Add computed, to every
-// dimension. The Hit lives in the State so that passing it to an
-// interface method does not allocate.
+// dimension of Options.Dimensions (Add feeds the core's own directly).
+// The Hit lives in the State so that passing it to an interface method
+// does not allocate.
 func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page bool) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
 		Day: day, Code: code, HasCode: hasCode, Page: page}
-	for _, d := range s.dims {
+	for _, d := range s.ext {
 		d.Add(h)
 	}
 	h.Rec = nil // keep nothing of the record
@@ -100,9 +108,10 @@ func (s *State) AddFilteredReason(reason string, n uint64) {
 }
 
 // mergeDims merges o's dimensions into s's. Both must have the same
-// sections: a state without one did not count what it holds.
+// sections: a state without one did not count what it holds. (Every State
+// has the core's own.)
 func (s *State) mergeDims(o *State) error {
-	if a, b := s.DimensionNames(), o.DimensionNames(); !slices.Equal(sortedNames(a), sortedNames(b)) {
+	if a, b := sectionNames(s.ext), sectionNames(o.ext); !slices.Equal(sortedNames(a), sortedNames(b)) {
 		return fmt.Errorf("cannot merge states made with different dimensions (%s and %s): a state keeps the options it was made with (--geoip-db...)", describeNames(a), describeNames(b))
 	}
 	for _, od := range o.dims {

@@ -31,7 +31,11 @@ import (
 // Version 3: the core State is followed by the sections of its dimensions
 // (see Options.Dimensions), each with a version of its own; a section
 // whose version differs is refused, naming it. State.FilteredReasons.
-const SchemaVersion = 3
+// Version 4: the response times (Latency, ClassLatency, CodeLatency,
+// Upstream) and the win32 statuses (Win32) leave the core for the
+// "latency" and "win32" sections; a file of version 2 or 3 is still read,
+// those fields of its core becoming the sections.
+const SchemaVersion = 4
 
 // stateMagic starts every state file.
 var stateMagic = []byte("WBLZSTAT")
@@ -71,10 +75,13 @@ func (s *State) Encode(w io.Writer) error {
 // ErrNotState is returned by [Decode] for input that is not a state file.
 var ErrNotState = errors.New("not a webalyze state file")
 
-// Decode reads a state file written by [State.Encode]. A version 2 file
-// (the same core State, without dimensions) is read as a State without
-// dimensions, which merges only with others made without them. Decode
-// refuses a file of another schema version, naming both versions.
+// Decode reads a state file written by [State.Encode]. A file of version
+// 2 (a core State without dimensions) or 3 (the core, which then held the
+// response times and win32 statuses, and sections) is read with all its
+// figures: those of the core become the "latency" and "win32" sections,
+// and a version 2 file has no other dimension, so it merges only with
+// states made without them.
+// Decode refuses a file of another schema version, naming both versions.
 func Decode(r io.Reader) (st *State, err error) {
 	br := bufio.NewReader(r)
 	var hdr [12]byte
@@ -82,7 +89,7 @@ func Decode(r io.Reader) (st *State, err error) {
 		return nil, ErrNotState
 	}
 	v := binary.BigEndian.Uint32(hdr[8:])
-	if v != SchemaVersion && v != 2 {
+	if v < 2 || v > SchemaVersion {
 		return nil, fmt.Errorf("state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
 	}
 	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
@@ -95,18 +102,35 @@ func Decode(r io.Reader) (st *State, err error) {
 			st, err = nil, fmt.Errorf("corrupt state file: %v", p)
 		}
 	}()
+	var in io.Reader = zr
+	var raw []byte // a version 2 or 3 file, read twice (see decodeLegacy)
+	if v < 4 {
+		if raw, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("corrupt state file: %w", err)
+		}
+		in = bytes.NewReader(raw)
+	}
 	s := &State{}
-	dec := gob.NewDecoder(zr)
+	dec := gob.NewDecoder(in)
 	if err := dec.Decode(s); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
 	var secs []section
-	if v != 2 { // version 2 has the same core and no dimensions
+	if v != 2 { // version 2 has no dimensions
 		if err := dec.Decode(&secs); err != nil {
 			return nil, fmt.Errorf("corrupt state file: %w", err)
 		}
 	}
 	if err := s.decodeSections(secs); err != nil {
+		return nil, err
+	}
+	var legacy *legacyDims
+	if v < 4 {
+		if legacy, err = decodeLegacy(raw); err != nil {
+			return nil, fmt.Errorf("corrupt state file: %w", err)
+		}
+	}
+	if err := s.attachCore(legacy); err != nil {
 		return nil, err
 	}
 	if err := s.restore(); err != nil {
@@ -144,9 +168,6 @@ func (s *State) restore() error {
 	if s.SubCodes == nil {
 		s.SubCodes = map[uint64]uint64{}
 	}
-	if s.Win32 == nil {
-		s.Win32 = map[uint32]uint64{}
-	}
 	if s.Minutes == nil {
 		s.Minutes = map[int64]*MinuteBucket{}
 	}
@@ -155,9 +176,6 @@ func (s *State) restore() error {
 	}
 	if s.Drills == nil {
 		s.Drills = map[uint16]*Drill{}
-	}
-	if s.CodeLatency == nil {
-		s.CodeLatency = map[uint16]*sketch.Latency{}
 	}
 	for _, d := range []**sketch.Distinct{&s.UndatedVisitors, &s.ClientAddrs} {
 		if *d == nil {
@@ -199,21 +217,6 @@ func (s *State) restore() error {
 			return err
 		}
 		if err := d.Clients.Check(); err != nil {
-			return err
-		}
-	}
-	lats := []*sketch.Latency{&s.Latency, &s.Upstream}
-	for i := range s.ClassLatency {
-		lats = append(lats, &s.ClassLatency[i])
-	}
-	for code, l := range s.CodeLatency {
-		if code >= 1000 || l == nil {
-			return fmt.Errorf("latency of code %d is incomplete", code)
-		}
-		lats = append(lats, l)
-	}
-	for _, l := range lats {
-		if err := l.Check(); err != nil {
 			return err
 		}
 	}

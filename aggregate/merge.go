@@ -76,9 +76,6 @@ func (s *State) merge(o *State, sharded bool) error {
 	for k, n := range o.SubCodes {
 		s.SubCodes[k] += n
 	}
-	for k, n := range o.Win32 {
-		s.Win32[k] += n
-	}
 
 	s.mergeSubUntimed(o)
 	if o.Requests > o.Undated {
@@ -123,24 +120,6 @@ func (s *State) merge(o *State, sharded bool) error {
 		parts = append(parts, list(d.URLs, od.URLs, false), list(d.Clients, od.Clients, false))
 	}
 	runConcurrently(parts)
-
-	s.Latency.Merge(&o.Latency)
-	for i := range s.ClassLatency {
-		s.ClassLatency[i].Merge(&o.ClassLatency[i])
-	}
-	for code, ol := range o.CodeLatency {
-		if code >= 1000 {
-			continue
-		}
-		l := s.codeLat[code]
-		if l == nil {
-			l = &sketch.Latency{}
-			s.codeLat[code] = l
-			s.CodeLatency[code] = l
-		}
-		l.Merge(ol)
-	}
-	s.Upstream.Merge(&o.Upstream)
 	return nil
 }
 

@@ -174,18 +174,16 @@ const localBatchOps = 256
 type batching struct {
 	local shardBatch // its own queued additions to the sharded lists
 	chunk []byte     // the lines their keys may lie in (see startChunk)
-	// The counts of the commonest IIS keys, kept in plain counters
-	// instead of the maps: sub-status 0 by status code, and win32 status
-	// 0. Most IIS lines have both, and two map increments were 120
-	// instructions a line.
-	subZero   [1000]uint64
-	win32Zero uint64
+	// The counts of sub-status 0 by status code, kept in plain counters
+	// instead of the map: most IIS lines have it, and a map increment is
+	// 60 instructions a line. (The win32 dimension counts status 0 so.)
+	subZero [1000]uint64
 }
 
 // batchLocal makes s queue the additions to its own sharded lists (see
 // route) and keep its commonest IIS counts aside (see batching);
-// [State.stopBatching] must then be called before the lists, SubCodes or
-// Win32 are read. Run does both for its workers' States.
+// [State.stopBatching] must then be called before the lists or SubCodes
+// are read. Run does both for its workers' States.
 func (s *State) batchLocal() {
 	s.batch = &batching{local: shardBatch{ops: make([]shardOp, 0, localBatchOps), keys: make([]byte, 0, 16<<10)}}
 }
@@ -202,9 +200,6 @@ func (s *State) stopBatching() {
 		if n > 0 {
 			s.SubCodes[status.SubKey(uint16(code), 0)] += n
 		}
-	}
-	if b.win32Zero > 0 {
-		s.Win32[0] += b.win32Zero
 	}
 	s.batch = nil
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
+	"github.com/webalyze/webalyze/aggregate/timing"
+	"github.com/webalyze/webalyze/aggregate/win32"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -137,7 +139,9 @@ type Drill struct {
 // sketch a report shows. Build one with [New], feed it with Add and the
 // other Add* methods (one State per goroutine: a State is not safe for
 // concurrent use), fold States together with [State.Merge], and save one
-// with [State.Encode].
+// with [State.Encode]. Its exported fields are the core; the rest are its
+// dimensions (see the package doc): the core's own, [State.Times] and
+// [State.Win32], and those of Options.Dimensions ([State.Dimension]).
 //
 // Invariants ([State.Check]): Lines.Read = Parsed + Malformed + Skipped +
 // Filtered; Requests = Parsed; the sum of Codes plus NoStatus is Parsed,
@@ -191,8 +195,6 @@ type State struct {
 	// SubCodes counts IIS code.sub pairs, keyed by SubKey(code, sub); a
 	// 404 with sc-substatus 2 is in Codes[404] and SubCodes[SubKey(404, 2)].
 	SubCodes map[uint64]uint64
-	// Win32 counts IIS sc-win32-status values.
-	Win32 map[uint32]uint64
 
 	// Minutes holds the finest time series, keyed by Unix minute (Unix
 	// seconds / 60). Records without a time are in no bucket: they are
@@ -243,14 +245,6 @@ type State struct {
 	// their lists churn the most and cost more than all others together.
 	Drills map[uint16]*Drill
 
-	// Latency is the distribution of request times (records with a
-	// duration), overall, per class and per code; Upstream that of the
-	// upstream (backend) time.
-	Latency      sketch.Latency
-	ClassLatency [status.NumClasses]sketch.Latency
-	CodeLatency  map[uint16]*sketch.Latency
-	Upstream     sketch.Latency
-
 	// Not encoded: derived when a State is built or decoded.
 	loc       *time.Location
 	zone      zoneCache
@@ -261,13 +255,15 @@ type State struct {
 	curDay    int64
 	curDayD   *sketch.Distinct
 	drill     [1000]*Drill
-	codeLat   [1000]*sketch.Latency
 	scratch   []byte
 	shard     *shardOut // set while the State is a worker's in a sharded Run
 	batch     *batching // while it batches (see batchLocal)
 	latIdx    sketch.LatencyIndexes
-	sink      uint64 // see Add: keeps the index peeks from being optimised away
-	dims      []dim.Dimension
+	sink      uint64        // see Add: keeps the index peeks from being optimised away
+	times     *timing.Times // the core's dimensions (see coredims.go), also in dims
+	win32     *win32.Counts
+	dims      []dim.Dimension // every dimension: the core's own first, then Options.Dimensions
+	ext       []dim.Dimension // Options.Dimensions: fed through a dim.Hit
 	filter    dim.Filter
 	hit       dim.Hit // handed to the dimensions (see addDims)
 }
@@ -314,7 +310,6 @@ func New(opts Options) *State {
 		Samples:          map[parser.Reason][]Sample{},
 		Formats:          map[string]string{},
 		SubCodes:         map[uint64]uint64{},
-		Win32:            map[uint32]uint64{},
 		Minutes:          map[int64]*MinuteBucket{},
 		Visitors:         map[int64]*sketch.Distinct{},
 		UndatedVisitors:  sketch.NewDistinct(set.DistinctCapacity),
@@ -328,7 +323,6 @@ func New(opts Options) *State {
 		Protocols:        sketch.NewTopK(top),
 		VHosts:           sketch.NewTopK(top),
 		Drills:           map[uint16]*Drill{},
-		CodeLatency:      map[uint16]*sketch.Latency{},
 	}
 	s.setup(loc)
 	s.newDims(opts.Dimensions, opts.Filter)
@@ -352,12 +346,6 @@ func (s *State) setup(loc *time.Location) {
 	for c, d := range s.Drills {
 		if c < 1000 {
 			s.drill[c] = d
-		}
-	}
-	s.codeLat = [1000]*sketch.Latency{}
-	for c, l := range s.CodeLatency {
-		if c < 1000 {
-			s.codeLat[c] = l
 		}
 	}
 }
@@ -398,11 +386,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.NoStatus++
 	}
 	if rec.HasWin32Status {
-		if b := s.batch; b != nil && rec.Win32Status == 0 {
-			b.win32Zero++
-		} else {
-			s.Win32[rec.Win32Status]++
-		}
+		s.win32.Count(rec.Win32Status)
 	}
 	page := s.isPage(rec.Path)
 	if page {
@@ -500,23 +484,10 @@ func (s *State) Add(rec *parser.Record) {
 		}
 	}
 
-	if rec.HasDuration {
-		s.Latency.AddIndex(lat, latIdx)
-		if hasCode {
-			s.ClassLatency[status.ClassIndex(code)].AddIndex(lat, latIdx)
-			l := s.codeLat[code]
-			if l == nil {
-				l = &sketch.Latency{}
-				s.codeLat[code] = l
-				s.CodeLatency[code] = l
-			}
-			l.AddIndex(lat, latIdx)
-		}
+	if rec.HasDuration || rec.HasUpstream {
+		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
-	if rec.HasUpstream {
-		s.Upstream.Add(rec.Upstream)
-	}
-	if len(s.dims) > 0 {
+	if len(s.ext) > 0 {
 		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page)
 	}
 }

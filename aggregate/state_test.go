@@ -162,6 +162,9 @@ func diffStates(a, b *State) string {
 			return f.Name
 		}
 	}
+	if !reflect.DeepEqual(a.Times(), b.Times()) {
+		return "Times"
+	}
 	if !reflect.DeepEqual(a, b) {
 		return "(unexported fields)"
 	}
@@ -359,7 +362,7 @@ func TestStateFields(t *testing.T) {
 	}{
 		{"404", s.Codes[404], 1},
 		{"404.2", s.SubCodes[SubKey(404, 2)], 1},
-		{"win32 2", s.Win32[2], 1},
+		{"win32 2", s.Win32().Get(2), 1},
 		{"000", s.Codes[0], 1},
 		{"0xx", s.Classes()[status.Class0xx], 1},
 		{"pages", s.Pages, 3},
@@ -369,9 +372,9 @@ func TestStateFields(t *testing.T) {
 		{"referrers", s.Referrers.Total, 1},
 		{"clients", s.ClientAddrs.Count(), 2},
 		{"minutes", uint64(len(s.Minutes)), 2},
-		{"latency", s.Latency.Count, 1},
-		{"2xx latency", s.ClassLatency[status.Class2xx].Count, 1},
-		{"200 latency", s.CodeLatency[200].Count, 1},
+		{"latency", s.Times().All.Count, 1},
+		{"2xx latency", s.Times().Class[status.Class2xx].Count, 1},
+		{"200 latency", s.Times().Code[200].Count, 1},
 		{"vhosts", s.VHosts.Total, 1},
 		{"drill 404 urls", s.Drills[404].URLs.Get("/a/index.HTML").Hits, 1},
 		{"visitors", s.Visitors[1_700_000_000/86400].Count(), 2},

@@ -99,8 +99,8 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 	for _, sc := range st.SubCodeList() {
 		in.SubCodes = append(in.SubCodes, SubCount{Code: int(sc.Code), Sub: sc.Sub, Hits: clamp(sc.N)})
 	}
-	for _, w := range slices.Sorted(maps.Keys(st.Win32)) {
-		in.Win32 = append(in.Win32, Win32Count{Status: w, Hits: clamp(st.Win32[w])})
+	for _, w := range st.Win32().List() {
+		in.Win32 = append(in.Win32, Win32Count{Status: w.Status, Hits: clamp(w.N)})
 	}
 	origin := originOf(st.Formats)
 	in.Lookup = func(code int) StatusInfo {
@@ -153,14 +153,15 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		}
 		in.Latency = append(in.Latency, latencyOf(scope, l))
 	}
-	lat("all", &st.Latency)
-	for ci := range st.ClassLatency {
-		lat(status.ClassNames[ci], &st.ClassLatency[ci])
+	times := st.Times()
+	lat("all", &times.All)
+	for ci := range times.Class {
+		lat(status.ClassNames[ci], &times.Class[ci])
 	}
-	for _, code := range slices.Sorted(maps.Keys(st.CodeLatency)) {
-		lat(codeKey(int(code)), st.CodeLatency[code])
+	for _, code := range slices.Sorted(maps.Keys(times.Code)) {
+		lat(codeKey(int(code)), times.Code[code])
 	}
-	lat("upstream", &st.Upstream)
+	lat("upstream", &times.Upstream)
 
 	// Diagnostics.
 	for _, r := range slices.Sorted(maps.Keys(st.Samples)) {
