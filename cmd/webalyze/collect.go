@@ -156,7 +156,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
-	opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites)...)
+	opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites, prev)...)
 	client, err := j.in.clientFrom()
 	if err != nil {
 		return nil, err
