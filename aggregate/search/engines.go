@@ -67,6 +67,8 @@ func engineOf(ref []byte) (int, []byte) {
 			at, colon = j, -1
 		case ':':
 			colon = j
+		case ']': // an IPv6 literal's colons are not a port's
+			colon = -1
 		}
 	}
 	host := rest[at+1 : end]

@@ -7,6 +7,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -169,4 +170,38 @@ func BenchmarkAdd(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		s.Add(&hits[i%len(hits)])
 	}
+}
+
+// FuzzEngineOf: the engine is the one of the referrer's host as
+// refsites.HostOf finds it (the State's rule), and the query is what
+// follows the first '?' before any '#'.
+func FuzzEngineOf(f *testing.F) {
+	for _, s := range []string{"https://www.google.com/search?q=x#y", "http://u:p@Bing.com:80/?q=", "ab://yandex.ru?text=a",
+		"https://[::1]:80/", "https://a.google.com:80]/", "https://google.co.uk#?q=x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ref string) {
+		e, q := engineOf([]byte(ref))
+		want := engineOfHost(refsites.HostOf([]byte(ref)))
+		if e != want {
+			t.Fatalf("engineOf(%q) = %d, the host's engine is %d", ref, e, want)
+		}
+		if e < 0 {
+			return
+		}
+		rest := ref[strings.Index(ref, "://")+3:]
+		var wantQ string
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[i:]
+			if h := strings.IndexByte(rest, '#'); h >= 0 {
+				rest = rest[:h]
+			}
+			if i := strings.IndexByte(rest, '?'); i >= 0 {
+				wantQ = rest[i+1:]
+			}
+		}
+		if string(q) != wantQ {
+			t.Fatalf("engineOf(%q) query %q, want %q", ref, q, wantQ)
+		}
+	})
 }
