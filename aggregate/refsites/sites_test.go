@@ -162,3 +162,30 @@ func FuzzSchemeEnd(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHostOf: HostOf is the host as the rule states it, found the slow
+// way.
+func FuzzHostOf(f *testing.F) {
+	for _, s := range []string{"https://u@a.test:80/x", "http://a?b#c", "x://@@h", "https://[::1]:8080/", "junk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ""
+		if i := strings.Index(s, "://"); i >= 0 {
+			h := s[i+3:]
+			if j := strings.IndexAny(h, "/?#"); j >= 0 {
+				h = h[:j]
+			}
+			if j := strings.LastIndexByte(h, '@'); j >= 0 {
+				h = h[j+1:]
+			}
+			if j := strings.LastIndexByte(h, ':'); j >= 0 && !strings.Contains(h[j:], "]") {
+				h = h[:j]
+			}
+			want = h
+		}
+		if got := string(HostOf([]byte(s))); got != want {
+			t.Fatalf("HostOf(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

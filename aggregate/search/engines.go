@@ -4,6 +4,17 @@ import "bytes"
 
 var schemeSep = []byte("://")
 
+// hostByte marks the bytes that end a URL's host or delimit its parts:
+// one table look-up per byte instead of five comparisons.
+var hostByte = [256]uint8{'/': hostEnd, '?': hostEnd, '#': hostEnd, '@': hostAt, ':': hostColon, ']': hostBracket}
+
+const (
+	hostEnd = 1 + iota
+	hostAt
+	hostColon
+	hostBracket
+)
+
 // engine is a search engine: the label its hosts are named by and the
 // parameters its referrers carry the phrase in.
 type engine struct {
@@ -57,17 +68,18 @@ func engineOf(ref []byte) (int, []byte) {
 	}
 	rest := ref[i+3:]
 	end, at, colon := len(rest), -1, -1
+scan:
 	for j, c := range rest {
-		if c == '/' || c == '?' || c == '#' {
+		switch hostByte[c] {
+		case 0:
+		case hostEnd:
 			end = j
-			break
-		}
-		switch c {
-		case '@':
+			break scan
+		case hostAt:
 			at, colon = j, -1
-		case ':':
+		case hostColon:
 			colon = j
-		case ']': // an IPv6 literal's colons are not a port's
+		case hostBracket: // an IPv6 literal's colons are not a port's
 			colon = -1
 		}
 	}
