@@ -38,10 +38,11 @@ fmt-check:
 vet:
 	$(GO) vet -tags benchtools ./...
 
-# demo: an HTML report of the bundled samples.
+# demo: an HTML report of the bundled samples, with countries from a fake
+# demo database of documentation ranges (testdata/geo/demo.mmdb).
 demo: build
 	@mkdir -p demo
-	./$(BIN) report -o demo/report.html $(SAMPLES) || [ $$? -eq 3 ]
+	./$(BIN) report --geoip-db testdata/geo/demo.mmdb -o demo/report.html $(SAMPLES) || [ $$? -eq 3 ]
 	@echo "demo report: $(CURDIR)/demo/report.html"
 
 # bench: Go benchmarks of the hot paths, then the end-to-end comparison
@@ -69,7 +70,7 @@ bench-tools: build
 
 # fuzz: every fuzz target for FUZZTIME each.
 fuzz:
-	@for pkg in ./parser ./aggregate ./report; do \
+	@for pkg in ./parser ./aggregate ./aggregate/geo ./report; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

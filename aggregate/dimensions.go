@@ -7,6 +7,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/users"
@@ -23,6 +24,7 @@ var sections = map[string]func() dim.Dimension{
 	search.Section:   search.Empty,
 	users.Section:    users.Empty,
 	vhosts.Section:   vhosts.Empty,
+	geo.Section:      geo.NewEmpty,
 }
 
 // section is one dimension's part of a state file.

@@ -2,13 +2,13 @@ package aggregate
 
 import "syscall"
 
-// threadCPU returns the CPU time of the calling thread (Linux
-// RUSAGE_THREAD) in nanoseconds: on a machine shared with other work it
-// varies far less than the wall time a benchmark measures.
-func threadCPU() (int64, bool) {
+// threadCPU returns the CPU time the calling thread has used, in
+// nanoseconds (the goroutine must be locked to its thread): unlike wall
+// time, it does not count the time other processes had the CPU.
+func threadCPU() int64 {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(1, &ru); err != nil { // RUSAGE_THREAD
-		return 0, false
+	if syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru) != nil {
+		return 0
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano(), true
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }

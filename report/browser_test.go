@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -122,7 +123,7 @@ const (
 // hostileState is a State fed ordinary traffic plus hostile records,
 // malformed lines, file errors and format names.
 func hostileState() *aggregate.State {
-	st := aggregate.New(aggregate.Options{Dimensions: extrasDims()})
+	st := aggregate.New(aggregate.Options{Dimensions: append(extrasDims(), browserDimensions...)})
 	base := at("2026-05-04T10:00:00Z").Unix()
 	add := func(sec int64, status uint16, path, ref, agent, host, vhost string) {
 		p, q, _ := strings.Cut(path, "?")
@@ -230,6 +231,8 @@ func TestBrowserHostile(t *testing.T) {
 
 	for _, id := range []string{"summary", "classes", "codes", "aborted", "incidents", "months", "hours",
 		"urls", "top-404", "top-5xx", "clients", "referrers", "agents", "methods", "vhosts", "latency", "diagnostics",
+		"countries", "geo-countries", "networks", "geo-networks", "geo-credit",
+		"visits", "visits-durations", "visits-pages", "visits-days", "visits-entry", "visits-exit",
 		"referring-sites", "top-referring-sites", "search", "top-site-search", "top-search-phrases", "search-engines",
 		"content", "static-pages", "top-content-types", "remote-users", "top-remote-users", "vhost-status", "vhost-status-table"} {
 		if !ids[id] {
@@ -287,9 +290,13 @@ func findID(n *html.Node, id string) *html.Node {
 // realisticState is two days of traffic of a small site: pages and
 // assets, bots, a 404 scan, an incident of 502/503, client aborts, IIS
 // sub-status codes, request times and a few malformed lines.
+// browserDimensions are the dimensions of realisticState: each
+// dimension's test file adds its own in an init function.
+var browserDimensions []dim.Dimension
+
 func realisticState() *aggregate.State {
 	rnd := rand.New(rand.NewPCG(2026, 5))
-	st := aggregate.New(aggregate.Options{Dimensions: extrasDims()})
+	st := aggregate.New(aggregate.Options{Dimensions: append(extrasDims(), browserDimensions...)})
 	st.SetFormat("/var/log/nginx/access.log", "nginx")
 	st.SetFormat("/var/log/nginx/access.log.1.gz", "nginx")
 	st.SetFormat(`C:\inetpub\logs\LogFiles\W3SVC1\u_ex260504.log`, "iis")

@@ -102,7 +102,9 @@ type Input struct {
 	// nil panels are not counted by the source.
 	Extras Extras
 
-	Latency    []Latency
+	Latency []Latency
+	// Visits are the visits figures, nil when the source has none.
+	Visits     *VisitsInput
 	Samples    []Sample
 	FileErrors []FileError
 	// EarlierFileErrors are earlier runs' file errors (see
@@ -117,6 +119,12 @@ type Input struct {
 	Lookup    func(code int) StatusInfo
 	LookupSub func(code int, sub uint32) string
 	Win32Text func(status uint32) string
+
+	// Geo is the countries and networks of the State's geo section, nil
+	// without --geoip-db; GeoHint says the report should then tell how
+	// to enable it (a State; ClickHouse has no such panel).
+	Geo     *GeoInput
+	GeoHint bool
 }
 
 // BuildOptions configure [BuildFrom].
@@ -447,8 +455,11 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	})
 	m.Diagnostics.FileErrors = slices.Clone(in.FileErrors)
 	m.Diagnostics.EarlierFileErrors = slices.Clone(in.EarlierFileErrors)
+	m.Geo, m.GeoHint = buildGeo(in.Geo, m.Requests, opts.TopN), in.GeoHint && in.Geo == nil
 	capVisitors(m)
+	m.Visits = buildVisits(in.Visits, opts.TopN)
 	m.Approximate, m.Estimates = approximate(m)
+	visitsEstimates(m)
 	return m
 }
 
@@ -539,6 +550,10 @@ func approximate(m *Model) ([]string, []Estimate) {
 		d := &m.Drill[i]
 		list("drill_down."+d.Code+".urls", "URLs answered "+d.Code, &d.URLs)
 		list("drill_down."+d.Code+".clients", "Clients answered "+d.Code, &d.Clients)
+	}
+	if m.Geo != nil && m.Geo.Networks != nil && !m.Geo.Networks.Exact {
+		n := m.Geo.Networks
+		list("geo.networks", "Networks (ASN)", &TopList{Total: n.Total, ErrorBound: n.ErrorBound, Rows: []TopRow{{}}})
 	}
 	return paths, est
 }

@@ -208,11 +208,16 @@ func csvTables(m *Model) []csvTable {
 	top("methods", m.Methods)
 	top("protocols", m.Protocols)
 	top("vhosts", m.Vhosts)
+	if m.Visits != nil {
+		top("visits.entry_pages", m.Visits.EntryPages)
+		top("visits.exit_pages", m.Visits.ExitPages)
+	}
 	for _, l := range extraLists(&m.Extras) {
 		top(l.path, *l.l)
 	}
 	extrasCSV(m, table, row)
 
+	csvVisits(m, table, row)
 	table("latency", "scope", "count", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "rel_err")
 	for _, r := range m.Latency {
 		row(r.Scope, i(r.Count, 10), f(r.P50), f(r.P90), f(r.P95), f(r.P99), f(r.Max), f(r.RelErr))
@@ -241,6 +246,7 @@ func csvTables(m *Model) []csvTable {
 	for _, k := range slices.Sorted(maps.Keys(m.Formats)) {
 		row(k, m.Formats[k])
 	}
+	geoCSV(m, table, func(cells ...string) { row(cells...) })
 	return tables
 }
 

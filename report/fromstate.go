@@ -11,6 +11,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
+	visitsdim "github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -63,6 +64,12 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		Win32Text:        status.Win32Text,
 	}
 
+	in.Geo = geoInput(st, opts.TopN)
+	in.GeoHint = in.Geo == nil
+
+	if v, ok := st.Dimension(visitsdim.Section).(*visitsdim.Visits); ok {
+		in.Visits = visitsInput(v, st.Location().String(), opts.TopN)
+	}
 	if st.Requests > st.Undated {
 		in.First, in.Last = time.Unix(st.Earliest, 0).UTC(), time.Unix(st.Latest, 0).UTC()
 	}

@@ -204,6 +204,8 @@ type page struct {
 	// Months are the months with requests: empty months keep their row
 	// in the summary by month but get no section.
 	Months []monthView
+	// Visits is the visits panel, nil without visits.
+	Visits *visitsView
 }
 
 // monthView is a month with requests and its chart.
@@ -344,6 +346,7 @@ func newPage(m *Model) (*page, error) {
 				fmt.Sprintf("Incident %d: requests per minute by status class", i+1), inc.Minutes, 0)
 		})
 	}
+	visitsChart(m, p, chart)
 	if err := renderCharts(charts); err != nil {
 		return nil, err
 	}
@@ -370,8 +373,14 @@ func newPage(m *Model) (*page, error) {
 	if len(m.HourOfDay) > 0 {
 		p.Nav = append(p.Nav, navItem{"hours", "Hours"})
 	}
+	if m.Visits != nil {
+		p.Nav = append(p.Nav, navItem{"visits", "Visits"})
+	}
 	p.Nav = append(p.Nav, navItem{"urls", "URLs"}, navItem{"clients", "Clients"},
 		navItem{"referrers", "Referrers"}, navItem{"agents", "Agents"}, navItem{"methods", "Methods"})
+	if m.Geo != nil {
+		p.Nav = append(p.Nav, navItem{"countries", geoTitle(m.Geo)})
+	}
 	if len(m.Vhosts.Rows) > 0 {
 		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
 	}

@@ -132,11 +132,20 @@ type Model struct {
 	Protocols    TopList   `json:"protocols"`
 	Vhosts       TopList   `json:"vhosts"`
 	Latency      []Latency `json:"latency"`
+	// Visits are the visits, entry and exit pages; nil (null) when the
+	// source does not count them (ClickHouse).
+	Visits *VisitsPanel `json:"visits"`
 	// Extras are the referring sites, search, content, remote users and
 	// status by virtual host panels (keys present when counted).
 	Extras
 
 	Diagnostics Diagnostics `json:"diagnostics"`
+
+	// Geo is the Countries and Networks (ASN) panels, from the databases
+	// given with --geoip-db; null without one. GeoHint says a renderer
+	// should then say how to enable them (not for ClickHouse sources).
+	Geo     *Geo `json:"geo"`
+	GeoHint bool `json:"-"`
 }
 
 // Period is the time range covered, as RFC 3339 timestamps in the

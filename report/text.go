@@ -53,6 +53,10 @@ func WriteText(w io.Writer, m *Model) error {
 		p("\tno time %s", fmtInt(m.Undated))
 	}
 	p("\n")
+	textVisits(tw, m)
+	if line := geoText(m); line != "" {
+		p("%s\n", line)
+	}
 	tw.Flush()
 	for _, e := range m.Estimates {
 		fmt.Fprintf(bw, "Estimate: %s: %s\n", v(e.What), v(e.Error))

@@ -34,3 +34,34 @@ func FuzzParseClient(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSection decodes arbitrary bytes as a geo section: an error or a
+// section whose figures can be read and merged, never a panic. Seeded
+// with real sections.
+func FuzzSection(f *testing.F) {
+	mm, _, _ := testSets(f)
+	for seed := range uint64(3) {
+		a := newTestAgg(f, mm, Options{ASNCapacity: 4})
+		for _, h := range randHits(seed, 200) {
+			a.Add(h)
+		}
+		b, err := a.MarshalBinary()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a := NewEmpty().(*Aggregator)
+		if a.UnmarshalBinary(b) != nil {
+			return
+		}
+		a.Check(0)
+		a.Countries()
+		a.Networks(5)
+		o := NewEmpty().(*Aggregator)
+		if o.UnmarshalBinary(b) == nil {
+			a.Merge(o)
+		}
+	})
+}

@@ -319,7 +319,7 @@ func decode(db *DB, res interface{ Decode(any) error }) (record, error) {
 		code, name, asn, org = c.ISOCode, c.Names.EN, r.ASN, r.Org
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	if len(code) != 2 {
+	if _, ok := codeIndex(code); !ok { // two letters A–Z, or none: a database's odd code is not a country
 		code, name = "", ""
 	} else if name == "" {
 		name = CountryName(code)

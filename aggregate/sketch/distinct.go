@@ -202,6 +202,16 @@ func (s *hashSet) each(f func(uint64)) {
 	}
 }
 
+// Peek touches what adding h will read first (the exact set's slot, or
+// the register), so that a caller adding to many counters can start their
+// cache misses before it waits on any; the value is meaningless.
+func (d *Distinct) Peek(h uint64) uint64 {
+	if d.set != nil {
+		return d.set.slots[h&uint64(len(d.set.slots)-1)]
+	}
+	return uint64(d.regs[h>>(64-distinctP)])
+}
+
 // NewDistinct returns a Distinct that is exact up to capacity values
 // (0 or less: a HyperLogLog from the start).
 func NewDistinct(capacity int) *Distinct {

@@ -130,9 +130,9 @@ func readAll(t testing.TB, path string) []byte {
 }
 
 // chDifferent are the JSON model's members a ClickHouse run leaves as
-// documented: the lines accounting (lines = rows), the formats, and what
-// names the run.
-var chDifferent = []string{"lines", "malformed_reasons", "skipped_reasons", "formats", "generator", "diagnostics"}
+// documented: the lines accounting (lines = rows), the formats, what
+// names the run, and the visits (not counted from ClickHouse: null).
+var chDifferent = []string{"lines", "malformed_reasons", "skipped_reasons", "formats", "generator", "diagnostics", "visits"}
 
 // sameModel compares two JSON models but for chDifferent; it returns
 // the parsed ClickHouse model.

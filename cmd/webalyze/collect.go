@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -93,7 +94,14 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		return nil, err
 	}
 	if j.ch.enabled() {
+		if len(j.in.GeoIPDB) > 0 {
+			return nil, usageError(errors.New("--geoip-db looks up the clients of logs read here; with --clickhouse there are none (the report has no Countries panel)"))
+		}
 		return j.collectClickHouse(g)
+	}
+	geoDim, err := j.in.geoDimension(g, j.in.DistinctCapacity)
+	if err != nil {
+		return nil, err
 	}
 	loc, err := j.win.location()
 	if err != nil {
@@ -156,6 +164,14 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
+	if geoDim != nil {
+		opts.Dimensions = append(opts.Dimensions, geoDim)
+	}
+	if !j.in.NoVisits && (prev == nil || prev.Dimension(visits.Section) != nil) {
+		// A state made without visits (before they existed) goes on
+		// without them: a state keeps what it was made with.
+		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
+	}
 	opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites, prev)...)
 	client, err := j.in.clientFrom()
 	if err != nil {

@@ -29,11 +29,13 @@ type FileFlags struct {
 // InputFlags are the flags of commands that read logs and aggregate them.
 type InputFlags struct {
 	FileFlags
+	GeoFlags
 	Workers          int    `default:"0" help:"Parsing goroutines; 0 means one per CPU."`
 	MaxMalformed     string `default:"1%" placeholder:"N|P%" help:"Exit with status 3 when more lines than this are malformed: a count, or a share of lines read such as 1%."`
 	TopCapacity      int    `default:"100000" placeholder:"N" help:"Keys each top list (URLs, clients, agents...) counts exactly; past it the list keeps its N heaviest keys with a stated error bound (Space-Saving), and the report says which lists became approximate. Memory grows with it."`
 	DrillCapacity    int    `default:"1000" placeholder:"N" help:"Keys each per-code drill-down list (URLs and clients of a status code) counts exactly."`
 	DistinctCapacity int    `default:"100000" placeholder:"N" help:"Values a unique count (visitors of a day, distinct clients) counts exactly before it switches to HyperLogLog (about 0.8% error)."`
+	VisitFlags
 }
 
 // validate rejects values no run can use, as usage errors.
@@ -46,7 +48,7 @@ func (f *InputFlags) validate() error {
 	case f.TopCapacity < 0, f.DrillCapacity < 0, f.DistinctCapacity < 0:
 		return usageError(fmt.Errorf("--top-capacity, --drill-capacity and --distinct-capacity must not be negative"))
 	}
-	return nil
+	return f.VisitFlags.validate()
 }
 
 // formatNames lists the named formats for help and errors, from the

@@ -72,6 +72,7 @@ type CLI struct {
 	Export   ExportCmd   `cmd:"" help:"Write one Parquet row per parsed request (-o requests.parquet), for DuckDB, Spark, Trino or ClickHouse; prints the accounting of lines and rows."`
 	Load     LoadCmd     `cmd:"" help:"Load logs into a ClickHouse table (--clickhouse URL), one row per parsed request, exactly once across crashes and reruns; with --state only what is new."`
 	Parse    ParseCmd    `cmd:"" help:"Print each line of a log as a JSON record, and each malformed line with its reason and position: for debugging a format string."`
+	GeoIP    GeoIPCmd    `cmd:"" name:"geoip" help:"GeoIP databases for --geoip-db: 'geoip build' makes a country database from Debian's tor-geoipdb."`
 	Formats  FormatsCmd  `cmd:"" help:"List the named log formats and their definitions."`
 
 	Completion CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish) to load in the shell or install."`

@@ -1,0 +1,484 @@
+package visits
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
+
+// Section is the name of the visits section of a state file.
+const Section = "visits"
+
+// Defaults of [Options].
+const (
+	DefaultTimeout     = 30 * time.Minute
+	DefaultCapacity    = 100_000
+	DefaultTopCapacity = 10_000
+	// MaxPath is how many bytes of an entry or exit path are kept.
+	MaxPath = 512
+)
+
+// Options configure [New]. The zero value gives the defaults.
+type Options struct {
+	// Timeout is the longest gap between two requests of one visit
+	// (whole seconds); default DefaultTimeout.
+	Timeout time.Duration
+	// Capacity is how many visits are held open at most; default
+	// DefaultCapacity. Past it the earliest-ending ones are closed early.
+	Capacity int
+	// TopCapacity is the exact capacity of the entry and exit page lists;
+	// default DefaultTopCapacity.
+	TopCapacity int
+}
+
+// visit is one open visit: the interval [first, last] of its requests.
+// entry is the path of the smallest (time, path) request, exit that of the
+// greatest; day is the day number of first.
+type visit struct {
+	first, last int64
+	day         int64
+	pages       uint64
+	entry, exit ref
+	// entryH and exitH are sketch.HashKey of the entry and exit paths.
+	entryH, exitH uint64
+}
+
+// ref is a path in the aggregator's arena: offset<<16 | length. Visits
+// hold no pointers, so the garbage collector does not scan them.
+type ref uint64
+
+// counts are what folded (closed) visits leave behind.
+type counts struct {
+	Visits, Pages uint64
+	Seconds       uint64 // summed durations, saturating
+	Days          map[int64]uint64
+	PagesHist     [len(PagesBuckets)]uint64
+	DurHist       [len(DurationBuckets)]uint64
+	Entry, Exit   *sketch.TopK
+}
+
+// Visits is the visits aggregator of a State (a dim.Dimension).
+type Visits struct {
+	timeout  int64 // seconds, > 0
+	capacity int
+	topCap   int
+
+	// Requests counts every record added; Counted the ones that take part
+	// in visits; Undated the page requests left aside for want of a time.
+	requests, counted, undated uint64
+	done                       counts
+	open                       map[uint64][]visit
+	nOpen                      int
+	// ranges are where the counted requests lie, folds where the visits
+	// folded at a save lie (see Merge).
+	ranges, folds  spans
+	closedEarly    uint64
+	possibleSplits uint64
+
+	scratch []int64
+	// vslab and pslab are where new visits and their paths are cut from:
+	// fewer allocations, and the visits of one stretch of time side by
+	// side in memory.
+	vslab []visit
+	// arena holds the entry and exit paths, appended; live counts the
+	// bytes of the paths that visits refer to (see compact).
+	arena []byte
+	live  int
+}
+
+var _ dim.Dimension = (*Visits)(nil)
+
+// New returns an empty aggregator.
+func New(o Options) *Visits {
+	t := int64(o.Timeout / time.Second)
+	if o.Timeout == 0 {
+		t = int64(DefaultTimeout / time.Second)
+	}
+	v := &Visits{timeout: max(t, 1), capacity: o.Capacity, topCap: o.TopCapacity}
+	if v.capacity <= 0 {
+		v.capacity = DefaultCapacity
+	}
+	if v.topCap <= 0 {
+		v.topCap = DefaultTopCapacity
+	}
+	v.reset()
+	return v
+}
+
+func (v *Visits) reset() {
+	v.done = counts{Days: map[int64]uint64{}, Entry: v.newTop(), Exit: v.newTop()}
+	v.open = map[uint64][]visit{}
+}
+
+func (v *Visits) newTop() *sketch.TopK {
+	t := sketch.NewTopK(v.topCap)
+	t.NoVisitors = true
+	return t
+}
+
+// Timeout returns the visit timeout.
+func (v *Visits) Timeout() time.Duration { return time.Duration(v.timeout) * time.Second }
+
+// Section implements dim.Dimension.
+func (v *Visits) Section() string { return Section }
+
+// Version implements dim.Dimension.
+func (v *Visits) Version() uint32 { return 1 }
+
+// New implements dim.Dimension: an empty aggregator with v's settings.
+func (v *Visits) New() dim.Dimension {
+	return New(Options{Timeout: v.Timeout(), Capacity: v.capacity, TopCapacity: v.topCap})
+}
+
+// Counts reports whether a hit takes part in visits (see the package doc);
+// an undated one is then counted aside.
+func Counts(h *dim.Hit) bool {
+	r := h.Rec
+	return h.Page && len(r.Path) > 0 && (!r.HasStatus || (h.HasCode && h.Code >= 100 && h.Code < 400))
+}
+
+// Add implements dim.Dimension. A request that extends its identity's
+// open visit costs a map lookup and a few comparisons, and allocates
+// nothing once the visit's path buffers are long enough.
+func (v *Visits) Add(h *dim.Hit) {
+	v.requests++
+	if !Counts(h) {
+		return
+	}
+	r := h.Rec
+	if !r.HasTime {
+		v.undated++
+		return
+	}
+	v.counted++
+	t := r.Time
+	v.ranges = v.ranges.stretch(t, 2*v.timeout)
+	if len(v.folds) > 0 && v.folds.nearTime(t, v.timeout) {
+		// It may belong to a visit already folded into the counts.
+		v.possibleSplits++
+	}
+	path, ph := r.Path, h.Path
+	if len(path) > MaxPath {
+		path = cutPath(path)
+		ph = sketch.HashKey(path)
+	}
+	vs := v.open[h.Identity]
+	// The intervals are in time order, more than the timeout apart: the
+	// request joins the first that does not end more than a timeout
+	// before it, if it does not start more than a timeout after it.
+	i := 0
+	for i < len(vs) && vs[i].last+v.timeout < t {
+		i++
+	}
+	if i < len(vs) && vs[i].first-v.timeout <= t {
+		w := &vs[i]
+		w.pages++
+		if t < w.first || t == w.first && bytes.Compare(path, v.path(w.entry)) < 0 {
+			w.first, w.day, w.entryH = t, h.Day, ph
+			v.release(w.entry)
+			w.entry = v.store(path)
+		}
+		if t > w.last || t == w.last && bytes.Compare(path, v.path(w.exit)) > 0 {
+			w.last = t
+			if ph != w.exitH || !bytes.Equal(path, v.path(w.exit)) {
+				v.release(w.exit)
+				w.exit, w.exitH = v.store(path), ph
+			}
+		}
+		if i+1 < len(vs) && vs[i+1].first-w.last <= v.timeout {
+			// The request filled the gap to the next visit.
+			v.join(w, &vs[i+1])
+			vs = slices.Delete(vs, i+1, i+2)
+			v.open[h.Identity] = vs
+			v.nOpen--
+		}
+		v.compact()
+		return
+	}
+	pr := v.store(path)
+	v.live += len(path) // the exit shares the entry's bytes
+	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: pr, exit: pr, entryH: ph, exitH: ph}
+	if vs == nil {
+		vs = v.visits()
+		vs[0] = nv
+	} else {
+		vs = slices.Insert(vs, i, nv)
+	}
+	v.open[h.Identity] = vs
+	v.nOpen++
+	if v.nOpen > v.capacity {
+		v.closeEarly()
+	}
+	v.compact()
+}
+
+// cutPath cuts a path longer than MaxPath there, or a few bytes before
+// so as not to split a UTF-8 sequence.
+func cutPath(p []byte) []byte {
+	n := MaxPath
+	for n > MaxPath-3 && p[n]&0xc0 == 0x80 {
+		n--
+	}
+	return p[:n]
+}
+
+// visits returns a slice of one visit, cut from the slab.
+func (v *Visits) visits() []visit {
+	if len(v.vslab) == 0 {
+		v.vslab = make([]visit, 256)
+	}
+	s := v.vslab[:1:1]
+	v.vslab = v.vslab[1:]
+	return s
+}
+
+// path returns the bytes of r, valid until the arena is compacted.
+func (v *Visits) path(r ref) []byte {
+	off := r >> 16
+	return v.arena[off : off+r&0xffff : off+r&0xffff]
+}
+
+// store appends p (at most MaxPath bytes) to the arena.
+func (v *Visits) store(p []byte) ref {
+	r := ref(len(v.arena))<<16 | ref(len(p))
+	v.arena = append(v.arena, p...)
+	v.live += len(p)
+	return r
+}
+
+// release says a visit no longer refers to r.
+func (v *Visits) release(r ref) { v.live -= int(r & 0xffff) }
+
+// compactSlack is how many bytes of paths no visit refers to the arena
+// may hold besides as many as visits do (a variable for the tests).
+var compactSlack = 64 << 10
+
+// compact rewrites the arena with the paths visits refer to once more
+// than half of it is paths they no longer do.
+func (v *Visits) compact() {
+	if len(v.arena) <= 2*v.live+compactSlack {
+		return
+	}
+	old := v.arena
+	v.arena, v.live = make([]byte, 0, 2*v.live+compactSlack), 0
+	move := func(r ref) ref {
+		off := r >> 16
+		return v.store(old[off : off+r&0xffff])
+	}
+	for _, vs := range v.open {
+		for i := range vs {
+			w := &vs[i]
+			if w.entry == w.exit {
+				w.entry = move(w.entry)
+				w.exit = w.entry
+				v.live += int(w.exit & 0xffff)
+			} else {
+				w.entry, w.exit = move(w.entry), move(w.exit)
+			}
+		}
+	}
+}
+
+// join folds b into a: both are intervals of one identity within the
+// timeout of each other, their paths in v's arena.
+func (v *Visits) join(a, b *visit) {
+	if b.first < a.first || b.first == a.first && bytes.Compare(v.path(b.entry), v.path(a.entry)) < 0 {
+		v.release(a.entry)
+		a.first, a.day, a.entry, a.entryH = b.first, b.day, b.entry, b.entryH
+	} else {
+		v.release(b.entry)
+	}
+	if b.last > a.last || b.last == a.last && bytes.Compare(v.path(b.exit), v.path(a.exit)) > 0 {
+		v.release(a.exit)
+		a.last, a.exit, a.exitH = b.last, b.exit, b.exitH
+	} else {
+		v.release(b.exit)
+	}
+	a.pages += b.pages
+}
+
+// closeEarly makes room for an eighth of the capacity: it folds the
+// finished visits (see seal), then, if that is not enough, the
+// earliest-ending ones, counted as closed early.
+func (v *Visits) closeEarly() {
+	v.seal()
+	n := v.nOpen - (v.capacity - v.capacity/8)
+	if n <= 0 {
+		return
+	}
+	ends := v.scratch[:0]
+	for _, vs := range v.open {
+		for i := range vs {
+			ends = append(ends, vs[i].last)
+		}
+	}
+	slices.Sort(ends)
+	cut := ends[min(n, len(ends))-1]
+	v.scratch = ends[:0]
+	v.closedEarly += v.foldWhere(func(w *visit) bool { return w.last <= cut })
+}
+
+// foldWhere folds the open visits for which f is true into the counters
+// and returns how many.
+func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
+	var n uint64
+	for id, vs := range v.open {
+		kept := vs[:0]
+		for i := range vs {
+			if f(&vs[i]) {
+				w := &vs[i]
+				v.done.add(w, v.path(w.entry), v.path(w.exit))
+				v.release(w.entry)
+				v.release(w.exit)
+				n++
+			} else {
+				kept = append(kept, vs[i])
+			}
+		}
+		clear(vs[len(kept):])
+		if len(kept) == 0 {
+			delete(v.open, id)
+		} else {
+			v.open[id] = kept
+		}
+	}
+	v.nOpen -= int(n)
+	return n
+}
+
+// add counts one closed visit, whose paths are entry and exit.
+func (c *counts) add(w *visit, entry, exit []byte) {
+	c.Visits++
+	c.Pages += w.pages
+	d := uint64(w.last - w.first)
+	c.Seconds = sketch.AddSat(c.Seconds, d)
+	c.Days[w.day]++
+	c.PagesHist[pagesBucket(w.pages)]++
+	c.DurHist[durationBucket(d)]++
+	c.Entry.AddHashed(entry, w.entryH, 0, 0)
+	c.Exit.AddHashed(exit, w.exitH, 0, 0)
+}
+
+// merge adds o's counters to c.
+func (c *counts) merge(o *counts) {
+	c.Visits += o.Visits
+	c.Pages += o.Pages
+	c.Seconds = sketch.AddSat(c.Seconds, o.Seconds)
+	for d, n := range o.Days {
+		c.Days[d] += n
+	}
+	for i := range c.PagesHist {
+		c.PagesHist[i] += o.PagesHist[i]
+	}
+	for i := range c.DurHist {
+		c.DurHist[i] += o.DurHist[i]
+	}
+	c.Entry.Merge(o.Entry)
+	c.Exit.Merge(o.Exit)
+}
+
+// Bucket is one range of a distribution: values in [Min, Max] (Max 0:
+// no upper end).
+type Bucket struct {
+	Label    string
+	Min, Max uint64
+}
+
+// PagesBuckets are the ranges of pages per visit.
+var PagesBuckets = [...]Bucket{{"1", 1, 1}, {"2", 2, 2}, {"3", 3, 3}, {"4", 4, 4}, {"5", 5, 5},
+	{"6-10", 6, 10}, {"11-20", 11, 20}, {"21-50", 21, 50}, {"51-100", 51, 100}, {"101+", 101, 0}}
+
+// DurationBuckets are AWStats's ranges of visit durations, in seconds.
+var DurationBuckets = [...]Bucket{{"0s-30s", 0, 29}, {"30s-2mn", 30, 119}, {"2mn-5mn", 120, 299},
+	{"5mn-15mn", 300, 899}, {"15mn-30mn", 900, 1799}, {"30mn-1h", 1800, 3599}, {"1h+", 3600, 0}}
+
+func pagesBucket(n uint64) int    { return bucketOf(PagesBuckets[:], n) }
+func durationBucket(s uint64) int { return bucketOf(DurationBuckets[:], s) }
+
+func bucketOf(bs []Bucket, n uint64) int {
+	for i, b := range bs {
+		if b.Max == 0 || n <= b.Max {
+			return i
+		}
+	}
+	return len(bs) - 1
+}
+
+// inArena reports whether r is a path of at most MaxPath bytes in the
+// arena.
+func (v *Visits) inArena(r ref) bool {
+	off, n := uint64(r>>16), uint64(r&0xffff)
+	return n <= MaxPath && off <= uint64(len(v.arena)) && n <= uint64(len(v.arena))-off
+}
+
+// Check implements dim.Dimension: every parsed record was added, and the
+// counters agree with one another.
+func (v *Visits) Check(parsed uint64) error {
+	if v.requests != parsed {
+		return fmt.Errorf("visits: %d requests added, %d parsed", v.requests, parsed)
+	}
+	return v.check()
+}
+
+// check verifies the invariants of v's counters and open visits.
+func (v *Visits) check() error {
+	if v.counted > v.requests || v.undated > v.requests-v.counted {
+		return fmt.Errorf("visits: %d counted and %d undated of %d requests", v.counted, v.undated, v.requests)
+	}
+	c := &v.done
+	var days, ph, dh uint64
+	for _, n := range c.Days {
+		days += n
+	}
+	for i := range c.PagesHist {
+		ph += c.PagesHist[i]
+	}
+	for i := range c.DurHist {
+		dh += c.DurHist[i]
+	}
+	if days != c.Visits || ph != c.Visits || dh != c.Visits || c.Entry.Total != c.Visits || c.Exit.Total != c.Visits {
+		return fmt.Errorf("visits: %d visits, but %d by day, %d by pages, %d by duration, %d entries, %d exits",
+			c.Visits, days, ph, dh, c.Entry.Total, c.Exit.Total)
+	}
+	if err := c.Entry.Check(); err != nil {
+		return fmt.Errorf("visits: entry pages: %w", err)
+	}
+	if err := c.Exit.Check(); err != nil {
+		return fmt.Errorf("visits: exit pages: %w", err)
+	}
+	pages, n, live := c.Pages, 0, 0
+	for _, vs := range v.open {
+		if len(vs) == 0 {
+			return fmt.Errorf("visits: an identity without visits")
+		}
+		for i := range vs {
+			w := &vs[i]
+			if w.pages == 0 || w.first > w.last || !v.inArena(w.entry) || !v.inArena(w.exit) {
+				return fmt.Errorf("visits: an open visit of %d pages from %d to %d", w.pages, w.first, w.last)
+			}
+			if r, ok := v.ranges.around(w.first); !ok || w.last > r.Hi {
+				return fmt.Errorf("visits: an open visit outside the time range")
+			}
+			if i > 0 && w.first-vs[i-1].last <= v.timeout {
+				return fmt.Errorf("visits: open visits of one identity within the timeout")
+			}
+			pages += w.pages
+			live += int(w.entry&0xffff + w.exit&0xffff)
+			n++
+		}
+	}
+	if live != v.live {
+		return fmt.Errorf("visits: open visits refer to %d bytes of paths, %d counted", live, v.live)
+	}
+	if n != v.nOpen {
+		return fmt.Errorf("visits: %d open visits, %d counted", n, v.nOpen)
+	}
+	if pages != v.counted {
+		return fmt.Errorf("visits: %d pages in visits, %d counted", pages, v.counted)
+	}
+	return nil
+}
