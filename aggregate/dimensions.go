@@ -6,8 +6,13 @@ import (
 	"slices"
 
 	"github.com/webalyze/webalyze/aggregate/agents"
+	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/geo"
+	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
+	"github.com/webalyze/webalyze/aggregate/users"
+	"github.com/webalyze/webalyze/aggregate/vhosts"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -15,8 +20,13 @@ import (
 // empty aggregator for each, which [Decode] restores a section into. A
 // dimension package adds its line here.
 var sections = map[string]func() dim.Dimension{
-	agents.Section: agents.Empty,
-	geo.Section:    geo.NewEmpty,
+	agents.Section:   agents.Empty,
+	content.Section:  content.Empty,
+	refsites.Section: refsites.Empty,
+	search.Section:   search.Empty,
+	users.Section:    users.Empty,
+	vhosts.Section:   vhosts.Empty,
+	geo.Section:      geo.NewEmpty,
 }
 
 // section is one dimension's part of a state file.

@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"math"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/ingest"
+	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/aggregate/timing"
@@ -592,69 +592,16 @@ func packExt(e []byte) uint64 {
 	return v
 }
 
-// isExternalReferrer applies the rule documented on [State.Referrers];
-// sites are in lower case without port. Without sites it is the short
-// test it was before --site, kept small enough to be inlined.
+// isExternalReferrer applies the rule documented on [State.Referrers]
+// (refsites.IsExternal, which the referring sites count by too); sites
+// are in lower case without port.
 func isExternalReferrer(ref, vhost []byte, sites []string) bool {
-	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
-		return false
-	}
-	if len(sites) == 0 {
-		return len(vhost) == 0 || !bytes.EqualFold(hostOf(ref), stripPort(vhost))
-	}
-	return externalToSites(ref, vhost, sites)
-}
-
-// externalToSites is isExternalReferrer with site hosts.
-func externalToSites(ref, vhost []byte, sites []string) bool {
-	h := hostOf(ref)
-	if len(vhost) > 0 && bytes.EqualFold(h, stripPort(vhost)) {
-		return false
-	}
-	for _, site := range sites {
-		if len(h) == len(site) && bytes.EqualFold(h, []byte(site)) {
-			return false
-		}
-	}
-	return true
+	return refsites.IsExternal(ref, vhost, sites)
 }
 
 // SiteHost normalises a --site host name as Settings.SiteHosts holds it:
 // lower case, without scheme, path or port.
-func SiteHost(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.ToLower(string(stripPort([]byte(s))))
-}
-
-// hostOf returns the host of an absolute URL, or nil.
-func hostOf(u []byte) []byte {
-	i := bytes.Index(u, []byte("://"))
-	if i < 0 {
-		return nil
-	}
-	h := u[i+3:]
-	if j := bytes.IndexAny(h, "/?#"); j >= 0 {
-		h = h[:j]
-	}
-	if j := bytes.LastIndexByte(h, '@'); j >= 0 {
-		h = h[j+1:]
-	}
-	return stripPort(h)
-}
-
-// stripPort removes a ":port" suffix (not inside an IPv6 literal).
-func stripPort(h []byte) []byte {
-	if i := bytes.LastIndexByte(h, ':'); i >= 0 && bytes.IndexByte(h[i:], ']') < 0 {
-		return h[:i]
-	}
-	return h
-}
+func SiteHost(s string) string { return refsites.SiteHost(s) }
 
 // AddMalformed counts one malformed line and keeps it as a sample when it
 // is among the first Settings.Samples of its reason by (File, Line,

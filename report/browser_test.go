@@ -123,7 +123,7 @@ const (
 // hostileState is a State fed ordinary traffic plus hostile records,
 // malformed lines, file errors and format names.
 func hostileState() *aggregate.State {
-	st := aggregate.New(aggregate.Options{Dimensions: browserDimensions})
+	st := aggregate.New(aggregate.Options{Dimensions: append(extrasDims(), browserDimensions...)})
 	base := at("2026-05-04T10:00:00Z").Unix()
 	add := func(sec int64, status uint16, path, ref, agent, host, vhost string) {
 		p, q, _ := strings.Cut(path, "?")
@@ -146,6 +146,7 @@ func hostileState() *aggregate.State {
 		add(sec, 499, h, hostileReferrer, hostileAgent, hostileHost, hostileVHost)
 		add(sec, 200, "/ok", h, h, h, h)
 	}
+	addExtrasHostile(st, base+800)
 	for _, h := range append(hostile, hostileAgent) {
 		st.AddMalformed(aggregate.Malformed{Reason: parser.ReasonInvalidRequest, File: h, Line: 1, Field: h, Detail: h, Text: []byte(h)})
 		st.AddFileError(h, h)
@@ -232,7 +233,9 @@ func TestBrowserHostile(t *testing.T) {
 		"urls", "top-404", "top-5xx", "clients", "referrers", "agents", "methods", "vhosts", "latency", "diagnostics",
 		"who", "browsers", "systems", "devices", "bots",
 		"countries", "geo-countries", "networks", "geo-networks", "geo-credit",
-		"visits", "visits-durations", "visits-pages", "visits-days", "visits-entry", "visits-exit"} {
+		"visits", "visits-durations", "visits-pages", "visits-days", "visits-entry", "visits-exit",
+		"referring-sites", "top-referring-sites", "search", "top-site-search", "top-search-phrases", "search-engines",
+		"content", "static-pages", "top-content-types", "remote-users", "top-remote-users", "vhost-status", "vhost-status-table"} {
 		if !ids[id] {
 			t.Errorf("no element with id %q", id)
 		}
@@ -294,7 +297,7 @@ var browserDimensions []dim.Dimension
 
 func realisticState() *aggregate.State {
 	rnd := rand.New(rand.NewPCG(2026, 5))
-	st := aggregate.New(aggregate.Options{Dimensions: browserDimensions})
+	st := aggregate.New(aggregate.Options{Dimensions: append(extrasDims(), browserDimensions...)})
 	st.SetFormat("/var/log/nginx/access.log", "nginx")
 	st.SetFormat("/var/log/nginx/access.log.1.gz", "nginx")
 	st.SetFormat(`C:\inetpub\logs\LogFiles\W3SVC1\u_ex260504.log`, "iis")

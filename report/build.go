@@ -102,6 +102,9 @@ type Input struct {
 	// URLs5xx is the top list of URLs answered with any 5xx code. When it
 	// has no rows, BuildFrom merges URLsByCode over 500–599.
 	URLs5xx TopList
+	// Extras are the panels beyond the status figures (see [Extras]):
+	// nil panels are not counted by the source.
+	Extras Extras
 
 	Latency []Latency
 	// Visits are the visits figures, nil when the source has none.
@@ -403,6 +406,7 @@ func BuildFrom(in *Input, opts BuildOptions) *Model {
 	m.Methods = top(in.Methods, "Methods")
 	m.Protocols = top(in.Protocols, "Protocols")
 	m.Vhosts = top(in.Vhosts, "Virtual hosts")
+	m.Extras = buildExtras(m, in.Extras, opts.TopN)
 
 	// Drill-down: error codes (4xx, 5xx, 000, non-standard), most
 	// requests first.
@@ -544,6 +548,12 @@ func approximate(m *Model) ([]string, []Estimate) {
 		{"protocols", "Protocols", &m.Protocols}, {"vhosts", "Virtual hosts", &m.Vhosts},
 	} {
 		list(l.path, l.what, l.l)
+	}
+	for _, l := range extraLists(&m.Extras) {
+		list(l.path, l.what, l.l)
+	}
+	if p, e, ok := vhostStatusEstimate(m); ok {
+		paths, est = append(paths, p), append(est, e)
 	}
 	for i := range m.Drill {
 		d := &m.Drill[i]

@@ -212,6 +212,10 @@ func csvTables(m *Model) []csvTable {
 		top("visits.entry_pages", m.Visits.EntryPages)
 		top("visits.exit_pages", m.Visits.ExitPages)
 	}
+	for _, l := range extraLists(&m.Extras) {
+		top(l.path, *l.l)
+	}
+	extrasCSV(m, table, row)
 
 	csvVisits(m, table, row)
 	agentTables(table, row, m)

@@ -143,6 +143,7 @@ func NewInput(st *aggregate.State, opts BuildOptions) *Input {
 		in.Methods = topList(st.Methods, top)
 		in.Protocols = topList(st.Protocols, top)
 		in.Vhosts = topList(st.VHosts, top)
+		in.Extras = extrasOf(st, top)
 		for code, d := range st.Drills {
 			in.URLsByCode[int(code)] = topList(d.URLs, 0)
 			in.ClientsByCode[int(code)] = topList(d.Clients, 0)

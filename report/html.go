@@ -389,6 +389,7 @@ func newPage(m *Model) (*page, error) {
 	if len(m.Vhosts.Rows) > 0 {
 		p.Nav = append(p.Nav, navItem{"vhosts", "Virtual hosts"})
 	}
+	p.Nav = append(p.Nav, extrasNav(m)...)
 	if len(m.Latency) > 0 {
 		p.Nav = append(p.Nav, navItem{"latency", "Response times"})
 	}

@@ -56,6 +56,7 @@ func normalized(m *Model) *Model {
 	emptyIfNil(&c.Diagnostics.Samples)
 	emptyIfNil(&c.Diagnostics.FileErrors)
 	normalizeVisits(&c)
+	c.Extras = normalizedExtras(c.Extras)
 	for _, l := range []*TopList{&c.TopURLs, &c.TopURLsQuery, &c.Top404, &c.Top5xx, &c.Clients,
 		&c.Referrers, &c.Agents, &c.Methods, &c.Protocols, &c.Vhosts, &c.ClientAborted.TopURLs} {
 		emptyIfNil(&l.Rows)

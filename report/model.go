@@ -143,6 +143,9 @@ type Model struct {
 	// panels and the split of every request by kind of sender; null when
 	// the source does not classify user agents (a ClickHouse table).
 	AgentPanels *Agents `json:"agent_panels"`
+	// Extras are the referring sites, search, content, remote users and
+	// status by virtual host panels (keys present when counted).
+	Extras
 
 	Diagnostics Diagnostics `json:"diagnostics"`
 

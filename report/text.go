@@ -113,6 +113,7 @@ func WriteText(w io.Writer, m *Model) error {
 	}
 	writeTextTop(tw, "Top 5xx URLs", m.Top5xx)
 	writeTextAgents(tw, m)
+	writeTextExtras(tw, m)
 
 	if len(m.Latency) > 0 {
 		p("\nResponse time\tRequests\tp50\tp90\tp95\tp99\tMax\n")

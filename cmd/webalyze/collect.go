@@ -180,6 +180,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		// without them: a state keeps what it was made with.
 		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
 	}
+	opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites, prev)...)
 	client, err := j.in.clientFrom()
 	if err != nil {
 		return nil, err

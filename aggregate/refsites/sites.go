@@ -1,0 +1,192 @@
+package refsites
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
+
+// Section and Version name the state file section of [Sites].
+const (
+	Section = "refsites"
+	Version = 1
+)
+
+// DefaultCapacity is the exact capacity of the list of sites.
+const DefaultCapacity = 10_000
+
+// maxCapacity bounds the capacity a decoded section may claim.
+const maxCapacity = 1 << 24
+
+// Sites counts referring sites (see the package doc). Create one with
+// [New]; the zero value is what a state file section decodes into.
+type Sites struct {
+	// SiteHosts are the site's own hosts (lower case, without port).
+	SiteHosts []string
+	// List holds the sites: Total counts every external referrer.
+	List *sketch.TopK
+
+	scratch []byte
+}
+
+// New returns an empty Sites exact up to capacity hosts (DefaultCapacity
+// when 0 or less), leaving out referrers on siteHosts (--site, in any
+// form SiteHost accepts).
+func New(capacity int, siteHosts []string) *Sites {
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	s := &Sites{List: sketch.NewTopK(capacity)}
+	for _, h := range siteHosts {
+		if h = SiteHost(h); h != "" && !slices.Contains(s.SiteHosts, h) {
+			s.SiteHosts = append(s.SiteHosts, h)
+		}
+	}
+	return s
+}
+
+// Empty returns an aggregator to decode a section into.
+func Empty() dim.Dimension { return &Sites{} }
+
+func (s *Sites) Section() string { return Section }
+func (s *Sites) Version() uint32 { return Version }
+
+// New returns an empty Sites with the same settings.
+func (s *Sites) New() dim.Dimension {
+	return &Sites{SiteHosts: slices.Clone(s.SiteHosts), List: sketch.NewTopK(s.List.Capacity)}
+}
+
+// Add counts h's referrer when it is external.
+func (s *Sites) Add(h *dim.Hit) {
+	r := h.Rec
+	ref := r.Referer
+	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
+		return
+	}
+	// IsExternal with the host found once.
+	host := HostOf(ref)
+	if len(r.VHost) > 0 && bytes.EqualFold(host, StripPort(r.VHost)) {
+		return
+	}
+	for _, site := range s.SiteHosts {
+		if len(host) == len(site) && bytes.EqualFold(host, []byte(site)) {
+			return
+		}
+	}
+	s.scratch = lowerHost(s.scratch[:0], host)
+	s.List.Add(s.scratch, r.Bytes, h.Visitor)
+}
+
+// Merge folds other, a *Sites with the same site hosts and capacity, in.
+func (s *Sites) Merge(other dim.Dimension) error {
+	o, ok := other.(*Sites)
+	if !ok {
+		return fmt.Errorf("%s: cannot merge a %T", Section, other)
+	}
+	if !sameSet(s.SiteHosts, o.SiteHosts) {
+		return fmt.Errorf("%s: site hosts differ (%q and %q)", Section, s.SiteHosts, o.SiteHosts)
+	}
+	if s.List.Capacity != o.List.Capacity {
+		return fmt.Errorf("%s: capacities differ (%d and %d)", Section, s.List.Capacity, o.List.Capacity)
+	}
+	s.List.Merge(o.List)
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// Check verifies that no more referrers were counted than records parsed.
+func (s *Sites) Check(parsed uint64) error {
+	if s.List.Total > parsed {
+		return fmt.Errorf("%s: %d referrers counted, more than the %d requests", Section, s.List.Total, parsed)
+	}
+	return checkList(s.List)
+}
+
+// checkList verifies the counts of a list: no key counted more often
+// than the list's total.
+func checkList(t *sketch.TopK) error {
+	var sum uint64
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if e.HitsErr > e.Hits {
+			return fmt.Errorf("%s: entry %q has error %d over its %d requests", Section, e.Key, e.HitsErr, e.Hits)
+		}
+		sum = sketch.AddSat(sum, e.Hits-e.HitsErr)
+	}
+	if sum > t.Total {
+		return fmt.Errorf("%s: entries count %d requests, the total is %d", Section, sum, t.Total)
+	}
+	return nil
+}
+
+// Canonical puts s in a form for comparison (tests).
+func (s *Sites) Canonical() {
+	slices.Sort(s.SiteHosts)
+	s.List.Canonical()
+}
+
+type wire struct {
+	SiteHosts []string
+	List      *sketch.TopK
+}
+
+// MarshalBinary encodes s (gob).
+func (s *Sites) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(wire{s.SiteHosts, s.List})
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary decodes and validates what MarshalBinary wrote.
+func (s *Sites) UnmarshalBinary(data []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("corrupt %s section: %v", Section, p)
+		}
+	}()
+	var w wire
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
+		return fmt.Errorf("corrupt %s section: %w", Section, err)
+	}
+	if err := validList(w.List); err != nil {
+		return fmt.Errorf("corrupt %s section: %w", Section, err)
+	}
+	for _, h := range w.SiteHosts {
+		if h == "" || h != SiteHost(h) {
+			return fmt.Errorf("corrupt %s section: site host %q", Section, h)
+		}
+	}
+	*s = Sites{SiteHosts: w.SiteHosts, List: w.List}
+	return nil
+}
+
+// validList verifies a decoded list: present, a sane capacity, no
+// latency sketches, sound counts.
+func validList(t *sketch.TopK) error {
+	if t == nil {
+		return errors.New("no list")
+	}
+	if t.Capacity <= 0 || t.Capacity > maxCapacity {
+		return fmt.Errorf("list capacity %d", t.Capacity)
+	}
+	if err := t.Check(); err != nil {
+		return err
+	}
+	for i := range t.Entries {
+		if t.Entries[i].Latency != nil {
+			return errors.New("list entry with request times")
+		}
+	}
+	return checkList(t)
+}

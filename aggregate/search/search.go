@@ -1,0 +1,219 @@
+package search
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
+
+// Section and Version name the state file section of [Search]. The
+// version changes when the list of engines does.
+const (
+	Section = "search"
+	Version = 1
+)
+
+// DefaultCapacity is the exact capacity of the term and phrase lists.
+const DefaultCapacity = 10_000
+
+const maxCapacity = 1 << 24
+
+// Search counts site-search terms, search phrases and search engine
+// referrals (see the package doc). Create one with [New]; the zero value
+// is what a state file section decodes into.
+type Search struct {
+	// Terms counts the requests with a site-search term, by term.
+	Terms *sketch.TopK
+	// Phrases counts the engine referrals with a phrase, by phrase.
+	Phrases *sketch.TopK
+	// Engines counts the referrals from each engine (see EngineName).
+	Engines [NumEngines]uint64
+
+	out, buf []byte
+}
+
+// New returns an empty Search whose lists are exact up to capacity
+// entries (DefaultCapacity when 0 or less).
+func New(capacity int) *Search {
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	return &Search{Terms: sketch.NewTopK(capacity), Phrases: sketch.NewTopK(capacity)}
+}
+
+// Empty returns an aggregator to decode a section into.
+func Empty() dim.Dimension { return &Search{} }
+
+func (s *Search) Section() string { return Section }
+func (s *Search) Version() uint32 { return Version }
+
+// New returns an empty Search with the same capacity.
+func (s *Search) New() dim.Dimension { return New(s.Terms.Capacity) }
+
+// Add counts h's site-search term and search phrase, if any.
+func (s *Search) Add(h *dim.Hit) {
+	r := h.Rec
+	var ok bool
+	if len(r.Query) > 0 {
+		if s.out, s.buf, ok = Param(s.out, s.buf, r.Query, Params); ok {
+			s.Terms.Add(s.out, r.Bytes, h.Visitor)
+		}
+	}
+	if len(r.Referer) > 8 {
+		e, q := engineOf(r.Referer)
+		if e < 0 {
+			return
+		}
+		s.Engines[e]++
+		if s.out, s.buf, ok = Param(s.out, s.buf, q, engines[e].params); ok {
+			s.Phrases.Add(s.out, r.Bytes, h.Visitor)
+		}
+	}
+}
+
+// Referrals returns the number of referrals from engines.
+func (s *Search) Referrals() uint64 {
+	var n uint64
+	for _, c := range s.Engines {
+		n += c
+	}
+	return n
+}
+
+// Merge folds other, a *Search of the same capacity, in.
+func (s *Search) Merge(other dim.Dimension) error {
+	o, ok := other.(*Search)
+	if !ok {
+		return fmt.Errorf("%s: cannot merge a %T", Section, other)
+	}
+	if s.Terms.Capacity != o.Terms.Capacity {
+		return fmt.Errorf("%s: capacities differ (%d and %d)", Section, s.Terms.Capacity, o.Terms.Capacity)
+	}
+	s.Terms.Merge(o.Terms)
+	s.Phrases.Merge(o.Phrases)
+	for i, n := range o.Engines {
+		s.Engines[i] += n
+	}
+	return nil
+}
+
+// Check verifies that at most one term and one engine referral were
+// counted per parsed request, and a phrase only with a referral.
+func (s *Search) Check(parsed uint64) error {
+	if s.Terms.Total > parsed {
+		return fmt.Errorf("%s: %d site-search terms, more than the %d requests", Section, s.Terms.Total, parsed)
+	}
+	var n uint64
+	for _, c := range s.Engines {
+		if n += c; n < c {
+			return fmt.Errorf("%s: engine referrals overflow", Section)
+		}
+	}
+	if n > parsed {
+		return fmt.Errorf("%s: %d engine referrals, more than the %d requests", Section, n, parsed)
+	}
+	if s.Phrases.Total > n {
+		return fmt.Errorf("%s: %d search phrases, more than the %d engine referrals", Section, s.Phrases.Total, n)
+	}
+	if err := checkList(s.Terms); err != nil {
+		return err
+	}
+	return checkList(s.Phrases)
+}
+
+func checkList(t *sketch.TopK) error {
+	var sum uint64
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if e.HitsErr > e.Hits {
+			return fmt.Errorf("%s: entry %q has error %d over its %d requests", Section, e.Key, e.HitsErr, e.Hits)
+		}
+		sum = sketch.AddSat(sum, e.Hits-e.HitsErr)
+	}
+	if sum > t.Total {
+		return fmt.Errorf("%s: entries count %d requests, the total is %d", Section, sum, t.Total)
+	}
+	return nil
+}
+
+// Canonical puts s in a form for comparison (tests).
+func (s *Search) Canonical() {
+	s.Terms.Canonical()
+	s.Phrases.Canonical()
+}
+
+type wire struct {
+	Terms, Phrases *sketch.TopK
+	Engines        []uint64
+}
+
+// MarshalBinary encodes s (gob).
+func (s *Search) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(wire{s.Terms, s.Phrases, s.Engines[:]})
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary decodes and validates what MarshalBinary wrote.
+func (s *Search) UnmarshalBinary(data []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("corrupt %s section: %v", Section, p)
+		}
+	}()
+	var w wire
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
+		return fmt.Errorf("corrupt %s section: %w", Section, err)
+	}
+	if len(w.Engines) != NumEngines {
+		return fmt.Errorf("corrupt %s section: %d engines, this webalyze knows %d", Section, len(w.Engines), NumEngines)
+	}
+	for _, t := range []*sketch.TopK{w.Terms, w.Phrases} {
+		if err := validList(t); err != nil {
+			return fmt.Errorf("corrupt %s section: %w", Section, err)
+		}
+		for i := range t.Entries {
+			if k := t.Entries[i].Key; k == "" || len(k) > MaxLen {
+				return fmt.Errorf("corrupt %s section: term of %d bytes", Section, len(k))
+			}
+		}
+	}
+	if w.Terms.Capacity != w.Phrases.Capacity {
+		return fmt.Errorf("corrupt %s section: lists of capacities %d and %d", Section, w.Terms.Capacity, w.Phrases.Capacity)
+	}
+	out := Search{Terms: w.Terms, Phrases: w.Phrases}
+	copy(out.Engines[:], w.Engines)
+	var n uint64
+	for _, c := range out.Engines {
+		if n += c; n < c {
+			return fmt.Errorf("corrupt %s section: engine referrals overflow", Section)
+		}
+	}
+	if out.Phrases.Total > n {
+		return fmt.Errorf("corrupt %s section: %d phrases, %d engine referrals", Section, out.Phrases.Total, n)
+	}
+	*s = out
+	return nil
+}
+
+func validList(t *sketch.TopK) error {
+	if t == nil {
+		return errors.New("no list")
+	}
+	if t.Capacity <= 0 || t.Capacity > maxCapacity {
+		return fmt.Errorf("list capacity %d", t.Capacity)
+	}
+	if err := t.Check(); err != nil {
+		return err
+	}
+	for i := range t.Entries {
+		if t.Entries[i].Latency != nil {
+			return errors.New("list entry with request times")
+		}
+	}
+	return checkList(t)
+}

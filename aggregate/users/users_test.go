@@ -1,0 +1,90 @@
+package users
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/parser"
+)
+
+func TestUsers(t *testing.T) {
+	u := New(0)
+	long := strings.Repeat("x", 1000)
+	for _, r := range []struct {
+		user string
+		n    uint64
+	}{{"alice", 10}, {"", 1}, {"-", 2}, {"alice", 5}, {"Alice", 1}, {long, 3}} {
+		rec := parser.Record{User: []byte(r.user), Bytes: r.n}
+		h := dimtest.Hit(&rec)
+		u.Add(&h)
+	}
+	if err := u.Check(6); err != nil {
+		t.Fatal(err)
+	}
+	if u.Anonymous != (Count{2, 3}) || u.NamedBytes != 19 {
+		t.Errorf("anonymous %+v", u.Anonymous)
+	}
+	if e := u.List.Get("alice"); e == nil || e.Hits != 2 || e.Bytes != 15 {
+		t.Errorf("alice: %+v", e)
+	}
+	if e := u.List.Get("Alice"); e == nil || e.Hits != 1 {
+		t.Errorf("Alice: %+v", e)
+	}
+	if e := u.List.Get(long[:MaxNameLen]); e == nil || e.Hits != 1 {
+		t.Errorf("long name not cut to %d bytes", MaxNameLen)
+	}
+	if err := u.Check(5); err == nil {
+		t.Error("Check accepts a count that is not the parsed count")
+	}
+	if err := u.Merge(New(3)); err == nil {
+		t.Error("Merge accepts another capacity")
+	}
+}
+
+func TestUsersMerge(t *testing.T) {
+	dimtest.MergeProperty(t, New(0), Empty, dimtest.Records(1, 3000), 20)
+	d := New(1)
+	recs := dimtest.Records(2, 3000)
+	for i := range recs {
+		h := dimtest.Hit(&recs[i])
+		d.Add(&h)
+	}
+	if err := d.Check(3000); err != nil || d.List.Exact() {
+		t.Fatalf("capacity 1: %v, exact %v", err, d.List.Exact())
+	}
+}
+
+func TestUsersAllocs(t *testing.T) {
+	if n := dimtest.Allocs(New(0), dimtest.Records(3, 500)); n != 0 {
+		t.Errorf("Add allocates %v times per run when warm", n)
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	u := New(0)
+	for i, r := range dimtest.Records(4, 200) {
+		h := dimtest.Hit(&r)
+		u.Add(&h)
+		if i%50 == 0 {
+			b, _ := u.MarshalBinary()
+			f.Add(b)
+		}
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) { dimtest.Unmarshal(t, Empty, data) })
+}
+
+func BenchmarkAdd(b *testing.B) {
+	recs := dimtest.Records(5, 4096)
+	hits := make([]dim.Hit, len(recs))
+	for i := range recs {
+		hits[i] = dimtest.Hit(&recs[i])
+	}
+	u := New(0)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		u.Add(&hits[i%len(hits)])
+	}
+}
