@@ -55,9 +55,8 @@ func (v *Visits) Figures() Figures {
 	c.Exit.Merge(v.done.Exit)
 	// Open visits in a fixed order, so that lists past their capacity come
 	// out the same from equal aggregators.
-	ids := slices.Sorted(maps.Keys(v.open))
-	for _, id := range ids {
-		vs := v.open[id]
+	for _, id := range v.open.ids() {
+		vs := v.open.get(id)
 		for i := range vs {
 			c.add(&vs[i], v.path(vs[i].entry), v.path(vs[i].exit))
 		}
@@ -117,9 +116,9 @@ func (v *Visits) MarshalBinary() ([]byte, error) {
 		w.Days = append(w.Days, DayCount{d, n})
 	}
 	slices.SortFunc(w.Days, func(a, b DayCount) int { return cmp.Compare(a.Day, b.Day) })
-	for _, id := range slices.Sorted(maps.Keys(v.open)) {
+	for _, id := range v.open.ids() {
 		wi := wireIdentity{ID: id}
-		for _, x := range v.open[id] {
+		for _, x := range v.open.get(id) {
 			wi.Visits = append(wi.Visits, wireVisit{x.first, x.last, x.day, x.pages, v.path(x.entry), v.path(x.exit)})
 		}
 		w.Open = append(w.Open, wi)
@@ -158,9 +157,9 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 	for _, d := range w.Days {
 		v.done.Days[d.Day] += d.Visits
 	}
-	v.open = make(map[uint64][]visit, len(w.Open))
+	v.open = newTable()
 	for _, wi := range w.Open {
-		if _, dup := v.open[wi.ID]; dup || len(wi.Visits) == 0 {
+		if v.open.find(wi.ID) != nil || len(wi.Visits) == 0 {
 			return errors.New("visits section: an identity twice or without visits")
 		}
 		vs := make([]visit, len(wi.Visits))
@@ -170,7 +169,7 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 			}
 			vs[i] = visit{x.First, x.Last, x.Day, x.Pages, v.store(x.Entry), v.store(x.Exit), sketch.HashKey(x.Entry), sketch.HashKey(x.Exit)}
 		}
-		v.open[wi.ID] = vs
+		v.open.put(wi.ID, vs)
 		v.nOpen += len(vs)
 	}
 	return v.check()

@@ -58,8 +58,9 @@ func (v *Visits) Merge(other dim.Dimension) error {
 	for _, r := range o.folds {
 		v.folds = v.folds.add(r.Lo, r.Hi, 2*v.timeout)
 	}
-	for id, ovs := range o.open {
-		vs := v.open[id]
+	for _, id := range o.open.ids() {
+		ovs := o.open.get(id)
+		vs := slices.Clone(v.open.get(id))
 		n := len(vs) + len(ovs)
 		for _, w := range ovs {
 			shared := w.entry == w.exit
@@ -73,7 +74,7 @@ func (v *Visits) Merge(other dim.Dimension) error {
 			vs = append(vs, w)
 		}
 		vs = v.mergeVisits(vs)
-		v.open[id] = vs
+		v.open.put(id, vs)
 		v.nOpen += len(vs) - (n - len(ovs))
 	}
 	if v.nOpen > v.capacity {

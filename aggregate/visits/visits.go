@@ -71,7 +71,7 @@ type Visits struct {
 	// in visits; Undated the page requests left aside for want of a time.
 	requests, counted, undated uint64
 	done                       counts
-	open                       map[uint64][]visit
+	open                       table
 	nOpen                      int
 	// ranges are where the counted requests lie, folds where the visits
 	// folded at a save lie (see Merge).
@@ -80,10 +80,6 @@ type Visits struct {
 	possibleSplits uint64
 
 	scratch []int64
-	// vslab and pslab are where new visits and their paths are cut from:
-	// fewer allocations, and the visits of one stretch of time side by
-	// side in memory.
-	vslab []visit
 	// arena holds the entry and exit paths, appended; live counts the
 	// bytes of the paths that visits refer to (see compact).
 	arena []byte
@@ -111,7 +107,7 @@ func New(o Options) *Visits {
 
 func (v *Visits) reset() {
 	v.done = counts{Days: map[int64]uint64{}, Entry: v.newTop(), Exit: v.newTop()}
-	v.open = map[uint64][]visit{}
+	v.open = newTable()
 }
 
 func (v *Visits) newTop() *sketch.TopK {
@@ -166,7 +162,11 @@ func (v *Visits) Add(h *dim.Hit) {
 		path = cutPath(path)
 		ph = sketch.HashKey(path)
 	}
-	vs := v.open[h.Identity]
+	s := v.open.find(h.Identity)
+	var vs []visit
+	if s != nil {
+		vs = v.open.visits(s)
+	}
 	// The intervals are in time order, more than the timeout apart: the
 	// request joins the first that does not end more than a timeout
 	// before it, if it does not start more than a timeout after it.
@@ -192,8 +192,7 @@ func (v *Visits) Add(h *dim.Hit) {
 		if i+1 < len(vs) && vs[i+1].first-w.last <= v.timeout {
 			// The request filled the gap to the next visit.
 			v.join(w, &vs[i+1])
-			vs = slices.Delete(vs, i+1, i+2)
-			v.open[h.Identity] = vs
+			v.open.set(s, slices.Delete(vs, i+1, i+2))
 			v.nOpen--
 		}
 		v.compact()
@@ -202,13 +201,12 @@ func (v *Visits) Add(h *dim.Hit) {
 	pr := v.store(path)
 	v.live += len(path) // the exit shares the entry's bytes
 	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: pr, exit: pr, entryH: ph, exitH: ph}
-	if vs == nil {
-		vs = v.visits()
-		vs[0] = nv
+	if s == nil {
+		ns := v.open.insert(h.Identity)
+		ns.w[0], ns.state = nv, one
 	} else {
-		vs = slices.Insert(vs, i, nv)
+		v.open.set(s, slices.Insert(vs, i, nv))
 	}
-	v.open[h.Identity] = vs
 	v.nOpen++
 	if v.nOpen > v.capacity {
 		v.closeEarly()
@@ -224,16 +222,6 @@ func cutPath(p []byte) []byte {
 		n--
 	}
 	return p[:n]
-}
-
-// visits returns a slice of one visit, cut from the slab.
-func (v *Visits) visits() []visit {
-	if len(v.vslab) == 0 {
-		v.vslab = make([]visit, 256)
-	}
-	s := v.vslab[:1:1]
-	v.vslab = v.vslab[1:]
-	return s
 }
 
 // path returns the bytes of r, valid until the arena is compacted.
@@ -269,18 +257,15 @@ func (v *Visits) compact() {
 		off := r >> 16
 		return v.store(old[off : off+r&0xffff])
 	}
-	for _, vs := range v.open {
-		for i := range vs {
-			w := &vs[i]
-			if w.entry == w.exit {
-				w.entry = move(w.entry)
-				w.exit = w.entry
-				v.live += int(w.exit & 0xffff)
-			} else {
-				w.entry, w.exit = move(w.entry), move(w.exit)
-			}
+	v.open.each(func(w *visit) {
+		if w.entry == w.exit {
+			w.entry = move(w.entry)
+			w.exit = w.entry
+			v.live += int(w.exit & 0xffff)
+		} else {
+			w.entry, w.exit = move(w.entry), move(w.exit)
 		}
-	}
+	})
 }
 
 // join folds b into a: both are intervals of one identity within the
@@ -311,11 +296,7 @@ func (v *Visits) closeEarly() {
 		return
 	}
 	ends := v.scratch[:0]
-	for _, vs := range v.open {
-		for i := range vs {
-			ends = append(ends, vs[i].last)
-		}
-	}
+	v.open.each(func(w *visit) { ends = append(ends, w.last) })
 	slices.Sort(ends)
 	cut := ends[min(n, len(ends))-1]
 	v.scratch = ends[:0]
@@ -326,24 +307,37 @@ func (v *Visits) closeEarly() {
 // and returns how many.
 func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 	var n uint64
-	for id, vs := range v.open {
-		kept := vs[:0]
-		for i := range vs {
-			if f(&vs[i]) {
-				w := &vs[i]
-				v.done.add(w, v.path(w.entry), v.path(w.exit))
-				v.release(w.entry)
-				v.release(w.exit)
-				n++
-			} else {
-				kept = append(kept, vs[i])
+	fold := func(w *visit) {
+		v.done.add(w, v.path(w.entry), v.path(w.exit))
+		v.release(w.entry)
+		v.release(w.exit)
+		n++
+	}
+	t := &v.open
+	for i := range t.slots {
+		s := &t.slots[i]
+		switch s.state {
+		case one:
+			if f(&s.w[0]) {
+				fold(&s.w[0])
+				t.remove(s)
 			}
-		}
-		clear(vs[len(kept):])
-		if len(kept) == 0 {
-			delete(v.open, id)
-		} else {
-			v.open[id] = kept
+		case many:
+			vs := t.more[s.id]
+			kept := vs[:0]
+			for i := range vs {
+				if f(&vs[i]) {
+					fold(&vs[i])
+				} else {
+					kept = append(kept, vs[i])
+				}
+			}
+			clear(vs[len(kept):])
+			if len(kept) == 0 {
+				t.remove(s)
+			} else if len(kept) < len(vs) {
+				t.set(s, kept)
+			}
 		}
 	}
 	v.nOpen -= int(n)
@@ -451,8 +445,21 @@ func (v *Visits) check() error {
 		return fmt.Errorf("visits: exit pages: %w", err)
 	}
 	pages, n, live := c.Pages, 0, 0
-	for _, vs := range v.open {
-		if len(vs) == 0 {
+	if len(v.open.more) > v.open.used {
+		return fmt.Errorf("visits: %d identities with several visits of %d", len(v.open.more), v.open.used)
+	}
+	ids := 0
+	for j := range v.open.slots {
+		s := &v.open.slots[j]
+		if s.state != one && s.state != many {
+			continue
+		}
+		ids++
+		if v.open.find(s.id) != s {
+			return fmt.Errorf("visits: an identity out of place")
+		}
+		vs := v.open.visits(s)
+		if len(vs) == 0 || s.state == many && len(vs) < 2 {
 			return fmt.Errorf("visits: an identity without visits")
 		}
 		for i := range vs {
@@ -470,6 +477,9 @@ func (v *Visits) check() error {
 			live += int(w.entry&0xffff + w.exit&0xffff)
 			n++
 		}
+	}
+	if ids != v.open.used {
+		return fmt.Errorf("visits: %d identities, %d counted", ids, v.open.used)
 	}
 	if live != v.live {
 		return fmt.Errorf("visits: open visits refer to %d bytes of paths, %d counted", live, v.live)

@@ -1,0 +1,183 @@
+package visits
+
+import "slices"
+
+// table holds the open visits by identity. It is an open-addressing hash
+// table with linear probing whose slots hold an identity's only open visit
+// inline, the usual case: a request that extends it touches one slot, and
+// folding scans the slots in memory order. An identity with several open
+// intervals keeps them in more, its slot marked.
+type table struct {
+	slots []slot
+	shift uint // 64 - log2(len(slots))
+	// used counts the slots of identities, dead the slots freed since the
+	// last rehash (probes pass over them).
+	used, dead int
+	more       map[uint64][]visit
+}
+
+// slot states.
+const (
+	empty uint8 = iota
+	one         // w is the identity's only open visit
+	many        // the identity's visits, two or more, are in table.more
+	dead        // freed
+)
+
+type slot struct {
+	id    uint64
+	w     [1]visit // the only open visit, for state one
+	state uint8
+}
+
+func newTable() table {
+	t := table{more: map[uint64][]visit{}}
+	t.resize(16)
+	return t
+}
+
+func (t *table) resize(n int) {
+	old := t.slots
+	t.slots = make([]slot, n)
+	t.shift = 64
+	for n > 1 {
+		n >>= 1
+		t.shift--
+	}
+	t.used, t.dead = 0, 0
+	for i := range old {
+		if s := &old[i]; s.state == one || s.state == many {
+			*t.place(s.id) = *s
+			t.used++
+		}
+	}
+}
+
+// home is the first slot probed for id (Fibonacci hashing: identities are
+// hashes, but their low bits need not be well spread).
+func (t *table) home(id uint64) uint64 { return (id * 0x9e3779b97f4a7c15) >> t.shift }
+
+// place returns the first empty slot of id's probe sequence.
+func (t *table) place(id uint64) *slot {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(id); ; i = (i + 1) & mask {
+		if s := &t.slots[i]; s.state == empty {
+			return s
+		}
+	}
+}
+
+// find returns id's slot, or nil.
+func (t *table) find(id uint64) *slot {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(id); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.state == empty {
+			return nil
+		}
+		if s.id == id && s.state != dead {
+			return s
+		}
+	}
+}
+
+// insert returns a new slot for id, which has none; its state is for the
+// caller to set. Slot pointers held before are no longer valid.
+func (t *table) insert(id uint64) *slot {
+	if (t.used+t.dead+1)*4 > len(t.slots)*3 {
+		n := 16
+		for n < 2*(t.used+1) {
+			n *= 2
+		}
+		t.resize(n)
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(id); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.state == empty || s.state == dead {
+			if s.state == dead {
+				t.dead--
+			}
+			s.id = id
+			t.used++
+			return s
+		}
+	}
+}
+
+// remove frees s.
+func (t *table) remove(s *slot) {
+	if s.state == many {
+		delete(t.more, s.id)
+	}
+	s.state, s.w[0] = dead, visit{}
+	t.used--
+	t.dead++
+}
+
+// visits returns s's open visits in time order; for a single visit, a
+// slice of the slot itself.
+func (t *table) visits(s *slot) []visit {
+	if s.state == one {
+		return s.w[:]
+	}
+	return t.more[s.id]
+}
+
+// set makes vs (one or more visits in time order) s's visits.
+func (t *table) set(s *slot, vs []visit) {
+	switch {
+	case len(vs) > 1:
+		s.state = many
+		t.more[s.id] = vs
+	case s.state == many:
+		s.w[0], s.state = vs[0], one
+		delete(t.more, s.id)
+	default:
+		s.w[0], s.state = vs[0], one
+	}
+}
+
+// each calls f on every open visit.
+func (t *table) each(f func(w *visit)) {
+	for i := range t.slots {
+		switch s := &t.slots[i]; s.state {
+		case one:
+			f(&s.w[0])
+		case many:
+			vs := t.more[s.id]
+			for j := range vs {
+				f(&vs[j])
+			}
+		}
+	}
+}
+
+// ids returns the identities of the open visits, sorted.
+func (t *table) ids() []uint64 {
+	ids := make([]uint64, 0, t.used)
+	for i := range t.slots {
+		if s := &t.slots[i]; s.state == one || s.state == many {
+			ids = append(ids, s.id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// get returns id's open visits, nil if none.
+func (t *table) get(id uint64) []visit {
+	if s := t.find(id); s != nil {
+		return t.visits(s)
+	}
+	return nil
+}
+
+// put makes vs (one or more visits in time order) id's visits.
+func (t *table) put(id uint64, vs []visit) {
+	s := t.find(id)
+	if s == nil {
+		s = t.insert(id)
+	}
+	t.set(s, vs)
+}
