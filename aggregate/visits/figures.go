@@ -55,12 +55,11 @@ func (v *Visits) Figures() Figures {
 	c.Exit.Merge(v.done.Exit)
 	// Open visits in a fixed order, so that lists past their capacity come
 	// out the same from equal aggregators.
+	ws := make([]visit, 0, v.nOpen)
 	for _, id := range v.open.ids() {
-		vs := v.open.get(id)
-		for i := range vs {
-			c.add(&vs[i], v.path(vs[i].entry), v.path(vs[i].exit))
-		}
+		ws = append(ws, v.open.get(id)...)
 	}
+	c.addAll(ws, v)
 	f := Figures{Timeout: v.Timeout(), Capacity: v.capacity, Visits: c.Visits, Pages: c.Pages, Seconds: c.Seconds,
 		Bounces: c.PagesHist[0], PagesHist: c.PagesHist[:], DurHist: c.DurHist[:], Entry: c.Entry, Exit: c.Exit,
 		Requests: v.requests, Undated: v.undated, ClosedEarly: v.closedEarly, PossibleSplits: v.possibleSplits}

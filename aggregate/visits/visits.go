@@ -84,6 +84,9 @@ type Visits struct {
 	// bytes of the paths that visits refer to (see compact).
 	arena []byte
 	live  int
+	spare []byte
+	// folding holds the visits foldWhere folds (reused).
+	folding []visit
 }
 
 var _ dim.Dimension = (*Visits)(nil)
@@ -246,13 +249,19 @@ func (v *Visits) release(r ref) { v.live -= int(r & 0xffff) }
 var compactSlack = 64 << 10
 
 // compact rewrites the arena with the paths visits refer to once more
-// than half of it is paths they no longer do.
+// than half of it is paths they no longer do. It copies them into the
+// spare buffer, the arena before the last compaction, made half again as
+// large as needed so that appends seldom grow it: in the steady state the
+// two buffers take turns and compacting allocates nothing.
 func (v *Visits) compact() {
 	if len(v.arena) <= 2*v.live+compactSlack {
 		return
 	}
 	old := v.arena
-	v.arena, v.live = make([]byte, 0, 2*v.live+compactSlack), 0
+	if need := 2*v.live + compactSlack; cap(v.spare) < need {
+		v.spare = make([]byte, 0, need+need/2)
+	}
+	v.arena, v.spare, v.live = v.spare[:0], old[:0], 0
 	move := func(r ref) ref {
 		off := r >> 16
 		return v.store(old[off : off+r&0xffff])
@@ -306,20 +315,14 @@ func (v *Visits) closeEarly() {
 // foldWhere folds the open visits for which f is true into the counters
 // and returns how many.
 func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
-	var n uint64
-	fold := func(w *visit) {
-		v.done.add(w, v.path(w.entry), v.path(w.exit))
-		v.release(w.entry)
-		v.release(w.exit)
-		n++
-	}
+	buf := v.folding[:0]
 	t := &v.open
 	for i := range t.slots {
 		s := &t.slots[i]
 		switch s.state {
 		case one:
 			if f(&s.w[0]) {
-				fold(&s.w[0])
+				buf = append(buf, s.w[0])
 				t.remove(s)
 			}
 		case many:
@@ -327,7 +330,7 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 			kept := vs[:0]
 			for i := range vs {
 				if f(&vs[i]) {
-					fold(&vs[i])
+					buf = append(buf, vs[i])
 				} else {
 					kept = append(kept, vs[i])
 				}
@@ -340,8 +343,43 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 			}
 		}
 	}
-	v.nOpen -= int(n)
-	return n
+	// The arena is not compacted before the paths are read.
+	v.done.addAll(buf, v)
+	for i := range buf {
+		v.release(buf[i].entry)
+		v.release(buf[i].exit)
+	}
+	v.folding = buf[:0]
+	v.nOpen -= len(buf)
+	return uint64(len(buf))
+}
+
+// addAll counts the closed visits ws, whose paths are in v's arena, in
+// order. The entry and exit lists are looked up in a pipeline of
+// prefetches, as the State's own lists are (aggregate.State.applyOps):
+// the visits are many and their pages scattered over the lists, so each
+// addition would otherwise wait on memory several times.
+func (c *counts) addAll(ws []visit, v *Visits) {
+	const d = 4
+	var entries, exits [2 * d]*sketch.TopEntry
+	c.Entry.EnsureIndex()
+	c.Exit.EnsureIndex()
+	for i := range ws {
+		if j := i + 3*d; j < len(ws) {
+			c.Entry.PrefetchSlot(ws[j].entryH)
+			c.Exit.PrefetchSlot(ws[j].exitH)
+		}
+		if j := i + 2*d; j < len(ws) {
+			entries[j%len(entries)] = c.Entry.PrefetchEntry(ws[j].entryH)
+			exits[j%len(exits)] = c.Exit.PrefetchEntry(ws[j].exitH)
+		}
+		if j := i + d; j < len(ws) {
+			sketch.PrefetchKey(entries[j%len(entries)], 0)
+			sketch.PrefetchKey(exits[j%len(exits)], 0)
+		}
+		w := &ws[i]
+		c.add(w, v.path(w.entry), v.path(w.exit))
+	}
 }
 
 // add counts one closed visit, whose paths are entry and exit.
