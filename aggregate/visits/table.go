@@ -6,21 +6,23 @@ import "slices"
 // table with linear probing whose slots hold an identity's only open visit
 // inline, the usual case: a request that extends it touches one slot, and
 // folding scans the slots in memory order. An identity with several open
-// intervals keeps them in more, its slot marked.
+// intervals keeps them in one of lists, which its slot names; a list
+// freed keeps its array for the next identity that needs one.
 type table struct {
 	slots []slot
 	shift uint // 64 - log2(len(slots))
 	// used counts the slots of identities, dead the slots freed since the
 	// last rehash (probes pass over them).
 	used, dead int
-	more       map[uint64][]visit
+	lists      [][]visit
+	free       []int32 // lists not in use, empty
 }
 
 // slot states.
 const (
 	empty uint8 = iota
 	one         // w is the identity's only open visit
-	many        // the identity's visits, two or more, are in table.more
+	many        // the identity's visits, two or more, are table.lists[list]
 	dead        // freed
 )
 
@@ -28,10 +30,11 @@ type slot struct {
 	id    uint64
 	w     [1]visit // the only open visit, for state one
 	state uint8
+	list  int32
 }
 
 func newTable() table {
-	t := table{more: map[uint64][]visit{}}
+	var t table
 	t.resize(16)
 	return t
 }
@@ -50,6 +53,33 @@ func (t *table) resize(n int) {
 			*t.place(s.id) = *s
 			t.used++
 		}
+	}
+}
+
+// clean empties the dead slots and moves every identity to the first
+// empty slot of its probe sequence, in place: taken in probe order from
+// an empty slot, each lands at or before where it was, after slots that
+// no longer move.
+func (t *table) clean() {
+	for i := range t.slots {
+		if t.slots[i].state == dead {
+			t.slots[i].state = empty
+		}
+	}
+	t.dead = 0
+	start := 0
+	for t.slots[start].state != empty {
+		start++
+	}
+	mask := len(t.slots) - 1
+	for k := 1; k <= len(t.slots); k++ {
+		s := &t.slots[(start+k)&mask]
+		if s.state == empty {
+			continue
+		}
+		e := *s
+		s.state = empty
+		*t.place(e.id) = e
 	}
 }
 
@@ -85,11 +115,14 @@ func (t *table) find(id uint64) *slot {
 // caller to set. Slot pointers held before are no longer valid.
 func (t *table) insert(id uint64) *slot {
 	if (t.used+t.dead+1)*4 > len(t.slots)*3 {
-		n := 16
-		for n < 2*(t.used+1) {
-			n *= 2
+		// Twice the size when more than half the slots are identities',
+		// else rid of the dead ones. It never shrinks: the open visits
+		// come back to the capacity after each folding.
+		if n := len(t.slots); 2*(t.used+1) > n {
+			t.resize(2 * n)
+		} else {
+			t.clean()
 		}
-		t.resize(n)
 	}
 	mask := uint64(len(t.slots) - 1)
 	for i := t.home(id); ; i = (i + 1) & mask {
@@ -108,7 +141,7 @@ func (t *table) insert(id uint64) *slot {
 // remove frees s.
 func (t *table) remove(s *slot) {
 	if s.state == many {
-		delete(t.more, s.id)
+		t.release(s.list)
 	}
 	s.state, s.w[0] = dead, visit{}
 	t.used--
@@ -121,21 +154,53 @@ func (t *table) visits(s *slot) []visit {
 	if s.state == one {
 		return s.w[:]
 	}
-	return t.more[s.id]
+	return t.lists[s.list]
 }
 
 // set makes vs (one or more visits in time order) s's visits.
 func (t *table) set(s *slot, vs []visit) {
 	switch {
 	case len(vs) > 1:
+		if s.state != many {
+			s.list = t.newList()
+		}
 		s.state = many
-		t.more[s.id] = vs
+		t.lists[s.list] = vs
 	case s.state == many:
 		s.w[0], s.state = vs[0], one
-		delete(t.more, s.id)
+		t.release(s.list)
 	default:
 		s.w[0], s.state = vs[0], one
 	}
+}
+
+// insertAt adds w as s's i-th visit.
+func (t *table) insertAt(s *slot, i int, w visit) {
+	if s.state == many {
+		t.lists[s.list] = slices.Insert(t.lists[s.list], i, w)
+		return
+	}
+	l := t.newList()
+	vs := append(t.lists[l], s.w[0])
+	t.lists[l] = slices.Insert(vs, i, w)
+	s.w[0], s.state, s.list = visit{}, many, l
+}
+
+// newList returns the index of an empty list.
+func (t *table) newList() int32 {
+	if n := len(t.free); n > 0 {
+		l := t.free[n-1]
+		t.free = t.free[:n-1]
+		return l
+	}
+	t.lists = append(t.lists, nil)
+	return int32(len(t.lists) - 1)
+}
+
+// release frees list l, keeping its array.
+func (t *table) release(l int32) {
+	t.lists[l] = t.lists[l][:0]
+	t.free = append(t.free, l)
 }
 
 // each calls f on every open visit.
@@ -145,7 +210,7 @@ func (t *table) each(f func(w *visit)) {
 		case one:
 			f(&s.w[0])
 		case many:
-			vs := t.more[s.id]
+			vs := t.lists[s.list]
 			for j := range vs {
 				f(&vs[j])
 			}

@@ -208,7 +208,7 @@ func (v *Visits) Add(h *dim.Hit) {
 		ns := v.open.insert(h.Identity)
 		ns.w[0], ns.state = nv, one
 	} else {
-		v.open.set(s, slices.Insert(vs, i, nv))
+		v.open.insertAt(s, i, nv)
 	}
 	v.nOpen++
 	if v.nOpen > v.capacity {
@@ -326,7 +326,7 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 				t.remove(s)
 			}
 		case many:
-			vs := t.more[s.id]
+			vs := t.lists[s.list]
 			kept := vs[:0]
 			for i := range vs {
 				if f(&vs[i]) {
@@ -483,8 +483,8 @@ func (v *Visits) check() error {
 		return fmt.Errorf("visits: exit pages: %w", err)
 	}
 	pages, n, live := c.Pages, 0, 0
-	if len(v.open.more) > v.open.used {
-		return fmt.Errorf("visits: %d identities with several visits of %d", len(v.open.more), v.open.used)
+	if lists := len(v.open.lists) - len(v.open.free); lists < 0 || lists > v.open.used {
+		return fmt.Errorf("visits: %d lists of visits for %d identities", lists, v.open.used)
 	}
 	ids := 0
 	for j := range v.open.slots {
