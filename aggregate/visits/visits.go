@@ -315,9 +315,24 @@ func (v *Visits) closeEarly() {
 // foldWhere folds the open visits for which f is true into the counters
 // and returns how many.
 func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
+	var n uint64
 	buf := v.folding[:0]
+	// flush counts the visits in buf: their paths stay in the arena, which
+	// is not compacted before foldWhere returns.
+	flush := func() {
+		v.done.addAll(buf, v)
+		for i := range buf {
+			v.release(buf[i].entry)
+			v.release(buf[i].exit)
+		}
+		n += uint64(len(buf))
+		buf = buf[:0]
+	}
 	t := &v.open
 	for i := range t.slots {
+		if len(buf) > foldBatch {
+			flush()
+		}
 		s := &t.slots[i]
 		switch s.state {
 		case one:
@@ -335,7 +350,6 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 					kept = append(kept, vs[i])
 				}
 			}
-			clear(vs[len(kept):])
 			if len(kept) == 0 {
 				t.remove(s)
 			} else if len(kept) < len(vs) {
@@ -343,16 +357,14 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 			}
 		}
 	}
-	// The arena is not compacted before the paths are read.
-	v.done.addAll(buf, v)
-	for i := range buf {
-		v.release(buf[i].entry)
-		v.release(buf[i].exit)
-	}
-	v.folding = buf[:0]
-	v.nOpen -= len(buf)
-	return uint64(len(buf))
+	flush()
+	v.folding = buf
+	v.nOpen -= int(n)
+	return n
 }
+
+// foldBatch is about how many visits foldWhere folds at a time.
+const foldBatch = 256
 
 // addAll counts the closed visits ws, whose paths are in v's arena, in
 // order. The entry and exit lists are looked up in a pipeline of
