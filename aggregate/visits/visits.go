@@ -141,7 +141,7 @@ func Counts(h *dim.Hit) bool {
 }
 
 // Add implements dim.Dimension. A request that extends its identity's
-// open visit costs a map lookup and a few comparisons, and allocates
+// open visit costs a table probe and a few comparisons, and allocates
 // nothing once the visit's path buffers are long enough.
 func (v *Visits) Add(h *dim.Hit) {
 	v.requests++

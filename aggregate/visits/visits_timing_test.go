@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkAdd adds page requests of identities whose visit is open (the
-// steady state: a map lookup and a few comparisons, no allocation), and
+// steady state: a table probe and a few comparisons, no allocation), and
 // requests that are not pages.
 func BenchmarkAdd(b *testing.B) {
 	const n = 1 << 12
