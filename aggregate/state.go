@@ -388,7 +388,7 @@ func (s *State) Add(rec *parser.Record) {
 	if rec.HasWin32Status {
 		s.win32.Count(rec.Win32Status)
 	}
-	page := s.isPage(rec.Path)
+	ext, page := s.extPage(rec.Path)
 	if page {
 		s.Pages++
 	}
@@ -399,7 +399,20 @@ func (s *State) Add(rec *parser.Record) {
 	client := sketch.HashKey(rec.Host)
 	hPath := sketch.HashKey(rec.Path)
 	hAgent := sketch.HashKey(rec.UserAgent)
-	external := isExternalReferrer(rec.Referer, rec.VHost, s.Settings.SiteHosts)
+	// The dimensions are handed the referrer's host and the virtual
+	// host's hash, which are worked out here once for all of them.
+	dims := len(s.ext) > 0
+	var refHost []byte
+	var external bool
+	var hVHost uint64
+	if dims {
+		refHost, external = refsites.ExternalHost(rec.Referer, rec.VHost, s.Settings.SiteHosts)
+		if len(rec.VHost) > 0 {
+			hVHost = sketch.HashKey(rec.VHost)
+		}
+	} else {
+		external = isExternalReferrer(rec.Referer, rec.VHost, s.Settings.SiteHosts)
+	}
 	var hRef, hQuery uint64
 	if external {
 		hRef = sketch.HashKey(rec.Referer)
@@ -471,7 +484,9 @@ func (s *State) Add(rec *parser.Record) {
 		}
 		s.Methods.Add(method, rec.Bytes, visitor)
 		s.Protocols.Add(rec.Protocol, rec.Bytes, visitor)
-		if len(rec.VHost) > 0 {
+		if hVHost != 0 {
+			s.VHosts.AddHashed(rec.VHost, hVHost, rec.Bytes, visitor)
+		} else if len(rec.VHost) > 0 {
 			s.VHosts.Add(rec.VHost, rec.Bytes, visitor)
 		}
 		if external {
@@ -487,8 +502,8 @@ func (s *State) Add(rec *parser.Record) {
 	if rec.HasDuration || rec.HasUpstream {
 		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
-	if len(s.ext) > 0 {
-		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page)
+	if dims {
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost)
 	}
 }
 
@@ -552,11 +567,18 @@ func (s *State) drillFor(code uint16) *Drill {
 
 // isPage reports whether path's last segment has a page extension.
 func (s *State) isPage(path []byte) bool {
+	_, page := s.extPage(path)
+	return page
+}
+
+// extPage returns the extension of path's last segment (after its last
+// dot, a sub-slice of path, empty when there is none) and whether it is a
+// page extension.
+func (s *State) extPage(path []byte) (ext []byte, page bool) {
 	// The extension follows the last dot of the last segment: scanning
 	// back from the end, a dot before any slash. One short scan instead
 	// of two searches of the segment (the generic LastIndexByte is a byte
 	// loop: 150 instructions per record).
-	var ext []byte
 	for i := len(path) - 1; i >= 0; i-- {
 		if c := path[i]; c == '.' {
 			ext = path[i+1:]
@@ -567,7 +589,7 @@ func (s *State) isPage(path []byte) bool {
 	}
 	var buf [16]byte
 	if len(ext) > len(buf) {
-		return false
+		return ext, false
 	}
 	for i, c := range ext {
 		if 'A' <= c && c <= 'Z' {
@@ -577,10 +599,10 @@ func (s *State) isPage(path []byte) bool {
 	}
 	if len(ext) <= 7 {
 		// A short list of packed words is searched faster than a map.
-		return slices.Contains(s.pageExt8, packExt(buf[:len(ext)]))
+		return ext, slices.Contains(s.pageExt8, packExt(buf[:len(ext)]))
 	}
 	_, ok := s.pageExt[string(buf[:len(ext)])]
-	return ok
+	return ext, ok
 }
 
 // packExt packs an extension of up to 7 bytes and its length into a word.

@@ -87,10 +87,18 @@ func Ext(buf *[MaxExtLen]byte, path []byte) []byte {
 			return nil
 		}
 	}
-	if i < 0 || i == len(path)-1 {
+	if i < 0 {
 		return nil
 	}
-	ext := path[i+1:]
+	return lowerExt(buf, path[i+1:])
+}
+
+// lowerExt returns ext lower case and cut to MaxExtLen bytes, in buf; nil
+// when ext is empty.
+func lowerExt(buf *[MaxExtLen]byte, ext []byte) []byte {
+	if len(ext) == 0 {
+		return nil
+	}
 	if len(ext) > MaxExtLen {
 		ext = ext[:MaxExtLen]
 	}
@@ -111,7 +119,12 @@ func (c *Content) Add(h *dim.Hit) {
 	} else {
 		c.Static.add(r.Bytes)
 	}
-	ext := Ext(&c.scratch, r.Path)
+	var ext []byte
+	if h.Derived {
+		ext = lowerExt(&c.scratch, h.Ext)
+	} else {
+		ext = Ext(&c.scratch, r.Path)
+	}
 	if ext == nil {
 		ext = noExt
 	}

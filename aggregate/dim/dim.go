@@ -4,9 +4,10 @@
 // the state file.
 //
 // The State computes the keys every dimension needs once per record (the
-// hashes of the client, the path and the user agent, the visitor identity,
-// the day, the status code, whether the request is a page) and hands them
-// over as a [Hit]. A dimension package imports dim, sketch, status and
+// hashes of the client, the path, the user agent and the virtual host, the
+// visitor identity, the day, the status code, whether the request is a
+// page, the referrer's host, the path's extension) and hands them over as
+// a [Hit]. A dimension package imports dim, sketch, status and
 // parser, never aggregate: the State sits above its dimensions.
 //
 // A State built with [aggregate.Options.Dimensions] makes one aggregator
@@ -45,6 +46,21 @@ type Hit struct {
 	HasCode bool
 	// Page says the path ends in a page extension (State's settings).
 	Page bool
+
+	// Derived says the State filled RefHost, Ext and VHost below, which
+	// it works out anyway. A Hit made without them (tests) has Derived
+	// false: a dimension then works them out from Rec itself.
+	Derived bool
+	// RefHost is the referrer's host as refsites.HostOf finds it (without
+	// user info and port, case kept): a sub-slice of Rec.Referer, nil when
+	// the referrer is empty, "-" or has no "://".
+	RefHost []byte
+	// Ext is the path's extension as the State's page test reads it: the
+	// bytes after the last dot of the last segment of Rec.Path (a
+	// sub-slice of it, case kept, not cut), empty when there is none.
+	Ext []byte
+	// VHost is sketch.HashKey(Rec.VHost) when Rec.VHost is not empty.
+	VHost uint64
 }
 
 // Dimension is one aggregator of a State. It is used by one goroutine at a

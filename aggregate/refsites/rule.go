@@ -21,9 +21,19 @@ func IsExternal(ref, vhost []byte, sites []string) bool {
 	return externalToSites(ref, vhost, sites)
 }
 
-// externalToSites is IsExternal with site hosts.
-func externalToSites(ref, vhost []byte, sites []string) bool {
-	h := HostOf(ref)
+// ExternalHost is IsExternal that also returns the referrer's host,
+// HostOf(ref), when ref is neither empty nor "-" (nil otherwise): the
+// State works it out once for the dimensions (dim.Hit.RefHost).
+func ExternalHost(ref, vhost []byte, sites []string) (host []byte, external bool) {
+	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
+		return nil, false
+	}
+	host = HostOf(ref)
+	return host, externalHost(host, vhost, sites)
+}
+
+// externalHost is the rule of IsExternal for a present referrer of host h.
+func externalHost(h, vhost []byte, sites []string) bool {
 	if len(vhost) > 0 && bytes.EqualFold(h, StripPort(vhost)) {
 		return false
 	}
@@ -33,6 +43,11 @@ func externalToSites(ref, vhost []byte, sites []string) bool {
 		}
 	}
 	return true
+}
+
+// externalToSites is IsExternal with site hosts.
+func externalToSites(ref, vhost []byte, sites []string) bool {
+	return externalHost(HostOf(ref), vhost, sites)
 }
 
 // SiteHost normalises a --site host name: lower case, without scheme,

@@ -68,15 +68,14 @@ func (s *Sites) Add(h *dim.Hit) {
 	if len(ref) == 0 || (len(ref) == 1 && ref[0] == '-') {
 		return
 	}
-	// IsExternal with the host found once.
-	host := HostOf(ref)
-	if len(r.VHost) > 0 && bytes.EqualFold(host, StripPort(r.VHost)) {
-		return
+	// IsExternal with the host the State found (this list's site hosts
+	// may not be the State's).
+	host := h.RefHost
+	if !h.Derived {
+		host = HostOf(ref)
 	}
-	for _, site := range s.SiteHosts {
-		if len(host) == len(site) && bytes.EqualFold(host, []byte(site)) {
-			return
-		}
+	if !externalHost(host, r.VHost, s.SiteHosts) {
+		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], host)
 	s.List.Add(s.scratch, r.Bytes, h.Visitor)

@@ -91,7 +91,24 @@ scan:
 	if e < 0 {
 		return -1, nil
 	}
-	q := rest[end:]
+	return e, query(rest[end:])
+}
+
+// queryAfter returns the query of ref, as engineOf does, given its host:
+// a sub-slice of ref (dim.Hit.RefHost). Only a port may sit between the
+// host and the end of the authority, and it holds no '?' or '#'.
+func queryAfter(ref, host []byte) []byte {
+	end := cap(ref) - cap(host) + len(host)
+	if end < 0 || end > len(ref) {
+		_, q := engineOf(ref) // not a sub-slice of ref
+		return q
+	}
+	return query(ref[end:])
+}
+
+// query returns the query of the rest of a URL from the end of its host:
+// after the first '?', before '#'; nil without one.
+func query(q []byte) []byte {
 	for j, c := range q {
 		if c == '?' {
 			q = q[j+1:]
@@ -101,13 +118,13 @@ scan:
 					break
 				}
 			}
-			return e, q
+			return q
 		}
 		if c == '#' {
 			break
 		}
 	}
-	return e, nil
+	return nil
 }
 
 // engineOfHost finds the engine label in host, followed by one or two

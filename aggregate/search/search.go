@@ -64,7 +64,16 @@ func (s *Search) Add(h *dim.Hit) {
 		}
 	}
 	if len(r.Referer) > 8 {
-		e, q := engineOf(r.Referer)
+		var e int
+		var q []byte
+		if h.Derived {
+			e, q = engineOfHost(h.RefHost), nil
+			if e >= 0 {
+				q = queryAfter(r.Referer, h.RefHost)
+			}
+		} else {
+			e, q = engineOf(r.Referer)
+		}
 		if e < 0 {
 			return
 		}

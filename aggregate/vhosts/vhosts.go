@@ -115,10 +115,13 @@ func (v *VHosts) Add(h *dim.Hit) {
 		v.NoVHost++
 		return
 	}
+	k := h.VHost // the State's hash of the whole host
 	if len(host) > MaxHostLen {
 		host = host[:MaxHostLen]
+		k = sketch.HashKey(host)
+	} else if !h.Derived {
+		k = sketch.HashKey(host)
 	}
-	k := sketch.HashKey(host)
 	v.All.AddHashed(host, k, r.Bytes, 0)
 	v.Groups[Group(h)].AddHashed(host, k, r.Bytes, 0)
 }

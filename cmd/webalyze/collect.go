@@ -165,22 +165,30 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
-	if prev == nil || prev.Dimension(agents.Section) != nil {
+	if j.in.NoVisitorPanels && j.in.ExcludeBots {
+		return nil, usageError(errors.New("--exclude-bots needs the user-agent classes that --no-visitor-panels leaves out"))
+	}
+	switch {
+	case j.in.NoVisitorPanels:
+		// Only what the user asks for by name (--geoip-db) is counted.
+	case prev == nil || prev.Dimension(agents.Section) != nil:
 		// As for visits below: a state made before agents were counted
 		// goes on without them.
 		j.in.addAgents(&opts)
-	} else if j.in.ExcludeBots {
+	case j.in.ExcludeBots:
 		return nil, usageError(fmt.Errorf("--exclude-bots: --state %s was made by a webalyze that did not classify user agents: start a new state", report.Visible(statePath)))
 	}
 	if geoDim != nil {
 		opts.Dimensions = append(opts.Dimensions, geoDim)
 	}
-	if !j.in.NoVisits && (prev == nil || prev.Dimension(visits.Section) != nil) {
+	if !j.in.NoVisits && !j.in.NoVisitorPanels && (prev == nil || prev.Dimension(visits.Section) != nil) {
 		// A state made without visits (before they existed) goes on
 		// without them: a state keeps what it was made with.
 		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))
 	}
-	opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites, prev)...)
+	if !j.in.NoVisitorPanels {
+		opts.Dimensions = append(opts.Dimensions, extraDimensions(j.sites, prev)...)
+	}
 	client, err := j.in.clientFrom()
 	if err != nil {
 		return nil, err
