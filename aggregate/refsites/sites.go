@@ -3,7 +3,6 @@ package refsites
 import (
 	"bytes"
 	"encoding/gob"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -115,16 +114,8 @@ func (s *Sites) Check(parsed uint64) error {
 // checkList verifies the counts of a list: no key counted more often
 // than the list's total.
 func checkList(t *sketch.TopK) error {
-	var sum uint64
-	for i := range t.Entries {
-		e := &t.Entries[i]
-		if e.HitsErr > e.Hits {
-			return fmt.Errorf("%s: entry %q has error %d over its %d requests", Section, e.Key, e.HitsErr, e.Hits)
-		}
-		sum = sketch.AddSat(sum, e.Hits-e.HitsErr)
-	}
-	if sum > t.Total {
-		return fmt.Errorf("%s: entries count %d requests, the total is %d", Section, sum, t.Total)
+	if err := t.CheckCounts(); err != nil {
+		return fmt.Errorf("%s: %w", Section, err)
 	}
 	return nil
 }
@@ -172,20 +163,4 @@ func (s *Sites) UnmarshalBinary(data []byte) (err error) {
 
 // validList verifies a decoded list: present, a sane capacity, no
 // latency sketches, sound counts.
-func validList(t *sketch.TopK) error {
-	if t == nil {
-		return errors.New("no list")
-	}
-	if t.Capacity <= 0 || t.Capacity > maxCapacity {
-		return fmt.Errorf("list capacity %d", t.Capacity)
-	}
-	if err := t.Check(); err != nil {
-		return err
-	}
-	for i := range t.Entries {
-		if t.Entries[i].Latency != nil {
-			return errors.New("list entry with request times")
-		}
-	}
-	return checkList(t)
-}
+func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }

@@ -1,6 +1,7 @@
 package sketch
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -29,6 +30,44 @@ func (t *TopK) Check() error {
 	}
 	t.resetIndex()
 	return nil
+}
+
+// CheckCounts verifies that no entry's error exceeds its count and that
+// the entries' exact counts (Hits - HitsErr) add up to at most Total.
+func (t *TopK) CheckCounts() error {
+	var sum uint64
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if e.HitsErr > e.Hits {
+			return fmt.Errorf("entry %q has error %d over its %d requests", e.Key, e.HitsErr, e.Hits)
+		}
+		sum = AddSat(sum, e.Hits-e.HitsErr)
+	}
+	if sum > t.Total {
+		return fmt.Errorf("entries count %d requests, the total is %d", sum, t.Total)
+	}
+	return nil
+}
+
+// CheckDecoded verifies a list without request times read from a state
+// file section: present, of a capacity in (0, maxCapacity], sound (Check),
+// and with counts that add up (CheckCounts).
+func CheckDecoded(t *TopK, maxCapacity int) error {
+	if t == nil {
+		return errors.New("no list")
+	}
+	if t.Capacity <= 0 || t.Capacity > maxCapacity {
+		return fmt.Errorf("list capacity %d", t.Capacity)
+	}
+	if err := t.Check(); err != nil {
+		return err
+	}
+	for i := range t.Entries {
+		if t.Entries[i].Latency != nil {
+			return errors.New("list entry with request times")
+		}
+	}
+	return t.CheckCounts()
 }
 
 // latMaxIndex is the bucket of MaxInt64, the largest a Latency can have.

@@ -15,7 +15,6 @@ package users
 import (
 	"bytes"
 	"encoding/gob"
-	"errors"
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -114,16 +113,8 @@ func (u *Users) Check(parsed uint64) error {
 }
 
 func checkList(t *sketch.TopK) error {
-	var sum uint64
-	for i := range t.Entries {
-		e := &t.Entries[i]
-		if e.HitsErr > e.Hits {
-			return fmt.Errorf("%s: entry %q has error %d over its %d requests", Section, e.Key, e.HitsErr, e.Hits)
-		}
-		sum = sketch.AddSat(sum, e.Hits-e.HitsErr)
-	}
-	if sum > t.Total {
-		return fmt.Errorf("%s: entries count %d requests, the total is %d", Section, sum, t.Total)
+	if err := t.CheckCounts(); err != nil {
+		return fmt.Errorf("%s: %w", Section, err)
 	}
 	return nil
 }
@@ -171,20 +162,4 @@ func (u *Users) UnmarshalBinary(data []byte) (err error) {
 	return nil
 }
 
-func validList(t *sketch.TopK) error {
-	if t == nil {
-		return errors.New("no list")
-	}
-	if t.Capacity <= 0 || t.Capacity > maxCapacity {
-		return fmt.Errorf("list capacity %d", t.Capacity)
-	}
-	if err := t.Check(); err != nil {
-		return err
-	}
-	for i := range t.Entries {
-		if t.Entries[i].Latency != nil {
-			return errors.New("list entry with request times")
-		}
-	}
-	return checkList(t)
-}
+func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }
