@@ -3,7 +3,6 @@ package content
 import (
 	"testing"
 
-	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -79,29 +78,6 @@ func TestContentAllocs(t *testing.T) {
 	}
 }
 
-func FuzzUnmarshal(f *testing.F) {
-	c := New(0)
-	for i, r := range dimtest.Records(4, 200) {
-		h := dimtest.Hit(&r)
-		c.Add(&h)
-		if i%50 == 0 {
-			b, _ := c.MarshalBinary()
-			f.Add(b)
-		}
-	}
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) { dimtest.Unmarshal(t, Empty, data) })
-}
+func FuzzUnmarshal(f *testing.F) { dimtest.FuzzUnmarshal(f, New(0), Empty) }
 
-func BenchmarkAdd(b *testing.B) {
-	recs := dimtest.Records(5, 4096)
-	hits := make([]dim.Hit, len(recs))
-	for i := range recs {
-		hits[i] = dimtest.Hit(&recs[i])
-	}
-	c := New(0)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		c.Add(&hits[i%len(hits)])
-	}
-}
+func BenchmarkAdd(b *testing.B) { dimtest.BenchmarkAdd(b, New(0)) }

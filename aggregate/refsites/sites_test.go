@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -105,32 +104,9 @@ func TestSitesAllocs(t *testing.T) {
 	}
 }
 
-func FuzzUnmarshal(f *testing.F) {
-	s := New(0, []string{"site.test"})
-	for i, r := range dimtest.Records(4, 200) {
-		h := dimtest.Hit(&r)
-		s.Add(&h)
-		if i%50 == 0 {
-			b, _ := s.MarshalBinary()
-			f.Add(b)
-		}
-	}
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) { dimtest.Unmarshal(t, Empty, data) })
-}
+func FuzzUnmarshal(f *testing.F) { dimtest.FuzzUnmarshal(f, New(0, []string{"site.test"}), Empty) }
 
-func BenchmarkAdd(b *testing.B) {
-	recs := dimtest.Records(5, 4096)
-	hits := make([]dim.Hit, len(recs))
-	for i := range recs {
-		hits[i] = dimtest.Hit(&recs[i])
-	}
-	s := New(0, []string{"site.test"})
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		s.Add(&hits[i%len(hits)])
-	}
-}
+func BenchmarkAdd(b *testing.B) { dimtest.BenchmarkAdd(b, New(0, []string{"site.test"})) }
 
 // TestSitesRule: Add counts exactly the referrers IsExternal calls
 // external.

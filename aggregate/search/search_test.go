@@ -5,7 +5,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/parser"
@@ -145,32 +144,9 @@ func FuzzParam(f *testing.F) {
 	})
 }
 
-func FuzzUnmarshal(f *testing.F) {
-	s := New(0)
-	for i, r := range dimtest.Records(4, 200) {
-		h := dimtest.Hit(&r)
-		s.Add(&h)
-		if i%50 == 0 {
-			b, _ := s.MarshalBinary()
-			f.Add(b)
-		}
-	}
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) { dimtest.Unmarshal(t, Empty, data) })
-}
+func FuzzUnmarshal(f *testing.F) { dimtest.FuzzUnmarshal(f, New(0), Empty) }
 
-func BenchmarkAdd(b *testing.B) {
-	recs := dimtest.Records(5, 4096)
-	hits := make([]dim.Hit, len(recs))
-	for i := range recs {
-		hits[i] = dimtest.Hit(&recs[i])
-	}
-	s := New(0)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		s.Add(&hits[i%len(hits)])
-	}
-}
+func BenchmarkAdd(b *testing.B) { dimtest.BenchmarkAdd(b, New(0)) }
 
 // FuzzEngineOf: the engine is the one of the referrer's host as
 // refsites.HostOf finds it (the State's rule), and the query is what

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -71,29 +70,6 @@ func TestVHostsAllocs(t *testing.T) {
 	}
 }
 
-func FuzzUnmarshal(f *testing.F) {
-	v := New(0)
-	for i, r := range dimtest.Records(4, 200) {
-		h := dimtest.Hit(&r)
-		v.Add(&h)
-		if i%50 == 0 {
-			b, _ := v.MarshalBinary()
-			f.Add(b)
-		}
-	}
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) { dimtest.Unmarshal(t, Empty, data) })
-}
+func FuzzUnmarshal(f *testing.F) { dimtest.FuzzUnmarshal(f, New(0), Empty) }
 
-func BenchmarkAdd(b *testing.B) {
-	recs := dimtest.Records(5, 4096)
-	hits := make([]dim.Hit, len(recs))
-	for i := range recs {
-		hits[i] = dimtest.Hit(&recs[i])
-	}
-	v := New(0)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		v.Add(&hits[i%len(hits)])
-	}
-}
+func BenchmarkAdd(b *testing.B) { dimtest.BenchmarkAdd(b, New(0)) }

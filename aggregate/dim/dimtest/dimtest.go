@@ -223,3 +223,36 @@ func Records(seed uint64, n int) []parser.Record {
 	}
 	return recs
 }
+
+// FuzzUnmarshal is a section decoder's fuzz target: seeded with the
+// encodings of d as generated records are added to it (and no bytes),
+// every input must decode into empty() or fail cleanly (see Unmarshal).
+func FuzzUnmarshal(f *testing.F, d dim.Dimension, empty func() dim.Dimension) {
+	for i, r := range Records(4, 200) {
+		h := Hit(&r)
+		d.Add(&h)
+		if i%50 == 0 {
+			b, err := d.MarshalBinary()
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) { Unmarshal(t, empty, data) })
+}
+
+// BenchmarkAdd measures d's Add over generated records, their hits made
+// beforehand.
+func BenchmarkAdd(b *testing.B, d dim.Dimension) {
+	recs := Records(5, 4096)
+	hits := make([]dim.Hit, len(recs))
+	for i := range recs {
+		hits[i] = Hit(&recs[i])
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		d.Add(&hits[i%len(hits)])
+	}
+}
