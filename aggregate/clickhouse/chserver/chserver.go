@@ -157,7 +157,21 @@ func (s *Server) Kill() {
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
+	s.removeTemporaryParts()
 	s.start()
+}
+
+// removeTemporaryParts removes the tmp_* part directories a killed server
+// left behind (a merge or insert cut short). ClickHouse 18.16 removes them
+// itself only after temporary_directories_lifetime (a day); until then
+// every merge of those parts fails ("Directory tmp_merge_… already
+// exists"), and so does every mutation waiting for them, such as the
+// loader's fence.
+func (s *Server) removeTemporaryParts() {
+	dirs, _ := filepath.Glob(filepath.Join(s.Dir, "data", "data", "*", "*", "tmp_*"))
+	for _, d := range dirs {
+		os.RemoveAll(d)
+	}
 }
 
 func (s *Server) logTail() string {
