@@ -1,8 +1,6 @@
 package content
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -174,36 +172,28 @@ type wire struct {
 
 // MarshalBinary encodes c (gob).
 func (c *Content) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{c.Pages, c.Static, c.Types})
-	return b.Bytes(), err
+	return dim.EncodeGob(wire{c.Pages, c.Static, c.Types})
 }
 
 // UnmarshalBinary decodes and validates what MarshalBinary wrote.
-func (c *Content) UnmarshalBinary(data []byte) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("corrupt %s section: %v", Section, p)
-		}
-	}()
+func (c *Content) UnmarshalBinary(data []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if err := validList(w.Types); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if w.Pages.Hits+w.Static.Hits != w.Types.Total || w.Pages.Hits+w.Static.Hits < w.Pages.Hits {
-		return fmt.Errorf("corrupt %s section: %d pages + %d static requests, %d typed", Section, w.Pages.Hits, w.Static.Hits, w.Types.Total)
-	}
-	for i := range w.Types.Entries {
-		if k := w.Types.Entries[i].Key; len(k) > MaxExtLen && k != NoExt {
-			return fmt.Errorf("corrupt %s section: extension of %d bytes", Section, len(k))
+	return dim.DecodeGob(Section, data, &w, func() error {
+		if err := validList(w.Types); err != nil {
+			return fmt.Errorf("corrupt %s section: %w", Section, err)
 		}
-	}
-	w.Types.NoVisitors = true
-	*c = Content{Pages: w.Pages, Static: w.Static, Types: w.Types}
-	return nil
+		if w.Pages.Hits+w.Static.Hits != w.Types.Total || w.Pages.Hits+w.Static.Hits < w.Pages.Hits {
+			return fmt.Errorf("corrupt %s section: %d pages + %d static requests, %d typed", Section, w.Pages.Hits, w.Static.Hits, w.Types.Total)
+		}
+		for i := range w.Types.Entries {
+			if k := w.Types.Entries[i].Key; len(k) > MaxExtLen && k != NoExt {
+				return fmt.Errorf("corrupt %s section: extension of %d bytes", Section, len(k))
+			}
+		}
+		w.Types.NoVisitors = true
+		*c = Content{Pages: w.Pages, Static: w.Static, Types: w.Types}
+		return nil
+	})
 }
 
 func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }

@@ -21,7 +21,10 @@
 package dim
 
 import (
+	"bytes"
 	"encoding"
+	"encoding/gob"
+	"fmt"
 
 	"github.com/webalyze/webalyze/parser"
 )
@@ -100,4 +103,28 @@ type Dimension interface {
 type Filter interface {
 	Exclude(rec *parser.Record) (reason string, excluded bool)
 	New() Filter
+}
+
+// EncodeGob returns the gob encoding of v: the bytes of a section whose
+// aggregator is plain data.
+func EncodeGob(v any) ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(v)
+	return b.Bytes(), err
+}
+
+// DecodeGob decodes a section written by EncodeGob into v, then runs
+// check, the section's own validation (whose errors it returns as they
+// are). A gob error, or a panic of either on hostile bytes, is an error
+// "corrupt SECTION section: …": a corrupt section never crashes.
+func DecodeGob(section string, data []byte, v any, check func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("corrupt %s section: %v", section, p)
+		}
+	}()
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
+		return fmt.Errorf("corrupt %s section: %w", section, err)
+	}
+	return check()
 }

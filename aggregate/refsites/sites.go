@@ -1,8 +1,6 @@
 package refsites
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 	"slices"
 
@@ -133,32 +131,24 @@ type wire struct {
 
 // MarshalBinary encodes s (gob).
 func (s *Sites) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{s.SiteHosts, s.List})
-	return b.Bytes(), err
+	return dim.EncodeGob(wire{s.SiteHosts, s.List})
 }
 
 // UnmarshalBinary decodes and validates what MarshalBinary wrote.
-func (s *Sites) UnmarshalBinary(data []byte) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("corrupt %s section: %v", Section, p)
-		}
-	}()
+func (s *Sites) UnmarshalBinary(data []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if err := validList(w.List); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	for _, h := range w.SiteHosts {
-		if h == "" || h != SiteHost(h) {
-			return fmt.Errorf("corrupt %s section: site host %q", Section, h)
+	return dim.DecodeGob(Section, data, &w, func() error {
+		if err := validList(w.List); err != nil {
+			return fmt.Errorf("corrupt %s section: %w", Section, err)
 		}
-	}
-	*s = Sites{SiteHosts: w.SiteHosts, List: w.List}
-	return nil
+		for _, h := range w.SiteHosts {
+			if h == "" || h != SiteHost(h) {
+				return fmt.Errorf("corrupt %s section: site host %q", Section, h)
+			}
+		}
+		*s = Sites{SiteHosts: w.SiteHosts, List: w.List}
+		return nil
+	})
 }
 
 // validList verifies a decoded list: present, a sane capacity, no

@@ -1,8 +1,6 @@
 package search
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -153,51 +151,43 @@ type wire struct {
 
 // MarshalBinary encodes s (gob).
 func (s *Search) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{s.Terms, s.Phrases, s.Engines[:]})
-	return b.Bytes(), err
+	return dim.EncodeGob(wire{s.Terms, s.Phrases, s.Engines[:]})
 }
 
 // UnmarshalBinary decodes and validates what MarshalBinary wrote.
-func (s *Search) UnmarshalBinary(data []byte) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("corrupt %s section: %v", Section, p)
-		}
-	}()
+func (s *Search) UnmarshalBinary(data []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if len(w.Engines) != NumEngines {
-		return fmt.Errorf("corrupt %s section: %d engines, this webalyze knows %d", Section, len(w.Engines), NumEngines)
-	}
-	for _, t := range []*sketch.TopK{w.Terms, w.Phrases} {
-		if err := validList(t); err != nil {
-			return fmt.Errorf("corrupt %s section: %w", Section, err)
+	return dim.DecodeGob(Section, data, &w, func() error {
+		if len(w.Engines) != NumEngines {
+			return fmt.Errorf("corrupt %s section: %d engines, this webalyze knows %d", Section, len(w.Engines), NumEngines)
 		}
-		for i := range t.Entries {
-			if k := t.Entries[i].Key; k == "" || len(k) > MaxLen {
-				return fmt.Errorf("corrupt %s section: term of %d bytes", Section, len(k))
+		for _, t := range []*sketch.TopK{w.Terms, w.Phrases} {
+			if err := validList(t); err != nil {
+				return fmt.Errorf("corrupt %s section: %w", Section, err)
+			}
+			for i := range t.Entries {
+				if k := t.Entries[i].Key; k == "" || len(k) > MaxLen {
+					return fmt.Errorf("corrupt %s section: term of %d bytes", Section, len(k))
+				}
 			}
 		}
-	}
-	if w.Terms.Capacity != w.Phrases.Capacity {
-		return fmt.Errorf("corrupt %s section: lists of capacities %d and %d", Section, w.Terms.Capacity, w.Phrases.Capacity)
-	}
-	out := Search{Terms: w.Terms, Phrases: w.Phrases}
-	copy(out.Engines[:], w.Engines)
-	var n uint64
-	for _, c := range out.Engines {
-		if n += c; n < c {
-			return fmt.Errorf("corrupt %s section: engine referrals overflow", Section)
+		if w.Terms.Capacity != w.Phrases.Capacity {
+			return fmt.Errorf("corrupt %s section: lists of capacities %d and %d", Section, w.Terms.Capacity, w.Phrases.Capacity)
 		}
-	}
-	if out.Phrases.Total > n {
-		return fmt.Errorf("corrupt %s section: %d phrases, %d engine referrals", Section, out.Phrases.Total, n)
-	}
-	*s = out
-	return nil
+		out := Search{Terms: w.Terms, Phrases: w.Phrases}
+		copy(out.Engines[:], w.Engines)
+		var n uint64
+		for _, c := range out.Engines {
+			if n += c; n < c {
+				return fmt.Errorf("corrupt %s section: engine referrals overflow", Section)
+			}
+		}
+		if out.Phrases.Total > n {
+			return fmt.Errorf("corrupt %s section: %d phrases, %d engine referrals", Section, out.Phrases.Total, n)
+		}
+		*s = out
+		return nil
+	})
 }
 
 func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }

@@ -13,8 +13,6 @@
 package users
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -130,36 +128,28 @@ type wire struct {
 
 // MarshalBinary encodes u (gob).
 func (u *Users) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{u.Anonymous, u.NamedBytes, u.List})
-	return b.Bytes(), err
+	return dim.EncodeGob(wire{u.Anonymous, u.NamedBytes, u.List})
 }
 
 // UnmarshalBinary decodes and validates what MarshalBinary wrote.
-func (u *Users) UnmarshalBinary(data []byte) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("corrupt %s section: %v", Section, p)
-		}
-	}()
+func (u *Users) UnmarshalBinary(data []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if err := validList(w.List); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if w.Anonymous.Hits+w.List.Total < w.Anonymous.Hits {
-		return fmt.Errorf("corrupt %s section: counts overflow", Section)
-	}
-	for i := range w.List.Entries {
-		if k := w.List.Entries[i].Key; k == "" || k == "-" || len(k) > MaxNameLen {
-			return fmt.Errorf("corrupt %s section: user name %q", Section, k)
+	return dim.DecodeGob(Section, data, &w, func() error {
+		if err := validList(w.List); err != nil {
+			return fmt.Errorf("corrupt %s section: %w", Section, err)
 		}
-	}
-	w.List.NoVisitors = true
-	*u = Users{Anonymous: w.Anonymous, NamedBytes: w.NamedBytes, List: w.List}
-	return nil
+		if w.Anonymous.Hits+w.List.Total < w.Anonymous.Hits {
+			return fmt.Errorf("corrupt %s section: counts overflow", Section)
+		}
+		for i := range w.List.Entries {
+			if k := w.List.Entries[i].Key; k == "" || k == "-" || len(k) > MaxNameLen {
+				return fmt.Errorf("corrupt %s section: user name %q", Section, k)
+			}
+		}
+		w.List.NoVisitors = true
+		*u = Users{Anonymous: w.Anonymous, NamedBytes: w.NamedBytes, List: w.List}
+		return nil
+	})
 }
 
 func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }

@@ -17,8 +17,6 @@
 package vhosts
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -189,52 +187,44 @@ type wire struct {
 
 // MarshalBinary encodes v (gob).
 func (v *VHosts) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(wire{v.NoVHost, v.All, v.Groups[:]})
-	return b.Bytes(), err
+	return dim.EncodeGob(wire{v.NoVHost, v.All, v.Groups[:]})
 }
 
 // UnmarshalBinary decodes and validates what MarshalBinary wrote.
-func (v *VHosts) UnmarshalBinary(data []byte) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("corrupt %s section: %v", Section, p)
-		}
-	}()
+func (v *VHosts) UnmarshalBinary(data []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
-		return fmt.Errorf("corrupt %s section: %w", Section, err)
-	}
-	if len(w.Groups) != NumGroups {
-		return fmt.Errorf("corrupt %s section: %d status groups", Section, len(w.Groups))
-	}
-	out := VHosts{NoVHost: w.NoVHost, All: w.All}
-	var sum uint64
-	for g, t := range append([]*sketch.TopK{w.All}, w.Groups...) {
-		if err := validList(t); err != nil {
-			return fmt.Errorf("corrupt %s section: %w", Section, err)
+	return dim.DecodeGob(Section, data, &w, func() error {
+		if len(w.Groups) != NumGroups {
+			return fmt.Errorf("corrupt %s section: %d status groups", Section, len(w.Groups))
 		}
-		if t.Capacity != w.All.Capacity {
-			return fmt.Errorf("corrupt %s section: lists of capacities %d and %d", Section, w.All.Capacity, t.Capacity)
-		}
-		for i := range t.Entries {
-			if k := t.Entries[i].Key; k == "" || len(k) > MaxHostLen {
-				return fmt.Errorf("corrupt %s section: host of %d bytes", Section, len(k))
+		out := VHosts{NoVHost: w.NoVHost, All: w.All}
+		var sum uint64
+		for g, t := range append([]*sketch.TopK{w.All}, w.Groups...) {
+			if err := validList(t); err != nil {
+				return fmt.Errorf("corrupt %s section: %w", Section, err)
+			}
+			if t.Capacity != w.All.Capacity {
+				return fmt.Errorf("corrupt %s section: lists of capacities %d and %d", Section, w.All.Capacity, t.Capacity)
+			}
+			for i := range t.Entries {
+				if k := t.Entries[i].Key; k == "" || len(k) > MaxHostLen {
+					return fmt.Errorf("corrupt %s section: host of %d bytes", Section, len(k))
+				}
+			}
+			t.NoVisitors = true
+			if g > 0 {
+				out.Groups[g-1] = t
+				if sum += t.Total; sum < t.Total {
+					return fmt.Errorf("corrupt %s section: counts overflow", Section)
+				}
 			}
 		}
-		t.NoVisitors = true
-		if g > 0 {
-			out.Groups[g-1] = t
-			if sum += t.Total; sum < t.Total {
-				return fmt.Errorf("corrupt %s section: counts overflow", Section)
-			}
+		if sum != w.All.Total || w.NoVHost+sum < sum {
+			return fmt.Errorf("corrupt %s section: status groups count %d requests, hosts %d", Section, sum, w.All.Total)
 		}
-	}
-	if sum != w.All.Total || w.NoVHost+sum < sum {
-		return fmt.Errorf("corrupt %s section: status groups count %d requests, hosts %d", Section, sum, w.All.Total)
-	}
-	*v = out
-	return nil
+		*v = out
+		return nil
+	})
 }
 
 func validList(t *sketch.TopK) error { return sketch.CheckDecoded(t, maxCapacity) }

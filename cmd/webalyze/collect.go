@@ -171,7 +171,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	switch {
 	case j.in.NoVisitorPanels:
 		// Only what the user asks for by name (--geoip-db) is counted.
-	case prev == nil || prev.Dimension(agents.Section) != nil:
+	case goesOn(prev, agents.Section):
 		// As for visits below: a state made before agents were counted
 		// goes on without them.
 		j.in.addAgents(&opts)
@@ -181,7 +181,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	if geoDim != nil {
 		opts.Dimensions = append(opts.Dimensions, geoDim)
 	}
-	if !j.in.NoVisits && !j.in.NoVisitorPanels && (prev == nil || prev.Dimension(visits.Section) != nil) {
+	if !j.in.NoVisits && !j.in.NoVisitorPanels && goesOn(prev, visits.Section) {
 		// A state made without visits (before they existed) goes on
 		// without them: a state keeps what it was made with.
 		opts.Dimensions = append(opts.Dimensions, j.in.VisitFlags.dimension(j.in.TopCapacity))

@@ -18,14 +18,18 @@ import (
 // did not count them goes on without them, rather than be refused.
 func extraDimensions(sites []string, prev *aggregate.State) []dim.Dimension {
 	all := []dim.Dimension{refsites.New(0, sites), search.New(0), content.New(0), users.New(0), vhosts.New(0)}
-	if prev == nil {
-		return all
-	}
 	var out []dim.Dimension
 	for _, d := range all {
-		if prev.Dimension(d.Section()) != nil {
+		if goesOn(prev, d.Section()) {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// goesOn reports whether a run that goes on from prev (nil for none)
+// counts the dimension of section: a state begun by a webalyze that did
+// not count it goes on without it, rather than be refused.
+func goesOn(prev *aggregate.State, section string) bool {
+	return prev == nil || prev.Dimension(section) != nil
 }
