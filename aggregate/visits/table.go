@@ -1,6 +1,11 @@
 package visits
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
 
 // table holds the open visits by identity. It is an open-addressing hash
 // table with linear probing whose slots hold an identity's only open visit
@@ -136,6 +141,28 @@ func (t *table) insert(id uint64) *slot {
 			return s
 		}
 	}
+}
+
+// shrink makes the table smaller when identities fill less than an
+// eighth of it, as they do once the finished visits are folded: a fourth
+// of it then, and a probe touches a table no larger than the open visits
+// need.
+func (t *table) shrink() {
+	n := len(t.slots)
+	if 8*t.used >= n {
+		return
+	}
+	for n > 16 && 4*t.used < n {
+		n /= 2
+	}
+	if n < len(t.slots) {
+		t.resize(n)
+	}
+}
+
+// prefetch starts bringing into the cache the first slot find(id) reads.
+func (t *table) prefetch(id uint64) {
+	sketch.Prefetch(unsafe.Pointer(&t.slots[t.home(id)]))
 }
 
 // remove frees s.
