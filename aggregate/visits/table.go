@@ -21,6 +21,9 @@ type table struct {
 	used, dead int
 	lists      [][]visit
 	free       []int32 // lists not in use, empty
+	// spare is the slots before the last resize, for the next one of
+	// that size.
+	spare []slot
 }
 
 // slot states.
@@ -46,7 +49,14 @@ func newTable() table {
 
 func (t *table) resize(n int) {
 	old := t.slots
-	t.slots = make([]slot, n)
+	if len(t.spare) == n {
+		// Folding shrinks the table and the open visits grow it back, over
+		// and over: the arrays take turns instead of being allocated anew.
+		t.slots = t.spare
+		clear(t.slots)
+	} else {
+		t.slots = make([]slot, n)
+	}
 	t.shift = 64
 	for n > 1 {
 		n >>= 1
@@ -59,6 +69,7 @@ func (t *table) resize(n int) {
 			t.used++
 		}
 	}
+	t.spare = old
 }
 
 // clean empties the dead slots and moves every identity to the first
