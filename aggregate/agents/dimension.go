@@ -305,32 +305,14 @@ func makeKey(b []byte) key { return key{b, sketch.HashKey(b)} }
 const maxPlans = 4096
 
 func newPlan(ag Agent) *plan {
-	k := ag.Kind
-	if int(k) >= NumKinds {
-		k = KindUnknown
+	s := SplitOf(ag)
+	p := &plan{kind: s.Kind, device: s.Device, ai: s.AI}
+	if s.Kind == KindHuman {
+		p.browserVer = makeKey([]byte(s.BrowserVersion))
+		p.systemVer = makeKey([]byte(s.SystemVersion))
 	}
-	d := ag.Device
-	if int(d) >= NumDevices {
-		d = DeviceUnknown
-	}
-	p := &plan{kind: k, device: d, ai: ag.AI}
-	if k == KindHuman {
-		family := func(name string) string {
-			if name == "" {
-				return otherBrowser.String() // "Other"
-			}
-			return name
-		}
-		b, o := family(ag.Browser.String()), family(ag.OS.String())
-		bv := append([]byte(b), 0)
-		if ag.BrowserMajor > 0 {
-			bv = appendUint(bv, ag.BrowserMajor)
-		}
-		p.browserVer = makeKey(bv)
-		p.systemVer = makeKey(append(append([]byte(o), 0), ag.OSVersion.String()...))
-	}
-	if k == KindBot || k == KindTool {
-		p.client = makeKey(appendClientKey(nil, k, ag.AI, ag.Bot.String()))
+	if s.Kind == KindBot || s.Kind == KindTool {
+		p.client = makeKey([]byte(s.Client))
 	}
 	return p
 }
