@@ -244,7 +244,12 @@ func (c *Client) run(ctx context.Context, op, query string, body io.Reader, para
 // for every row of the answer, its fields unescaped. The fields are
 // valid until row returns.
 func (c *Client) Query(ctx context.Context, op, query string, row func(fields [][]byte) error) error {
-	resp, err := c.request(ctx, op, query, nil, nil)
+	return c.query(ctx, op, query, nil, row)
+}
+
+// query is Query with extra URL parameters (settings).
+func (c *Client) query(ctx context.Context, op, query string, params url.Values, row func(fields [][]byte) error) error {
+	resp, err := c.request(ctx, op, query, nil, params)
 	if err != nil {
 		return err
 	}

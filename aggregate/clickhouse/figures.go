@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +48,23 @@ type QueryOptions struct {
 	// floor(q·(n-1)), by sorting every duration of a scope: memory grows
 	// with the rows) instead of estimates within 1 %.
 	ExactLatency bool
+	// AgentRows is how many distinct user-agent strings the agent panels
+	// classify (the busiest); default DefaultAgentRows. NoAgentPanels
+	// leaves the panels out (Figures.AgentPanels nil).
+	AgentRows     int
+	NoAgentPanels bool
+	// ExcludeBots leaves the requests of crawlers out of every figure, as
+	// --exclude-bots (agents.BotFilter) does: every distinct user agent of
+	// the window is classified (at most MaxBotAgents of them, default
+	// DefaultMaxBotAgents, else Query fails) and the bots' strings are left
+	// out by a NOT IN of their literals. Figures.Bots counts their rows.
+	ExcludeBots  bool
+	MaxBotAgents int
 }
+
+// DefaultMaxBotAgents is how many distinct user agents ExcludeBots
+// classifies at most.
+const DefaultMaxBotAgents = 200000
 
 // Figures are the report's figures as ClickHouse computes them: plain
 // data, in the units of aggregate.State (counts, bytes, Unix seconds and
@@ -100,6 +117,12 @@ type Figures struct {
 	// Latency of request times: scope "all", each class ("5xx"), each code
 	// ("503"), and "upstream".
 	Latency []Latency
+
+	// AgentPanels are the browsers, systems, devices and bots; nil with
+	// CountsOnly or NoAgentPanels.
+	AgentPanels *AgentFigures
+	// Bots counts the rows that ExcludeBots left out (not in Requests).
+	Bots uint64
 }
 
 // CodeCount is the traffic of one status code.
@@ -184,8 +207,25 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 		return nil, err
 	}
 	f := &Figures{DayVisitors: map[int64]uint64{}, Drills: map[uint16]Drill{}, PageExtensions: q.exts}
+	if q.opts.ExcludeBots {
+		bots, n, err := q.botAgents(ctx, cmp.Or(q.opts.MaxBotAgents, DefaultMaxBotAgents))
+		if err != nil {
+			return nil, err
+		}
+		f.Bots = n
+		if len(bots) > 0 {
+			lits := make([]string, len(bots))
+			for i, b := range bots {
+				lits[i] = quote(b)
+			}
+			q.where = fmt.Sprintf("(%s) AND agent NOT IN (%s)", q.where, strings.Join(lits, ", "))
+		}
+	}
 	steps := []func(context.Context, *Figures) error{
 		q.totals, q.codes, q.subCodes, q.win32, q.minutes, q.subMinutes, q.visitors, q.tops, q.drills, q.latency,
+	}
+	if !opts.NoAgentPanels {
+		steps = append(steps, q.agentPanels)
 	}
 	if opts.CountsOnly {
 		steps = steps[:6]
@@ -219,6 +259,7 @@ func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
 	}
 	opts.TopN = cmp.Or(opts.TopN, 25)
 	opts.DrillRows = cmp.Or(opts.DrillRows, aggregate.DefaultDrillCapacity)
+	opts.AgentRows = max(cmp.Or(opts.AgentRows, DefaultAgentRows), 1)
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
@@ -290,7 +331,13 @@ func joinBytes(hi, lo uint64, saturated *bool) uint64 {
 // rows runs a query and hands each row to fn through a field reader.
 func (q *querier) rows(ctx context.Context, op, sql string, fn func(r *fields) error) error {
 	var r fields
-	return q.c.Query(ctx, op, sql+" FORMAT TabSeparated", func(f [][]byte) error {
+	var params url.Values
+	// Literal lists (the bots left out, the agents' hashes) can pass the
+	// server's default max_query_size, 256 KiB.
+	if len(sql) > 200<<10 {
+		params = url.Values{"max_query_size": {strconv.Itoa(len(sql) + 64<<10)}}
+	}
+	return q.c.query(ctx, op, sql+" FORMAT TabSeparated", params, func(f [][]byte) error {
 		r = fields{f: f}
 		if err := fn(&r); err != nil {
 			return err

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
+	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
@@ -31,7 +33,7 @@ func loadSamples(t *testing.T, c *Client, table string, batchRows int) (*aggrega
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := aggregate.New(aggregate.Options{})
+	st := aggregate.New(localOptions(nil, false))
 	codes := map[int]uint64{}
 	var rows uint64
 	for _, s := range samples(t) {
@@ -59,6 +61,19 @@ func loadSamples(t *testing.T, c *Client, table string, batchRows int) (*aggrega
 	return st, codes, rows
 }
 
+// localOptions are the options of the State that a report from
+// ClickHouse is compared with: the agents dimension (with --exclude-bots'
+// filter when excludeBots), capacities past what the samples hold.
+func localOptions(loc *time.Location, excludeBots bool) aggregate.Options {
+	o := aggregate.Options{Location: loc, Dimensions: []dim.Dimension{
+		agents.NewAggregator(agents.Options{TopCapacity: aggregate.DefaultTopCapacity, DistinctCapacity: aggregate.DefaultDistinctCapacity, ExcludeBots: excludeBots}),
+	}}
+	if excludeBots {
+		o.Filter = agents.NewBotFilter(0)
+	}
+	return o
+}
+
 // TestFiguresEqualStateLog compares on a big log, named by
 // $WEBALYZE_CLICKHOUSE_LOG (e.g. from ../shared/bench/genlog.py), and
 // logs how long the figures take from ClickHouse and from a local State.
@@ -71,7 +86,7 @@ func TestFiguresEqualStateLog(t *testing.T) {
 	c := newDatabase(t, srv, "web")
 	ctx := context.Background()
 	data := readInput(t, path)
-	st := aggregate.New(aggregate.Options{})
+	st := aggregate.New(localOptions(nil, false))
 	start := time.Now()
 	eachRecord(t, path, data, nil, func(rec *parser.Record, _ Position) { st.Add(rec) })
 	t.Logf("local State (one goroutine): %v", time.Since(start))
@@ -135,7 +150,7 @@ func TestFiguresEqualState(t *testing.T) {
 			local := st
 			if zone != "UTC" {
 				// Visitors are per day of the zone: a State of that zone.
-				local = aggregate.New(aggregate.Options{Location: loc})
+				local = aggregate.New(localOptions(loc, false))
 				for _, s := range samples(t) {
 					eachRecord(t, s.name, readInput(t, samplePath(s.name)), s.format, func(rec *parser.Record, _ Position) { local.Add(rec) })
 				}
@@ -199,6 +214,22 @@ func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
 		for i := range in.Latency {
 			in.Latency[i] = report.Latency{Scope: in.Latency[i].Scope, Count: in.Latency[i].Count}
 		}
+		if a := in.AgentPanels; a != nil {
+			for _, l := range []*report.TopList{&a.Browsers, &a.BrowserVersions, &a.Systems, &a.SystemVersions} {
+				for i := range l.Rows {
+					l.Rows[i].Visitors, l.Rows[i].VisitorsExact = 0, false
+				}
+			}
+			for i := range a.Clients {
+				a.Clients[i].Visitors, a.Clients[i].VisitorsExact = 0, false
+			}
+			for _, gs := range [][]report.AgentGroup{a.Kinds, a.Devices, {a.AI}} {
+				for i := range gs {
+					gs[i].Visitors = report.Count{}
+				}
+			}
+			a.AI.Visitors = report.Count{}
+		}
 	}
 	opts := report.BuildOptions{Location: loc}
 	var a, b bytes.Buffer
@@ -209,6 +240,10 @@ func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
 		t.Fatal(err)
 	}
 	if a.String() != b.String() {
+		if d := os.Getenv("WEBALYZE_TEST_DUMP"); d != "" {
+			os.WriteFile(d+".ch.json", a.Bytes(), 0o644)
+			os.WriteFile(d+".local.json", b.Bytes(), 0o644)
+		}
 		al, bl := strings.Split(a.String(), "\n"), strings.Split(b.String(), "\n")
 		for i := range min(len(al), len(bl)) {
 			if al[i] != bl[i] {
@@ -315,11 +350,67 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 		visitorsClose(t, l.name, a.Rows, b.Rows)
 		eq("list "+l.name, a, b)
 	}
+	compareAgents(t, ch.AgentPanels, local.AgentPanels)
 	if len(ch.Latency) != len(local.Latency) {
 		t.Fatalf("latency scopes %v, local %v", ch.Latency, local.Latency)
 	}
 	for i := range ch.Latency {
 		checkLatency(t, "latency "+local.Latency[i].Scope, ch.Latency[i], local.Latency[i], sketch.LatencyAccuracy)
+	}
+}
+
+// compareAgents compares the agent panels: every figure equal, the
+// visitors equal where the State's are exact, else close (visitorsClose).
+func compareAgents(t *testing.T, ch, local *report.AgentsInput) {
+	t.Helper()
+	if ch == nil || local == nil {
+		if ch != local {
+			t.Errorf("agent panels %v, local %v", ch, local)
+		}
+		return
+	}
+	groups := func(what string, a, b []report.AgentGroup) {
+		t.Helper()
+		if len(a) != len(b) {
+			t.Errorf("%s: %d groups, local %d", what, len(a), len(b))
+			return
+		}
+		for i := range a {
+			x, y := a[i].Visitors, b[i].Visitors
+			if !x.Exact || y.Exact && x.N != y.N || math.Abs(float64(x.N-y.N)) > 4*y.RelErr*float64(x.N)+0.5 {
+				t.Errorf("%s %s: visitors %+v, local %+v", what, a[i].Name, x, y)
+			}
+			a[i].Visitors, b[i].Visitors = report.Count{}, report.Count{}
+			if !reflect.DeepEqual(a[i], b[i]) {
+				t.Errorf("%s differ:\nclickhouse %+v\nlocal      %+v", what, a[i], b[i])
+			}
+		}
+	}
+	groups("kinds", ch.Kinds, local.Kinds)
+	groups("devices", ch.Devices, local.Devices)
+	groups("AI crawlers", []report.AgentGroup{ch.AI}, []report.AgentGroup{local.AI})
+	for _, l := range []struct {
+		what      string
+		ch, local *report.TopList
+	}{{"browsers", &ch.Browsers, &local.Browsers}, {"browser versions", &ch.BrowserVersions, &local.BrowserVersions},
+		{"systems", &ch.Systems, &local.Systems}, {"system versions", &ch.SystemVersions, &local.SystemVersions},
+		{"bots and tools", &ch.ClientsAll, &local.ClientsAll}} {
+		visitorsClose(t, l.what, l.ch.Rows, l.local.Rows)
+		if !reflect.DeepEqual(*l.ch, *l.local) {
+			t.Errorf("%s differ:\nclickhouse %+v\nlocal      %+v", l.what, *l.ch, *l.local)
+		}
+	}
+	if len(ch.Clients) != len(local.Clients) {
+		t.Errorf("%d bots and tools, local %d", len(ch.Clients), len(local.Clients))
+		return
+	}
+	for i := range ch.Clients {
+		a, b := ch.Clients[i], local.Clients[i]
+		visitorsClose(t, "bot", []report.TopRow{a.TopRow}, []report.TopRow{b.TopRow})
+		a.Visitors, b.Visitors, a.VisitorsExact, b.VisitorsExact = 0, 0, false, false
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("bots differ:\nclickhouse %+v\nlocal      %+v", a, b)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/report"
 )
@@ -107,6 +108,15 @@ func (f *Figures) Input() *report.Input {
 	}
 	for _, l := range f.Latency {
 		in.Latency = append(in.Latency, latencyOf(l))
+	}
+	if f.AgentPanels != nil {
+		in.AgentPanels = f.AgentPanels.input()
+	}
+	if f.Bots > 0 {
+		// --exclude-bots: the bots' rows were read and left out.
+		in.Lines.Read = clamp(f.Requests + f.Bots)
+		in.Lines.Filtered = clamp(f.Bots)
+		in.FilteredReasons = map[string]int64{agents.FilterReason: clamp(f.Bots)}
 	}
 	return in
 }
