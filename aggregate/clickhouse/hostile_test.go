@@ -3,8 +3,10 @@ package clickhouse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,34 @@ func TestHostileInput(t *testing.T) {
 			kept = append(kept, cp)
 		})
 	}
+	// Hostile agents: quotes, backslashes, control bytes, NUL, strings past
+	// agents.MaxLen (two that differ only past it), crawlers (AI ones
+	// too) among them, so that --exclude-bots' literals hold each.
+	long := strings.Repeat("Mozilla/5.0 (X11; Linux x86_64) ", 40)
+	hostileAgents := []string{
+		"Googlebot/2.1 (+http://www.google.com/bot.html) it's \\'quoted\\'",
+		"GPTBot/1.0 '); DROP TABLE requests; --",
+		"ClaudeBot/1.0 \x00\t\r\n\\ \"",
+		"Mozilla/5.0 (compatible; bingbot/2.0) \x01\x1b[31m",
+		"curl/8.5.0 \\",
+		long + "bot-a", long + "bot-b",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 \\ '",
+		"-", "", "\xff\xfe spider \x00",
+	}
+	if err := l.Begin(ctx, Source{Name: "agents", ID: "agents"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		ua := hostileAgents[i%len(hostileAgents)]
+		r := parser.Record{HasTime: true, Time: time.Date(2024, 3, 1, 0, 0, i, 0, time.UTC).Unix(),
+			HasStatus: true, Status: uint16([]int{200, 404, 503, 301}[i%4]), HasBytes: true, Bytes: uint64(i),
+			Host: []byte(fmt.Sprintf("10.0.0.%d", i%7)), Method: []byte("GET"), Path: []byte("/x"), Protocol: []byte("HTTP/1.1"),
+			UserAgent: []byte(ua)}
+		if err := l.Add(ctx, &r, Position{Line: int64(i + 1), Offset: int64(i) * 100, End: int64(i+1) * 100}); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, r)
+	}
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +129,7 @@ func TestHostileInput(t *testing.T) {
 	}
 
 	local := func(top int, keep func(r *parser.Record) bool) *report.Input {
-		st := aggregate.New(aggregate.Options{})
+		st := aggregate.New(localOptions(nil, false))
 		for i := range kept {
 			if keep(&kept[i]) {
 				st.Add(&kept[i])
@@ -127,4 +157,47 @@ func TestHostileInput(t *testing.T) {
 		t.Fatalf("the window holds %d of %d records: choose another", in.Lines.Parsed, len(kept))
 	}
 	compareInputs(t, f.Input(), in)
+
+	// --exclude-bots: the crawlers' strings left out by literal; every
+	// figure equals a local run with the bot filter's.
+	f, err = Query(ctx, c, QueryOptions{ExactLatency: true, TopN: 1000, ExcludeBots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := aggregate.New(localOptions(nil, true))
+	for i := range kept {
+		st.Add(&kept[i])
+	}
+	in = report.NewInput(st, report.BuildOptions{TopN: 1000})
+	if in.Lines.Filtered < 50 {
+		t.Fatalf("--exclude-bots left out %d lines: the hostile bots were not", in.Lines.Filtered)
+	}
+	chIn := f.Input()
+	if chIn.Lines != in.Lines || !reflect.DeepEqual(chIn.FilteredReasons, in.FilteredReasons) {
+		t.Errorf("--exclude-bots: lines %+v %v, local %+v %v", chIn.Lines, chIn.FilteredReasons, in.Lines, in.FilteredReasons)
+	}
+	compareInputs(t, chIn, in)
+	if _, err := Query(ctx, c, QueryOptions{ExcludeBots: true, MaxBotAgents: 3}); err == nil || !strings.Contains(err.Error(), "distinct user agents") {
+		t.Errorf("--exclude-bots past MaxBotAgents: %v", err)
+	}
+
+	// Few agents classified: the rest is "(others)", in every total.
+	f, err = Query(ctx, c, QueryOptions{AgentRows: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.Input().AgentPanels
+	var kinds int64
+	for _, k := range a.Kinds {
+		kinds += k.Requests
+	}
+	others := a.Kinds[len(a.Kinds)-1]
+	if kinds != int64(len(kept)) || others.Name != report.OthersRow || others.Requests == 0 || f.AgentPanels.Classified != 3 ||
+		a.Browsers.Total != int64(len(kept)) || a.Browsers.Exact || a.Browsers.ErrorBound != others.Requests {
+		t.Errorf("AgentRows 3: kinds add up to %d of %d, others %+v, browsers %+v", kinds, len(kept), others, a.Browsers)
+	}
+	full := local(0, all).AgentPanels
+	if others.Visitors.N == 0 || others.Visitors.N > in.Visitors.N+full.Kinds[0].Visitors.N+full.Kinds[1].Visitors.N+full.Kinds[2].Visitors.N {
+		t.Errorf("AgentRows 3: others' visitors %d", others.Visitors.N)
+	}
 }
