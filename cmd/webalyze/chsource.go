@@ -31,8 +31,8 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if j.state != nil && j.state.State != "" {
 		return nil, usageError(errors.New("--clickhouse and --state do not go together: the table is the state"))
 	}
-	if j.in.ExcludeBots {
-		return nil, usageError(errors.New("--exclude-bots with --clickhouse: the table has no agent classes to filter on; drop --exclude-bots"))
+	if j.in.NoVisitorPanels && j.in.ExcludeBots {
+		return nil, usageError(errors.New("--exclude-bots needs the user-agent classes that --no-visitor-panels leaves out"))
 	}
 	if len(j.sites) > 0 {
 		return nil, usageError(errors.New("--site with --clickhouse: the table's referrer_external column is computed at load without --site hosts; drop --site"))
@@ -72,6 +72,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	}
 	opts := clickhouse.QueryOptions{Table: j.ch.Table, Location: loc, TopN: max(j.top, 1), CountsOnly: j.countsOnly,
 		DrillRows: j.in.DrillCapacity, DrillAllCodes: j.drillAll,
+		NoAgentPanels: j.in.NoVisitorPanels, ExcludeBots: j.in.ExcludeBots,
 		Since: c.since.Unix(), HasSince: c.hasSince, Until: c.until.Unix(), HasUntil: c.hasUn}
 	if opts.DrillRows == 0 {
 		opts.DrillRows = 1
@@ -83,7 +84,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	c.in = f.Input()
 	if !g.Quiet {
 		fmt.Fprintf(g.stderr, "webalyze: %d rows of %s from %s (lines = rows: malformed lines and log formats are accounted by the load, not in the table)\n",
-			f.Requests, report.Visible(j.ch.Table), report.Visible(client.String()))
+			f.Requests+f.Bots, report.Visible(j.ch.Table), report.Visible(client.String()))
 	}
 	return c, nil
 }

@@ -131,9 +131,8 @@ func readAll(t testing.TB, path string) []byte {
 
 // chDifferent are the JSON model's members a ClickHouse run leaves as
 // documented: the lines accounting (lines = rows), the formats, what
-// names the run, the visits (not counted from ClickHouse: null) and the
-// agent panels (null: the table has no agent classes).
-var chDifferent = []string{"lines", "malformed_reasons", "skipped_reasons", "formats", "generator", "diagnostics", "visits", "agent_panels"}
+// names the run and the visits (not counted from ClickHouse: null).
+var chDifferent = []string{"lines", "malformed_reasons", "skipped_reasons", "formats", "generator", "diagnostics", "visits"}
 
 // sameModel compares two JSON models but for chDifferent; it returns
 // the parsed ClickHouse model.
@@ -297,7 +296,7 @@ func TestClickHouseSource(t *testing.T) {
 	t.Run("summary", func(t *testing.T) {
 		all := 0.0
 		for _, extra := range [][]string{nil, {"--tz", "America/New_York", "--top", "7", "--drill-all-codes"},
-			{"--since", "-30m", "--relative-to", "end"}} {
+			{"--since", "-30m", "--relative-to", "end"}, {"--exclude-bots", "--top", "9"}} {
 			local := run(t, append(append([]string{"summary", "--json"}, extra...), files...)...)
 			remote := run(t, append(append([]string{"summary", "--json"}, extra...), ch...)...)
 			m := sameModel(t, fmt.Sprint("summary --json ", extra), []byte(remote.stdout), []byte(local.stdout))
@@ -305,7 +304,7 @@ func TestClickHouseSource(t *testing.T) {
 			if extra == nil {
 				all = n
 			}
-			if n == 0 || extra != nil && extra[0] == "--since" && n >= all {
+			if n == 0 || extra != nil && (extra[0] == "--since" || extra[0] == "--exclude-bots") && n >= all {
 				t.Errorf("summary %v: %v requests of %v", extra, n, all)
 			}
 			if !strings.Contains(remote.stderr, "lines = rows") {
@@ -363,6 +362,7 @@ func TestClickHouseSource(t *testing.T) {
 			{[]string{"report", "-o", "x.json", "--clickhouse", u, "--table", "no_such_table"}, "no_such_table"},
 			{[]string{"summary", "--clickhouse", u, "--table", "bad;name"}, "bad;name"},
 			{[]string{"summary", "--clickhouse", u, "--tz", "Local"}, "Local"},
+			{[]string{"summary", "--clickhouse", u, "--exclude-bots", "--no-visitor-panels"}, "--exclude-bots"},
 			{[]string{"timeline", "--clickhouse", "ftp://x/"}, "http://"},
 		} {
 			r := runBinary(t, dir, c.args...)
