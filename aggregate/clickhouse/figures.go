@@ -53,6 +53,11 @@ type QueryOptions struct {
 	// leaves the panels out (Figures.AgentPanels nil).
 	AgentRows     int
 	NoAgentPanels bool
+	// FoldRows is how many distinct raw values each extra panel's list
+	// reads (see FoldedList); default DefaultFoldRows. NoExtras leaves the
+	// extra panels out (Figures.Extras nil).
+	FoldRows int
+	NoExtras bool
 	// ExcludeBots leaves the requests of crawlers out of every figure, as
 	// --exclude-bots (agents.BotFilter) does: every distinct user agent of
 	// the window is classified (at most MaxBotAgents of them, default
@@ -121,6 +126,9 @@ type Figures struct {
 	// AgentPanels are the browsers, systems, devices and bots; nil with
 	// CountsOnly or NoAgentPanels.
 	AgentPanels *AgentFigures
+	// Extras are the referring sites, search, content, remote users and
+	// status by virtual host; nil with CountsOnly or NoExtras.
+	Extras *ExtrasFigures
 	// Bots counts the rows that ExcludeBots left out (not in Requests).
 	Bots uint64
 }
@@ -227,6 +235,9 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 	if !opts.NoAgentPanels {
 		steps = append(steps, q.agentPanels)
 	}
+	if !opts.NoExtras {
+		steps = append(steps, q.extras)
+	}
 	if opts.CountsOnly {
 		steps = steps[:6]
 	}
@@ -248,6 +259,7 @@ type querier struct {
 	exts  []string // page extensions: lower case, no dot, sorted, unique
 	drill string   // condition: the row's code has a drill-down
 	class string   // expression: class index of status
+	ext   string   // expression: the path's extension, as logged
 }
 
 func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
@@ -260,6 +272,7 @@ func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
 	opts.TopN = cmp.Or(opts.TopN, 25)
 	opts.DrillRows = cmp.Or(opts.DrillRows, aggregate.DefaultDrillCapacity)
 	opts.AgentRows = max(cmp.Or(opts.AgentRows, DefaultAgentRows), 1)
+	opts.FoldRows = max(cmp.Or(opts.FoldRows, DefaultFoldRows), 1)
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
@@ -296,6 +309,7 @@ func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
 	// paths need not be UTF-8).
 	rp := "reverse(path)"
 	ext := fmt.Sprintf("if(position(%[1]s, '.') > 0 AND (position(%[1]s, '/') = 0 OR position(%[1]s, '.') < position(%[1]s, '/')), reverse(substring(%[1]s, 1, position(%[1]s, '.') - 1)), '')", rp)
+	q.ext = ext
 	q.page = fmt.Sprintf("(length(%[1]s) <= 16 AND lower(%[1]s) IN (%[2]s))", ext, strings.Join(exts, ", "))
 	if len(exts) == 0 {
 		q.page = "0"

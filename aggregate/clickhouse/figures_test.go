@@ -17,8 +17,13 @@ import (
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
+	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/users"
+	"github.com/webalyze/webalyze/aggregate/vhosts"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -67,6 +72,7 @@ func loadSamples(t *testing.T, c *Client, table string, batchRows int) (*aggrega
 func localOptions(loc *time.Location, excludeBots bool) aggregate.Options {
 	o := aggregate.Options{Location: loc, Dimensions: []dim.Dimension{
 		agents.NewAggregator(agents.Options{TopCapacity: aggregate.DefaultTopCapacity, DistinctCapacity: aggregate.DefaultDistinctCapacity, ExcludeBots: excludeBots}),
+		refsites.New(0, nil), search.New(0), content.New(0), users.New(0), vhosts.New(0),
 	}}
 	if excludeBots {
 		o.Filter = agents.NewBotFilter(0)
@@ -214,6 +220,13 @@ func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
 		for i := range in.Latency {
 			in.Latency[i] = report.Latency{Scope: in.Latency[i].Scope, Count: in.Latency[i].Count}
 		}
+		if e := in.Extras; e.ReferringSites != nil {
+			for _, l := range []*report.TopList{e.ReferringSites, &e.Search.SiteSearch, &e.Search.Phrases} {
+				for i := range l.Rows {
+					l.Rows[i].Visitors, l.Rows[i].VisitorsExact = 0, false
+				}
+			}
+		}
 		if a := in.AgentPanels; a != nil {
 			for _, l := range []*report.TopList{&a.Browsers, &a.BrowserVersions, &a.Systems, &a.SystemVersions} {
 				for i := range l.Rows {
@@ -323,6 +336,28 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 			}{fmt.Sprintf("drill %03d clients", code), ch.ClientsByCode[code], local.ClientsByCode[code]})
 	}
 	eq("drill codes", slices.Sorted(maps.Keys(ch.URLsByCode)), slices.Sorted(maps.Keys(local.URLsByCode)))
+	// The extra panels: both sources have all of them or none.
+	ce, le := ch.Extras, local.Extras
+	if (ce.ReferringSites == nil) != (le.ReferringSites == nil) || (ce.Search == nil) != (le.Search == nil) || (ce.Content == nil) != (le.Content == nil) ||
+		(ce.RemoteUsers == nil) != (le.RemoteUsers == nil) || (ce.VhostStatus == nil) != (le.VhostStatus == nil) {
+		t.Errorf("extras %+v, local %+v", ce, le)
+	} else if le.ReferringSites != nil {
+		for _, x := range []struct {
+			name      string
+			ch, local *report.TopList
+		}{{"referring sites", ce.ReferringSites, le.ReferringSites}, {"site search", &ce.Search.SiteSearch, &le.Search.SiteSearch},
+			{"search phrases", &ce.Search.Phrases, &le.Search.Phrases}, {"content types", &ce.Content.Types, &le.Content.Types},
+			{"remote users", &ce.RemoteUsers.Users, &le.RemoteUsers.Users}} {
+			lists = append(lists, struct {
+				name      string
+				ch, local report.TopList
+			}{x.name, *x.ch, *x.local})
+		}
+		eq("search engines", ce.Search.Engines, le.Search.Engines)
+		eq("pages and static files", [2]report.Part{ce.Content.Pages, ce.Content.Static}, [2]report.Part{le.Content.Pages, le.Content.Static})
+		eq("remote users", [2]report.Part{ce.RemoteUsers.Authenticated, ce.RemoteUsers.Anonymous}, [2]report.Part{le.RemoteUsers.Authenticated, le.RemoteUsers.Anonymous})
+		eq("status by virtual host", ce.VhostStatus, le.VhostStatus)
+	}
 	for _, l := range lists {
 		if len(l.local.Rows) == 0 && l.local.Total == 0 && len(l.ch.Rows) == 0 && l.ch.Total == 0 {
 			continue

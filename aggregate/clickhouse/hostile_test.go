@@ -98,6 +98,19 @@ func TestHostileInput(t *testing.T) {
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 \\ '",
 		"-", "", "\xff\xfe spider \x00",
 	}
+	// Hostile referrers, queries, users and hosts for the extra panels:
+	// engines with and without a phrase, user info, ports, fragments,
+	// case, escapes, bytes that are not UTF-8, values past the cuts.
+	referrers := []string{
+		"https://www.google.co.uk/search?q=caf%C3%A9+au+lait&x=1", "http://search.yahoo.com/?p=test#frag",
+		"https://www.bing.com/search?foo=1#q=notthis", "https://user:pw@DuckDuckGo.com:443/?Q=Mixed&q=%00%ff+X",
+		"android-app://com.x/", "-", "", "HTTP://Example.ORG:8080/p?q=1", "https://[::1]:80/x", "x://", "://nohost",
+		"https://www.baidu.com/s?ie=utf-8&word=a'b\\c&wd=", "https://" + strings.Repeat("h", 300) + ".com/",
+		"https://ask.example.com/?q=no-engine", "https://www.startpage.com/do?query=&q=second",
+	}
+	queries := []string{"", "S=Hello&q=", "query=%00%ff", "search=a+b&q=c", "Q=' OR 1=1 --", "x=1&s=%E2%80%AE", "q"}
+	remoteUsers := []string{"", "-", "alice", "O'Brien\\", strings.Repeat("u", 400), "\x00\t"}
+	vhostNames := []string{"", "www.example.org", "API.example.org:8443", strings.Repeat("v", 300)}
 	if err := l.Begin(ctx, Source{Name: "agents", ID: "agents"}, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +119,11 @@ func TestHostileInput(t *testing.T) {
 		r := parser.Record{HasTime: true, Time: time.Date(2024, 3, 1, 0, 0, i, 0, time.UTC).Unix(),
 			HasStatus: true, Status: uint16([]int{200, 404, 503, 301}[i%4]), HasBytes: true, Bytes: uint64(i),
 			Host: []byte(fmt.Sprintf("10.0.0.%d", i%7)), Method: []byte("GET"), Path: []byte("/x"), Protocol: []byte("HTTP/1.1"),
-			UserAgent: []byte(ua)}
+			UserAgent: []byte(ua), Referer: []byte(referrers[i%len(referrers)]), Query: []byte(queries[i%len(queries)]),
+			User: []byte(remoteUsers[i%len(remoteUsers)]), VHost: []byte(vhostNames[i%len(vhostNames)])}
+		if i%5 == 0 {
+			r.Path = []byte(fmt.Sprintf("/a.b/file.%c%s", 'A'+i%26, strings.Repeat("x", i%20)))
+		}
 		if err := l.Add(ctx, &r, Position{Line: int64(i + 1), Offset: int64(i) * 100, End: int64(i+1) * 100}); err != nil {
 			t.Fatal(err)
 		}
@@ -143,6 +160,9 @@ func TestHostileInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := local(1000, all)
+	if e := f.Extras; len(e.Phrases.Rows) < 3 || len(e.SiteSearch.Rows) < 3 || len(e.Users.Rows) < 3 || len(e.VHosts) < 3 || len(e.ReferringSites.Rows) < 5 {
+		t.Errorf("the hostile extras are not all counted: %+v", e)
+	}
 	compareInputs(t, f.Input(), in)
 
 	// A window: [since, until) in whole seconds; undated rows are out.
@@ -196,8 +216,20 @@ func TestHostileInput(t *testing.T) {
 		a.Browsers.Total != int64(len(kept)) || a.Browsers.Exact || a.Browsers.ErrorBound != others.Requests {
 		t.Errorf("AgentRows 3: kinds add up to %d of %d, others %+v, browsers %+v", kinds, len(kept), others, a.Browsers)
 	}
-	full := local(0, all).AgentPanels
+	full2 := local(0, all)
+	full := full2.AgentPanels
 	if others.Visitors.N == 0 || others.Visitors.N > in.Visitors.N+full.Kinds[0].Visitors.N+full.Kinds[1].Visitors.N+full.Kinds[2].Visitors.N {
 		t.Errorf("AgentRows 3: others' visitors %d", others.Visitors.N)
+	}
+
+	// Few raw values read: the lists say so, their totals still whole.
+	f, err = Query(ctx, c, QueryOptions{FoldRows: 2, NoAgentPanels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fin := f.Input()
+	if s := f.Extras.ReferringSites; s.Bound == 0 || fin.Extras.ReferringSites.Exact || fin.Extras.ReferringSites.ErrorBound != clamp(s.Bound) ||
+		fin.Extras.ReferringSites.Total != full2.Extras.ReferringSites.Total || fin.AgentPanels != nil {
+		t.Errorf("FoldRows 2: referring sites %+v, local total %d", fin.Extras.ReferringSites, full2.Extras.ReferringSites.Total)
 	}
 }

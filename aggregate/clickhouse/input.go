@@ -109,6 +109,9 @@ func (f *Figures) Input() *report.Input {
 	for _, l := range f.Latency {
 		in.Latency = append(in.Latency, latencyOf(l))
 	}
+	if f.Extras != nil {
+		in.Extras = f.Extras.input()
+	}
 	if f.AgentPanels != nil {
 		in.AgentPanels = f.AgentPanels.input()
 	}

@@ -296,7 +296,7 @@ func TestClickHouseSource(t *testing.T) {
 	t.Run("summary", func(t *testing.T) {
 		all := 0.0
 		for _, extra := range [][]string{nil, {"--tz", "America/New_York", "--top", "7", "--drill-all-codes"},
-			{"--since", "-30m", "--relative-to", "end"}, {"--exclude-bots", "--top", "9"}} {
+			{"--since", "-30m", "--relative-to", "end"}, {"--exclude-bots", "--top", "9"}, {"--no-visitor-panels"}} {
 			local := run(t, append(append([]string{"summary", "--json"}, extra...), files...)...)
 			remote := run(t, append(append([]string{"summary", "--json"}, extra...), ch...)...)
 			m := sameModel(t, fmt.Sprint("summary --json ", extra), []byte(remote.stdout), []byte(local.stdout))
