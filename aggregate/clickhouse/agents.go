@@ -72,12 +72,6 @@ type agentRow struct {
 // coded is the condition of a row with a status code (a class).
 const coded = "has_status = 1 AND status < 1000"
 
-// topAgentsSQL selects the n busiest distinct strings of the rows where
-// cond holds (ties by string), for a GLOBAL IN.
-func (q *querier) topAgentsSQL(where string, n int) string {
-	return fmt.Sprintf("SELECT agent FROM %s WHERE %s GROUP BY agent ORDER BY count() DESC, agent LIMIT %d", q.table, where, n)
-}
-
 // agentRows returns the n busiest distinct strings of the rows where
 // `where` holds, with their traffic, and the number of distinct strings.
 func (q *querier) agentRows(ctx context.Context, where string, n int) ([]agentRow, uint64, error) {
@@ -120,9 +114,9 @@ func (q *querier) agentPanels(ctx context.Context, f *Figures) error {
 		SystemFamilies: map[string]*AgentGroup{}, SystemVersions: map[string]*AgentGroup{}, Clients: map[string]*AgentGroup{}}
 	f.AgentPanels = a
 
-	// Every group an agent counts in gets an id; each agent the list of
-	// its groups' ids (as a tuple shared by agents of the same split), so
-	// that the server counts each group's visitors over its strings.
+	// Every group an agent counts in gets an id, each agent the list of
+	// its groups' ids, so that the server counts each group's visitors
+	// over its strings (groupVisitors).
 	var groups []*AgentGroup
 	ids := map[*AgentGroup]int{}
 	id := func(g *AgentGroup) int {
@@ -141,26 +135,9 @@ func (q *querier) agentPanels(ctx context.Context, f *Figures) error {
 		}
 		return g
 	}
-	tuples := []string{"[" + strconv.Itoa(id(&a.Others)) + "]"} // strings not classified
-	tupleOf := map[string]int{}
-	agentTuple := make([]int, len(rows))
-	seen := map[uint64]bool{}
-	hashExpr := "cityHash64(agent)"
-	for i := range rows {
-		if seen[rows[i].hash] {
-			hashExpr = "sipHash64(agent)"
-		}
-		seen[rows[i].hash] = true
-	}
-	if hashExpr != "cityHash64(agent)" {
-		clear(seen)
-		for i := range rows {
-			if seen[rows[i].hash2] {
-				return q.c.fail("agents of "+q.table, 0, "two user agents with the same cityHash64 and sipHash64")
-			}
-			seen[rows[i].hash2] = true
-		}
-	}
+	rest := "[" + strconv.Itoa(id(&a.Others)) + "]" // strings not classified
+	tuples := make([]string, len(rows))
+	raw := make([]rawRow, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		s := agents.SplitOf(agents.Parse(r.agent))
@@ -187,13 +164,8 @@ func (q *querier) agentPanels(ctx context.Context, f *Figures) error {
 			b.WriteString(strconv.Itoa(id(g)))
 		}
 		b.WriteByte(']')
-		t, ok := tupleOf[b.String()]
-		if !ok {
-			t = len(tuples)
-			tupleOf[b.String()] = t
-			tuples = append(tuples, b.String())
-		}
-		agentTuple[i] = t
+		tuples[i] = b.String()
+		raw[i] = rawRow{key: r.agent, hits: r.Requests, hash: r.hash, hash2: r.hash2}
 	}
 	// The others: the window's totals less the classified strings'.
 	var listed AgentGroup
@@ -213,36 +185,14 @@ func (q *querier) agentPanels(ctx context.Context, f *Figures) error {
 		return nil
 	}
 
-	// The visitors of every group, in one pass: each row's string is
-	// mapped to its tuple of groups by hash (transform: a hash table), the
-	// tuple's ids unfolded by ARRAY JOIN, and the visitor-days counted per
-	// id. A string past the classified ones is mapped to the others even
-	// if its hash equals a listed one's (the IN below).
-	hashes := make([]string, len(rows))
-	idx := make([]string, len(rows))
-	for i := range rows {
-		h := rows[i].hash
-		if hashExpr != "cityHash64(agent)" {
-			h = rows[i].hash2
-		}
-		hashes[i] = strconv.FormatUint(h, 10)
-		idx[i] = strconv.Itoa(agentTuple[i])
-	}
-	tuple := fmt.Sprintf("transform(%s, [%s], [%s], 0)", hashExpr, strings.Join(hashes, ","), strings.Join(idx, ","))
-	if uint64(len(rows)) < distinct {
-		tuple = fmt.Sprintf("if(agent GLOBAL IN (%s), %s, 0)", q.topAgentsSQL(q.where, q.opts.AgentRows), tuple)
-	}
-	sql := fmt.Sprintf(`SELECT g, uniqExact(v, dated, day) FROM
- (SELECT %s AS t, cityHash64(client, agent) AS v, has_time AS dated, toUInt16(toDate(time, %s)) AS day FROM %s WHERE %s)
- ARRAY JOIN arrayElement([%s], t + 1) AS g GROUP BY g`, tuple, q.tz, q.table, q.where, strings.Join(tuples, ","))
-	return q.rows(ctx, "agent visitors of "+q.table, sql, func(r *fields) error {
-		g, n := r.u64(), r.u64()
+	vis, err := q.groupVisitors(ctx, "agent visitors of "+q.table, "agent", "1", raw, tuples, rest, q.opts.AgentRows, uint64(len(rows)) >= distinct)
+	for g, n := range vis {
 		if g >= uint64(len(groups)) {
 			return q.c.fail("agent visitors of "+q.table, 0, fmt.Sprintf("unexpected group %d", g))
 		}
 		groups[g].Visitors = n
-		return nil
-	})
+	}
+	return err
 }
 
 // botAgents lists every distinct user agent of the window that the

@@ -130,11 +130,11 @@ func (q *querier) groupVisitors(ctx context.Context, op, expr, cond string, rows
 	}
 	clear(seen)
 	for i := range rows {
-		if h := hashOf(&rows[i]); seen[h] {
+		h := hashOf(&rows[i])
+		if seen[h] {
 			return nil, q.c.fail(op, 0, "two values with the same cityHash64 and sipHash64")
-		} else {
-			seen[h] = true
 		}
+		seen[h] = true
 	}
 	list := []string{rest}
 	index := map[string]int{rest: 0}
