@@ -32,10 +32,12 @@ type ExtrasFigures struct {
 	// ReferringSites are the hosts of external referrers.
 	ReferringSites FoldedList
 	// SiteSearch are the site-search terms; Phrases the search-engine
-	// phrases; Engines the referrals per engine (search.EngineName), which
-	// are exact only when Phrases.Bound is 0.
+	// phrases; Engines the referrals per engine (search.EngineName),
+	// each low by at most EnginesBound (the referrals from hosts past
+	// FoldRows, 0 unless a hostile table holds that many hosts).
 	SiteSearch, Phrases FoldedList
 	Engines             [search.NumEngines]uint64
+	EnginesBound        uint64
 	// Pages and Static split every request (the State's page rule);
 	// Types counts them by extension (content.Ext, content.NoExt).
 	Pages, Static Part
@@ -289,20 +291,34 @@ func (q *querier) extras(ctx context.Context, f *Figures) error {
 	refQuery := fmt.Sprintf("if(position(%[1]s, '?') > 0 AND (position(%[1]s, '#') = 0 OR position(%[1]s, '?') < position(%[1]s, '#')), substring(%[1]s, position(%[1]s, '?') + 1), '')", refAfter)
 	refQuery = fmt.Sprintf("if(position(%[1]s, '#') > 0, substring(%[1]s, 1, position(%[1]s, '#') - 1), %[1]s)", refQuery)
 	engineKey := fmt.Sprintf("concat(%s, '?', %s)", refAuthority, paramsOf(refQuery, search.EngineParams()))
-	e.Phrases, err = q.foldList(ctx, "search phrases", engineKey, "length(referrer) > 8 AND "+refScheme+" > 0", func(raw string) (string, bool) {
+	// Only referrers whose host may be an engine's: its label is in it.
+	var labels []string
+	for i := range search.NumEngines {
+		labels = append(labels, fmt.Sprintf("position(lower(%s), %s) > 0", refAuthority, quote(search.EngineLabel(i))))
+	}
+	fromEngine := "length(referrer) > 8 AND " + refScheme + " > 0 AND (" + strings.Join(labels, " OR ") + ")"
+	e.Phrases, err = q.foldList(ctx, "search phrases", engineKey, fromEngine, func(raw string) (string, bool) {
 		eng, p, ok := search.Referral(nil, []byte(raw))
 		if eng < 0 {
 			return "", false
 		}
 		return string(p), ok
-	}, true, func(r *rawRow) {
-		if eng, _, _ := search.Referral(nil, []byte(r.key)); eng >= 0 {
-			e.Engines[eng] += r.hits
-		}
-	})
+	}, true, nil)
 	if err != nil {
 		return err
 	}
+	// The referrals per engine: the engine is the host's.
+	rows, total, _, err := q.rawRows(ctx, "search engines of "+q.table, refAuthority, fromEngine, q.opts.FoldRows)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		total -= min(r.hits, total)
+		if eng, _, _ := search.Referral(nil, []byte(r.key)); eng >= 0 {
+			e.Engines[eng] += r.hits
+		}
+	}
+	e.EnginesBound = total
 
 	// Content: pages and static files, and the extension of each.
 	var sat bool

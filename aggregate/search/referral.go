@@ -32,3 +32,7 @@ func EngineParams() []string {
 	}
 	return out
 }
+
+// EngineLabel returns the label that names the hosts of engine i
+// ("google"): a referrer whose host does not hold it is not from i.
+func EngineLabel(i int) string { return engines[i].label }
