@@ -74,7 +74,15 @@
 //
 // [Query] returns [Figures], plain data equal to a local State's for the
 // same records (see Figures for which are exact and which estimated);
-// [Figures.Input] converts them into a report.Input. Over several shards,
+// [Figures.Input] converts them into a report.Input. The agent panels and
+// the extra panels (referring sites, search, content, remote users,
+// status by virtual host) are grouped by the server on the raw column (or
+// the part of it that decides the key) and the key is worked out in Go by
+// the local dimension's own function (agents.Parse, refsites.Host,
+// search.Param...); the visitors of each resulting group, which are not
+// the sum of its raw values', are counted by the server in one more pass
+// that maps each raw value to its groups by hash. Visits are not computed
+// (sessions need window functions 18.16 lacks). Over several shards,
 // load each shard's local table and query a Distributed table made by
 // [CreateDistributed].
 package clickhouse

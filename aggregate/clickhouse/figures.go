@@ -80,8 +80,10 @@ const DefaultMaxBotAgents = 200000
 // SubCodes, Win32, Minutes, the visitors (uniqExact: the State is exact
 // up to its DistinctCapacity), the top lists' totals, distinct keys and
 // rows (ordered by hits, then key, as sketch.TopK.Top), the drill-down
-// lists, latency counts, minima and maxima. Estimates: latency quantiles,
-// within 1 % (Latency.RelErr), unless QueryOptions.ExactLatency.
+// lists, latency counts, minima and maxima, the agent panels (below
+// AgentRows strings, see AgentFigures) and the extras (below FoldRows
+// values, see FoldedList). Estimates: latency quantiles, within 1 %
+// (Latency.RelErr), unless QueryOptions.ExactLatency.
 type Figures struct {
 	Requests uint64
 	// Bytes saturates at MaxUint64 (BytesSaturated), as the State's does.

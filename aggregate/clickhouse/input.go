@@ -25,6 +25,7 @@ func (f *Figures) Input() *report.Input {
 		Lines:            report.Lines{Read: clamp(f.Requests), Parsed: clamp(f.Requests)},
 		MalformedReasons: map[string]int64{},
 		SkippedReasons:   map[string]int64{},
+		FilteredReasons:  map[string]int64{},
 		Bytes:            clamp(f.Bytes),
 		NoBytes:          clamp(f.NoBytes),
 		BytesSaturated:   f.BytesSaturated || f.Bytes > math.MaxInt64,
