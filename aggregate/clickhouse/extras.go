@@ -78,9 +78,9 @@ type FoldedList struct {
 
 // rawRow is one distinct raw value with its traffic and hashes.
 type rawRow struct {
-	key         string
-	hits, bytes uint64
-	hash, hash2 uint64
+	key                       string
+	hits, bytes, err4x, err5x uint64
+	hash, hash2               uint64
 }
 
 // rawRows returns the limit busiest values of expr over the rows where
@@ -93,12 +93,13 @@ func (q *querier) rawRows(ctx context.Context, op, expr, cond string, limit int)
 	}); err != nil || total == 0 {
 		return nil, total, distinct, err
 	}
-	sql := fmt.Sprintf(`SELECT %s AS k, count() AS hits, %s, cityHash64(k), sipHash64(k)
- FROM %s WHERE %s GROUP BY k ORDER BY hits DESC, k LIMIT %d`, expr, bytesSum, q.table, where, limit)
+	sql := fmt.Sprintf(`SELECT %s AS k, count() AS hits, %s, countIf(%s AND intDiv(status, 100) = 4), countIf(%[3]s AND intDiv(status, 100) = 5),
+ cityHash64(k), sipHash64(k) FROM %s WHERE %s GROUP BY k ORDER BY hits DESC, k LIMIT %d`, expr, bytesSum, coded, q.table, where, limit)
 	var sat bool
 	err = q.rows(ctx, op, sql, func(r *fields) error {
 		x := rawRow{key: r.str(), hits: r.u64()}
 		x.bytes = joinBytes(r.u64(), r.u64(), &sat)
+		x.err4x, x.err5x = r.u64(), r.u64()
 		x.hash, x.hash2 = r.u64(), r.u64()
 		rows = append(rows, x)
 		return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 )
@@ -58,6 +59,11 @@ type QueryOptions struct {
 	// extra panels out (Figures.Extras nil).
 	FoldRows int
 	NoExtras bool
+	// Geo are the databases of the Countries and Networks panels
+	// (--geoip-db); nil: none (Figures.Geo nil). GeoRows is how many
+	// distinct client fields are looked up; default DefaultGeoRows.
+	Geo     *geo.Set
+	GeoRows int
 	// ExcludeBots leaves the requests of crawlers out of every figure, as
 	// --exclude-bots (agents.BotFilter) does: every distinct user agent of
 	// the window is classified (at most MaxBotAgents of them, default
@@ -131,6 +137,9 @@ type Figures struct {
 	// Extras are the referring sites, search, content, remote users and
 	// status by virtual host; nil with CountsOnly or NoExtras.
 	Extras *ExtrasFigures
+	// Geo are the Countries and Networks panels; nil without
+	// QueryOptions.Geo, or with CountsOnly.
+	Geo *GeoFigures
 	// Bots counts the rows that ExcludeBots left out (not in Requests).
 	Bots uint64
 }
@@ -240,6 +249,9 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 	if !opts.NoExtras {
 		steps = append(steps, q.extras)
 	}
+	if opts.Geo != nil {
+		steps = append(steps, q.geo)
+	}
 	if opts.CountsOnly {
 		steps = steps[:6]
 	}
@@ -275,6 +287,7 @@ func newQuerier(c *Client, opts QueryOptions) (*querier, error) {
 	opts.DrillRows = cmp.Or(opts.DrillRows, aggregate.DefaultDrillCapacity)
 	opts.AgentRows = max(cmp.Or(opts.AgentRows, DefaultAgentRows), 1)
 	opts.FoldRows = max(cmp.Or(opts.FoldRows, DefaultFoldRows), 1)
+	opts.GeoRows = max(cmp.Or(opts.GeoRows, DefaultGeoRows), 1)
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}

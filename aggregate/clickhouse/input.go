@@ -110,6 +110,9 @@ func (f *Figures) Input() *report.Input {
 	for _, l := range f.Latency {
 		in.Latency = append(in.Latency, latencyOf(l))
 	}
+	if f.Geo != nil {
+		in.Geo = f.Geo.input()
+	}
 	if f.Extras != nil {
 		in.Extras = f.Extras.input()
 	}

@@ -3,11 +3,19 @@ package clickhouse
 import (
 	"context"
 	"maps"
+	"math"
+	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
+	"github.com/webalyze/webalyze/parser"
+	"github.com/webalyze/webalyze/report"
 )
 
 // TestGroupVisitorsCollision: values whose cityHash64 collide are told
@@ -52,5 +60,78 @@ func TestGroupVisitorsCollision(t *testing.T) {
 		if _, err := q.groupVisitors(ctx, "agents", "agent", "1", rows, tuples, "[0]", limit, all); err == nil || !strings.Contains(err.Error(), "sipHash64") {
 			t.Errorf("limit %d: both hashes collide: %v", limit, err)
 		}
+	}
+}
+
+// TestGeoEqualState: the Countries and Networks panels from ClickHouse,
+// with the demo database (testdata/geo/demo.mmdb: the samples' 2001:db8::
+// addresses in several countries and networks), equal a local State's geo
+// section over the same records; with few clients looked up, the rest is
+// an "(others)" country and the networks say they are inexact.
+func TestGeoEqualState(t *testing.T) {
+	srv := chserver.Start(t, chserver.Options{})
+	c := newDatabase(t, srv, "web")
+	loadSamples(t, c, "requests", 5000)
+	set, err := geo.OpenAll(filepath.Join("..", "..", "testdata", "geo", "demo.mmdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer set.Close()
+	st := aggregate.New(aggregate.Options{Dimensions: []dim.Dimension{geo.NewAggregator(set, geo.Options{})}})
+	var rows int
+	for _, s := range samples(t) {
+		eachRecord(t, s.name, readInput(t, samplePath(s.name)), s.format, func(rec *parser.Record, _ Position) { st.Add(rec); rows++ })
+	}
+	local := report.NewInput(st, report.BuildOptions{}).Geo
+	ctx := context.Background()
+	f, err := Query(ctx, c, QueryOptions{Geo: set, NoAgentPanels: true, NoExtras: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.Input().Geo
+	if len(local.Countries) < 3 || len(local.Networks) < 3 || local.NotIP.Hits+local.Local.Hits+local.NotFound.Hits == 0 {
+		t.Fatalf("the samples prove little: %+v", local)
+	}
+	// Visitors: exact from ClickHouse, equal where the State's are.
+	rowsOf := func(in *report.GeoInput) []*report.GeoRow {
+		out := []*report.GeoRow{&in.Local, &in.NotIP, &in.NotFound, &in.NoASN}
+		for i := range in.Countries {
+			out = append(out, &in.Countries[i])
+		}
+		for i := range in.Networks {
+			out = append(out, &in.Networks[i])
+		}
+		return out
+	}
+	a, b := rowsOf(got), rowsOf(local)
+	if len(a) != len(b) {
+		t.Fatalf("geo rows:\nclickhouse %+v\nlocal      %+v", got, local)
+	}
+	for i := range a {
+		// A network's visitors past sketch.SmallExact are the State's
+		// estimate, about 6.5 % (4 of them allowed, as visitorsClose).
+		if !a[i].VisitorsExact || b[i].VisitorsExact && a[i].Visitors != b[i].Visitors ||
+			math.Abs(float64(a[i].Visitors-b[i].Visitors)) > 0.26*float64(a[i].Visitors) {
+			t.Errorf("row %s%d: visitors %d (exact %v), local %d (exact %v)", a[i].Code, a[i].ASN, a[i].Visitors, a[i].VisitorsExact, b[i].Visitors, b[i].VisitorsExact)
+		}
+		a[i].Visitors, b[i].Visitors, a[i].VisitorsExact, b[i].VisitorsExact = 0, 0, false, false
+	}
+	if !reflect.DeepEqual(got, local) {
+		t.Errorf("geo:\nclickhouse %+v\nlocal      %+v", got, local)
+	}
+
+	f, err = Query(ctx, c, QueryOptions{Geo: set, GeoRows: 3, NoAgentPanels: true, NoExtras: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.Input().Geo
+	var sum int64
+	for _, r := range append(g.Countries, g.Local, g.NotIP, g.NotFound) {
+		sum += r.Hits
+	}
+	others := g.Countries[len(g.Countries)-1]
+	if sum != int64(rows) || others.Name != report.OthersRow || others.Hits == 0 || others.Visitors == 0 || g.NetworksExact ||
+		g.NetworksErrorBound != others.Hits || f.Geo.Located != 3 {
+		t.Errorf("GeoRows 3: rows sum to %d of %d, others %+v, networks exact %v bound %d", sum, rows, others, g.NetworksExact, g.NetworksErrorBound)
 	}
 }
