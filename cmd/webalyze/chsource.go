@@ -77,6 +77,9 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if opts.DrillRows == 0 {
 		opts.DrillRows = 1
 	}
+	if opts.Geo, err = j.in.geoSet(g); err != nil {
+		return nil, err
+	}
 	f, err := clickhouse.Query(ctx, client, opts)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--clickhouse: %w", err))

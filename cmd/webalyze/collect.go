@@ -95,9 +95,6 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		return nil, err
 	}
 	if j.ch.enabled() {
-		if len(j.in.GeoIPDB) > 0 {
-			return nil, usageError(errors.New("--geoip-db looks up the clients of logs read here; with --clickhouse there are none (the report has no Countries panel)"))
-		}
 		return j.collectClickHouse(g)
 	}
 	geoDim, err := j.in.geoDimension(g, j.in.DistinctCapacity)

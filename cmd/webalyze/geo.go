@@ -23,6 +23,16 @@ type GeoFlags struct {
 // databases are closed when the run ends. A file that is missing,
 // unreadable or not a country or ASN database is a usage error naming it.
 func (f *GeoFlags) geoDimension(g *Globals, distinct int) (dim.Dimension, error) {
+	set, err := f.geoSet(g)
+	if set == nil || err != nil {
+		return nil, err
+	}
+	return geo.NewAggregator(set, geo.Options{DistinctCapacity: distinct}), nil
+}
+
+// geoSet opens the --geoip-db databases, closed at the run's end; nil
+// without any.
+func (f *GeoFlags) geoSet(g *Globals) (*geo.Set, error) {
 	if len(f.GeoIPDB) == 0 {
 		return nil, nil
 	}
@@ -35,7 +45,7 @@ func (f *GeoFlags) geoDimension(g *Globals, distinct int) (dim.Dimension, error)
 		return nil, usageError(fmt.Errorf("--geoip-db: %w", err))
 	}
 	g.atEnd(func() { set.Close() })
-	return geo.NewAggregator(set, geo.Options{DistinctCapacity: distinct}), nil
+	return set, nil
 }
 
 // GeoIPCmd groups the GeoIP database commands.
