@@ -29,7 +29,7 @@ func TestNotHTTPMethod(t *testing.T) {
 	if err := l.Begin(ctx, Source{Name: "x.log", ID: "x"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	st := aggregate.New(aggregate.Options{})
+	st := aggregate.New(localOptions(nil, false))
 	notHTTP := 0
 	eachRecord(t, "x.log", data, nil, func(rec *parser.Record, pos Position) {
 		if rec.NotHTTP() {

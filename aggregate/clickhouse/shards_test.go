@@ -19,7 +19,7 @@ func TestTwoShards(t *testing.T) {
 	first := chserver.Start(t, chserver.Options{Shards: []int{0, second.TCPPort}})
 	shards := []*Client{newDatabase(t, first, "web"), newDatabase(t, second, "web")}
 	ctx := context.Background()
-	st := aggregate.New(aggregate.Options{})
+	st := aggregate.New(localOptions(nil, false))
 	for i, s := range samples(t) {
 		c := shards[i%2]
 		l, err := NewLoader(ctx, c, LoaderOptions{BatchRows: 500})
@@ -54,4 +54,21 @@ func TestTwoShards(t *testing.T) {
 		t.Fatalf("first shard %d requests, both %d: the samples are not spread", one.Requests, f.Requests)
 	}
 	compareInputs(t, f.Input(), report.NewInput(st, report.BuildOptions{}))
+	// The panels' second pass over a Distributed table, with values past
+	// the limits (GLOBAL IN of the listed ones), and --exclude-bots.
+	cut, err := Query(ctx, shards[0], QueryOptions{Table: "requests_all", AgentRows: 2, FoldRows: 2, ExcludeBots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds, visitors uint64
+	for _, k := range cut.AgentPanels.Kinds {
+		kinds += k.Requests
+	}
+	for _, r := range cut.Extras.ReferringSites.Rows {
+		visitors += r.Visitors
+	}
+	if o := cut.AgentPanels.Others; cut.Bots == 0 || kinds+o.Requests != cut.Requests || o.Requests == 0 || o.Visitors == 0 ||
+		cut.Requests+cut.Bots != f.Requests || cut.Extras.ReferringSites.Bound == 0 || visitors == 0 {
+		t.Errorf("cut lists over two shards: %d bots, kinds %d + others %+v of %d requests, referring sites %+v", cut.Bots, kinds, o, cut.Requests, cut.Extras.ReferringSites)
+	}
 }
