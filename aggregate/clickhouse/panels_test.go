@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/clickhouse/chserver"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/geo"
@@ -133,5 +135,50 @@ func TestGeoEqualState(t *testing.T) {
 	if sum != int64(rows) || others.Name != report.OthersRow || others.Hits == 0 || others.Visitors == 0 || g.NetworksExact ||
 		g.NetworksErrorBound != others.Hits || f.Geo.Located != 3 {
 		t.Errorf("GeoRows 3: rows sum to %d of %d, others %+v, networks exact %v bound %d", sum, rows, others, g.NetworksExact, g.NetworksErrorBound)
+	}
+}
+
+// TestManyBots: thousands of distinct crawler strings make the
+// --exclude-bots literal list and the agents' hash list longer than the
+// server's default max_query_size (256 KiB), which Query then raises.
+func TestManyBots(t *testing.T) {
+	srv := chserver.Start(t, chserver.Options{})
+	c := newDatabase(t, srv, "web")
+	ctx := context.Background()
+	l, err := NewLoader(ctx, c, LoaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Begin(ctx, Source{Name: "bots", ID: "bots"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	const bots, people = 3000, 500
+	pad := strings.Repeat("x", 100)
+	for i := range bots + people {
+		ua := fmt.Sprintf("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) %d '\\ %s", i, pad)
+		if i >= bots {
+			ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+		}
+		r := parser.Record{HasStatus: true, Status: 200, Host: []byte("192.0.2.1"), Method: []byte("GET"), Path: []byte("/"), UserAgent: []byte(ua)}
+		if err := l.Add(ctx, &r, Position{Line: int64(i + 1), Offset: int64(i) * 10, End: int64(i+1) * 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Query(ctx, c, QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := f.AgentPanels.Kinds; k[agents.KindBot].Requests != bots || k[agents.KindBot].Visitors != bots || k[agents.KindHuman].Visitors != 1 {
+		t.Errorf("kinds %+v", k)
+	}
+	f, err = Query(ctx, c, QueryOptions{ExcludeBots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Bots != bots || f.Requests != people || f.AgentPanels.Kinds[agents.KindBot].Requests != 0 {
+		t.Errorf("--exclude-bots: %d bots, %d requests", f.Bots, f.Requests)
 	}
 }
