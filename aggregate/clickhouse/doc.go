@@ -7,8 +7,9 @@
 // State holds, computed by the server; report.Input is filled from either.
 // It talks to the HTTP interface with net/http only: the Go drivers fail
 // with Debian's clickhouse-server 18.16, and the HTTP interface is the
-// same on every release. Every SQL statement is in sql.go and figures.go,
-// and uses only SQL that 18.16 and current releases both accept.
+// same on every release. Every SQL statement is in sql.go, figures.go,
+// agents.go, extras.go and geo.go, and uses only SQL that 18.16 and
+// current releases both accept.
 //
 // # Connecting
 //
