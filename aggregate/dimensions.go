@@ -37,10 +37,14 @@ type section struct {
 }
 
 // Dimension returns the State's aggregator of the named section ("agents",
-// "geo", "visits"...), or nil when the State has none.
+// "geo", "visits"...), or nil when the State has none. A dimension that
+// counts in batches (dim.Flusher) has counted every record when returned.
 func (s *State) Dimension(name string) dim.Dimension {
 	for _, d := range s.dims {
 		if d.Section() == name {
+			if f, ok := d.(dim.Flusher); ok {
+				f.Flush()
+			}
 			return d
 		}
 	}

@@ -96,6 +96,16 @@ type Dimension interface {
 	encoding.BinaryUnmarshaler
 }
 
+// Flusher is a Dimension that counts records in batches (to overlap
+// their cache misses): it holds a few records it has copied what it needs
+// of, not yet in its exported figures. Flush counts them. The dimension
+// flushes itself in Merge, Check and MarshalBinary, and the State's
+// Dimension method flushes it before handing it out, so that whoever
+// reads its figures through the State reads them all.
+type Flusher interface {
+	Flush()
+}
+
 // Filter leaves records out of every figure of a State. Exclude reports
 // whether rec is left out and why ("bot"); the reason is a short fixed
 // string, never text from the log. Like a Dimension, a Filter is used by
