@@ -76,7 +76,7 @@ func (s *Sites) Add(h *dim.Hit) {
 		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], host)
-	s.pipe.Add(s.List, s.scratch, sketch.HashKey(s.scratch), r.Bytes, h.Visitor)
+	s.pipe.Add(s.List, s.scratch, r.Bytes, h.Visitor)
 }
 
 // Flush makes the additions to List that Add queued (dim.Flusher): they

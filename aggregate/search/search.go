@@ -59,7 +59,7 @@ func (s *Search) Add(h *dim.Hit) {
 	var ok bool
 	if len(r.Query) > 0 {
 		if s.out, s.buf, ok = Param(s.out, s.buf, r.Query, Params); ok {
-			s.terms.Add(s.Terms, s.out, sketch.HashKey(s.out), r.Bytes, h.Visitor)
+			s.terms.Add(s.Terms, s.out, r.Bytes, h.Visitor)
 		}
 	}
 	if len(r.Referer) > 8 {
@@ -78,7 +78,7 @@ func (s *Search) Add(h *dim.Hit) {
 		}
 		s.Engines[e]++
 		if s.out, s.buf, ok = Param(s.out, s.buf, q, engines[e].params); ok {
-			s.phrases.Add(s.Phrases, s.out, sketch.HashKey(s.out), r.Bytes, h.Visitor)
+			s.phrases.Add(s.Phrases, s.out, r.Bytes, h.Visitor)
 		}
 	}
 }

@@ -27,15 +27,35 @@ type pipeOp struct {
 // enough that what was asked for is still cached when they are made.
 const PipeBatch = 16
 
-// Add queues the addition of key (copied), whose hash is h = HashKey(key),
-// to t, and makes the queued additions once there are PipeBatch of them.
-// t must be the list of every call until Flush.
+// Add queues the addition of key (copied) to t, and makes the queued
+// additions once there are PipeBatch of them. t must be the list of every
+// call until Flush.
 //
 // The stages of the prefetch are one addition apart: the records
-// between two additions give each stage's loads the time to arrive.
-func (p *Pipe) Add(t *TopK, key []byte, h, bytes, visitor uint64) {
+// between two additions give each stage's loads the time to arrive. A key
+// equal to the one queued before (a run: the referrer of a visitor's
+// pages) takes its hash, and asks for nothing: the addition before it
+// reads the same.
+func (p *Pipe) Add(t *TopK, key []byte, bytes, visitor uint64) {
+	n := len(p.ops)
+	if n > 0 {
+		prev := &p.ops[n-1]
+		start := 0
+		if n > 1 {
+			start = p.ops[n-2].end
+		}
+		if string(p.keys[start:prev.end]) == string(key) {
+			p.keys = append(p.keys, key...)
+			p.ops = append(p.ops, pipeOp{h: prev.h, bytes: bytes, visitor: visitor, end: len(p.keys)})
+			if len(p.ops) >= PipeBatch {
+				p.Flush(t)
+			}
+			return
+		}
+	}
+	h := HashKey(key)
 	t.PrefetchSlot(h)
-	if n := len(p.ops); n > 0 {
+	if n > 0 {
 		o := &p.ops[n-1]
 		o.e = t.PrefetchEntry(o.h)
 		if n > 1 {
