@@ -85,15 +85,15 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 // The Hit lives in the State so that passing it to an interface method
 // does not allocate.
 func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page bool,
-	refHost, ext []byte, vhost uint64) {
+	refHost, ext []byte, vhost uint64, agentKey string) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
 		Day: day, Code: code, HasCode: hasCode, Page: page,
-		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost}
+		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost, AgentKey: agentKey}
 	for _, d := range s.ext {
 		d.Add(h)
 	}
-	h.Rec, h.RefHost, h.Ext = nil, nil, nil // keep nothing of the record
+	h.Rec, h.RefHost, h.Ext, h.AgentKey = nil, nil, nil, "" // keep nothing of the record
 }
 
 // excluded reports whether the State's filter leaves rec out, counting it

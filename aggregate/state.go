@@ -459,6 +459,7 @@ func (s *State) Add(rec *parser.Record) {
 		}
 	}
 	s.sink = sink
+	var agentKey string // the Agents list's key of rec.UserAgent, for the dimensions
 
 	if rec.HasTime {
 		s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
@@ -477,7 +478,7 @@ func (s *State) Add(rec *parser.Record) {
 			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 		}
 		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
-		s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
+		agentKey = s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor).Key
 		method := rec.Method
 		if rec.NotHTTP() {
 			method = notHTTP
@@ -503,7 +504,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
 	if dims {
-		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost)
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost, agentKey)
 	}
 }
 

@@ -64,6 +64,12 @@ type Hit struct {
 	Ext []byte
 	// VHost is sketch.HashKey(Rec.VHost) when Rec.VHost is not empty.
 	VHost uint64
+	// AgentKey is the key of Rec.UserAgent in the State's own list of
+	// user agents: a string equal to Rec.UserAgent, which (unlike Rec)
+	// stays valid after the call. A dimension that keeps it can tell a
+	// later record's agent is the same string by its address alone. Empty
+	// when the State has none (tests, a build without the lists).
+	AgentKey string
 }
 
 // Dimension is one aggregator of a State. It is used by one goroutine at a
