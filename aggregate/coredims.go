@@ -64,6 +64,7 @@ func (s *State) attachCore(legacy *legacyDims) error {
 		return fmt.Errorf("corrupt state file: no %q section", win32.Section)
 	}
 	s.dims = append([]dim.Dimension{s.times, s.win32}, s.ext...)
+	s.wireExt()
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/users"
 	"github.com/webalyze/webalyze/aggregate/vhosts"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -75,6 +76,7 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 		s.dims = append(s.dims, d)
 		s.ext = append(s.ext, d)
 	}
+	s.wireExt()
 	if filter != nil {
 		s.filter = filter.New()
 	}
@@ -90,10 +92,28 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
 		Day: day, Code: code, HasCode: hasCode, Page: page,
 		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost, AgentKey: agentKey}
-	for _, d := range s.ext {
+	for _, d := range s.fed {
 		d.Add(h)
 	}
+	if v := s.visits; v != nil && v.Take(h) {
+		p, ph := visits.PagePath(rec.Path, path)
+		s.route(shardOp{list: shardVisits, h: identity, time: rec.Time, day: day, pathHash: ph}, p)
+	}
 	h.Rec, h.RefHost, h.Ext, h.AgentKey = nil, nil, nil, "" // keep nothing of the record
+}
+
+// wireExt sets what addDims feeds from s.ext: the visits dimension, whose
+// page requests go through route (sharded by identity among a run's
+// workers, and batched), and the others, handed each Hit.
+func (s *State) wireExt() {
+	s.visits, s.fed = nil, nil
+	for _, d := range s.ext {
+		if v, ok := d.(*visits.Visits); ok {
+			s.visits = v
+		} else {
+			s.fed = append(s.fed, d)
+		}
+	}
 }
 
 // excluded reports whether the State's filter leaves rec out, counting it
@@ -119,13 +139,19 @@ func (s *State) AddFilteredReason(reason string, n uint64) {
 
 // mergeDims merges o's dimensions into s's. Both must have the same
 // sections: a state without one did not count what it holds. (Every State
-// has the core's own.)
-func (s *State) mergeDims(o *State) error {
+// has the core's own.) sharded: s and o are workers of one run, whose
+// visits hold disjoint identities.
+func (s *State) mergeDims(o *State, sharded bool) error {
 	if a, b := sectionNames(s.ext), sectionNames(o.ext); !slices.Equal(sortedNames(a), sortedNames(b)) {
 		return fmt.Errorf("cannot merge states made with different dimensions (%s and %s): a state keeps the options it was made with (--geoip-db...)", describeNames(a), describeNames(b))
 	}
 	for _, od := range o.dims {
-		if err := s.Dimension(od.Section()).Merge(od); err != nil {
+		d := s.Dimension(od.Section())
+		merge := d.Merge
+		if v, ok := d.(*visits.Visits); ok && sharded {
+			merge = v.MergeDisjoint
+		}
+		if err := merge(od); err != nil {
 			return fmt.Errorf("%s: %w", od.Section(), err)
 		}
 	}

@@ -35,7 +35,7 @@ func (s *State) merge(o *State, sharded bool) error {
 	if !slices.Equal(s.Settings.PageExtensions, o.Settings.PageExtensions) {
 		return fmt.Errorf("cannot merge states with different page extensions (%q and %q)", s.Settings.PageExtensions, o.Settings.PageExtensions)
 	}
-	if err := s.mergeDims(o); err != nil {
+	if err := s.mergeDims(o, sharded); err != nil {
 		return err
 	}
 	s.Lines.Read += o.Lines.Read

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"context"
 	"runtime"
+	"sync"
 
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/parser"
@@ -145,16 +146,88 @@ func (s *State) workerLoop(shard *shardOut, jobs <-chan ingest.Job, process func
 		return
 	}
 	mine := shard.router.inbox[shard.me] // closed only after this worker's finish
+	gate := shard.router.gate
 	for {
+		// What others sent first: it frees their batches, and the
+		// batches of visits waiting for earlier jobs'.
+		for drained := false; !drained; {
+			select {
+			case in := <-mine:
+				s.applyBatch(in)
+			default:
+				drained = true
+			}
+		}
 		select {
 		case j, ok := <-jobs:
 			if !ok {
 				shard.finish()
 				return
 			}
+			for {
+				wait := gate.await(j.Seq())
+				if wait == nil {
+					break
+				}
+				select {
+				case <-wait:
+				case in := <-mine:
+					s.applyBatch(in)
+				}
+			}
+			shard.seq = j.Seq()
 			process(j)
+			gate.finish(j.Seq())
 		case in := <-mine:
 			s.applyBatch(in)
 		}
+	}
+}
+
+// jobGate keeps the workers of a sharded Run within a few jobs of one
+// another: a worker starts job n only once every job before n-ahead is
+// finished. The visits batches of later jobs wait at their owner for
+// those of earlier ones (see shardOut.receiveVisits): without the gate, a
+// worker that stalls (a collection, a page fault storm) would let the
+// others run any number of jobs ahead and their batches pile up. A
+// waiting worker goes on applying what others send it, so that no worker
+// waits on one that waits.
+type jobGate struct {
+	mu    sync.Mutex
+	ahead uint64
+	low   uint64 // every job before low is finished
+	done  []bool // by job number modulo ahead: finished, for jobs from low on
+	moved chan struct{}
+}
+
+func newJobGate(ahead int) *jobGate {
+	return &jobGate{ahead: uint64(ahead), done: make([]bool, ahead), moved: make(chan struct{})}
+}
+
+// await returns nil when job seq may start, else a channel closed when
+// the finished jobs move on (then ask again).
+func (g *jobGate) await(seq uint64) <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if seq < g.low+g.ahead {
+		return nil
+	}
+	return g.moved
+}
+
+// finish records that job seq, which await let start, is done.
+func (g *jobGate) finish(seq uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.done[seq%g.ahead] = true
+	moved := false
+	for g.done[g.low%g.ahead] {
+		g.done[g.low%g.ahead] = false
+		g.low++
+		moved = true
+	}
+	if moved {
+		close(g.moved)
+		g.moved = make(chan struct{})
 	}
 }

@@ -1,6 +1,8 @@
 package aggregate
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -24,6 +26,9 @@ import (
 // The small lists (agents, methods, protocols, virtual hosts, drill-downs)
 // are not sharded: they fit in the cache, and forwarding would cost more
 // than it saves.
+//
+// The visits dimension is sharded too, by visitor identity, and applied
+// in the order of the lines (see "Ordering the visits" below).
 
 // shardList names a sharded list in a forwarded addition.
 type shardList uint8
@@ -33,6 +38,11 @@ const (
 	shardURLsQuery
 	shardClients
 	shardReferrers
+	// shardVisits is a page request for the visits dimension, sharded by
+	// visitor identity: every request of an identity reaches the worker
+	// that owns it, so that its visits are whole in one aggregator, and
+	// the workers' aggregators merge as disjoint (visits.MergeDisjoint).
+	shardVisits
 )
 
 // shardOp is one addition to a sharded list, counted by the worker that
@@ -40,7 +50,11 @@ const (
 type shardOp struct {
 	h, bytes, visitor uint64
 	latency           int64 // request time, when hasLatency
-	latencyIndex      int32
+	// For shardVisits: h is the identity, time and day the request's,
+	// pathHash the hash of the path (the key).
+	time, day    int64
+	pathHash     uint64
+	latencyIndex int32
 	// The key is batch.keys[keyStart:keyEnd], or, for an addition of a
 	// batching State's own with inChunk set, the chunk's lines
 	// [keyStart:keyEnd] (see State.startChunk).
@@ -55,6 +69,10 @@ type shardOp struct {
 type shardBatch struct {
 	ops  []shardOp
 	keys []byte
+	// A batch of visits holds the shardVisits additions of one job (seq)
+	// for one owner (see shardOut.queueVisit).
+	visits bool
+	seq    uint64
 }
 
 // A batch is sent when it holds shardBatchOps additions or
@@ -73,13 +91,14 @@ var shardBatchPool = sync.Pool{New: func() any {
 // shardRouter connects the workers of one run.
 type shardRouter struct {
 	inbox []chan *shardBatch
+	gate  *jobGate
 	// sending counts the workers that may still send; when it reaches
 	// zero the inboxes are closed.
 	sending sync.WaitGroup
 }
 
 func newShardRouter(workers int) *shardRouter {
-	r := &shardRouter{inbox: make([]chan *shardBatch, workers)}
+	r := &shardRouter{inbox: make([]chan *shardBatch, workers), gate: newJobGate(2 * workers)}
 	for i := range r.inbox {
 		r.inbox[i] = make(chan *shardBatch, 16)
 	}
@@ -100,10 +119,21 @@ type shardOut struct {
 	n      uint32
 	out    []*shardBatch // per owner; out[me] is unused
 	st     *State
+
+	// The visits additions are applied by their owner in job order, as
+	// one worker would: seq is the job being processed, visits its
+	// additions by owner (this worker's own included), pending the
+	// batches of visits that came before those of earlier jobs, by job,
+	// and next the job whose batch this worker applies next.
+	seq     uint64
+	visits  []*shardBatch
+	pending map[uint64]*shardBatch
+	next    uint64
 }
 
 func (r *shardRouter) worker(me int, st *State) *shardOut {
-	o := &shardOut{router: r, me: uint32(me), n: uint32(len(r.inbox)), out: make([]*shardBatch, len(r.inbox)), st: st}
+	o := &shardOut{router: r, me: uint32(me), n: uint32(len(r.inbox)), out: make([]*shardBatch, len(r.inbox)), st: st,
+		visits: make([]*shardBatch, len(r.inbox)), pending: map[uint64]*shardBatch{}}
 	st.shard = o
 	return o
 }
@@ -122,6 +152,10 @@ func (s *State) owns(h uint64) bool { return s.shard == nil || s.shard.owner(h) 
 // in a [Run], see [State.batchLocal]) queues its own additions too and
 // applies them a batch at a time, with their cache misses overlapped.
 func (s *State) route(op shardOp, key []byte) {
+	if op.list == shardVisits && s.shard != nil {
+		s.shard.queueVisit(op, key)
+		return
+	}
 	if !s.owns(op.h) {
 		s.shard.forward(op, key)
 		return
@@ -220,6 +254,9 @@ func (s *State) endChunk() {
 		s.flushLocal()
 		b.chunk = nil
 	}
+	if s.shard != nil {
+		s.shard.sendVisits()
+	}
 }
 
 // flushLocal applies the queued additions of a batching State.
@@ -272,6 +309,8 @@ func (s *State) apply(op *shardOp, key []byte) {
 		}
 	case shardReferrers:
 		s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
+	case shardVisits:
+		s.visits.AddPage(op.h, op.time, op.day, key, op.pathHash)
 	}
 }
 
@@ -325,14 +364,97 @@ func (o *shardOut) finish() {
 	for in := range o.router.inbox[o.me] {
 		o.st.applyBatch(in)
 	}
+	o.applyPending()
 	o.st.shard = nil
 }
 
-// applyBatch performs forwarded additions on s's own lists and recycles b.
+// applyBatch performs forwarded additions on s's own lists and recycles b;
+// a batch of visits waits for those of earlier jobs (see receiveVisits).
 func (s *State) applyBatch(b *shardBatch) {
+	if b.visits {
+		s.shard.receiveVisits(b)
+		return
+	}
 	s.applyOps(b)
+	recycle(b)
+}
+
+func recycle(b *shardBatch) {
+	b.visits, b.seq = false, 0
 	if b.reset() {
 		shardBatchPool.Put(b) // one grown by a very long key is let go
+	}
+}
+
+// Ordering the visits. A visit is folded into the counts once it ended
+// long enough before the latest request of its aggregator (see
+// visits.Visits): a request that comes later than that splits it. Were
+// the visits additions forwarded as the others are, applied as they
+// arrive, a worker that stalls would hand its requests to the others
+// chunks after their own later ones, as late as it stalled, and the
+// visits of an identity would depend on the workers' timing. Instead
+// every job sends each owner one batch of its visits additions, empty or
+// not, at its end, and each owner applies them in job order: its
+// aggregator sees its identities' requests in the order of the inputs'
+// lines, as with one worker, and lines out of order in the logs are the
+// only late ones. The batches of later jobs wait until those of earlier
+// ones come, at most the jobs in flight (see jobGate).
+
+// queueVisit queues a visits addition of the current job for the owner of
+// its identity, with a copy of its key (the job's chunk is released
+// before the owner applies it).
+func (o *shardOut) queueVisit(op shardOp, key []byte) {
+	owner := o.owner(op.h)
+	b := o.visits[owner]
+	if b == nil {
+		b = shardBatchPool.Get().(*shardBatch)
+		o.visits[owner] = b
+	}
+	b.add(op, key)
+}
+
+// sendVisits hands every owner, this worker included, the current job's
+// batch of visits additions.
+func (o *shardOut) sendVisits() {
+	for owner, b := range o.visits {
+		if b == nil {
+			b = shardBatchPool.Get().(*shardBatch)
+		}
+		o.visits[owner] = nil
+		b.visits, b.seq = true, o.seq
+		if uint32(owner) == o.me {
+			o.receiveVisits(b)
+		} else {
+			o.send(uint32(owner), b)
+		}
+	}
+}
+
+// receiveVisits applies b, a batch of visits, and those that waited for
+// it, in job order.
+func (o *shardOut) receiveVisits(b *shardBatch) {
+	o.pending[b.seq] = b
+	for {
+		b, ok := o.pending[o.next]
+		if !ok {
+			return
+		}
+		delete(o.pending, o.next)
+		o.next++
+		o.st.applyOps(b)
+		recycle(b)
+	}
+}
+
+// applyPending applies the batches of visits still waiting, in job order:
+// none once every job's have come, some when the run stopped early.
+func (o *shardOut) applyPending() {
+	seqs := slices.Sorted(maps.Keys(o.pending))
+	for _, q := range seqs {
+		b := o.pending[q]
+		delete(o.pending, q)
+		o.st.applyOps(b)
+		recycle(b)
 	}
 }
 
@@ -364,10 +486,18 @@ func (s *State) applyOps(b *shardBatch) {
 	}
 	for i := range ops {
 		if j := i + 3*d; j < len(ops) {
-			lists[ops[j].list&3].PrefetchSlot(ops[j].h)
+			if op := &ops[j]; op.list == shardVisits {
+				s.visits.Prefetch(op.h) // a table slot: one link only
+			} else {
+				lists[op.list&3].PrefetchSlot(op.h)
+			}
 		}
 		if j := i + 2*d; j < len(ops) {
-			entries[j%len(entries)] = lists[ops[j].list&3].PrefetchEntry(ops[j].h)
+			var e *sketch.TopEntry
+			if op := &ops[j]; op.list != shardVisits {
+				e = lists[op.list&3].PrefetchEntry(op.h)
+			}
+			entries[j%len(entries)] = e
 		}
 		if j := i + d; j < len(ops) {
 			sketch.PrefetchKey(entries[j%len(entries)], ops[j].visitor)

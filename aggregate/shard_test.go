@@ -91,3 +91,34 @@ func checkIndex(t *testing.T, tk *sketch.TopK) {
 		}
 	}
 }
+
+// TestJobGate: a job may start once every job more than ahead before it
+// is finished, whatever order they finish in; the channel of a waiting
+// job is closed when that changes.
+func TestJobGate(t *testing.T) {
+	g := newJobGate(2)
+	for seq, free := range []bool{true, true, false, false} {
+		if got := g.await(uint64(seq)) == nil; got != free {
+			t.Fatalf("job %d may start: %v, want %v", seq, got, free)
+		}
+	}
+	wait := g.await(2)
+	g.finish(1)
+	select {
+	case <-wait:
+		t.Fatal("job 2 let start while job 0 runs")
+	default:
+	}
+	if g.await(2) == nil {
+		t.Fatal("job 2 may start while job 0 runs")
+	}
+	g.finish(0)
+	select {
+	case <-wait:
+	default:
+		t.Fatal("job 0 and 1 done, job 2 still waits")
+	}
+	if g.await(2) != nil || g.await(3) != nil || g.await(4) == nil {
+		t.Fatal("jobs 0 and 1 done: 2 and 3 may start, 4 may not")
+	}
+}

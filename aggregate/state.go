@@ -14,6 +14,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/aggregate/timing"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/aggregate/win32"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -264,6 +265,8 @@ type State struct {
 	win32     *win32.Counts
 	dims      []dim.Dimension // every dimension: the core's own first, then Options.Dimensions
 	ext       []dim.Dimension // Options.Dimensions: fed through a dim.Hit
+	fed       []dim.Dimension // those of ext handed every Hit (see wireExt)
+	visits    *visits.Visits  // the visits dimension of ext, fed by route
 	filter    dim.Filter
 	hit       dim.Hit // handed to the dimensions (see addDims)
 }

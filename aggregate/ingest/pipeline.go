@@ -165,7 +165,14 @@ type Job struct {
 	file   *fileRun
 	filter Window
 	client *parser.ClientFrom
+	seq    uint64
 }
+
+// Seq returns the job's place in the run: the jobs of a run are numbered
+// 0, 1, 2... in the order the reader hands them out (inputs in order,
+// each from its start), which a Worker's Loop may use to keep the workers
+// near one another.
+func (j Job) Seq() uint64 { return j.seq }
 
 type fileRun struct {
 	name     string
@@ -201,6 +208,7 @@ type reader struct {
 	open  func(string) (*parser.Input, error)
 	win   Window
 	jobs  chan<- Job
+	seq   uint64 // the next job's
 	st    Sink
 	used  map[int]bool // earlier marks matched in this run
 	marks []InputMark  // marks of this run's inputs
@@ -394,7 +402,8 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			}
 		}
 		select {
-		case r.jobs <- Job{chunk: c, file: fr, filter: r.win, client: cfg.ClientFrom}:
+		case r.jobs <- Job{chunk: c, file: fr, filter: r.win, client: cfg.ClientFrom, seq: r.seq}:
+			r.seq++
 		case <-ctx.Done():
 			c.Release()
 			return ctx.Err()

@@ -53,11 +53,15 @@
 // spans.go). Folding it into the counters frees its memory. Folding happens
 // when a state is saved ([Visits.MarshalBinary]), so that the file keeps
 // only the visits the next --state run's requests, or a state of the time
-// just before or after given to merge, can still join; and when
-// Options.Capacity visits are open. If folding the finished ones does not
-// free an eighth of the capacity, the visits that ended earliest are folded
-// too and counted as closed early (Figures.ClosedEarly): a later request of
-// that identity within the timeout then starts a new visit.
+// just before or after given to merge, can still join; as requests come,
+// each time the open visits have doubled since the last folding (from 4096
+// on), with a margin of the latest any line came so far, so that the open
+// visits stay those of the last hours and their table stays in the cache;
+// and when Options.Capacity visits are open. If folding the finished ones
+// does not free an eighth of the capacity, the visits that ended earliest
+// are folded too and counted as closed early (Figures.ClosedEarly): a
+// later request of that identity within the timeout then starts a new
+// visit.
 //
 // A request, or a merged aggregator's requests, within the timeout of the
 // span of folded visits may belong to one of them: each is counted as a
@@ -66,8 +70,15 @@
 // the timeout), --state runs one after the other and merges of states of
 // adjacent periods never come near folded visits. When ClosedEarly and
 // PossibleSplits are both 0 the figures are exact: the same as
-// sessionising all the requests at once (TestUnflaggedIsExact). Workers
-// reading blocks of one log each see the whole period: past the capacity,
-// their merge counts possible splits, and the report says visits are
-// approximate.
+// sessionising all the requests at once (TestUnflaggedIsExact).
+//
+// The workers of one run (aggregate.Run) each read blocks of the same
+// period: were each to count visits over the lines it reads, a visit
+// spanning two blocks would be split as soon as one worker folded its
+// part. Instead the State shards visits by identity: every request of an
+// identity goes to the worker that owns it, and each worker adds its
+// identities' requests in the order of the lines in the inputs, as one
+// worker would (aggregate/shard.go). Their aggregators then hold disjoint
+// identities and merge with [Visits.MergeDisjoint]: the figures do not
+// depend on the number of workers (TestVisitsWorkersAgree).
 package visits

@@ -32,7 +32,17 @@ import (
 // Merge implements dim.Dimension: o is folded into v and left unchanged.
 // Aggregators of different timeouts count different visits and are
 // refused.
-func (v *Visits) Merge(other dim.Dimension) error {
+func (v *Visits) Merge(other dim.Dimension) error { return v.merge(other, false) }
+
+// MergeDisjoint is Merge for aggregators that hold disjoint identities:
+// those of the workers of one run, which shard visits by identity (see
+// aggregate.State). A folded visit of one cannot then have joined a
+// request of the other, however near in time: no possible split.
+func (v *Visits) MergeDisjoint(other dim.Dimension) error {
+	return v.merge(other, true)
+}
+
+func (v *Visits) merge(other dim.Dimension, disjoint bool) error {
 	o, ok := other.(*Visits)
 	if !ok {
 		return fmt.Errorf("visits: cannot merge a %T", other)
@@ -43,7 +53,7 @@ func (v *Visits) Merge(other dim.Dimension) error {
 	}
 	// A side's folded visits could have joined requests of the other side
 	// within the timeout of them; no request nearer than that, no join.
-	if v.folds.near(o.ranges, v.timeout) || o.folds.near(v.ranges, v.timeout) {
+	if !disjoint && (v.folds.near(o.ranges, v.timeout) || o.folds.near(v.ranges, v.timeout)) {
 		v.possibleSplits++
 	}
 	v.possibleSplits += o.possibleSplits
@@ -51,6 +61,10 @@ func (v *Visits) Merge(other dim.Dimension) error {
 	v.requests += o.requests
 	v.counted += o.counted
 	v.undated += o.undated
+	if o.hasLatest && (!v.hasLatest || o.latest > v.latest) {
+		v.latest, v.hasLatest = o.latest, true
+	}
+	v.late = max(v.late, o.late)
 	v.done.merge(&o.done)
 	for _, r := range o.ranges {
 		v.ranges = v.ranges.add(r.Lo, r.Hi, 2*v.timeout)
@@ -107,7 +121,12 @@ func (v *Visits) mergeVisits(vs []visit) []visit {
 // more than twice the timeout from both ends: requests of an adjacent
 // period (the next --state run, lines late by less than the timeout)
 // cannot join them.
-func (v *Visits) seal() {
+func (v *Visits) seal() { v.sealAt(0) }
+
+// sealAt folds, as seal, the visits that began more than twice the
+// timeout after their span's first request and ended more than twice the
+// timeout and margin before its latest.
+func (v *Visits) sealAt(margin int64) {
 	t := 2 * v.timeout
 	// The hull of the folded visits of each span of requests.
 	hulls := make([]span, len(v.ranges))
@@ -119,7 +138,7 @@ func (v *Visits) seal() {
 		if i < 0 {
 			return false
 		}
-		if r := v.ranges[i]; w.first > r.Lo+t && w.last < r.Hi-t {
+		if r := v.ranges[i]; w.first > r.Lo+t && w.last < r.Hi-t-margin {
 			hulls[i].Lo, hulls[i].Hi = min(hulls[i].Lo, w.first), max(hulls[i].Hi, w.last)
 			return true
 		}

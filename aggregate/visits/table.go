@@ -1,6 +1,11 @@
 package visits
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/webalyze/webalyze/aggregate/sketch"
+)
 
 // table holds the open visits by identity. It is an open-addressing hash
 // table with linear probing whose slots hold an identity's only open visit
@@ -16,6 +21,9 @@ type table struct {
 	used, dead int
 	lists      [][]visit
 	free       []int32 // lists not in use, empty
+	// spare is the slots before the last resize, for the next one of
+	// that size.
+	spare []slot
 }
 
 // slot states.
@@ -41,7 +49,14 @@ func newTable() table {
 
 func (t *table) resize(n int) {
 	old := t.slots
-	t.slots = make([]slot, n)
+	if len(t.spare) == n {
+		// Folding shrinks the table and the open visits grow it back, over
+		// and over: the arrays take turns instead of being allocated anew.
+		t.slots = t.spare
+		clear(t.slots)
+	} else {
+		t.slots = make([]slot, n)
+	}
 	t.shift = 64
 	for n > 1 {
 		n >>= 1
@@ -54,6 +69,7 @@ func (t *table) resize(n int) {
 			t.used++
 		}
 	}
+	t.spare = old
 }
 
 // clean empties the dead slots and moves every identity to the first
@@ -136,6 +152,28 @@ func (t *table) insert(id uint64) *slot {
 			return s
 		}
 	}
+}
+
+// shrink makes the table smaller when identities fill less than an
+// eighth of it, as they do once the finished visits are folded: a fourth
+// of it then, and a probe touches a table no larger than the open visits
+// need.
+func (t *table) shrink() {
+	n := len(t.slots)
+	if 8*t.used >= n {
+		return
+	}
+	for n > 16 && 4*t.used < n {
+		n /= 2
+	}
+	if n < len(t.slots) {
+		t.resize(n)
+	}
+}
+
+// prefetch starts bringing into the cache the first slot find(id) reads.
+func (t *table) prefetch(id uint64) {
+	sketch.Prefetch(unsafe.Pointer(&t.slots[t.home(id)]))
 }
 
 // remove frees s.

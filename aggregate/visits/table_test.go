@@ -46,6 +46,10 @@ func TestTable(t *testing.T) {
 					tb.remove(s)
 				}
 			}
+			tb.shrink()
+			if len(tb.slots) > 16 && 8*tb.used < len(tb.slots) {
+				t.Fatalf("round %d: %d identities in %d slots after shrink", round, tb.used, len(tb.slots))
+			}
 		}
 		if tb.used != len(ref) || len(tb.lists)-len(tb.free) > tb.used {
 			t.Fatalf("round %d: %d identities, %d lists, want %d identities", round, tb.used, len(tb.lists)-len(tb.free), len(ref))

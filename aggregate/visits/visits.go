@@ -87,6 +87,13 @@ type Visits struct {
 	spare []byte
 	// folding holds the visits foldWhere folds (reused).
 	folding []visit
+	// latest is the latest time added (when hasLatest), late the most a
+	// request came before it, nextSeal the open visits at which AddPage
+	// folds the finished ones (see sealFinished). They steer folding
+	// alone, and are not kept in the state file.
+	latest, late int64
+	hasLatest    bool
+	nextSeal     int
 }
 
 var _ dim.Dimension = (*Visits)(nil)
@@ -111,6 +118,7 @@ func New(o Options) *Visits {
 func (v *Visits) reset() {
 	v.done = counts{Days: map[int64]uint64{}, Entry: v.newTop(), Exit: v.newTop()}
 	v.open = newTable()
+	v.nextSeal = minSeal
 }
 
 func (v *Visits) newTop() *sketch.TopK {
@@ -140,32 +148,61 @@ func Counts(h *dim.Hit) bool {
 	return h.Page && len(r.Path) > 0 && (!r.HasStatus || (h.HasCode && h.Code >= 100 && h.Code < 400))
 }
 
-// Add implements dim.Dimension. A request that extends its identity's
-// open visit costs a table probe and a few comparisons, and allocates
-// nothing once the visit's path buffers are long enough.
+// Add implements dim.Dimension: Take, then AddPage when the hit takes
+// part in visits. A request that extends its identity's open visit costs
+// a table probe and a few comparisons, and allocates nothing once the
+// visit's path buffers are long enough.
 func (v *Visits) Add(h *dim.Hit) {
+	if v.Take(h) {
+		path, ph := PagePath(h.Rec.Path, h.Path)
+		v.AddPage(h.Identity, h.Rec.Time, h.Day, path, ph)
+	}
+}
+
+// Take counts h as a request and reports whether it takes part in
+// visits: a dated request that Counts, which the caller then hands to
+// AddPage, here or, with the State's workers sharding visits by
+// identity, on the worker that owns its identity (an undated one is
+// counted aside here).
+func (v *Visits) Take(h *dim.Hit) bool {
 	v.requests++
 	if !Counts(h) {
-		return
+		return false
 	}
-	r := h.Rec
-	if !r.HasTime {
+	if !h.Rec.HasTime {
 		v.undated++
-		return
+		return false
 	}
+	return true
+}
+
+// PagePath returns the part of a page request's path that visits keep,
+// and its hash (sketch.HashKey), given the whole path and its hash: the
+// path cut to MaxPath bytes.
+func PagePath(path []byte, h uint64) ([]byte, uint64) {
+	if len(path) > MaxPath {
+		path = cutPath(path)
+		h = sketch.HashKey(path)
+	}
+	return path, h
+}
+
+// AddPage adds a page request that Take accepted: of identity id, at
+// time t (seconds) of day day, for path (as PagePath gives it, with its
+// hash ph). Every request of an identity must reach the same aggregator.
+func (v *Visits) AddPage(id uint64, t, day int64, path []byte, ph uint64) {
 	v.counted++
-	t := r.Time
+	if !v.hasLatest || t > v.latest {
+		v.latest, v.hasLatest = t, true
+	} else if late := v.latest - t; late > v.late {
+		v.late = late
+	}
 	v.ranges = v.ranges.stretch(t, 2*v.timeout)
 	if len(v.folds) > 0 && v.folds.nearTime(t, v.timeout) {
 		// It may belong to a visit already folded into the counts.
 		v.possibleSplits++
 	}
-	path, ph := r.Path, h.Path
-	if len(path) > MaxPath {
-		path = cutPath(path)
-		ph = sketch.HashKey(path)
-	}
-	s := v.open.find(h.Identity)
+	s := v.open.find(id)
 	var vs []visit
 	if s != nil {
 		vs = v.open.visits(s)
@@ -181,7 +218,7 @@ func (v *Visits) Add(h *dim.Hit) {
 		w := &vs[i]
 		w.pages++
 		if t < w.first || t == w.first && bytes.Compare(path, v.path(w.entry)) < 0 {
-			w.first, w.day, w.entryH = t, h.Day, ph
+			w.first, w.day, w.entryH = t, day, ph
 			v.release(w.entry)
 			w.entry = v.store(path)
 		}
@@ -203,9 +240,9 @@ func (v *Visits) Add(h *dim.Hit) {
 	}
 	pr := v.store(path)
 	v.live += len(path) // the exit shares the entry's bytes
-	nv := visit{first: t, last: t, day: h.Day, pages: 1, entry: pr, exit: pr, entryH: ph, exitH: ph}
+	nv := visit{first: t, last: t, day: day, pages: 1, entry: pr, exit: pr, entryH: ph, exitH: ph}
 	if s == nil {
-		ns := v.open.insert(h.Identity)
+		ns := v.open.insert(id)
 		ns.w[0], ns.state = nv, one
 	} else {
 		v.open.insertAt(s, i, nv)
@@ -213,9 +250,33 @@ func (v *Visits) Add(h *dim.Hit) {
 	v.nOpen++
 	if v.nOpen > v.capacity {
 		v.closeEarly()
+	} else if v.nOpen >= v.nextSeal {
+		v.sealFinished()
 	}
 	v.compact()
 }
+
+// minSeal is how many visits may be open before AddPage first folds the
+// finished ones (a variable for the tests).
+var minSeal = 4096
+
+// sealFinished folds the finished visits (see seal) once twice as many
+// are open as after the last time, so that the open visits, and the table
+// every request probes, stay those of the last hours rather than growing
+// to the capacity: a small table stays in the cache. Each seal scans the
+// table, which the doubling pays for. The margin is the most a request
+// came so far before the latest one (lines out of order in the logs):
+// a request as late, or later by less than the timeout, still finds its
+// visit open; a later one is counted as a possible split.
+func (v *Visits) sealFinished() {
+	v.sealAt(v.late)
+	v.open.shrink()
+	v.nextSeal = max(2*v.nOpen, minSeal)
+}
+
+// Prefetch starts bringing into the cache the table slot AddPage will
+// probe first for identity id (see aggregate.State.applyOps).
+func (v *Visits) Prefetch(id uint64) { v.open.prefetch(id) }
 
 // cutPath cuts a path longer than MaxPath there, or a few bytes before
 // so as not to split a UTF-8 sequence.
@@ -299,7 +360,7 @@ func (v *Visits) join(a, b *visit) {
 // finished visits (see seal), then, if that is not enough, the
 // earliest-ending ones, counted as closed early.
 func (v *Visits) closeEarly() {
-	v.seal()
+	v.sealAt(v.late)
 	n := v.nOpen - (v.capacity - v.capacity/8)
 	if n <= 0 {
 		return

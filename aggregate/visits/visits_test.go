@@ -457,6 +457,101 @@ func TestCompact(t *testing.T) {
 	t.Run("unflagged", TestUnflaggedIsExact)
 }
 
+// TestSealEarly runs the property tests folding the finished visits at
+// every request that opens one (see sealFinished), lines out of order
+// included: the margin of the latest lateness keeps them exact. (Not
+// TestSplitIndependence: its parts get lines in any order, which folding
+// makes approximate, flagged; TestUnflaggedIsExact covers that.)
+func TestSealEarly(t *testing.T) {
+	defer func(n int) { minSeal = n }(minSeal)
+	minSeal = 1
+	t.Run("runs", TestRunsAndMerges)
+	t.Run("unflagged", TestUnflaggedIsExact)
+	t.Run("in order", TestSealInOrder)
+}
+
+// TestSealInOrder: past minSeal open visits, an aggregator reading lines
+// in time order, a few of them up to a minute late, folds the finished
+// visits as it goes: it stays exact, and its table stays about the size
+// of the visits of the last hour or so, far below the capacity.
+func TestSealInOrder(t *testing.T) {
+	const t0 = 1_700_000_000
+	rng := rand.New(rand.NewPCG(5, 6))
+	var rs []req
+	for i := range 300_000 {
+		at := t0 + int64(i)/4 // 4 requests a second, about 20 hours
+		if rng.IntN(10) == 0 {
+			at -= rng.Int64N(60)
+		}
+		rs = append(rs, req{id: rng.Uint64N(20_000), t: at, path: fmt.Sprintf("/p%d", rng.IntN(50)), page: true, status: 200})
+	}
+	v := New(Options{})
+	peak, peakSlots := 0, 0
+	for _, r := range rs {
+		v.Add(hitOf(r))
+		peak, peakSlots = max(peak, v.Open()), max(peakSlots, len(v.open.slots))
+	}
+	if err := v.Check(uint64(len(rs))); err != nil {
+		t.Fatal(err)
+	}
+	f := v.Figures()
+	if got, want := describe(f), reference(rs, 1800); got != want {
+		t.Fatalf("got\n%s\nwant:\n%s", got, want)
+	}
+	// Open: the visits of the first two timeouts (never folded: a
+	// previous run's could join them), and those of the last two and the
+	// margin, twice that before a folding: about 14 400 + 2 × 14 400.
+	if peak > 50_000 || peakSlots > 64<<10 {
+		t.Errorf("%d visits open at most, in %d slots: the finished ones were not folded", peak, peakSlots)
+	}
+	if f.Visits < 200_000 {
+		t.Errorf("%d visits: the test proves little", f.Visits)
+	}
+}
+
+// TestMergeDisjoint: aggregators of disjoint identities over the same
+// period, each with visits folded, merge exactly with MergeDisjoint; Merge
+// cannot know the identities are disjoint and flags a possible split.
+func TestMergeDisjoint(t *testing.T) {
+	defer func(n int) { minSeal = n }(minSeal)
+	minSeal = 1
+	const t0 = 1_700_000_000
+	rng := rand.New(rand.NewPCG(8, 9))
+	var rs []req
+	for i := range 20_000 {
+		rs = append(rs, req{id: rng.Uint64N(500), t: t0 + int64(i)*3, path: "/", page: true, status: 200})
+	}
+	want := reference(rs, 1800)
+	split := func() (*Visits, *Visits) {
+		a, b := New(Options{}), New(Options{})
+		for _, r := range rs {
+			if r.id%2 == 0 {
+				a.Add(hitOf(r))
+			} else {
+				b.Add(hitOf(r))
+			}
+		}
+		return a, b
+	}
+	a, b := split()
+	if err := a.MergeDisjoint(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Check(uint64(len(rs))); err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(a.Figures()); got != want {
+		t.Errorf("MergeDisjoint:\n%s\nwant:\n%s", got, want)
+	}
+	a, b = split()
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Figures(); f.PossibleSplits == 0 {
+		t.Errorf("Merge of states with folded visits over one period: no possible split flagged")
+	}
+}
+
 func TestCutPath(t *testing.T) {
 	for _, c := range []struct {
 		path string

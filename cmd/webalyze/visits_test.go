@@ -54,6 +54,44 @@ func visitsOf(t *testing.T, bin string, args ...string) string {
 	return string(m.Visits)
 }
 
+// TestVisitsBlocksOverWorkers: a log of many blocks, whose visitors come
+// back every few minutes, gives the same visits, exact, with 1, 2 and 3
+// workers, though more visits end than --visit-capacity holds: the
+// finished ones are folded as they come, and a visit that spans two
+// blocks read by two workers is not split.
+func TestVisitsBlocksOverWorkers(t *testing.T) {
+	bin := buildWebalyze(t)
+	rng := rand.New(rand.NewPCG(23, 5))
+	var b strings.Builder
+	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i := range 100_000 {
+		if i%6 == 0 {
+			at = at.Add(time.Second)
+		}
+		id := rng.IntN(3000)
+		fmt.Fprintf(&b, "10.1.%d.%d - - [%s] \"GET /p%d HTTP/1.1\" 200 100 \"-\" \"agent-%d\"\n",
+			id/200, id%200, at.Format("02/Jan/2006:15:04:05 -0700"), rng.IntN(40), id%3)
+	}
+	log := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(log, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := visitsOf(t, bin, "--workers", "1", "--visit-timeout", "2m", "--visit-capacity", "10000", log)
+	var w struct {
+		Visits int64
+		Exact  bool
+	}
+	json.Unmarshal([]byte(want), &w)
+	if w.Visits < 20_000 || !w.Exact {
+		t.Fatalf("1 worker: %.300s", want)
+	}
+	for _, workers := range []string{"2", "3"} {
+		if got := visitsOf(t, bin, "--workers", workers, "--visit-timeout", "2m", "--visit-capacity", "10000", log); got != want {
+			t.Errorf("%s workers:\n%.600s\nwant\n%.600s", workers, got, want)
+		}
+	}
+}
+
 // TestVisitsAcrossRunsAndMerges: a log read in two --state runs, two
 // states of its halves merged, its halves in either order and any number
 // of workers all give the visits of one run over the whole log.
