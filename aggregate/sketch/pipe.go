@@ -14,13 +14,15 @@ package sketch
 // while the pipe holds additions for it: Flush them first.
 type Pipe struct {
 	ops  []pipeOp
-	keys []byte // the queued keys, one after the other
+	keys []byte // the queued keys, one after the other (a run's once)
+	last int    // where the last key starts in keys
 }
 
 type pipeOp struct {
 	h, bytes, visitor uint64
 	e                 *TopEntry // from PrefetchEntry, once asked for
-	end               int       // the key is keys[previous end:end]
+	end               int       // the key is keys[previous end:end], or the previous op's when same
+	same              bool
 }
 
 // PipeBatch is how many additions a Pipe queues before making them: few
@@ -38,20 +40,14 @@ const PipeBatch = 16
 // reads the same.
 func (p *Pipe) Add(t *TopK, key []byte, bytes, visitor uint64) {
 	n := len(p.ops)
-	if n > 0 {
+	if n > 0 && string(p.keys[p.last:]) == string(key) {
+		// The key before again: its bytes and hash are queued already.
 		prev := &p.ops[n-1]
-		start := 0
-		if n > 1 {
-			start = p.ops[n-2].end
+		p.ops = append(p.ops, pipeOp{h: prev.h, bytes: bytes, visitor: visitor, end: prev.end, same: true})
+		if len(p.ops) >= PipeBatch {
+			p.Flush(t)
 		}
-		if string(p.keys[start:prev.end]) == string(key) {
-			p.keys = append(p.keys, key...)
-			p.ops = append(p.ops, pipeOp{h: prev.h, bytes: bytes, visitor: visitor, end: len(p.keys)})
-			if len(p.ops) >= PipeBatch {
-				p.Flush(t)
-			}
-			return
-		}
+		return
 	}
 	h := HashKey(key)
 	t.PrefetchSlot(h)
@@ -63,6 +59,7 @@ func (p *Pipe) Add(t *TopK, key []byte, bytes, visitor uint64) {
 			PrefetchKey(o.e, o.visitor)
 		}
 	}
+	p.last = len(p.keys)
 	p.keys = append(p.keys, key...)
 	p.ops = append(p.ops, pipeOp{h: h, bytes: bytes, visitor: visitor, end: len(p.keys)})
 	if len(p.ops) >= PipeBatch {
@@ -88,17 +85,19 @@ func (p *Pipe) Flush(t *TopK) {
 	if n > 1 {
 		PrefetchKey(ops[n-2].e, ops[n-2].visitor)
 	}
-	start := 0
+	start, end := 0, 0 // the key of the op before
 	for i := range ops {
 		if i == 1 {
 			PrefetchKey(o.e, o.visitor)
 		}
 		op := &ops[i]
-		t.AddHashed(p.keys[start:op.end], op.h, op.bytes, op.visitor)
-		start = op.end
+		if !op.same {
+			start, end = end, op.end
+		}
+		t.AddHashed(p.keys[start:end], op.h, op.bytes, op.visitor)
 		op.e = nil
 	}
-	p.ops, p.keys = p.ops[:0], p.keys[:0]
+	p.ops, p.keys, p.last = p.ops[:0], p.keys[:0], 0
 	if cap(p.keys) > 64<<10 {
 		p.keys = nil // grown by long keys: let it go
 	}
