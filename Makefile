@@ -48,10 +48,12 @@ demo: build
 # bench: Go benchmarks of the hot paths, then the end-to-end comparison
 # with GoAccess and the floor program on generated logs (needs
 # ../shared/bench/genlog.py, python3 and Debian's goaccess; logs are cached
-# in bench/out). Not part of `make test`.
+# in bench/out). The 5M report runs with and without the visitor panels,
+# and with countries when GEOIP=file.mmdb is given (e.g. one made by
+# `webalyze geoip build`). Not part of `make test`.
 bench: bench-tools
 	$(GO) test -run '^$$' -bench . -benchmem ./parser ./aggregate ./aggregate/sketch ./report
-	bin/benchcmp -webalyze $(BIN) -floor bin/floor -out bench/out
+	bin/benchcmp -webalyze $(BIN) -floor bin/floor -out bench/out $(if $(GEOIP),-geoip $(GEOIP))
 
 # bench-quick: the comparison on small logs, one run each.
 bench-quick: bench-tools

@@ -107,6 +107,7 @@ func main() {
 		quick    = flag.Bool("quick", false, "small logs and one run: a smoke test of the harness")
 		doRoom   = flag.Bool("headroom", false, "time builds of webalyze with parts of its work taken out, on the 5M log (see headroom.go)")
 		gaRuns   = flag.Int("goaccess-runs", 1, "GoAccess runs with -headroom")
+		geoipDB  = flag.String("geoip", "", "a country database (.mmdb): the 5M report is also run with --geoip-db FILE")
 	)
 	flag.Parse()
 	if *quick {
@@ -186,6 +187,12 @@ func main() {
 		return []command{{tool: "goaccess", out: out, ok: func(exit int, out string) error { return goaccessOK(exit, out, lines) },
 			args: []string{gaPath, file, "--log-format=COMBINED", "--no-global-config", "-o", out}}}
 	}
+	geoReport := func(file string) []command {
+		if *geoipDB == "" {
+			return nil
+		}
+		return []command{report(file, "c5geo", "--geoip-db", *geoipDB)}
+	}
 	// The machine's own ceiling for two workers: two one-worker runs side
 	// by side, each on half of the log, share the cores, caches and memory
 	// as two workers do, but nothing else.
@@ -196,7 +203,12 @@ func main() {
 	cases := []bcase{
 		{name: "combined " + label(sizes["1M"]), file: c1, cmds: append([]command{report(c1, "c1"), summary(c1), fl(c1), pfl(c1, "combined"),
 			report(c1, "c1w1", "--workers", "1"), report(c1, "c1w2", "--workers", "2"), pair}, ga(c1, "c1")...)},
-		{name: "combined " + label(sizes["5M"]), file: c5, cmds: append([]command{report(c5, "c5"), summary(c5), fl(c5), pfl(c5, "combined")}, ga(c5, "c5")...)},
+		// The visitor panels side by side: the report with them (the
+		// default), without them, and with countries when a database is
+		// given (see docs/performance.md, "Visitor panels").
+		{name: "combined " + label(sizes["5M"]), file: c5, cmds: append(append([]command{report(c5, "c5"),
+			report(c5, "c5np", "--no-visitor-panels"), report(c5, "c5nv", "--no-visits")}, geoReport(c5)...),
+			append([]command{summary(c5), fl(c5), pfl(c5, "combined")}, ga(c5, "c5")...)...)},
 		{name: "iis " + label(sizes["1M"]), file: iis, cmds: []command{report(iis, "iis", "-f", "iis"), summary(iis, "-f", "iis"), fl(iis), pfl(iis, "iis")}},
 		{name: "combined " + label(sizes["1M"]) + " .gz", file: gz, cmds: []command{report(gz, "gz"), fl(gz)}},
 		{name: "combined " + label(sizes["1M"]) + " .zst", file: zst, cmds: []command{report(zst, "zst"), fl(zst)}},
@@ -509,6 +521,16 @@ func formatTable(rs []result, runs int) string {
 		row("summary --json throughput / floor ("+size+")", find(size, "webalyze summary --json"), find(size, "floor"), thr, "≥ 0.5")
 		row("parsing floor throughput / floor ("+size+")", find(size, parseFloorTool), find(size, "floor"), thr, "—")
 		row("report throughput / parsing floor ("+size+")", find(size, "webalyze report"), find(size, parseFloorTool), thr, "—")
+		// The visitor panels' budget (issue 19): wall time with them (the
+		// default report), and with countries, over the report without.
+		noPanels := find(size, "webalyze report --no-visitor-panels")
+		wall := func(a, c *result) float64 { return ratio(a.wall.Seconds(), c.wall.Seconds()) }
+		row("report / report --no-visitor-panels wall time ("+size+")", find(size, "webalyze report"), noPanels, wall, "≤ 1.15")
+		for i := range rs {
+			if strings.HasPrefix(rs[i].caseName, size) && strings.HasPrefix(rs[i].tool, "webalyze report --geoip-db") {
+				row("report --geoip-db / report --no-visitor-panels wall time ("+size+")", &rs[i], noPanels, wall, "≤ 1.15")
+			}
+		}
 	}
 	for _, size := range []string{"combined 1M", "combined 20k"} {
 		plain := find(size+" lines", "webalyze report")
