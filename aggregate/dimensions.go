@@ -38,10 +38,14 @@ type section struct {
 }
 
 // Dimension returns the State's aggregator of the named section ("agents",
-// "geo", "visits"...), or nil when the State has none.
+// "geo", "visits"...), or nil when the State has none. A dimension that
+// counts in batches (dim.Flusher) has counted every record when returned.
 func (s *State) Dimension(name string) dim.Dimension {
 	for _, d := range s.dims {
 		if d.Section() == name {
+			if f, ok := d.(dim.Flusher); ok {
+				f.Flush()
+			}
 			return d
 		}
 	}
@@ -83,11 +87,11 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 // The Hit lives in the State so that passing it to an interface method
 // does not allocate.
 func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page bool,
-	refHost, ext []byte, vhost uint64) {
+	refHost, ext []byte, vhost uint64, agentKey string) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
 		Day: day, Code: code, HasCode: hasCode, Page: page,
-		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost}
+		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost, AgentKey: agentKey}
 	for _, d := range s.fed {
 		d.Add(h)
 	}
@@ -95,7 +99,7 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 		p, ph := visits.PagePath(rec.Path, path)
 		s.route(shardOp{list: shardVisits, h: identity, time: rec.Time, day: day, pathHash: ph}, p)
 	}
-	h.Rec, h.RefHost, h.Ext = nil, nil, nil // keep nothing of the record
+	h.Rec, h.RefHost, h.Ext, h.AgentKey = nil, nil, nil, "" // keep nothing of the record
 }
 
 // wireExt sets what addDims feeds from s.ext: the visits dimension, whose

@@ -462,6 +462,7 @@ func (s *State) Add(rec *parser.Record) {
 		}
 	}
 	s.sink = sink
+	var agentKey string // the Agents list's key of rec.UserAgent, for the dimensions
 
 	if rec.HasTime {
 		s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
@@ -480,7 +481,7 @@ func (s *State) Add(rec *parser.Record) {
 			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 		}
 		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
-		s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor)
+		agentKey = s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor).Key
 		method := rec.Method
 		if rec.NotHTTP() {
 			method = notHTTP
@@ -506,7 +507,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
 	if dims {
-		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost)
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost, agentKey)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/sketch"
@@ -330,6 +331,11 @@ type front struct {
 // planOf returns the plan of h's agent: from the front cache, a table
 // indexed by the agent's hash (the State computed it) that holds the
 // string to compare, or else from the classifier and the plans.
+//
+// The front cache keeps the State's string of the agent (dim.Hit.AgentKey)
+// when there is one: a record that comes with that very string (same
+// address and length: the same immutable bytes, which the slot keeps
+// alive) has that agent without comparing 100 bytes or more.
 func (a *Aggregator) planOf(h *dim.Hit) *plan {
 	ua := h.Rec.UserAgent
 	if len(ua) > MaxLen {
@@ -338,15 +344,29 @@ func (a *Aggregator) planOf(h *dim.Hit) *plan {
 	if a.front == nil {
 		a.front = new([frontSlots]front)
 	}
+	// The State's string stands for ua when it is all of the agent.
+	key := h.AgentKey
+	if len(key) != len(ua) {
+		key = ""
+	}
 	f := &a.front[h.Agent%frontSlots]
-	if f.plan != nil && f.hash == h.Agent && f.ua == string(ua) {
-		a.frontHits++
-		return f.plan
+	if f.plan != nil && f.hash == h.Agent {
+		if key != "" && unsafe.StringData(f.ua) == unsafe.StringData(key) && len(f.ua) == len(key) {
+			a.frontHits++
+			return f.plan
+		}
+		if f.ua == string(ua) {
+			if key != "" {
+				f.ua = key // the next record with it needs no comparison
+			}
+			a.frontHits++
+			return f.plan
+		}
 	}
 	if a.cls == nil { // decoded from a state file
 		a.cls = NewClassifier(max(a.opts.CacheCapacity, DefaultCacheCapacity))
 	}
-	ag, key := a.cls.lookup(ua)
+	ag, clsKey := a.cls.lookup(ua)
 	p := a.plans[ag]
 	if p == nil {
 		if a.plans == nil || len(a.plans) >= maxPlans {
@@ -355,7 +375,10 @@ func (a *Aggregator) planOf(h *dim.Hit) *plan {
 		p = newPlan(ag)
 		a.plans[ag] = p
 	}
-	*f = front{hash: h.Agent, ua: key, plan: p} // the classifier's string: no copy
+	if key == "" {
+		key = clsKey // the classifier's string: no copy
+	}
+	*f = front{hash: h.Agent, ua: key, plan: p}
 	return p
 }
 

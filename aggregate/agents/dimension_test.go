@@ -313,3 +313,46 @@ func FuzzSection(f *testing.F) {
 		}
 	})
 }
+
+// TestAgentKey: an aggregator given the State's string of each agent
+// (dim.Hit.AgentKey) counts what one given none counts, whether the
+// strings are one per agent (the State's list) or fresh ones (an agent
+// evicted from the State's list and listed again), with agents longer
+// than MaxLen, and when every agent has the same hash (a crafted
+// collision: the string's address must not stand for another agent's).
+func TestAgentKey(t *testing.T) {
+	long := "Mozilla/5.0 (X11; Linux x86_64) " + strings.Repeat("Firefox/121.0 ", 50)
+	for _, collide := range []bool{false, true} {
+		hits := testHits(11, 4000)
+		for i := 0; i < len(hits); i += 7 {
+			hits[i].Rec.UserAgent = []byte(long[:len(long)-i%3])
+			hits[i].Agent = sketch.HashKey(hits[i].Rec.UserAgent)
+		}
+		if collide {
+			for i := range hits {
+				hits[i].Agent = 42
+			}
+		}
+		want := canonical(t, aggregate(hits, testOpts))
+		r := rand.New(rand.NewPCG(5, 5))
+		shared := map[string]string{}
+		for _, keys := range []string{"shared", "fresh", "mixed"} {
+			with := slices.Clone(hits)
+			for i := range with {
+				ua := string(with[i].Rec.UserAgent)
+				k, ok := shared[ua]
+				if !ok {
+					k = strings.Clone(ua)
+					shared[ua] = k
+				}
+				if keys == "fresh" || keys == "mixed" && r.IntN(2) == 0 {
+					k = strings.Clone(ua)
+				}
+				with[i].AgentKey = k
+			}
+			if got := canonical(t, aggregate(with, testOpts)); !bytes.Equal(got, want) {
+				t.Errorf("collide %v, %s keys: the figures differ from those without keys", collide, keys)
+			}
+		}
+	}
+}

@@ -64,6 +64,12 @@ type Hit struct {
 	Ext []byte
 	// VHost is sketch.HashKey(Rec.VHost) when Rec.VHost is not empty.
 	VHost uint64
+	// AgentKey is the key of Rec.UserAgent in the State's own list of
+	// user agents: a string equal to Rec.UserAgent, which (unlike Rec)
+	// stays valid after the call. A dimension that keeps it can tell a
+	// later record's agent is the same string by its address alone. Empty
+	// when the State has none (tests, a build without the lists).
+	AgentKey string
 }
 
 // Dimension is one aggregator of a State. It is used by one goroutine at a
@@ -94,6 +100,16 @@ type Dimension interface {
 	// a corrupt section is an error, never a panic.
 	encoding.BinaryMarshaler
 	encoding.BinaryUnmarshaler
+}
+
+// Flusher is a Dimension that counts records in batches (to overlap
+// their cache misses): it holds a few records it has copied what it needs
+// of, not yet in its exported figures. Flush counts them. The dimension
+// flushes itself in Merge, Check and MarshalBinary, and the State's
+// Dimension method flushes it before handing it out, so that whoever
+// reads its figures through the State reads them all.
+type Flusher interface {
+	Flush()
 }
 
 // Filter leaves records out of every figure of a State. Exclude reports

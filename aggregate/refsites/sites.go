@@ -29,6 +29,7 @@ type Sites struct {
 	List *sketch.TopK
 
 	scratch []byte
+	pipe    sketch.Pipe // additions to List not yet made (see Flush)
 }
 
 // New returns an empty Sites exact up to capacity hosts (DefaultCapacity
@@ -75,8 +76,12 @@ func (s *Sites) Add(h *dim.Hit) {
 		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], host)
-	s.List.Add(s.scratch, r.Bytes, h.Visitor)
+	s.pipe.Add(s.List, s.scratch, r.Bytes, h.Visitor)
 }
+
+// Flush makes the additions to List that Add queued (dim.Flusher): they
+// are made in batches, whose cache misses overlap.
+func (s *Sites) Flush() { s.pipe.Flush(s.List) }
 
 // Merge folds other, a *Sites with the same site hosts and capacity, in.
 func (s *Sites) Merge(other dim.Dimension) error {
@@ -84,6 +89,8 @@ func (s *Sites) Merge(other dim.Dimension) error {
 	if !ok {
 		return fmt.Errorf("%s: cannot merge a %T", Section, other)
 	}
+	s.Flush()
+	o.Flush()
 	if !sameSet(s.SiteHosts, o.SiteHosts) {
 		return fmt.Errorf("%s: site hosts differ (%q and %q)", Section, s.SiteHosts, o.SiteHosts)
 	}
@@ -103,6 +110,7 @@ func sameSet(a, b []string) bool {
 
 // Check verifies that no more referrers were counted than records parsed.
 func (s *Sites) Check(parsed uint64) error {
+	s.Flush()
 	if s.List.Total > parsed {
 		return fmt.Errorf("%s: %d referrers counted, more than the %d requests", Section, s.List.Total, parsed)
 	}
@@ -120,6 +128,7 @@ func checkList(t *sketch.TopK) error {
 
 // Canonical puts s in a form for comparison (tests).
 func (s *Sites) Canonical() {
+	s.Flush()
 	slices.Sort(s.SiteHosts)
 	s.List.Canonical()
 }
@@ -131,6 +140,7 @@ type wire struct {
 
 // MarshalBinary encodes s (gob).
 func (s *Sites) MarshalBinary() ([]byte, error) {
+	s.Flush()
 	return dim.EncodeGob(wire{s.SiteHosts, s.List})
 }
 

@@ -121,6 +121,7 @@ func TestSitesRule(t *testing.T) {
 			h := dimtest.Hit(&r)
 			s.Add(&h)
 		}
+		s.Flush()
 		if s.List.Total != want || want == 0 {
 			t.Errorf("sites %q: %d counted, IsExternal says %d", sites, s.List.Total, want)
 		}

@@ -31,6 +31,8 @@ type Search struct {
 	Engines [NumEngines]uint64
 
 	out, buf []byte
+	// additions to Terms and Phrases not yet made (see Flush)
+	terms, phrases sketch.Pipe
 }
 
 // New returns an empty Search whose lists are exact up to capacity
@@ -57,7 +59,7 @@ func (s *Search) Add(h *dim.Hit) {
 	var ok bool
 	if len(r.Query) > 0 {
 		if s.out, s.buf, ok = Param(s.out, s.buf, r.Query, Params); ok {
-			s.Terms.Add(s.out, r.Bytes, h.Visitor)
+			s.terms.Add(s.Terms, s.out, r.Bytes, h.Visitor)
 		}
 	}
 	if len(r.Referer) > 8 {
@@ -76,9 +78,16 @@ func (s *Search) Add(h *dim.Hit) {
 		}
 		s.Engines[e]++
 		if s.out, s.buf, ok = Param(s.out, s.buf, q, engines[e].params); ok {
-			s.Phrases.Add(s.out, r.Bytes, h.Visitor)
+			s.phrases.Add(s.Phrases, s.out, r.Bytes, h.Visitor)
 		}
 	}
+}
+
+// Flush makes the additions to Terms and Phrases that Add queued
+// (dim.Flusher): they are made in batches, whose cache misses overlap.
+func (s *Search) Flush() {
+	s.terms.Flush(s.Terms)
+	s.phrases.Flush(s.Phrases)
 }
 
 // Referrals returns the number of referrals from engines.
@@ -96,6 +105,8 @@ func (s *Search) Merge(other dim.Dimension) error {
 	if !ok {
 		return fmt.Errorf("%s: cannot merge a %T", Section, other)
 	}
+	s.Flush()
+	o.Flush()
 	if s.Terms.Capacity != o.Terms.Capacity {
 		return fmt.Errorf("%s: capacities differ (%d and %d)", Section, s.Terms.Capacity, o.Terms.Capacity)
 	}
@@ -110,6 +121,7 @@ func (s *Search) Merge(other dim.Dimension) error {
 // Check verifies that at most one term and one engine referral were
 // counted per parsed request, and a phrase only with a referral.
 func (s *Search) Check(parsed uint64) error {
+	s.Flush()
 	if s.Terms.Total > parsed {
 		return fmt.Errorf("%s: %d site-search terms, more than the %d requests", Section, s.Terms.Total, parsed)
 	}
@@ -140,6 +152,7 @@ func checkList(t *sketch.TopK) error {
 
 // Canonical puts s in a form for comparison (tests).
 func (s *Search) Canonical() {
+	s.Flush()
 	s.Terms.Canonical()
 	s.Phrases.Canonical()
 }
@@ -151,6 +164,7 @@ type wire struct {
 
 // MarshalBinary encodes s (gob).
 func (s *Search) MarshalBinary() ([]byte, error) {
+	s.Flush()
 	return dim.EncodeGob(wire{s.Terms, s.Phrases, s.Engines[:]})
 }
 
