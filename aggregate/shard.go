@@ -129,6 +129,10 @@ type shardOut struct {
 	visits  []*shardBatch
 	pending map[uint64]*shardBatch
 	next    uint64
+	// spare are emptied batches of visits for the next jobs: a job's are
+	// tens of kilobytes, not the size of the pool's, and each worker
+	// applies about as many as it sends, so they go round.
+	spare []*shardBatch
 }
 
 func (r *shardRouter) worker(me int, st *State) *shardOut {
@@ -376,11 +380,6 @@ func (s *State) applyBatch(b *shardBatch) {
 		return
 	}
 	s.applyOps(b)
-	recycle(b)
-}
-
-func recycle(b *shardBatch) {
-	b.visits, b.seq = false, 0
 	if b.reset() {
 		shardBatchPool.Put(b) // one grown by a very long key is let go
 	}
@@ -407,10 +406,28 @@ func (o *shardOut) queueVisit(op shardOp, key []byte) {
 	owner := o.owner(op.h)
 	b := o.visits[owner]
 	if b == nil {
-		b = shardBatchPool.Get().(*shardBatch)
+		b = o.visitBatch()
 		o.visits[owner] = b
 	}
 	b.add(op, key)
+}
+
+// visitBatch returns an empty batch of visits.
+func (o *shardOut) visitBatch() *shardBatch {
+	if n := len(o.spare); n > 0 {
+		b := o.spare[n-1]
+		o.spare = o.spare[:n-1]
+		return b
+	}
+	return &shardBatch{visits: true}
+}
+
+// recycleVisits keeps b, an applied batch of visits, for a next job,
+// unless enough are kept or a very long key grew it.
+func (o *shardOut) recycleVisits(b *shardBatch) {
+	if b.reset() && len(o.spare) < 4*int(o.n) {
+		o.spare = append(o.spare, b)
+	}
 }
 
 // sendVisits hands every owner, this worker included, the current job's
@@ -418,7 +435,7 @@ func (o *shardOut) queueVisit(op shardOp, key []byte) {
 func (o *shardOut) sendVisits() {
 	for owner, b := range o.visits {
 		if b == nil {
-			b = shardBatchPool.Get().(*shardBatch)
+			b = o.visitBatch()
 		}
 		o.visits[owner] = nil
 		b.visits, b.seq = true, o.seq
@@ -442,7 +459,7 @@ func (o *shardOut) receiveVisits(b *shardBatch) {
 		delete(o.pending, o.next)
 		o.next++
 		o.st.applyOps(b)
-		recycle(b)
+		o.recycleVisits(b)
 	}
 }
 
@@ -454,7 +471,7 @@ func (o *shardOut) applyPending() {
 		b := o.pending[q]
 		delete(o.pending, q)
 		o.st.applyOps(b)
-		recycle(b)
+		o.recycleVisits(b)
 	}
 }
 
