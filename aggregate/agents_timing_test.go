@@ -21,15 +21,7 @@ func BenchmarkStateAddAgents(b *testing.B) {
 			if on == "on" {
 				opts.Dimensions = []dim.Dimension{agents.NewAggregator(agents.Options{TopCapacity: DefaultTopCapacity, DistinctCapacity: DefaultDistinctCapacity})}
 			}
-			s := New(opts)
-			for _, r := range recs {
-				s.Add(r) // warm up: keys, buckets and the classifier's cache
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				s.Add(recs[i&(len(recs)-1)])
-			}
+			benchSteadyAdd(b, New(opts), recs)
 		})
 	}
 }

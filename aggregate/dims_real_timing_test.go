@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"os"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -54,21 +53,7 @@ func BenchmarkStateAddLog(b *testing.B) {
 			case "visitor+geo":
 				opts.Dimensions = append(visitorDims(), geo.NewAggregator(set, geo.Options{DistinctCapacity: DefaultDistinctCapacity}))
 			}
-			s := New(opts)
-			for _, r := range recs {
-				s.Add(r)
-			}
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			b.ResetTimer()
-			c0 := threadCPU()
-			for i := range b.N {
-				s.Add(recs[i%len(recs)])
-			}
-			if c1 := threadCPU(); c1 > 0 {
-				b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
-			}
+			benchSteadyAdd(b, New(opts), recs)
 		})
 	}
 }

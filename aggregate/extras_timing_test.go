@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/content"
@@ -44,23 +43,7 @@ func BenchmarkStateAddExtras(b *testing.B) {
 				if dims == "extras" {
 					opts.Dimensions = extraDims()
 				}
-				s := New(opts)
-				for _, r := range recs {
-					s.Add(r)
-				}
-				// The thread's CPU time too (cpu-ns/op, Linux): the wall
-				// time of a shared machine varies by ±50 %.
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				b.ReportAllocs()
-				b.ResetTimer()
-				c0 := threadCPU()
-				for i := range b.N {
-					s.Add(recs[i&(len(recs)-1)])
-				}
-				if c1 := threadCPU(); c1 > 0 {
-					b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
-				}
+				benchSteadyAdd(b, New(opts), recs)
 			})
 		}
 	}

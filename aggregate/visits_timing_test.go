@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -19,22 +18,7 @@ func BenchmarkStateAddVisits(b *testing.B) {
 			if on {
 				opts.Dimensions = []dim.Dimension{visits.New(visits.Options{})}
 			}
-			s := New(opts)
-			for _, r := range recs {
-				s.Add(r) // warm up: keys, buckets and visits exist
-			}
-			b.ReportAllocs()
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ResetTimer()
-			cpu := threadCPU()
-			for i := range b.N {
-				s.Add(recs[i&(len(recs)-1)])
-			}
-			if cpu != 0 {
-				// Under load, the thread's CPU time is steadier than wall time.
-				b.ReportMetric(float64(threadCPU()-cpu)/float64(b.N), "cpu-ns/op")
-			}
+			benchSteadyAdd(b, New(opts), recs)
 		})
 	}
 }

@@ -2,8 +2,9 @@ package report
 
 import (
 	"fmt"
-	"github.com/webalyze/webalyze/aggregate/status"
 	"strconv"
+
+	"github.com/webalyze/webalyze/aggregate/status"
 
 	"cmp"
 	"slices"

@@ -4,10 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/webalyze/webalyze/report"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/webalyze/webalyze/report"
 
 	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/refsites"
