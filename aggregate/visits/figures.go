@@ -148,7 +148,7 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 	*v = Visits{timeout: w.Timeout, capacity: w.Capacity, topCap: w.TopCapacity,
 		requests: w.Requests, counted: w.Counted, undated: w.Undated,
 		ranges: w.Ranges, folds: w.Folds,
-		closedEarly: w.ClosedEarly, possibleSplits: w.PossibleSplits}
+		closedEarly: w.ClosedEarly, possibleSplits: w.PossibleSplits, nextSeal: minSeal}
 	v.done = counts{Visits: w.Visits, Pages: w.Pages, Seconds: w.Seconds, Days: map[int64]uint64{}, Entry: w.Entry, Exit: w.Exit}
 	copy(v.done.PagesHist[:], w.PagesHist)
 	copy(v.done.DurHist[:], w.DurHist)
