@@ -55,7 +55,11 @@ func (t *table) resize(n int) {
 		t.slots = t.spare
 		clear(t.slots)
 	} else {
+		// Written once before use (see sketch's newSlots): a probe's read
+		// of a fresh page would map the zero page, and the write after it
+		// would flush that mapping from every processor's TLB.
 		t.slots = make([]slot, n)
+		clear(t.slots)
 	}
 	t.shift = 64
 	for n > 1 {
