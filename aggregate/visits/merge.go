@@ -61,9 +61,6 @@ func (v *Visits) merge(other dim.Dimension, disjoint bool) error {
 	v.requests += o.requests
 	v.counted += o.counted
 	v.undated += o.undated
-	if o.hasLatest && (!v.hasLatest || o.latest > v.latest) {
-		v.latest, v.hasLatest = o.latest, true
-	}
 	v.late = max(v.late, o.late)
 	v.done.merge(&o.done)
 	for _, r := range o.ranges {

@@ -87,13 +87,12 @@ type Visits struct {
 	spare []byte
 	// folding holds the visits foldWhere folds (reused).
 	folding []visit
-	// latest is the latest time added (when hasLatest), late the most a
-	// request came before it, nextSeal the open visits at which AddPage
-	// folds the finished ones (see sealFinished). They steer folding
-	// alone, and are not kept in the state file.
-	latest, late int64
-	hasLatest    bool
-	nextSeal     int
+	// late is the most a request came before the latest one added so far
+	// (the end of the last span of ranges), nextSeal the open visits at
+	// which AddPage folds the finished ones (see sealFinished). They steer
+	// folding alone, and are not kept in the state file.
+	late     int64
+	nextSeal int
 }
 
 var _ dim.Dimension = (*Visits)(nil)
@@ -192,10 +191,8 @@ func PagePath(path []byte, h uint64) ([]byte, uint64) {
 // hash ph). Every request of an identity must reach the same aggregator.
 func (v *Visits) AddPage(id uint64, t, day int64, path []byte, ph uint64) {
 	v.counted++
-	if !v.hasLatest || t > v.latest {
-		v.latest, v.hasLatest = t, true
-	} else if late := v.latest - t; late > v.late {
-		v.late = late
+	if n := len(v.ranges); n > 0 {
+		v.late = max(v.late, v.ranges[n-1].Hi-t)
 	}
 	v.ranges = v.ranges.stretch(t, 2*v.timeout)
 	if len(v.folds) > 0 && v.folds.nearTime(t, v.timeout) {
