@@ -29,32 +29,42 @@ func syntheticLog(n int) []byte {
 	return b.Bytes()
 }
 
+// benchLog returns the log the Run benchmarks read: the file named by
+// $WEBALYZE_BENCH_LOG, or a synthetic combined log of 200 000 lines.
+func benchLog(b *testing.B) []byte {
+	if p := os.Getenv("WEBALYZE_BENCH_LOG"); p != "" {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	return syntheticLog(200_000)
+}
+
+// benchRun times Run over data, held in memory, as a combined log.
+func benchRun(b *testing.B, data []byte, cfg RunConfig) {
+	cfg.Format, _ = parser.ParseFormatSpec("combined")
+	cfg.Open = func(name string) (*parser.Input, error) {
+		return parser.NewInput(name, bytes.NewReader(data), int64(len(data)))
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Run(context.Background(), cfg, []string{"bench.log"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkRun measures the whole pipeline (split, parse, aggregate,
 // merge) on a synthetic combined log held in memory, or on the file named
 // by $WEBALYZE_BENCH_LOG.
 func BenchmarkRun(b *testing.B) {
-	var data []byte
-	if p := os.Getenv("WEBALYZE_BENCH_LOG"); p != "" {
-		var err error
-		if data, err = os.ReadFile(p); err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		data = syntheticLog(200_000)
-	}
-	format, _ := parser.ParseFormatSpec("combined")
+	data := benchLog(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			cfg := RunConfig{Workers: workers, Format: format, Open: func(name string) (*parser.Input, error) {
-				return parser.NewInput(name, bytes.NewReader(data), int64(len(data)))
-			}}
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, _, err := Run(context.Background(), cfg, []string{"bench.log"}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchRun(b, data, RunConfig{Workers: workers})
 		})
 	}
 }

@@ -298,11 +298,18 @@ type AgentPanelView struct {
 // View prepares p for the HTML template: section id, key column name,
 // rows before and after the fold.
 func (p AgentPanel) View(id, keyName string) AgentPanelView {
-	v := AgentPanelView{ID: id, KeyName: keyName, P: p, First: p.Rows}
-	if len(p.Rows) > agentFold+2 {
-		v.First, v.Rest = p.Rows[:agentFold], p.Rows[agentFold:]
-	}
+	v := AgentPanelView{ID: id, KeyName: keyName, P: p}
+	v.First, v.Rest = foldRows(p.Rows)
 	return v
+}
+
+// foldRows splits rows at agentFold, unless that would fold away no more
+// than two rows.
+func foldRows[R any](rows []R) (first, rest []R) {
+	if len(rows) > agentFold+2 {
+		return rows[:agentFold], rows[agentFold:]
+	}
+	return rows, nil
 }
 
 // BotPanelView is what the HTML template of a bots table reads.
@@ -314,10 +321,8 @@ type BotPanelView struct {
 
 // View prepares p for the HTML template.
 func (p BotPanel) View(id, keyName string) BotPanelView {
-	v := BotPanelView{ID: id, KeyName: keyName, P: p, First: p.Rows}
-	if len(p.Rows) > agentFold+2 {
-		v.First, v.Rest = p.Rows[:agentFold], p.Rows[agentFold:]
-	}
+	v := BotPanelView{ID: id, KeyName: keyName, P: p}
+	v.First, v.Rest = foldRows(p.Rows)
 	return v
 }
 
