@@ -62,14 +62,7 @@ func TestContent(t *testing.T) {
 func TestContentMerge(t *testing.T) {
 	dimtest.MergeProperty(t, New(0), Empty, dimtest.Records(1, 3000), 20)
 	d := New(2)
-	recs := dimtest.Records(2, 3000)
-	for i := range recs {
-		h := dimtest.Hit(&recs[i])
-		d.Add(&h)
-	}
-	if err := d.Check(3000); err != nil || d.Types.Exact() {
-		t.Fatalf("capacity 2: %v, exact %v", err, d.Types.Exact())
-	}
+	dimtest.PastCapacity(t, d, d.Types.Exact)
 }
 
 func TestContentAllocs(t *testing.T) {

@@ -87,14 +87,7 @@ func TestSitesMerge(t *testing.T) {
 		dimtest.MergeProperty(t, New(0, sites), Empty, dimtest.Records(1, 3000), 20)
 		// Past capacity: Space-Saving, checked for its invariants only.
 		d := New(3, sites)
-		recs := dimtest.Records(2, 3000)
-		for i := range recs {
-			h := dimtest.Hit(&recs[i])
-			d.Add(&h)
-		}
-		if err := d.Check(3000); err != nil || d.List.Exact() {
-			t.Fatalf("capacity 3: %v, exact %v", err, d.List.Exact())
-		}
+		dimtest.PastCapacity(t, d, d.List.Exact)
 	}
 }
 

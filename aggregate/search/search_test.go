@@ -112,14 +112,7 @@ func TestSearch(t *testing.T) {
 func TestSearchMerge(t *testing.T) {
 	dimtest.MergeProperty(t, New(0), Empty, dimtest.Records(1, 3000), 20)
 	d := New(1)
-	recs := dimtest.Records(2, 3000)
-	for i := range recs {
-		h := dimtest.Hit(&recs[i])
-		d.Add(&h)
-	}
-	if err := d.Check(3000); err != nil || d.Terms.Exact() {
-		t.Fatalf("capacity 1: %v, exact %v", err, d.Terms.Exact())
-	}
+	dimtest.PastCapacity(t, d, d.Terms.Exact)
 }
 
 func TestSearchAllocs(t *testing.T) {

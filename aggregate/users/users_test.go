@@ -45,14 +45,7 @@ func TestUsers(t *testing.T) {
 func TestUsersMerge(t *testing.T) {
 	dimtest.MergeProperty(t, New(0), Empty, dimtest.Records(1, 3000), 20)
 	d := New(1)
-	recs := dimtest.Records(2, 3000)
-	for i := range recs {
-		h := dimtest.Hit(&recs[i])
-		d.Add(&h)
-	}
-	if err := d.Check(3000); err != nil || d.List.Exact() {
-		t.Fatalf("capacity 1: %v, exact %v", err, d.List.Exact())
-	}
+	dimtest.PastCapacity(t, d, d.List.Exact)
 }
 
 func TestUsersAllocs(t *testing.T) {

@@ -54,14 +54,7 @@ func TestVHosts(t *testing.T) {
 func TestVHostsMerge(t *testing.T) {
 	dimtest.MergeProperty(t, New(0), Empty, dimtest.Records(1, 3000), 20)
 	d := New(1)
-	recs := dimtest.Records(2, 3000)
-	for i := range recs {
-		h := dimtest.Hit(&recs[i])
-		d.Add(&h)
-	}
-	if err := d.Check(3000); err != nil || d.All.Exact() {
-		t.Fatalf("capacity 1: %v, exact %v", err, d.All.Exact())
-	}
+	dimtest.PastCapacity(t, d, d.All.Exact)
 }
 
 func TestVHostsAllocs(t *testing.T) {

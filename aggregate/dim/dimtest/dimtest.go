@@ -75,10 +75,7 @@ func Encode(t testing.TB, d dim.Dimension) []byte {
 func MergeProperty(t *testing.T, proto dim.Dimension, empty func() dim.Dimension, recs []parser.Record, rounds int) dim.Dimension {
 	t.Helper()
 	whole := proto.New()
-	for i := range recs {
-		h := Hit(&recs[i])
-		whole.Add(&h)
-	}
+	Feed(whole, recs)
 	if err := whole.Check(uint64(len(recs))); err != nil {
 		t.Fatalf("%s: Check after adding %d records: %v", proto.Section(), len(recs), err)
 	}
@@ -161,6 +158,26 @@ func Unmarshal(t *testing.T, empty func() dim.Dimension, data []byte) {
 	o.Add(&h)
 	_ = d.Merge(o)
 	_ = d.Check(0)
+}
+
+// Feed adds every record of recs to d.
+func Feed(d dim.Dimension, recs []parser.Record) {
+	for i := range recs {
+		h := Hit(&recs[i])
+		d.Add(&h)
+	}
+}
+
+// PastCapacity feeds d, made with a capacity that Records(2, 3000)
+// overflows, and fails the test unless d still passes its Check and
+// exact, its list's Exact, reports false (Space-Saving).
+func PastCapacity(t *testing.T, d dim.Dimension, exact func() bool) {
+	t.Helper()
+	recs := Records(2, 3000)
+	Feed(d, recs)
+	if err := d.Check(uint64(len(recs))); err != nil || exact() {
+		t.Fatalf("%s past its capacity: %v, exact %v", d.Section(), err, exact())
+	}
 }
 
 // Allocs returns the average allocations of adding recs to d again (its
