@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
@@ -123,17 +124,7 @@ func TestMergeSplits(t *testing.T) {
 					aggs[i] = roundTrip(t, aggs[i])
 				}
 			}
-			for len(aggs) > 1 {
-				i, j := r.IntN(len(aggs)), r.IntN(len(aggs)-1)
-				if j >= i {
-					j++
-				}
-				if err := aggs[i].Merge(aggs[j]); err != nil {
-					t.Fatal(err)
-				}
-				aggs = slices.Delete(aggs, j, j+1)
-			}
-			merged := aggs[0]
+			merged := dimtest.MergeRandomly(t, r, aggs)
 			if err := merged.Check(uint64(len(hits))); err != nil {
 				t.Fatal(err)
 			}

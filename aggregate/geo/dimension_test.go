@@ -11,6 +11,7 @@ import (
 	"github.com/maxmind/mmdbwriter/mmdbtype"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -170,17 +171,7 @@ func TestAggregatorMergeProperty(t *testing.T) {
 					parts[i] = roundTripAgg(t, parts[i]) // as shards saved elsewhere
 				}
 			}
-			for len(parts) > 1 {
-				i, j := r.IntN(len(parts)), r.IntN(len(parts)-1)
-				if j >= i {
-					j++
-				}
-				if err := parts[i].Merge(parts[j]); err != nil {
-					t.Fatal(err)
-				}
-				parts = slices.Delete(parts, j, j+1)
-			}
-			merged := parts[0]
+			merged := dimtest.MergeRandomly(t, r, parts)
 			if err := merged.Check(uint64(len(hs))); err != nil {
 				t.Fatal(err)
 			}

@@ -117,18 +117,7 @@ func MergeProperty(t *testing.T, proto dim.Dimension, empty func() dim.Dimension
 			}
 			parts[i] = q
 		}
-		rng.Shuffle(k, func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
-		acc := parts[0]
-		for _, p := range parts[1:] {
-			if rng.IntN(2) == 0 {
-				if err := p.Merge(acc); err != nil {
-					t.Fatalf("%s: round %d: Merge: %v", proto.Section(), round, err)
-				}
-				acc = p
-			} else if err := acc.Merge(p); err != nil {
-				t.Fatalf("%s: round %d: Merge: %v", proto.Section(), round, err)
-			}
-		}
+		acc := MergeRandomly(t, rng, parts)
 		if err := acc.Check(uint64(len(recs))); err != nil {
 			t.Fatalf("%s: round %d (%d parts): Check after merging: %v", proto.Section(), round, k, err)
 		}
@@ -158,6 +147,24 @@ func Unmarshal(t *testing.T, empty func() dim.Dimension, data []byte) {
 	o.Add(&h)
 	_ = d.Merge(o)
 	_ = d.Check(0)
+}
+
+// MergeRandomly merges parts, two taken at random each time, one into
+// the other, until one is left, which it returns; a Merge error fails
+// the test.
+func MergeRandomly[D dim.Dimension](t testing.TB, rng *rand.Rand, parts []D) D {
+	t.Helper()
+	for len(parts) > 1 {
+		i, j := rng.IntN(len(parts)), rng.IntN(len(parts)-1)
+		if j >= i {
+			j++
+		}
+		if err := parts[i].Merge(parts[j]); err != nil {
+			t.Fatalf("%s: Merge: %v", parts[i].Section(), err)
+		}
+		parts = slices.Delete(parts, j, j+1)
+	}
+	return parts[0]
 }
 
 // Feed adds every record of recs to d.
