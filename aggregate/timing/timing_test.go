@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
@@ -140,17 +141,7 @@ func roundTrip(t *testing.T, x *Times) *Times {
 	return y
 }
 
-func TestMergeRefused(t *testing.T) {
-	x := New()
-	if err := x.Merge(x); err == nil {
-		t.Error("merged into itself")
-	}
-	if err := x.Merge(other{}); err == nil || !strings.Contains(err.Error(), "response times") {
-		t.Errorf("merging another dimension: %v", err)
-	}
-}
-
-type other struct{ dim.Dimension }
+func TestMergeRefused(t *testing.T) { dimtest.MergeRefused(t, New(), "response times") }
 
 // TestCheck: figures that cannot come from records are refused.
 func TestCheck(t *testing.T) {

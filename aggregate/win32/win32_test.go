@@ -3,10 +3,10 @@ package win32
 import (
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -100,17 +100,7 @@ func roundTrip(t *testing.T, c *Counts) *Counts {
 	return d
 }
 
-func TestMergeRefused(t *testing.T) {
-	c := New()
-	if err := c.Merge(c); err == nil {
-		t.Error("merged into itself")
-	}
-	if err := c.Merge(other{}); err == nil || !strings.Contains(err.Error(), "win32") {
-		t.Errorf("merging another dimension: %v", err)
-	}
-}
-
-type other struct{ dim.Dimension }
+func TestMergeRefused(t *testing.T) { dimtest.MergeRefused(t, New(), "win32") }
 
 // TestUnmarshalHostile: a corrupt section is an error, never a panic, and
 // leaves the counts as they were.

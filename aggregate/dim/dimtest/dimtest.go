@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
@@ -166,6 +167,21 @@ func MergeRandomly[D dim.Dimension](t testing.TB, rng *rand.Rand, parts []D) D {
 	}
 	return parts[0]
 }
+
+// MergeRefused fails the test unless d refuses to merge itself, and to
+// merge a dimension of another kind with an error that names word.
+func MergeRefused(t *testing.T, d dim.Dimension, word string) {
+	t.Helper()
+	if err := d.Merge(d); err == nil {
+		t.Errorf("%s: merged into itself", d.Section())
+	}
+	if err := d.Merge(foreign{}); err == nil || !strings.Contains(err.Error(), word) {
+		t.Errorf("%s: merging another dimension: %v", d.Section(), err)
+	}
+}
+
+// foreign is a dimension of no kind a test aggregator is.
+type foreign struct{ dim.Dimension }
 
 // Feed adds every record of recs to d.
 func Feed(d dim.Dimension, recs []parser.Record) {
