@@ -82,8 +82,29 @@
 // the local dimension's own function (agents.Parse, refsites.Host,
 // search.Param...); the visitors of each resulting group, which are not
 // the sum of its raw values', are counted by the server in one more pass
-// that maps each raw value to its groups by hash. Visits are not computed
-// (sessions need window functions 18.16 lacks). Over several shards,
+// that maps each raw value to its groups by hash. Over several shards,
 // load each shard's local table and query a Distributed table made by
 // [CreateDistributed].
+//
+// # Visits
+//
+// 18.16 has no window functions; visits (aggregate/visits: runs of one
+// identity's page requests with no gap over the timeout) are made with
+// arrays instead. GROUP BY client, agent gathers each identity's (time,
+// path) pairs with groupArray and sorts them; a visit starts at the first
+// pair and wherever arrayDifference of the times passes the timeout, and
+// ARRAY JOIN of the visits' first and last positions gives one row per
+// visit (first and last time, pages, entry and exit path, day in the
+// zone), which the server aggregates further: the totals, the pages and
+// duration distributions, the visits per day (sumMap), the distinct entry
+// and exit paths, and, in a second pass, the busiest TopN entry and exit
+// paths. Paths are cut as visits.PagePath cuts them by the server itself,
+// since the cut paths order a visit's same-second requests. Over a
+// Distributed table each shard gathers its rows and the server asked
+// merges each identity's arrays before sorting them, so the visits are
+// those of all the shards' rows. The cost is memory: until the GROUP BY
+// ends, the server holds every counted page request of the window, its
+// time and path (up to visits.MaxPath bytes), grouped by identity; the
+// whole is sessionised at once, so nothing is closed early and every
+// figure is exact.
 package clickhouse

@@ -71,6 +71,11 @@ type QueryOptions struct {
 	// out by a NOT IN of their literals. Figures.Bots counts their rows.
 	ExcludeBots  bool
 	MaxBotAgents int
+	// VisitTimeout is the longest gap between two page requests of one
+	// visit (whole seconds); default visits.DefaultTimeout. NoVisits
+	// leaves the visits out (Figures.Visits nil).
+	VisitTimeout time.Duration
+	NoVisits     bool
 }
 
 // DefaultMaxBotAgents is how many distinct user agents ExcludeBots
@@ -87,8 +92,8 @@ const DefaultMaxBotAgents = 200000
 // up to its DistinctCapacity), the top lists' totals, distinct keys and
 // rows (ordered by hits, then key, as sketch.TopK.Top), the drill-down
 // lists, latency counts, minima and maxima, the agent panels (below
-// AgentRows strings, see AgentFigures) and the extras (below FoldRows
-// values, see FoldedList). Estimates: latency quantiles, within 1 %
+// AgentRows strings, see AgentFigures), the extras (below FoldRows
+// values, see FoldedList) and the visits (see VisitsFigures). Estimates: latency quantiles, within 1 %
 // (Latency.RelErr), unless QueryOptions.ExactLatency.
 type Figures struct {
 	Requests uint64
@@ -140,6 +145,8 @@ type Figures struct {
 	// Geo are the Countries and Networks panels; nil without
 	// QueryOptions.Geo, or with CountsOnly.
 	Geo *GeoFigures
+	// Visits are the visits; nil with CountsOnly or NoVisits.
+	Visits *VisitsFigures
 	// Bots counts the rows that ExcludeBots left out (not in Requests).
 	Bots uint64
 }
@@ -251,6 +258,9 @@ func Query(ctx context.Context, c *Client, opts QueryOptions) (*Figures, error) 
 	}
 	if opts.Geo != nil {
 		steps = append(steps, q.geo)
+	}
+	if !opts.NoVisits {
+		steps = append(steps, q.visits)
 	}
 	if opts.CountsOnly {
 		steps = steps[:6]

@@ -24,6 +24,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/users"
 	"github.com/webalyze/webalyze/aggregate/vhosts"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -68,11 +69,12 @@ func loadSamples(t *testing.T, c *Client, table string, batchRows int) (*aggrega
 
 // localOptions are the options of the State that a report from
 // ClickHouse is compared with: the agents dimension (with --exclude-bots'
-// filter when excludeBots), capacities past what the samples hold.
+// filter when excludeBots), the extra dimensions and visits (default
+// timeout), capacities past what the samples hold.
 func localOptions(loc *time.Location, excludeBots bool) aggregate.Options {
 	o := aggregate.Options{Location: loc, Dimensions: []dim.Dimension{
 		agents.NewAggregator(agents.Options{TopCapacity: aggregate.DefaultTopCapacity, DistinctCapacity: aggregate.DefaultDistinctCapacity, ExcludeBots: excludeBots}),
-		refsites.New(0, nil), search.New(0), content.New(0), users.New(0), vhosts.New(0),
+		refsites.New(0, nil), search.New(0), content.New(0), users.New(0), vhosts.New(0), visits.New(visits.Options{}),
 	}}
 	if excludeBots {
 		o.Filter = agents.NewBotFilter(0)
@@ -210,12 +212,19 @@ func TestFiguresEqualState(t *testing.T) {
 
 // sameReport builds the report Model from both Inputs and compares their
 // JSON, once the parts a table does not hold are set alike (the lines
-// that were not requests, formats, diagnostics) and the estimates taken
+// that were not requests, formats, diagnostics, the capacity of open
+// visits) and the estimates taken
 // out (visitors of top-list rows, latency quantiles: compared above).
 func sameReport(t *testing.T, ch, local *report.Input, loc *time.Location) {
 	t.Helper()
 	ch.Lines, ch.MalformedReasons, ch.SkippedReasons = local.Lines, local.MalformedReasons, local.SkippedReasons
 	ch.Formats, ch.Samples, ch.FileErrors = local.Formats, local.Samples, local.FileErrors
+	if ch.Visits != nil && local.Visits != nil {
+		// The server has no capacity of open visits (0).
+		v := *local.Visits
+		v.Capacity = ch.Visits.Capacity
+		local.Visits = &v
+	}
 	for _, in := range []*report.Input{ch, local} {
 		for _, l := range []*report.TopList{&in.URLs, &in.URLsQuery, &in.Clients, &in.Referrers, &in.Agents, &in.Methods, &in.Protocols, &in.Vhosts} {
 			for i := range l.Rows {
@@ -391,6 +400,7 @@ func compareInputs(t *testing.T, ch, local *report.Input) {
 		eq("list "+l.name, a, b)
 	}
 	compareAgents(t, ch.AgentPanels, local.AgentPanels)
+	compareVisits(t, "visits", ch.Visits, local.Visits)
 	if len(ch.Latency) != len(local.Latency) {
 		t.Fatalf("latency scopes %v, local %v", ch.Latency, local.Latency)
 	}

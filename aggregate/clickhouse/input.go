@@ -119,6 +119,9 @@ func (f *Figures) Input() *report.Input {
 	if f.AgentPanels != nil {
 		in.AgentPanels = f.AgentPanels.input()
 	}
+	if f.Visits != nil {
+		in.Visits = f.Visits.input()
+	}
 	if f.Bots > 0 {
 		// --exclude-bots: the bots' rows were read and left out.
 		in.Lines.Read = clamp(f.Requests + f.Bots)
