@@ -73,6 +73,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	opts := clickhouse.QueryOptions{Table: j.ch.Table, Location: loc, TopN: max(j.top, 1), CountsOnly: j.countsOnly,
 		DrillRows: j.in.DrillCapacity, DrillAllCodes: j.drillAll,
 		NoAgentPanels: j.in.NoVisitorPanels, NoExtras: j.in.NoVisitorPanels, ExcludeBots: j.in.ExcludeBots,
+		NoVisits: j.in.NoVisits || j.in.NoVisitorPanels, VisitTimeout: j.in.VisitTimeout,
 		Since: c.since.Unix(), HasSince: c.hasSince, Until: c.until.Unix(), HasUntil: c.hasUn}
 	if opts.DrillRows == 0 {
 		opts.DrillRows = 1
