@@ -1,7 +1,9 @@
 package clickhouse
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -111,6 +113,9 @@ func TestHostileInput(t *testing.T) {
 	queries := []string{"", "S=Hello&q=", "query=%00%ff", "search=a+b&q=c", "Q=' OR 1=1 --", "x=1&s=%E2%80%AE", "q"}
 	remoteUsers := []string{"", "-", "alice", "O'Brien\\", strings.Repeat("u", 400), "\x00\t"}
 	vhostNames := []string{"", "www.example.org", "API.example.org:8443", strings.Repeat("v", 300)}
+	// Hostile page paths, entry and exit pages of visits.
+	pagePaths := []string{"/it's \\'q\\'.html", "/nul\x00byte", "/line\nbreak\r\n.php", "/<script>alert(1)</script>",
+		"/tab\there\\", "/\"quoted\"\x1b[31m.html"}
 	if err := l.Begin(ctx, Source{Name: "agents", ID: "agents"}, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +126,9 @@ func TestHostileInput(t *testing.T) {
 			Host: []byte(fmt.Sprintf("10.0.0.%d", i%7)), Method: []byte("GET"), Path: []byte("/x"), Protocol: []byte("HTTP/1.1"),
 			UserAgent: []byte(ua), Referer: []byte(referrers[i%len(referrers)]), Query: []byte(queries[i%len(queries)]),
 			User: []byte(remoteUsers[i%len(remoteUsers)]), VHost: []byte(vhostNames[i%len(vhostNames)])}
+		if i%3 == 1 {
+			r.Path = []byte(pagePaths[i/3%len(pagePaths)])
+		}
 		if i%5 == 0 {
 			r.Path = []byte(fmt.Sprintf("/a.b/file.%c%s", 'A'+i%26, strings.Repeat("x", i%20)))
 		}
@@ -164,6 +172,7 @@ func TestHostileInput(t *testing.T) {
 		t.Errorf("the hostile extras are not all counted: %+v", e)
 	}
 	compareInputs(t, f.Input(), in)
+	hostileVisits(t, f.Input(), pagePaths)
 
 	// A window: [since, until) in whole seconds; undated rows are out.
 	since := time.Date(2024, 2, 27, 0, 0, 0, 0, time.UTC).Unix()
@@ -231,5 +240,63 @@ func TestHostileInput(t *testing.T) {
 	if s := f.Extras.ReferringSites; s.Bound == 0 || fin.Extras.ReferringSites.Exact || fin.Extras.ReferringSites.ErrorBound != clamp(s.Bound) ||
 		fin.Extras.ReferringSites.Total != full2.Extras.ReferringSites.Total || fin.AgentPanels != nil {
 		t.Errorf("FoldRows 2: referring sites %+v, local total %d", fin.Extras.ReferringSites, full2.Extras.ReferringSites.Total)
+	}
+}
+
+// hostileVisits checks that every hostile page path is an entry and an
+// exit page of the visits from ClickHouse, byte for byte, and reaches the
+// JSON and HTML reports escaped: the JSON gives the bytes back (invalid
+// UTF-8 aside, none here), the HTML has no raw markup of them.
+func hostileVisits(t *testing.T, in *report.Input, paths []string) {
+	t.Helper()
+	v := in.Visits
+	if v == nil {
+		t.Fatal("no visits from ClickHouse")
+	}
+	for _, l := range []report.TopList{v.Entry, v.Exit} {
+		keys := map[string]bool{}
+		for _, r := range l.Rows {
+			keys[r.Key] = true
+		}
+		for _, p := range paths {
+			if !keys[p] {
+				t.Errorf("visits: %q is not among the entry or exit pages %v", p, l.Rows)
+			}
+		}
+	}
+	m := report.BuildFrom(in, report.BuildOptions{TopN: 1000})
+	var js, html bytes.Buffer
+	if err := report.WriteJSON(&js, m); err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Visits struct {
+			EntryPages struct {
+				Rows []struct{ Key string } `json:"rows"`
+			} `json:"entry_pages"`
+		} `json:"visits"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatalf("report JSON: %v", err)
+	}
+	keys := map[string]bool{}
+	for _, r := range back.Visits.EntryPages.Rows {
+		keys[r.Key] = true
+	}
+	for _, p := range paths {
+		if !keys[p] {
+			t.Errorf("report JSON: entry page %q not given back", p)
+		}
+	}
+	if err := report.WriteHTML(&html, m); err != nil {
+		t.Fatal(err)
+	}
+	h := html.String()
+	i := strings.Index(h, `id="visits-entry"`)
+	if i < 0 {
+		t.Fatal("report HTML: no entry pages table")
+	}
+	if strings.Contains(h, "<script>alert(1)") || !strings.Contains(h[i:], "&lt;script&gt;alert(1)") {
+		t.Error("report HTML: the <script> path is not escaped, or not in the entry pages")
 	}
 }
