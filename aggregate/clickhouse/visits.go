@@ -64,20 +64,26 @@ func visitPath() string {
 // Distributed table every shard gathers its rows and the server asked
 // merges the arrays of each identity before they are sorted, so an
 // identity's requests on several shards make the same visits. A visit
-// starts at the first request and at every gap longer than the timeout;
-// its requests are consecutive in the sorted array, so its entry is the
-// path of the first (the smallest time, then path) and its exit that of
-// the last.
+// starts (s) at the first request and after every gap longer than the
+// timeout, and ends (z) before a start or at the last request; its
+// requests are consecutive in the sorted array, so its entry is the path
+// of the first (the smallest time, then path) and its exit that of the
+// last. The visits' figures are taken out as arrays by arrayFilter on
+// those flags, and ARRAY JOIN unfolds only them: a lambda that read the
+// whole arrays (ts[i]), or whole arrays left beside the ARRAY JOIN, would
+// be copied once per visit, quadratic in an identity's requests.
 func (q *querier) visitsSQL(timeout int64) string {
-	return fmt.Sprintf(`SELECT ts[b] AS first, ts[e] AS last, e - b + 1 AS pages, ps[b] AS entry, ps[e] AS exit,
- toUInt16(toDate(toDateTime(first), %[1]s)) AS day
- FROM (SELECT arrayMap(x -> tupleElement(x, 1), a) AS ts, arrayMap(x -> tupleElement(x, 2), a) AS ps,
-  arrayMap((d, i) -> i = 1 OR d > %[2]d, arrayDifference(ts), arrayEnumerate(ts)) AS s,
-  arrayFilter((i, f) -> f, arrayEnumerate(s), s) AS starts,
-  arrayFilter((i, f) -> f, arrayEnumerate(s), arrayPushBack(arrayPopFront(s), 1)) AS ends
-  FROM (SELECT arraySort(groupArray((toUInt32(time), %[3]s))) AS a FROM %[4]s
-   WHERE (%[5]s) AND has_time = 1 AND %[6]s GROUP BY client, agent))
- ARRAY JOIN starts AS b, ends AS e`, q.tz, timeout, visitPath(), q.table, q.where, q.pageCounted())
+	return fmt.Sprintf(`SELECT first, last, pages, entry, exit, toUInt16(toDate(toDateTime(first), %[1]s)) AS day
+ FROM (SELECT arrayFilter((t, f) -> f, ts, s) AS firsts, arrayFilter((t, f) -> f, ts, z) AS lasts,
+   arrayMap((b, e) -> e - b + 1, arrayFilter((i, f) -> f, arrayEnumerate(s), s), arrayFilter((i, f) -> f, arrayEnumerate(s), z)) AS counts,
+   arrayFilter((p, f) -> f, ps, s) AS entries, arrayFilter((p, f) -> f, ps, z) AS exits
+  FROM (SELECT arrayMap(x -> tupleElement(x, 1), a) AS ts, arrayMap(x -> tupleElement(x, 2), a) AS ps,
+    arrayMap((d, i) -> i = 1 OR d > %[2]d, arrayDifference(ts), arrayEnumerate(ts)) AS s,
+    arrayPushBack(arrayPopFront(s), 1) AS z
+   FROM (SELECT arraySort(groupArray((toUInt32(time), %[3]s))) AS a FROM %[4]s
+    WHERE (%[5]s) AND has_time = 1 AND %[6]s GROUP BY client, agent)))
+ ARRAY JOIN firsts AS first, lasts AS last, counts AS pages, entries AS entry, exits AS exit`,
+		q.tz, timeout, visitPath(), q.table, q.where, q.pageCounted())
 }
 
 // visitTimeout is the timeout in whole seconds, as visits.New takes it.
