@@ -11,9 +11,9 @@ import (
 	visitsdim "github.com/webalyze/webalyze/aggregate/visits"
 )
 
-// VisitsInput is the visits part of an [Input] (aggregate/visits): nil
-// when the source does not count visits (ClickHouse), and the report then
-// has no visits panel.
+// VisitsInput is the visits part of an [Input] (aggregate/visits, or
+// ClickHouse's sessions): nil when the source does not count visits, and
+// the report then has no visits panel.
 type VisitsInput struct {
 	Timeout  time.Duration
 	Capacity int
