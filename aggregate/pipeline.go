@@ -65,6 +65,10 @@ type RunResult struct {
 	// Resumed maps an input to the offset it was resumed at, for inputs an
 	// earlier run had read.
 	Resumed map[string]int64
+	// SameData lists the inputs that hold the data of one read before them
+	// in the run, read on from where the run had read it (see
+	// ingest.Result).
+	SameData []ingest.SameData
 	// Lines counts the lines of this run alone, for an exit status that
 	// reflects this run once its State is folded into an earlier one.
 	Lines Lines
@@ -110,7 +114,7 @@ func Run(ctx context.Context, cfg RunConfig, names []string) (*State, RunResult,
 		ClientFrom: cfg.ClientFrom, OnFormat: cfg.OnFormat, OnProgress: cfg.OnProgress, Open: cfg.Open,
 		Incremental: cfg.Incremental, Marks: cfg.Marks, Scribble: cfg.scribble}
 	ires, runErr := ingest.Run(ctx, icfg, names, readerState, ws)
-	res := RunResult{Unreadable: ires.Unreadable, Marks: ires.Marks, Resumed: ires.Resumed}
+	res := RunResult{Unreadable: ires.Unreadable, Marks: ires.Marks, Resumed: ires.Resumed, SameData: ires.SameData}
 	if cfg.BeforeMerge != nil {
 		cfg.BeforeMerge()
 	}

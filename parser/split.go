@@ -91,6 +91,7 @@ type Splitter struct {
 	// than count it as malformed now and again as parsed later.
 	HoldTruncated bool
 	held          int64
+	heldText      []byte
 }
 
 // SetStart sets the line number and byte offset of the first byte the
@@ -115,6 +116,10 @@ func (s *Splitter) SetDirective(d []byte) { s.directive = d }
 // Held returns how many bytes of an unfinished last line were held back
 // (see HoldPartial).
 func (s *Splitter) Held() int64 { return s.held }
+
+// HeldText returns the bytes of the line HoldTruncated held back (a copy),
+// nil when none was: a run with no other copy of them counts that line.
+func (s *Splitter) HeldText() []byte { return s.heldText }
 
 // NewSplitter returns a Splitter reading r. maxLine <= 0 means
 // DefaultMaxLine. directivePrefix is non-empty for stateful formats.
@@ -166,6 +171,9 @@ func (s *Splitter) Next() (*Chunk, error) {
 		case s.eof && (s.HoldPartial && s.err == nil || s.HoldTruncated && IsTruncation(s.err)):
 			data = b[:last+1]
 			s.held = int64(len(b) - (last + 1))
+			if s.held > 0 && s.err != nil {
+				s.heldText = bytes.Clone(b[last+1:])
+			}
 		case s.eof:
 			data = b
 		case last >= 0:

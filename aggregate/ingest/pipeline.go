@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -85,7 +86,8 @@ type Config struct {
 	Open func(name string) (*parser.Input, error)
 	// Incremental makes the run resume each input where an earlier run left
 	// it, as recorded in Marks (see [InputMark]), and hold back a last
-	// line without LF for the next run.
+	// line without LF for the next run. Any run reads once the data that
+	// several of its inputs hold (see Result.SameData).
 	Incremental bool
 	Marks       []InputMark
 	// Scribble makes the workers overwrite each chunk when they release
@@ -103,6 +105,16 @@ type Result struct {
 	// Resumed maps an input to the offset it was resumed at, for inputs an
 	// earlier run had read.
 	Resumed map[string]int64
+	// SameData lists the inputs that hold the data of one read before them
+	// in this run (a rotated file and its compressed copy, side by side
+	// while logrotate compresses; a copy): each was read on from where the
+	// run had read that data, not again from its start.
+	SameData []SameData
+}
+
+// SameData is an input whose data an earlier input of the run holds.
+type SameData struct {
+	Name, Of string
 }
 
 // Run reads the named inputs ("-" is standard input) one after another on
@@ -149,8 +161,8 @@ func Run(ctx context.Context, cfg Config, names []string, readSink Sink, workers
 	}
 	close(jobs)
 	wg.Wait()
+	r.finishMarks()
 	if cfg.Incremental {
-		r.finishMarks()
 		res.Marks = mergeMarks(r.marks, cfg.Marks, r.used)
 	}
 	return res, runErr
@@ -214,7 +226,7 @@ type reader struct {
 	marks []InputMark  // marks of this run's inputs
 	runs  []markRun    // what else this run knows of each of marks
 	// cut are the inputs of this run whose compressed stream was
-	// truncated, by index in marks (incremental runs; see finishMarks).
+	// truncated, by index in marks (see finishMarks).
 	cut []cutInput
 	res *Result
 }
@@ -295,14 +307,21 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	var directive []byte
 	idx := -1
 	var prevCheck InputMark // the mark resumed from, for its CheckSum
-	if cfg.Incremental {
+	{
+		// Every run marks its inputs, to read once the data several hold;
+		// an incremental one also resumes from the marks of earlier runs.
 		dev, ino := identity(name, in.File())
 		fpLen := min(len(head), FingerprintSize)
 		idx = len(r.marks)
 		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
 		r.runs = append(r.runs, markRun{head: bytes.Clone(head[:fpLen]), compressed: in.Compression != parser.Plain, group: idx})
 		mark = &r.marks[idx]
-		if j := r.sameData(idx); j >= 0 {
+		// An incremental run takes any copy for the data it holds; a run
+		// without marks only a file beside its compressed copy (logrotate
+		// compressing access.log.1 into access.log.1.gz): other copies
+		// may have been given on purpose.
+		same := func(j int) bool { return cfg.Incremental || compressedCopy(name, r.marks[j].Name) }
+		if j := r.sameData(idx, same); j >= 0 {
 			// Another input of this run holds the same data (a rotated
 			// file and its compressed copy, both present while gzip runs):
 			// go on from where this run has read it.
@@ -313,7 +332,8 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 				directive = []byte(g.Directive)
 			}
 			r.resumed(name, start)
-		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); i >= 0 {
+			r.res.SameData = append(r.res.SameData, SameData{Name: name, Of: r.marks[j].Name})
+		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); cfg.Incremental && i >= 0 {
 			r.used[i] = true
 			m := cfg.Marks[i]
 			// A plain file shorter than what was read, or with other bytes
@@ -347,7 +367,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			if idx >= 0 && parser.IsTruncation(err) {
 				// A compressed copy still being written: it ends before
 				// what was read already.
-				r.truncated(idx, err)
+				r.truncated(cutInput{idx: idx, err: err})
 				return nil
 			}
 			st.AddFileError(name, fmt.Sprintf("cannot resume at byte %d: %v", start, err))
@@ -361,7 +381,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	} else {
 		// The head already met the stream's end, before start.
 		if idx >= 0 && parser.IsTruncation(rerr) {
-			r.truncated(idx, rerr)
+			r.truncated(cutInput{idx: idx, err: rerr})
 			return nil
 		}
 		st.AddFileError(name, fileErrorText(name, rerr))
@@ -377,9 +397,10 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	// An incremental run leaves a last line without LF of a plain file for
 	// the next run: it may still be being written. A compressed file cannot
 	// grow, so its last line is complete, unless the stream was cut short
-	// (a copy gzip is still writing).
+	// (a copy gzip is still writing): that line is held back in any run,
+	// for another input of the run may hold it whole (see finishMarks).
 	sp.HoldPartial = cfg.Incremental && in.Compression == parser.Plain
-	sp.HoldTruncated = cfg.Incremental
+	sp.HoldTruncated = true
 	sp.OnLongLine = func(ll parser.LongLine) {
 		reason := parser.ReasonLineTooLong
 		detail := fmt.Sprintf("line of %d bytes is over the limit of %d (--max-line)", ll.Length, maxLineOf(cfg.MaxLine))
@@ -431,7 +452,8 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	}
 	if err := sp.Err(); err != nil {
 		if idx >= 0 && parser.IsTruncation(err) {
-			r.truncated(idx, err)
+			offset, line := sp.Consumed()
+			r.truncated(cutInput{idx: idx, err: err, file: fr, held: sp.HeldText(), line: line, offset: offset})
 		} else {
 			st.AddFileError(name, fileErrorText(name, err))
 		}
@@ -584,11 +606,16 @@ type markRun struct {
 	group int
 }
 
-// cutInput is an input of an incremental run whose compressed stream was
+// cutInput is an input of a run whose compressed stream was
 // truncated: a file error, unless another input of the run holds its data.
 type cutInput struct {
 	idx int
 	err error
+	// held is the incomplete last line the splitter held back (see
+	// Splitter.HeldText), at line and offset of file.
+	held         []byte
+	line, offset int64
+	file         *fileRun
 }
 
 // sameData returns the index of an input read earlier in this run that
@@ -599,10 +626,14 @@ type cutInput struct {
 // which cannot grow). Two short plain files with the same first bytes are
 // not taken for one: the second may be a log rewritten after a
 // copytruncate. The same file (device and inode), by whatever name or
-// link, is always the same data.
-func (r *reader) sameData(idx int) int {
+// link, is always the same data. Only inputs j for which ok(j) are
+// considered.
+func (r *reader) sameData(idx int, ok func(j int) bool) int {
 	me, id := r.runs[idx], r.marks[idx]
 	for j := range idx {
+		if !ok(j) {
+			continue
+		}
 		if id.Ino != 0 && r.marks[j].Dev == id.Dev && r.marks[j].Ino == id.Ino {
 			return j
 		}
@@ -633,16 +664,19 @@ func (r *reader) groupMark(idx int) InputMark {
 	return best
 }
 
-// truncated records that input idx's compressed stream ended early.
-func (r *reader) truncated(idx int, err error) {
-	r.cut = append(r.cut, cutInput{idx: idx, err: err})
+// truncated records that an input's compressed stream ended early.
+func (r *reader) truncated(c cutInput) {
+	r.cut = append(r.cut, c)
 }
 
-// finishMarks ends an incremental run: a truncated compressed input whose
-// data another input of the run has read (the copy gzip was writing when
-// the run met it) is no error; the others are file errors of this run.
-// Then every input of a group gets the furthest mark of the group, so
-// that whichever of them a later run meets, it resumes there.
+// finishMarks ends a run: a truncated compressed input whose data another
+// input of the run has read (the copy gzip was writing when the run met
+// it) is no error; the others are file errors of this run. The incomplete
+// last line such an input held back is counted as malformed (truncated),
+// as a worker counts it, when no other input read past its start and no
+// later run will (an incremental run leaves it for the next). Then every
+// input of a group gets the furthest mark of the group, so that whichever
+// of them a later run meets, it resumes there.
 func (r *reader) finishMarks() {
 	for _, c := range r.cut {
 		reach := r.marks[c.idx].Offset
@@ -650,14 +684,19 @@ func (r *reader) finishMarks() {
 		if errors.As(c.err, &se) {
 			reach = min(reach, se.Offset)
 		}
-		covered := false
+		furthest := int64(-1) // the furthest another input of the group read
 		for j := range r.marks {
-			if j != c.idx && r.runs[j].group == r.runs[c.idx].group && r.marks[j].Offset >= reach {
-				covered = true
+			if j != c.idx && r.runs[j].group == r.runs[c.idx].group {
+				furthest = max(furthest, r.marks[j].Offset)
 			}
 		}
-		if !covered {
+		if furthest < reach {
 			r.st.AddFileError(r.marks[c.idx].Name, fileErrorText(r.marks[c.idx].Name, c.err))
+		}
+		if !r.cfg.Incremental && len(c.held) > 0 && furthest <= c.offset {
+			w := &worker{Worker: Worker{Sink: r.st}, maxLine: maxLineOf(r.cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
+			w.process(Job{chunk: &parser.Chunk{Data: c.held, Line: c.line, Offset: c.offset, TruncatedTail: true},
+				file: c.file, filter: r.win, client: r.cfg.ClientFrom})
 		}
 	}
 	for i := range r.marks {
@@ -670,4 +709,23 @@ func (r *reader) finishMarks() {
 			}
 		}
 	}
+}
+
+// compressedSuffixes are the endings logrotate and the compressors give a
+// compressed copy of a file (compresscmd gzip, zstd, bzip2).
+var compressedSuffixes = []string{".gz", ".zst", ".bz2"}
+
+// compressedCopy reports whether one of the names a and b is the other
+// with a compressed file's ending: access.log.1 and access.log.1.gz.
+func compressedCopy(a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	for _, suf := range compressedSuffixes {
+		if b == a+suf {
+			return true
+		}
+	}
+	return false
 }

@@ -263,6 +263,7 @@ func (j *job) collect(g *Globals) (*collected, error) {
 		}
 		return nil, &exitError{code: exitUsage, err: errors.New("nothing was written: an input could not be read")}
 	}
+	warnSameData(g, res.SameData)
 	c.res = res
 	if prev != nil && j.keepFresh {
 		fin := report.NewInput(st, report.BuildOptions{})

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -436,4 +437,84 @@ func TestStateAloneReadOnly(t *testing.T) {
 	if code, _, errs := summary(t, "--state", state, log); code != 2 || !strings.Contains(errs, "locking state") {
 		t.Errorf("a run with inputs and no lock possible: exit %d, want 2: %s", code, errs)
 	}
+}
+
+// TestRotatedAndCompressedCopyStateless is TestRotatedAndCompressedCopy
+// for a run without --state (a cron job that reports over access.log*
+// while logrotate compresses access.log.1): the data of access.log.1 and
+// of its compressed copy is counted once, in any order, and a half-written
+// .gz is no error once its data is read from access.log.1. A truncated .gz
+// with no other copy is still an error of the run, its incomplete last
+// line counted as malformed (truncated).
+func TestRotatedAndCompressedCopyStateless(t *testing.T) {
+	bin := buildWebalyze(t)
+	for _, tt := range []struct {
+		name string
+		cut  float64 // share of the .gz written when the run meets it; 1 = complete
+		rev  bool    // the .gz before access.log.1
+	}{
+		{"complete copy", 1, false},
+		{"complete copy, .gz first", 1, true},
+		{"gz a tenth written", 0.1, false},
+		{"gz a tenth written, .gz first", 0.1, true},
+		{"gz half written", 0.5, false},
+		{"gz half written, .gz first", 0.5, true},
+		{"gz 0.9 written, .gz first", 0.9, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			log := filepath.Join(dir, "access.log")
+			writeMany(t, log+".1", "day1", 5000)
+			raw, _ := os.ReadFile(log + ".1")
+			gz := gzipped(t, raw)
+			os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*tt.cut)], 0o644)
+			writeMany(t, log, "day2", 500)
+			args := []string{log, log + ".1", log + ".1.gz"}
+			if tt.rev {
+				args = []string{log, log + ".1.gz", log + ".1"}
+			}
+			code, d, errs := binSummary(t, bin, args...)
+			if code != 0 || d.Requests != 5500 || d.Lines.Read != 5500 || d.Lines.Malformed != 0 {
+				t.Errorf("exit %d, %d requests, lines %+v; want exit 0, 5500 requests, 5500 read, none malformed\nstderr: %s",
+					code, d.Requests, d.Lines, errs)
+			}
+			if !strings.Contains(errs, "same data") {
+				t.Errorf("stderr %q: no warning that the copy holds the same data", errs)
+			}
+			// The same figures as a run over the data once.
+			_, once, _ := binSummary(t, bin, log, log+".1")
+			if !reflect.DeepEqual(d.Status, once.Status) || d.Bytes != once.Bytes {
+				t.Errorf("status %v, %d bytes; a run over the data once: %v, %d bytes", d.Status, d.Bytes, once.Status, once.Bytes)
+			}
+		})
+	}
+
+	t.Run("a copy under another name is read", func(t *testing.T) {
+		// Copies given on purpose (the same log under two names) are
+		// read as given without --state: only a file beside its
+		// compressed copy is taken for one.
+		dir := t.TempDir()
+		log := filepath.Join(dir, "access.log")
+		writeMany(t, log, "day1", 5000)
+		raw, _ := os.ReadFile(log)
+		os.WriteFile(filepath.Join(dir, "backup.gz"), gzipped(t, raw), 0o644)
+		code, d, errs := binSummary(t, bin, log, filepath.Join(dir, "backup.gz"))
+		if code != 0 || d.Requests != 10000 || strings.Contains(errs, "same data") {
+			t.Errorf("exit %d, %d requests, stderr %q; want exit 0, 10000 requests, no warning", code, d.Requests, errs)
+		}
+	})
+
+	t.Run("truncated gz alone", func(t *testing.T) {
+		dir := t.TempDir()
+		log := filepath.Join(dir, "access.log")
+		writeMany(t, log, "day1", 5000)
+		raw, _ := os.ReadFile(log)
+		gz := gzipped(t, raw)
+		os.WriteFile(log+".1.gz", gz[:len(gz)/2], 0o644)
+		code, d, errs := binSummary(t, bin, log+".1.gz")
+		if code != 3 || d.Lines.Malformed != 1 || d.MalformedReasons["truncated"] != 1 || d.Requests == 0 || d.Lines.Read != d.Requests+1 {
+			t.Errorf("exit %d, lines %+v, reasons %v; want exit 3, the incomplete last line malformed (truncated)\nstderr: %s",
+				code, d.Lines, d.MalformedReasons, errs)
+		}
+	})
 }

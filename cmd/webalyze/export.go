@@ -193,6 +193,7 @@ func runRows(g *Globals, f *FileFlags, cfg ingest.Config, names []string, s *row
 		}
 		return res, errUnreadable
 	}
+	warnSameData(g, res.SameData)
 	return res, nil
 }
 

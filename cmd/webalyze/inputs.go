@@ -13,6 +13,7 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/agents"
+	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/parser"
 	"github.com/webalyze/webalyze/report"
 )
@@ -246,6 +247,17 @@ func outcome(g *Globals, f *InputFlags, st *aggregate.State, res aggregate.RunRe
 		return &exitError{code: exitDataError}
 	}
 	return nil
+}
+
+// warnSameData warns on stderr of the inputs that held the data of one read
+// before them in the run (a rotated file and its compressed copy while
+// logrotate compresses, a copy), which were read on from there: their
+// data is counted once.
+func warnSameData(g *Globals, same []ingest.SameData) {
+	for _, d := range same {
+		fmt.Fprintf(g.stderr, "webalyze: warning: %s holds the same data as %s (a copy, or a compressed copy being written): its lines are counted once\n",
+			report.Visible(d.Name), report.Visible(d.Of))
+	}
 }
 
 // stdinTerminal reports whether standard input is a terminal; tests
