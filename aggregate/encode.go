@@ -12,6 +12,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -111,7 +112,7 @@ func Decode(r io.Reader) (st *State, err error) {
 		in = bytes.NewReader(raw)
 	}
 	s := &State{}
-	dec := gob.NewDecoder(in)
+	dec := gob.NewDecoder(gobcheck.NewReader(in))
 	if err := dec.Decode(s); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}

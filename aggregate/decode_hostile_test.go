@@ -1,0 +1,87 @@
+package aggregate
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/webalyze/webalyze/aggregate/timing"
+)
+
+// hugeMapGob gob-encodes v, whose only map holds one entry encoded as
+// entry, and rewrites that map's count to n: a stream of a hundred bytes
+// that claims n entries.
+func hugeMapGob(t *testing.T, v any, entry []byte, n uint64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	// The value is the last message; its lengths are below 128 here.
+	last := 0
+	for p := 0; p < len(data); p += 1 + int(data[p]) {
+		last = p
+	}
+	msg := data[last+1:]
+	i := bytes.LastIndex(msg, append([]byte{1}, entry...)) // count 1, then the entry
+	if i < 0 {
+		t.Fatal("map not found")
+	}
+	cnt := binary.BigEndian.AppendUint64([]byte{0xF8}, n)
+	nm := append(append(append([]byte{}, msg[:i]...), cnt...), msg[i+1:]...)
+	return append(append(append([]byte{}, data[:last]...), byte(len(nm))), nm...)
+}
+
+// stateFile wraps a gob stream as a state file of the current version.
+func stateFile(t *testing.T, stream []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	buf.Write(stateMagic)
+	buf.Write(binary.BigEndian.AppendUint32(nil, SchemaVersion))
+	zw, err := zstd.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write(stream)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestDecodeHugeMapCount: a state file or a section whose gob stream
+// claims a map of 2^25 entries in a hundred bytes is refused without
+// allocating for them (gob sizes a map from the claimed count; at 2^30
+// the process dies of it).
+func TestDecodeHugeMapCount(t *testing.T) {
+	const n = 1 << 25
+	for _, c := range []struct {
+		name   string
+		decode func() error
+	}{
+		{"core", func() error {
+			_, err := Decode(bytes.NewReader(stateFile(t, hugeMapGob(t, struct{ SubCodes map[uint64]uint64 }{map[uint64]uint64{1: 5}}, []byte{1, 5}, n))))
+			return err
+		}},
+		{"timing section", func() error {
+			type latency struct{ Count uint64 }
+			return timing.New().UnmarshalBinary(hugeMapGob(t, struct{ Code map[uint16]latency }{map[uint16]latency{1: {Count: 5}}}, []byte{1, 1, 5, 0}, n))
+		}},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		err := c.decode()
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "exceeds") {
+			t.Errorf("%s: got %v, want a refused count", c.name, err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%s: decoding allocated %d MB", c.name, grew>>20)
+		}
+	}
+}
