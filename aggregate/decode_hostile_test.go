@@ -85,3 +85,36 @@ func TestDecodeHugeMapCount(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeRefusesBrokenInvariants: a state file whose counts break the
+// invariants of every run (tampered, or written by a faulty webalyze) is
+// refused as corrupt rather than loaded and merged into later runs.
+func TestDecodeRefusesBrokenInvariants(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		mutate func(s *State)
+		want   string
+	}{
+		{"read", func(s *State) { s.Lines.Read++ }, "lines read"},
+		{"requests", func(s *State) { s.Requests++ }, "requests"},
+		{"codes", func(s *State) { s.Codes[200] += 7 }, "codes"},
+		{"minutes", func(s *State) { s.Undated++ }, "minute buckets"},
+	} {
+		s := aggregateAll(randEvents(3, 100), testOpts)
+		var buf bytes.Buffer
+		if err := s.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil {
+			t.Fatalf("%s: intact state refused: %v", c.name, err)
+		}
+		c.mutate(s)
+		buf.Reset()
+		if err := s.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(&buf); err == nil || !strings.Contains(err.Error(), "corrupt") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want a corrupt state naming %q", c.name, err, c.want)
+		}
+	}
+}

@@ -137,6 +137,13 @@ func Decode(r io.Reader) (st *State, err error) {
 	if err := s.restore(); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
+	// A state that breaks the invariants every run keeps (read = parsed +
+	// malformed + skipped + filtered, codes and minutes summing to parsed,
+	// each section's own) would spread wrong totals into every run that
+	// loads or merges it.
+	if err := s.Check(); err != nil {
+		return nil, fmt.Errorf("corrupt state file: %w", err)
+	}
 	return s, nil
 }
 
