@@ -118,3 +118,35 @@ func TestDecodeRefusesBrokenInvariants(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeBomb: a state file whose zstd stream inflates thousands of
+// times (megabytes of zeros in a few hundred bytes) is refused once it
+// passes the bound, with memory bounded by it, whatever the version
+// (versions 2 and 3 are read whole before decoding).
+func TestDecodeBomb(t *testing.T) {
+	defer func(f int64) { decodeFloor = f }(decodeFloor)
+	decodeFloor = 1 << 20
+	zw, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 128<<20)
+	// A gob message of 124 MB of zeros, so that a version 4 file streams
+	// into the gob decoder too.
+	msg := append([]byte{0xFC, 0x07, 0xC0, 0x00, 0x00}, zeros...)
+	for _, v := range []uint32{2, 3, SchemaVersion} {
+		hdr := binary.BigEndian.AppendUint32(append([]byte{}, stateMagic...), v)
+		data := zw.EncodeAll(msg, hdr)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Decode(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "decompresses to over") {
+			t.Errorf("version %d: %d bytes: got %v, want a bomb refused", v, len(data), err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 48<<20 {
+			t.Errorf("version %d: decoding allocated %d MB", v, grew>>20)
+		}
+	}
+}
