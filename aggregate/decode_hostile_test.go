@@ -150,3 +150,24 @@ func TestDecodeBomb(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeHugeWindow: a state file of 26 bytes whose zstd frame asks
+// for a window of 512 MB or more is refused without allocating it.
+func TestDecodeHugeWindow(t *testing.T) {
+	// Frame: magic, no flags, window descriptor (exponent e: 2^(10+e)),
+	// then one last raw block of 3 bytes.
+	for _, wd := range []byte{0x78, 0x98, 0xA0} { // 32 MB, 512 MB, 1 GB
+		data := append(append([]byte{}, stateMagic...), 0, 0, 0, SchemaVersion, 0x28, 0xB5, 0x2F, 0xFD, 0x00, wd, 0x19, 0, 0, 1, 2, 3)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Decode(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("window %#x: decoded", wd)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+			t.Errorf("window %#x: decoding allocated %d MB", wd, grew>>20)
+		}
+	}
+}

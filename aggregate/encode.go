@@ -52,7 +52,7 @@ func (s *State) Encode(w io.Writer) error {
 	if _, err := w.Write(hdr[:]); err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(stateWindow))
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func Decode(r io.Reader) (st *State, err error) {
 		return nil, fmt.Errorf("state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
 	}
 	packed := &countReader{r: br}
-	zr, err := zstd.NewReader(packed, zstd.WithDecoderConcurrency(1))
+	zr, err := zstd.NewReader(packed, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(stateWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +147,11 @@ func Decode(r io.Reader) (st *State, err error) {
 	}
 	return s, nil
 }
+
+// stateWindow is the zstd window of state files, the encoder's default.
+// The decoder allocates the window a frame asks for before reading any
+// data (512 MB for a file of 26 bytes): a larger one is refused.
+const stateWindow = 8 << 20
 
 // A state file decompresses to at most maxInflate times the bytes read
 // from it, or decodeFloor bytes: far more than gob and zstd make of real
