@@ -189,7 +189,7 @@ func (d *dec) skipBytes() error {
 }
 
 func (d *dec) value(id int64) error {
-	if d.depth++; d.depth > 100 {
+	if d.depth++; d.depth > 10000 { // gob's own bound on nesting
 		return errors.New("nested too deep")
 	}
 	defer func() { d.depth-- }()
