@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/aggregate/timing"
@@ -91,7 +92,7 @@ type legacyDims struct {
 // the gob stream that starts raw.
 func decodeLegacy(raw []byte) (*legacyDims, error) {
 	var l legacyCore
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&l); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(raw))).Decode(&l); err != nil {
 		return nil, err
 	}
 	d := &legacyDims{times: timing.New(), win32: win32.New()}

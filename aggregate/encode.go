@@ -12,6 +12,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -51,7 +52,7 @@ func (s *State) Encode(w io.Writer) error {
 	if _, err := w.Write(hdr[:]); err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(stateWindow))
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,8 @@ func Decode(r io.Reader) (st *State, err error) {
 	if v < 2 || v > SchemaVersion {
 		return nil, fmt.Errorf("state file has schema version %d, this webalyze reads version %d", v, SchemaVersion)
 	}
-	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+	packed := &countReader{r: br}
+	zr, err := zstd.NewReader(packed, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(stateWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -102,16 +104,16 @@ func Decode(r io.Reader) (st *State, err error) {
 			st, err = nil, fmt.Errorf("corrupt state file: %v", p)
 		}
 	}()
-	var in io.Reader = zr
+	var in io.Reader = &bombReader{r: zr, packed: packed}
 	var raw []byte // a version 2 or 3 file, read twice (see decodeLegacy)
 	if v < 4 {
-		if raw, err = io.ReadAll(zr); err != nil {
+		if raw, err = io.ReadAll(in); err != nil {
 			return nil, fmt.Errorf("corrupt state file: %w", err)
 		}
 		in = bytes.NewReader(raw)
 	}
 	s := &State{}
-	dec := gob.NewDecoder(in)
+	dec := gob.NewDecoder(gobcheck.NewReader(in))
 	if err := dec.Decode(s); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
@@ -136,7 +138,58 @@ func Decode(r io.Reader) (st *State, err error) {
 	if err := s.restore(); err != nil {
 		return nil, fmt.Errorf("corrupt state file: %w", err)
 	}
+	// A state that breaks the invariants every run keeps (read = parsed +
+	// malformed + skipped + filtered, codes and minutes summing to parsed,
+	// each section's own) would spread wrong totals into every run that
+	// loads or merges it.
+	if err := s.Check(); err != nil {
+		return nil, fmt.Errorf("corrupt state file: %w", err)
+	}
 	return s, nil
+}
+
+// stateWindow is the zstd window of state files, the encoder's default.
+// The decoder allocates the window a frame asks for before reading any
+// data (512 MB for a file of 26 bytes): a larger one is refused.
+const stateWindow = 8 << 20
+
+// A state file decompresses to at most maxInflate times the bytes read
+// from it, or decodeFloor bytes: far more than gob and zstd make of real
+// states, far less than a zstd bomb (40,000 times and more: a 32 kB file
+// made Decode allocate 2.6 GB). Memory then stays bounded by the file.
+const maxInflate = 1000
+
+var decodeFloor int64 = 256 << 20 // a variable for the tests
+
+var errBomb = errors.New("it decompresses to over 1000 times its size")
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// bombReader reads r, the decompressed stream of packed, and fails once
+// it has given more than maxInflate times what packed has read.
+type bombReader struct {
+	r      io.Reader
+	packed *countReader
+	n      int64
+}
+
+func (b *bombReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.n > max(decodeFloor, maxInflate*b.packed.n) {
+		return n, errBomb
+	}
+	return n, err
 }
 
 // restore validates a decoded State and rebuilds what is not encoded.

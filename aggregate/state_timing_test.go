@@ -106,3 +106,23 @@ func BenchmarkStateEncode(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/state")
 }
+
+// BenchmarkStateDecode loads the state BenchmarkStateEncode saves: zstd,
+// the gob stream's check (gobcheck), gob, restore and Check.
+func BenchmarkStateDecode(b *testing.B) {
+	s := New(Options{})
+	for _, r := range benchRecords(1 << 14) {
+		s.Add(r)
+	}
+	var buf bytes.Buffer
+	if err := s.Encode(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

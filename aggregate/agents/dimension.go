@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
@@ -532,7 +533,7 @@ func (a *Aggregator) MarshalBinary() ([]byte, error) {
 // the structures (not yet their sums: the State's Check does that).
 func (a *Aggregator) UnmarshalBinary(b []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(b))).Decode(&w); err != nil {
 		return err
 	}
 	lists := a.lists()

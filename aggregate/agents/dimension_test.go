@@ -299,8 +299,12 @@ func FuzzSection(f *testing.F) {
 		if err := o.Merge(d); err == nil {
 			_ = o.Check(0)
 		}
-		if _, err := d.MarshalBinary(); err != nil {
+		again, err := d.MarshalBinary()
+		if err != nil {
 			t.Fatal(err)
+		}
+		if err := Empty().UnmarshalBinary(again); err != nil {
+			t.Fatalf("re-encoded section does not decode: %v", err)
 		}
 	})
 }

@@ -26,6 +26,7 @@ import (
 	"encoding/gob"
 	"fmt"
 
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -139,7 +140,7 @@ func DecodeGob(section string, data []byte, v any, check func() error) (err erro
 			err = fmt.Errorf("corrupt %s section: %v", section, p)
 		}
 	}()
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(data))).Decode(v); err != nil {
 		return fmt.Errorf("corrupt %s section: %w", section, err)
 	}
 	return check()

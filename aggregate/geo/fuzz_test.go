@@ -63,5 +63,12 @@ func FuzzSection(f *testing.F) {
 		if o.UnmarshalBinary(b) == nil {
 			a.Merge(o)
 		}
+		again, err := a.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := NewEmpty().UnmarshalBinary(again); err != nil {
+			t.Fatalf("re-encoded section does not decode: %v", err)
+		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
@@ -71,7 +72,7 @@ func (a *Aggregator) UnmarshalBinary(b []byte) (err error) {
 		}
 	}()
 	var d sectionData
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&d); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(b))).Decode(&d); err != nil {
 		return fmt.Errorf("corrupt geo section: %w", err)
 	}
 	if err := d.validate(); err != nil {

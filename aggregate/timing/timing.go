@@ -20,6 +20,7 @@ import (
 	"fmt"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/parser"
@@ -169,7 +170,7 @@ func (t *Times) MarshalBinary() ([]byte, error) {
 // MarshalBinary wrote into t and validates it.
 func (t *Times) UnmarshalBinary(b []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(b))).Decode(&w); err != nil {
 		return fmt.Errorf("response times: %w", err)
 	}
 	return t.Restore(w.All, w.Class, w.Code, w.Upstream)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 )
 
@@ -133,7 +134,7 @@ func (v *Visits) MarshalBinary() ([]byte, error) {
 // wrote into v, settings included, and validates it.
 func (v *Visits) UnmarshalBinary(b []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(b))).Decode(&w); err != nil {
 		return fmt.Errorf("visits section: %w", err)
 	}
 	if w.Timeout <= 0 || w.Capacity <= 0 || w.TopCapacity <= 0 {

@@ -364,8 +364,12 @@ func FuzzUnmarshal(f *testing.F) {
 		d := New(Options{})
 		if d.UnmarshalBinary(b) == nil {
 			d.Figures()
-			if _, err := d.MarshalBinary(); err != nil {
+			again, err := d.MarshalBinary()
+			if err != nil {
 				t.Fatal(err)
+			}
+			if err := New(Options{}).UnmarshalBinary(again); err != nil {
+				t.Fatalf("re-encoded section does not decode: %v", err)
 			}
 		}
 	})

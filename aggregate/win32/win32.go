@@ -23,6 +23,7 @@ import (
 	"slices"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/gobcheck"
 )
 
 // Section is the name of the dimension's section of a state file, and
@@ -148,7 +149,7 @@ func (c *Counts) marshal(w wire) ([]byte, error) {
 // MarshalBinary wrote into c and validates it.
 func (c *Counts) UnmarshalBinary(b []byte) error {
 	var w wire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
+	if err := gob.NewDecoder(gobcheck.NewReader(bytes.NewReader(b))).Decode(&w); err != nil {
 		return fmt.Errorf("win32 statuses: %w", err)
 	}
 	if !slices.IsSortedFunc(w.Statuses, func(a, b Status) int { return cmp.Compare(a.Status, b.Status) }) {

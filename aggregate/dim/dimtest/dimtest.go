@@ -130,15 +130,20 @@ func MergeProperty(t *testing.T, proto dim.Dimension, empty func() dim.Dimension
 }
 
 // Unmarshal is the body of a fuzz target over UnmarshalBinary: hostile
-// bytes either fail to decode or give an aggregator that re-encodes, can
-// be added to and merged without panicking.
+// bytes either fail to decode or give an aggregator that re-encodes into
+// bytes that decode again (a state saved from it loads), and can be added
+// to and merged without panicking.
 func Unmarshal(t *testing.T, empty func() dim.Dimension, data []byte) {
 	d := empty()
 	if err := d.UnmarshalBinary(data); err != nil {
 		return
 	}
-	if _, err := d.MarshalBinary(); err != nil {
+	again, err := d.MarshalBinary()
+	if err != nil {
 		t.Fatalf("decoded but cannot re-encode: %v", err)
+	}
+	if err := empty().UnmarshalBinary(again); err != nil {
+		t.Fatalf("re-encoded section does not decode: %v", err)
 	}
 	rec := parser.Record{Host: []byte("192.0.2.1"), Path: []byte("/a.html"), Query: []byte("q=x"), User: []byte("u"),
 		Referer: []byte("https://www.google.com/search?q=x"), VHost: []byte("h"), Status: 200, HasStatus: true}
