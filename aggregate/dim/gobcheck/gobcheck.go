@@ -189,10 +189,6 @@ func (d *dec) skipBytes() error {
 }
 
 func (d *dec) value(id int64) error {
-	if d.depth++; d.depth > 10000 { // gob's own bound on nesting
-		return errors.New("nested too deep")
-	}
-	defer func() { d.depth-- }()
 	switch id {
 	case tBool, tInt, tUint, tFloat:
 		_, err := d.uint()
@@ -212,9 +208,23 @@ func (d *dec) value(id int64) error {
 	if !ok {
 		return fmt.Errorf("unknown type id %d", id)
 	}
-	switch t.kind {
-	case kEncoder:
+	if t.kind == kEncoder {
 		return d.skipBytes()
+	}
+	// Basic values return above: only composite ones nest (no defer for
+	// the depth: value runs for every value of a state file).
+	if d.depth++; d.depth > 10000 { // gob's own bound on nesting
+		d.depth--
+		return errors.New("nested too deep")
+	}
+	err := d.composite(t)
+	d.depth--
+	return err
+}
+
+// composite reads a value of an array, slice, map or struct type t.
+func (d *dec) composite(t *wtype) error {
+	switch t.kind {
 	case kArray, kSlice:
 		n, err := d.count(1)
 		if err != nil {
