@@ -247,25 +247,30 @@ func cronStep(t *testing.T, bin, state, what string, wantCode int, wantRequests 
 	}
 }
 
+// compressionCases are the moments a run meets access.log.1 beside its
+// compressed copy: how much of the .gz is written, and in which order the
+// two are given.
+var compressionCases = []struct {
+	name string
+	cut  float64 // share of the .gz written when the run meets it; 1 = complete
+	rev  bool    // the .gz before access.log.1
+}{
+	{"complete copy", 1, false},
+	{"complete copy, .gz first", 1, true},
+	{"gz a tenth written", 0.1, false},
+	{"gz a tenth written, .gz first", 0.1, true},
+	{"gz half written", 0.5, false},
+	{"gz half written, .gz first", 0.5, true},
+	{"gz 0.9 written, .gz first", 0.9, true},
+}
+
 // TestRotatedAndCompressedCopy: logrotate has written access.log.1.gz
 // and not yet removed access.log.1, or is still writing the .gz. The data
 // is counted once, whatever order the inputs come in, and a half-written
 // .gz leaves no error once its data is read from access.log.1.
 func TestRotatedAndCompressedCopy(t *testing.T) {
 	bin := buildWebalyze(t)
-	for _, tt := range []struct {
-		name string
-		cut  float64 // share of the .gz written when the run meets it; 1 = complete
-		rev  bool    // the .gz before access.log.1
-	}{
-		{"complete copy", 1, false},
-		{"complete copy, .gz first", 1, true},
-		{"gz a tenth written", 0.1, false},
-		{"gz a tenth written, .gz first", 0.1, true},
-		{"gz half written", 0.5, false},
-		{"gz half written, .gz first", 0.5, true},
-		{"gz 0.9 written, .gz first", 0.9, true},
-	} {
+	for _, tt := range compressionCases {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			log, state := filepath.Join(dir, "access.log"), filepath.Join(dir, "s.state")
@@ -448,19 +453,7 @@ func TestStateAloneReadOnly(t *testing.T) {
 // line counted as malformed (truncated).
 func TestRotatedAndCompressedCopyStateless(t *testing.T) {
 	bin := buildWebalyze(t)
-	for _, tt := range []struct {
-		name string
-		cut  float64 // share of the .gz written when the run meets it; 1 = complete
-		rev  bool    // the .gz before access.log.1
-	}{
-		{"complete copy", 1, false},
-		{"complete copy, .gz first", 1, true},
-		{"gz a tenth written", 0.1, false},
-		{"gz a tenth written, .gz first", 0.1, true},
-		{"gz half written", 0.5, false},
-		{"gz half written, .gz first", 0.5, true},
-		{"gz 0.9 written, .gz first", 0.9, true},
-	} {
+	for _, tt := range compressionCases {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			log := filepath.Join(dir, "access.log")
