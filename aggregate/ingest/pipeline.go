@@ -86,8 +86,9 @@ type Config struct {
 	Open func(name string) (*parser.Input, error)
 	// Incremental makes the run resume each input where an earlier run left
 	// it, as recorded in Marks (see [InputMark]), and hold back a last
-	// line without LF for the next run. Any run reads once the data that
-	// several of its inputs hold (see Result.SameData).
+	// line without LF for the next run. It reads once the data that several
+	// of its inputs hold (a file and its copy); a run without it, a file and
+	// its compressed copy only (see Result.SameData).
 	Incremental bool
 	Marks       []InputMark
 	// Scribble makes the workers overwrite each chunk when they release
@@ -107,8 +108,9 @@ type Result struct {
 	Resumed map[string]int64
 	// SameData lists the inputs that hold the data of one read before them
 	// in this run (a rotated file and its compressed copy, side by side
-	// while logrotate compresses; a copy): each was read on from where the
-	// run had read that data, not again from its start.
+	// while logrotate compresses; in an incremental run, any copy): each
+	// was read on from where the run had read that data, not again from
+	// its start.
 	SameData []SameData
 }
 
