@@ -264,6 +264,25 @@ var compressionCases = []struct {
 	{"gz 0.9 written, .gz first", 0.9, true},
 }
 
+// compressing is the moment of a rotation when logrotate has written
+// the share cut of log.1's compressed copy, log.1.gz, and the server a new
+// log of 500 lines: it returns the three inputs (the .gz before log.1 when
+// rev) and the whole compressed copy.
+func compressing(t *testing.T, log string, cut float64, rev bool) (args []string, gz []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(log + ".1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz = gzipped(t, raw)
+	os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*cut)], 0o644)
+	writeMany(t, log, "day2", 500)
+	if rev {
+		return []string{log, log + ".1.gz", log + ".1"}, gz
+	}
+	return []string{log, log + ".1", log + ".1.gz"}, gz
+}
+
 // TestRotatedAndCompressedCopy: logrotate has written access.log.1.gz
 // and not yet removed access.log.1, or is still writing the .gz. The data
 // is counted once, whatever order the inputs come in, and a half-written
@@ -288,14 +307,7 @@ func TestRotatedAndCompressedCopy(t *testing.T) {
 			f.Write(late)
 			f.Close()
 			os.Rename(log, log+".1")
-			raw, _ := os.ReadFile(log + ".1")
-			gz := gzipped(t, raw)
-			os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*tt.cut)], 0o644)
-			writeMany(t, log, "day2", 500)
-			args := []string{log, log + ".1", log + ".1.gz"}
-			if tt.rev {
-				args = []string{log, log + ".1.gz", log + ".1"}
-			}
+			args, gz := compressing(t, log, tt.cut, tt.rev)
 			cronStep(t, bin, state, "rotated, both present", 0, 5500, args...)
 
 			// gzip done: the original is gone.
@@ -458,14 +470,7 @@ func TestRotatedAndCompressedCopyStateless(t *testing.T) {
 			dir := t.TempDir()
 			log := filepath.Join(dir, "access.log")
 			writeMany(t, log+".1", "day1", 5000)
-			raw, _ := os.ReadFile(log + ".1")
-			gz := gzipped(t, raw)
-			os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*tt.cut)], 0o644)
-			writeMany(t, log, "day2", 500)
-			args := []string{log, log + ".1", log + ".1.gz"}
-			if tt.rev {
-				args = []string{log, log + ".1.gz", log + ".1"}
-			}
+			args, _ := compressing(t, log, tt.cut, tt.rev)
 			code, d, errs := binSummary(t, bin, args...)
 			if code != 0 || d.Requests != 5500 || d.Lines.Read != 5500 || d.Lines.Malformed != 0 {
 				t.Errorf("exit %d, %d requests, lines %+v; want exit 0, 5500 requests, 5500 read, none malformed\nstderr: %s",
