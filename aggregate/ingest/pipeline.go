@@ -136,8 +136,7 @@ func Run(ctx context.Context, cfg Config, names []string, readSink Sink, workers
 	var wg sync.WaitGroup
 	for _, wk := range workers {
 		wg.Add(1)
-		w := &worker{Worker: wk, maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}, scribble: cfg.Scribble}
-		w.pos, _ = wk.Sink.(Positioner)
+		w := newWorker(wk, cfg)
 		go func() {
 			defer wg.Done()
 			w.run(jobs)
@@ -304,58 +303,54 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	}
 
 	// Where to start: at the beginning, or where an earlier run stopped.
-	var mark *InputMark
+	// Every run marks its inputs, to read once the data several hold; an
+	// incremental one also resumes from the marks of earlier runs.
 	start, startLine := int64(0), int64(1)
 	var directive []byte
-	idx := -1
 	var prevCheck InputMark // the mark resumed from, for its CheckSum
-	{
-		// Every run marks its inputs, to read once the data several hold;
-		// an incremental one also resumes from the marks of earlier runs.
-		dev, ino := identity(name, in.File())
-		fpLen := min(len(head), FingerprintSize)
-		idx = len(r.marks)
-		r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
-		r.runs = append(r.runs, markRun{head: bytes.Clone(head[:fpLen]), compressed: in.Compression != parser.Plain, group: idx})
-		mark = &r.marks[idx]
-		// An incremental run takes any copy for the data it holds; a run
-		// without marks only a file beside its compressed copy (logrotate
-		// compressing access.log.1 into access.log.1.gz): other copies
-		// may have been given on purpose.
-		same := func(j int) bool { return cfg.Incremental || compressedCopy(name, r.marks[j].Name) }
-		if j := r.sameData(idx, same); j >= 0 {
-			// Another input of this run holds the same data (a rotated
-			// file and its compressed copy, both present while gzip runs):
-			// go on from where this run has read it.
-			r.runs[idx].group = r.runs[j].group
-			g := r.groupMark(idx)
-			start, startLine = g.Offset, g.NextLine
-			if g.Directive != "" {
-				directive = []byte(g.Directive)
+	dev, ino := identity(name, in.File())
+	fpLen := min(len(head), FingerprintSize)
+	idx := len(r.marks)
+	r.marks = append(r.marks, InputMark{Name: name, Dev: dev, Ino: ino, Fingerprint: fingerprint(head, fpLen), FingerprintLen: fpLen})
+	r.runs = append(r.runs, markRun{head: bytes.Clone(head[:fpLen]), compressed: in.Compression != parser.Plain, group: idx})
+	mark := &r.marks[idx]
+	// An incremental run takes any copy for the data it holds; a run
+	// without marks only a file beside its compressed copy (logrotate
+	// compressing access.log.1 into access.log.1.gz): other copies
+	// may have been given on purpose.
+	same := func(j int) bool { return cfg.Incremental || compressedCopy(name, r.marks[j].Name) }
+	if j := r.sameData(idx, same); j >= 0 {
+		// Another input of this run holds the same data (a rotated
+		// file and its compressed copy, both present while gzip runs):
+		// go on from where this run has read it.
+		r.runs[idx].group = r.runs[j].group
+		g := r.groupMark(idx)
+		start, startLine = g.Offset, g.NextLine
+		if g.Directive != "" {
+			directive = []byte(g.Directive)
+		}
+		r.resumed(name, start)
+		r.res.SameData = append(r.res.SameData, SameData{Name: name, Of: r.marks[j].Name})
+	} else if i := findMark(cfg.Marks, r.used, head, dev, ino); cfg.Incremental && i >= 0 {
+		r.used[i] = true
+		m := cfg.Marks[i]
+		// A plain file shorter than what was read, or with other bytes
+		// just before where the read stopped, was truncated in place
+		// (copytruncate): read it again from the start.
+		if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && tailMatches(in, head, m) {
+			prevCheck = m
+			start, startLine = m.Offset, m.NextLine
+			if m.Directive != "" {
+				directive = []byte(m.Directive)
 			}
 			r.resumed(name, start)
-			r.res.SameData = append(r.res.SameData, SameData{Name: name, Of: r.marks[j].Name})
-		} else if i := findMark(cfg.Marks, r.used, head, dev, ino); cfg.Incremental && i >= 0 {
-			r.used[i] = true
-			m := cfg.Marks[i]
-			// A plain file shorter than what was read, or with other bytes
-			// just before where the read stopped, was truncated in place
-			// (copytruncate): read it again from the start.
-			if !(in.Compression == parser.Plain && in.Size >= 0 && in.Size < m.Offset) && tailMatches(in, head, m) {
-				prevCheck = m
-				start, startLine = m.Offset, m.NextLine
-				if m.Directive != "" {
-					directive = []byte(m.Directive)
-				}
-				r.resumed(name, start)
-			}
 		}
-		// Until reading says otherwise, this input is read to where it
-		// starts: a run that cannot go on must not make the next one read
-		// it again from the beginning.
-		mark.Offset, mark.NextLine, mark.Directive = start, startLine, string(directive)
-		mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
 	}
+	// Until reading says otherwise, this input is read to where it
+	// starts: a run that cannot go on must not make the next one read
+	// it again from the beginning.
+	mark.Offset, mark.NextLine, mark.Directive = start, startLine, string(directive)
+	mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
 
 	var body io.Reader = in
 	if rerr != nil {
@@ -366,7 +361,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 	} else if rerr == nil {
 		skipped, err := in.Skip(start - int64(len(head)))
 		if err != nil {
-			if idx >= 0 && parser.IsTruncation(err) {
+			if parser.IsTruncation(err) {
 				// A compressed copy still being written: it ends before
 				// what was read already.
 				r.truncated(cutInput{idx: idx, err: err})
@@ -382,7 +377,7 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		}
 	} else {
 		// The head already met the stream's end, before start.
-		if idx >= 0 && parser.IsTruncation(rerr) {
+		if parser.IsTruncation(rerr) {
 			r.truncated(cutInput{idx: idx, err: rerr})
 			return nil
 		}
@@ -418,11 +413,9 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 		if err == io.EOF {
 			break
 		}
-		if mark != nil {
-			tail.add(c.Data, c.Offset)
-			if c.Offset == 0 && len(head) < FingerprintSize && len(c.Data) > len(head) {
-				first = bytes.Clone(c.Data[:min(len(c.Data), FingerprintSize)])
-			}
+		tail.add(c.Data, c.Offset)
+		if c.Offset == 0 && len(head) < FingerprintSize && len(c.Data) > len(head) {
+			first = bytes.Clone(c.Data[:min(len(c.Data), FingerprintSize)])
 		}
 		select {
 		case r.jobs <- Job{chunk: c, file: fr, filter: r.win, client: cfg.ClientFrom, seq: r.seq}:
@@ -435,27 +428,24 @@ func (r *reader) readInput(ctx context.Context, name string) error {
 			cfg.OnProgress(name, in.RawOffset(), in.Size)
 		}
 	}
-	if mark != nil {
-		mark.Offset, mark.NextLine = sp.Consumed()
-		mark.Directive = string(sp.Directive())
-		if first != nil {
-			// The file grew while it was read: fingerprint what was read.
-			mark.Fingerprint, mark.FingerprintLen = fingerprint(first, len(first)), len(first)
-			r.runs[idx].head = first
-		}
-		switch {
-		case len(tail.buf) > 0 && tail.end == mark.Offset:
-			mark.CheckSum, mark.CheckLen = fingerprint(tail.buf, len(tail.buf)), len(tail.buf)
-		case mark.Offset == prevCheck.Offset:
-			mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
-		default: // a long line skipped at the end: its bytes were not kept
-			mark.CheckSum, mark.CheckLen = 0, 0
-		}
+	mark.Offset, mark.NextLine = sp.Consumed()
+	mark.Directive = string(sp.Directive())
+	if first != nil {
+		// The file grew while it was read: fingerprint what was read.
+		mark.Fingerprint, mark.FingerprintLen = fingerprint(first, len(first)), len(first)
+		r.runs[idx].head = first
+	}
+	switch {
+	case len(tail.buf) > 0 && tail.end == mark.Offset:
+		mark.CheckSum, mark.CheckLen = fingerprint(tail.buf, len(tail.buf)), len(tail.buf)
+	case mark.Offset == prevCheck.Offset:
+		mark.CheckSum, mark.CheckLen = prevCheck.CheckSum, prevCheck.CheckLen
+	default: // a long line skipped at the end: its bytes were not kept
+		mark.CheckSum, mark.CheckLen = 0, 0
 	}
 	if err := sp.Err(); err != nil {
-		if idx >= 0 && parser.IsTruncation(err) {
-			offset, line := sp.Consumed()
-			r.truncated(cutInput{idx: idx, err: err, file: fr, held: sp.HeldText(), line: line, offset: offset})
+		if parser.IsTruncation(err) {
+			r.truncated(cutInput{idx: idx, err: err, file: fr, held: sp.HeldText()})
 		} else {
 			st.AddFileError(name, fileErrorText(name, err))
 		}
@@ -479,6 +469,13 @@ func (r *byteReader) Read(p []byte) (int, error) {
 	n := copy(p, r.b)
 	r.b = r.b[n:]
 	return n, nil
+}
+
+// newWorker returns the worker that parses chunks into wk's Sink.
+func newWorker(wk Worker, cfg Config) *worker {
+	w := &worker{Worker: wk, maxLine: maxLineOf(cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}, scribble: cfg.Scribble}
+	w.pos, _ = wk.Sink.(Positioner)
+	return w
 }
 
 // worker parses chunks into its own Sink.
@@ -614,10 +611,10 @@ type cutInput struct {
 	idx int
 	err error
 	// held is the incomplete last line the splitter held back (see
-	// Splitter.HeldText), at line and offset of file.
-	held         []byte
-	line, offset int64
-	file         *fileRun
+	// Splitter.HeldText): it starts where the input's mark says its read
+	// stopped.
+	held []byte
+	file *fileRun
 }
 
 // sameData returns the index of an input read earlier in this run that
@@ -681,7 +678,8 @@ func (r *reader) truncated(c cutInput) {
 // of them a later run meets, it resumes there.
 func (r *reader) finishMarks() {
 	for _, c := range r.cut {
-		reach := r.marks[c.idx].Offset
+		m := r.marks[c.idx]
+		reach := m.Offset
 		var se *parser.StreamError
 		if errors.As(c.err, &se) {
 			reach = min(reach, se.Offset)
@@ -693,11 +691,12 @@ func (r *reader) finishMarks() {
 			}
 		}
 		if furthest < reach {
-			r.st.AddFileError(r.marks[c.idx].Name, fileErrorText(r.marks[c.idx].Name, c.err))
+			r.st.AddFileError(m.Name, fileErrorText(m.Name, c.err))
 		}
-		if !r.cfg.Incremental && len(c.held) > 0 && furthest <= c.offset {
-			w := &worker{Worker: Worker{Sink: r.st}, maxLine: maxLineOf(r.cfg.MaxLine), parsers: map[*fileRun]parser.LineParser{}}
-			w.process(Job{chunk: &parser.Chunk{Data: c.held, Line: c.line, Offset: c.offset, TruncatedTail: true},
+		if !r.cfg.Incremental && len(c.held) > 0 && furthest <= m.Offset {
+			// The line goes through a worker's checks, on the reading
+			// side's sink, as it would have at the end of its chunk.
+			newWorker(Worker{Sink: r.st}, r.cfg).process(Job{chunk: &parser.Chunk{Data: c.held, Line: m.NextLine, Offset: m.Offset, TruncatedTail: true},
 				file: c.file, filter: r.win, client: r.cfg.ClientFrom})
 		}
 	}
