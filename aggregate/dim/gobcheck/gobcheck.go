@@ -315,7 +315,7 @@ func (d *dec) typeDef(id int64) error {
 		}
 		switch field {
 		case 0, 1, 3: // ArrayT, SliceT, MapT
-			t.kind = map[int]int{0: kArray, 1: kSlice, 3: kMap}[field]
+			t.kind = [...]int{0: kArray, 1: kSlice, 3: kMap}[field]
 			return d.fields(func(f int) error {
 				if f == 0 {
 					return d.common()
@@ -403,9 +403,6 @@ func readUint(r *bufio.Reader) (uint64, []byte, error) {
 	if _, err := io.ReadFull(r, raw[1:]); err != nil {
 		return 0, raw, errShort
 	}
-	var x uint64
-	for _, c := range raw[1:] {
-		x = x<<8 | uint64(c)
-	}
-	return x, raw, nil
+	x, err := (&dec{b: raw}).uint()
+	return x, raw, err
 }
