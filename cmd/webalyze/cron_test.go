@@ -275,7 +275,9 @@ func compressing(t *testing.T, log string, cut float64, rev bool) (args []string
 		t.Fatal(err)
 	}
 	gz = gzipped(t, raw)
-	os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*cut)], 0o644)
+	if err := os.WriteFile(log+".1.gz", gz[:int(float64(len(gz))*cut)], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	writeMany(t, log, "day2", 500)
 	if rev {
 		return []string{log, log + ".1.gz", log + ".1"}, gz
