@@ -104,13 +104,23 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 
 // wireExt sets what addDims feeds from s.ext: the visits dimension, whose
 // page requests go through route (sharded by identity among a run's
-// workers, and batched), and the others, handed each Hit.
+// workers, and batched), the countries, counted where the client list
+// counts the record (by the worker that owns the client, from the
+// client's entry: see geo.Aggregator.AddClient), and the others, handed
+// each Hit.
 func (s *State) wireExt() {
-	s.visits, s.fed = nil, nil
+	s.visits, s.geo, s.fed = nil, nil, nil
 	for _, d := range s.ext {
-		if v, ok := d.(*visits.Visits); ok {
-			s.visits = v
-		} else {
+		switch d := d.(type) {
+		case *visits.Visits:
+			s.visits = d
+		case *geo.Aggregator:
+			if headroomNoLists { // no client list to count by
+				s.fed = append(s.fed, d)
+			} else {
+				s.geo = d
+			}
+		default:
 			s.fed = append(s.fed, d)
 		}
 	}

@@ -62,6 +62,9 @@ type shardOp struct {
 	list             shardList
 	hasLatency       bool
 	inChunk          bool
+	// For shardClients: the request's status class when it is 4 or 5
+	// (4xx, 5xx), else 0, for the countries (see State.geo).
+	errClass uint8
 }
 
 // shardBatch is a run of additions for one worker; keys holds their keys
@@ -308,8 +311,12 @@ func (s *State) apply(op *shardOp, key []byte) {
 		// The client is new to the list (or came back after an eviction):
 		// only then can it be new to the distinct count, which spares a
 		// set lookup per record.
-		if e := s.Clients.AddHashed(key, op.h, op.bytes, op.visitor); e.Hits == e.HitsErr+1 {
+		e := s.Clients.AddHashed(key, op.h, op.bytes, op.visitor)
+		if e.Hits == e.HitsErr+1 {
 			s.ClientAddrs.Add(op.h)
+		}
+		if s.geo != nil {
+			s.geo.AddClient(e, key, op.visitor, op.bytes, op.errClass)
 		}
 	case shardReferrers:
 		s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
@@ -517,7 +524,11 @@ func (s *State) applyOps(b *shardBatch) {
 			entries[j%len(entries)] = e
 		}
 		if j := i + d; j < len(ops) {
-			sketch.PrefetchKey(entries[j%len(entries)], ops[j].visitor)
+			e := entries[j%len(entries)]
+			sketch.PrefetchKey(e, ops[j].visitor)
+			if e != nil && ops[j].list == shardClients && s.geo != nil {
+				s.geo.PrefetchClient(e, ops[j].visitor)
+			}
 		}
 		op := &ops[i]
 		keys := b.keys

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/sketch"
@@ -267,6 +268,7 @@ type State struct {
 	ext       []dim.Dimension // Options.Dimensions: fed through a dim.Hit
 	fed       []dim.Dimension // those of ext handed every Hit (see wireExt)
 	visits    *visits.Visits  // the visits dimension of ext, fed by route
+	geo       *geo.Aggregator // the countries of ext, fed by the client list (see apply)
 	filter    dim.Filter
 	hit       dim.Hit // handed to the dimensions (see addDims)
 }
@@ -480,7 +482,11 @@ func (s *State) Add(rec *parser.Record) {
 		if len(rec.Query) > 0 {
 			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 		}
-		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor}, rec.Host)
+		var errClass uint8
+		if hasCode && (code/100 == 4 || code/100 == 5) {
+			errClass = uint8(code / 100)
+		}
+		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor, errClass: errClass}, rec.Host)
 		agentKey = s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor).Key
 		method := rec.Method
 		if rec.NotHTTP() {

@@ -97,26 +97,35 @@ type Row struct {
 	Visitors                    *sketch.Distinct
 }
 
-func (r *Row) add(p *pending, capacity int) {
-	r.addSeen(p)
+// add counts a record of visitor with bytes and status class (4 or 5 for
+// an error response, else 0).
+func (r *Row) add(visitor, bytes uint64, class uint8, capacity int) {
+	r.addSeen(bytes, class)
 	if r.Visitors == nil {
 		r.Visitors = sketch.NewDistinct(capacity)
 	}
-	r.Visitors.Add(p.visitor)
+	r.Visitors.Add(visitor)
 }
 
 // addSeen is add for a record whose visitor is already in r.Visitors.
-func (r *Row) addSeen(p *pending) {
+func (r *Row) addSeen(bytes uint64, class uint8) {
 	r.Hits++
-	r.Bytes = sketch.AddSat(r.Bytes, p.bytes)
-	if p.hasCode {
-		switch p.code / 100 {
-		case 4:
-			r.Err4xx++
-		case 5:
-			r.Err5xx++
-		}
+	r.Bytes = sketch.AddSat(r.Bytes, bytes)
+	switch class {
+	case 4:
+		r.Err4xx++
+	case 5:
+		r.Err5xx++
 	}
+}
+
+// errClass is the status class that Row counts of a record: 4 or 5 for an
+// error response, else 0.
+func errClass(code uint16, hasCode bool) uint8 {
+	if c := code / 100; hasCode && (c == 4 || c == 5) {
+		return uint8(c)
+	}
+	return 0
 }
 
 func (r *Row) merge(o *Row, capacity int) {
@@ -170,12 +179,15 @@ func indexCode(i int) string { return string([]byte{byte('A' + i/26), byte('A' +
 // lists of the error responses, so their shares are estimates when the
 // lists are.
 //
-// Each client field is looked up once while it stays in the aggregator's
-// cache: Add keeps its row and network by the State's 64-bit hash of the
-// field (dim.Hit.Client), as the State's own distinct-client count does,
-// in a direct-mapped cache of 32 Ki fields; a field that lost its slot is
-// looked up again through the Locator (a cache of Options.Cache
-// addresses). A cache hit does not allocate.
+// A State counts its records through AddClient, from its client list:
+// each client field is looked up once while it stays in the list, its
+// place kept in the client's entry, and the worker that owns the client
+// counts its records (so that each worker looks up only its share of the
+// clients). Add, which a State without a client list uses, keeps the
+// place by the State's 64-bit hash of the field (dim.Hit.Client) in an
+// open-addressing table of up to Options.Cache fields instead. Either
+// way a field looked up again goes through the Locator, a cache of
+// addresses, and a record of a known client does not allocate.
 //
 // The databases themselves are not part of the section, only their
 // descriptions (DBInfo), which a report needs to credit them. Merging
@@ -213,7 +225,30 @@ type Aggregator struct {
 	pend    [32]pending // the batch Add fills (see flush)
 	npend   int
 	touched uint64 // keeps flush's loads
+
+	// located are the places AddClient has found, each once: the word a
+	// client's entry keeps (sketch.TopEntry.Aux) is its index + 1.
+	located   []client
+	locatedAt map[locatedKey]uint32
+	// lastRow and lastVisitor are the row AddClient counted the previous
+	// record in, and its visitor.
+	lastRow     *Row
+	lastVisitor uint64
+	spare       client // a place not kept (see maxLocated)
 }
+
+// locatedKey tells places apart: a row and an AS number.
+type locatedKey struct {
+	row *Row
+	asn uint32
+}
+
+// maxLocated bounds Aggregator.located: the places of a database's
+// addresses, which a country and an ASN database can make tens of
+// thousands of (countries × networks), never more than the database
+// holds. Past it a client's place is not kept in its entry: it is looked
+// up for each of its records, through the Locator's cache.
+const maxLocated = 1 << 18
 
 // NewAggregator returns a prototype aggregator over set: the State makes
 // one per worker with New, each with its own Locator. set must hold at
@@ -282,11 +317,7 @@ func (a *Aggregator) Add(h *dim.Hit) {
 	if h.Rec.HasBytes {
 		p.bytes = h.Rec.Bytes
 	}
-	host := bytes.TrimSpace(h.Rec.Host)
-	if len(host) > maxHost {
-		host = longHost
-	}
-	p.hostLen = uint8(copy(p.host[:], host))
+	p.hostLen = uint8(copy(p.host[:], lookedUp(h.Rec.Host)))
 	if a.npend++; a.npend == len(a.pend) {
 		a.flush()
 	}
@@ -346,30 +377,102 @@ func (a *Aggregator) count(p *pending) {
 		*c = a.resolve(p.host[:p.hostLen])
 		c.hash, c.lastVisitor = p.client, ^p.visitor
 	}
-	capacity := a.opts.DistinctCapacity
+	class := errClass(p.code, p.hasCode)
 	if c.lastVisitor == p.visitor {
-		c.row.addSeen(p) // the visitor was just counted in this row
+		c.row.addSeen(p.bytes, class) // the visitor was just counted in this row
 	} else {
-		c.row.add(p, capacity)
+		c.row.add(p.visitor, p.bytes, class, a.opts.DistinctCapacity)
 		c.lastVisitor = p.visitor
 	}
+	a.countNetwork(c, p.visitor, p.bytes, class)
+}
+
+// countNetwork counts a record of client c in the network lists.
+func (a *Aggregator) countNetwork(c *client, visitor, bytes uint64, class uint8) {
 	if !a.hasAS {
 		return
 	}
 	if c.asn == 0 {
-		a.noASN.add(p, capacity)
+		a.noASN.add(visitor, bytes, class, a.opts.DistinctCapacity)
 		return
 	}
 	key := strconv.AppendUint(a.keybuf[:0], uint64(c.asn), 10)
-	a.asns.AddHashed(key, c.asnHash, p.bytes, p.visitor)
-	if p.hasCode {
-		switch p.code / 100 {
-		case 4:
-			a.asn4xx.AddHashed(key, c.asnHash, 0, 0)
-		case 5:
-			a.asn5xx.AddHashed(key, c.asnHash, 0, 0)
+	a.asns.AddHashed(key, c.asnHash, bytes, visitor)
+	switch class {
+	case 4:
+		a.asn4xx.AddHashed(key, c.asnHash, 0, 0)
+	case 5:
+		a.asn5xx.AddHashed(key, c.asnHash, 0, 0)
+	}
+}
+
+// AddClient counts one record by its client field host, whose entry in
+// the State's client list is e, the list having just counted the record:
+// visitor, bytes and class (4 or 5 for an error response, else 0) are the
+// record's. The State calls it instead of Add where that list counts
+// records: in a run of several workers, the worker that owns the client.
+//
+// The client's place (row and network) is kept in the entry's auxiliary
+// word (sketch.TopEntry.Aux), so that it is looked up once while the
+// client stays in the list, and a record costs no lookup of its own: the
+// entry is in the cache already. A client that left the list and came
+// back is looked up again through the Locator, which caches addresses.
+func (a *Aggregator) AddClient(e *sketch.TopEntry, host []byte, visitor, bytes uint64, class uint8) {
+	var c *client
+	if i := e.Aux(); i != 0 && int(i) <= len(a.located) {
+		c = &a.located[i-1]
+	} else {
+		c = a.place(e, host)
+	}
+	if c.row == a.lastRow && visitor == a.lastVisitor {
+		c.row.addSeen(bytes, class) // the visitor was just counted in this row
+	} else {
+		c.row.add(visitor, bytes, class, a.opts.DistinctCapacity)
+		a.lastRow, a.lastVisitor = c.row, visitor
+	}
+	a.countNetwork(c, visitor, bytes, class)
+}
+
+// PrefetchClient asks for what AddClient will read for a record of
+// visitor whose client has the entry e, once e is in the cache: the
+// country's visitor set, a cache miss otherwise (see State.applyOps).
+func (a *Aggregator) PrefetchClient(e *sketch.TopEntry, visitor uint64) {
+	if i := e.Aux(); i != 0 && int(i) <= len(a.located) {
+		if v := a.located[i-1].row.Visitors; v != nil {
+			v.Prefetch(visitor)
 		}
 	}
+}
+
+// place looks host up and keeps its place in e (see AddClient).
+func (a *Aggregator) place(e *sketch.TopEntry, host []byte) *client {
+	c := a.resolve(lookedUp(host))
+	k := locatedKey{c.row, c.asn}
+	i, ok := a.locatedAt[k]
+	if !ok {
+		if len(a.located) >= maxLocated {
+			a.spare = c
+			return &a.spare
+		}
+		if a.locatedAt == nil {
+			a.locatedAt = map[locatedKey]uint32{}
+		}
+		a.located = append(a.located, c)
+		i = uint32(len(a.located))
+		a.locatedAt[k] = i
+	}
+	e.SetAux(i)
+	return &a.located[i-1]
+}
+
+// lookedUp is the part of a client field that is looked up: without
+// spaces around it, and longHost for a field too long to be an address.
+func lookedUp(host []byte) []byte {
+	host = bytes.TrimSpace(host)
+	if len(host) > maxHost {
+		return longHost
+	}
+	return host
 }
 
 // client is what Add keeps of a client field it has seen, by the State's
@@ -430,7 +533,7 @@ func (a *Aggregator) resolve(host []byte) client {
 	var loc Location
 	if a.set != nil {
 		if a.loc == nil {
-			a.loc = a.set.NewLocator(a.opts.Cache / 8) // behind the client table: for fields seen again after it was emptied
+			a.loc = a.set.NewLocator(a.opts.Cache / 8) // behind the client table or list: for fields seen again after they left it
 		}
 		loc = a.loc.Locate(host)
 	} else {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // HyperLogLog precisions: Distinct switches to 2^14 registers (standard
@@ -212,6 +213,16 @@ func (d *Distinct) Peek(h uint64) uint64 {
 	return uint64(d.regs[h>>(64-distinctP)])
 }
 
+// Prefetch asks for the memory Add(h) will read first, without waiting
+// for it (see TopK.PrefetchSlot).
+func (d *Distinct) Prefetch(h uint64) {
+	if d.set != nil {
+		prefetch(unsafe.Pointer(&d.set.slots[h&uint64(len(d.set.slots)-1)]))
+	} else if len(d.regs) > 0 {
+		prefetch(unsafe.Pointer(&d.regs[h>>(64-distinctP)]))
+	}
+}
+
 // NewDistinct returns a Distinct that is exact up to capacity values
 // (0 or less: a HyperLogLog from the start).
 func NewDistinct(capacity int) *Distinct {
@@ -348,7 +359,11 @@ func (d *Distinct) GobDecode(b []byte) error {
 // Regs is a pointer to an array, not a slice: 16 bytes less in every top
 // list entry (TopEntry is 128 bytes, two cache lines, not 144).
 type SmallDistinct struct {
-	N      uint8               // number of exact hashes in Hashes, while Regs is nil
+	N uint8 // number of exact hashes in Hashes, while Regs is nil
+	// aux is [TopEntry.Aux] of the entry that holds the counter: it sits
+	// in the padding after N, so that an entry stays two cache lines.
+	// Not encoded (gob leaves unexported fields out).
+	aux    uint32
 	Hashes [SmallExact]uint64  // exact hashes, Hashes[:N]
 	Regs   *[1 << smallP]uint8 // HyperLogLog registers once over SmallExact
 }

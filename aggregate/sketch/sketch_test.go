@@ -501,6 +501,63 @@ func TestTopEntrySize(t *testing.T) {
 	}
 }
 
+// TestTopEntryAux checks that an entry's auxiliary word stays with its key
+// only: 0 for a new key, for a key that took an evicted one's entry, for
+// entries that came from another list by either merge, and after a gob
+// round trip.
+func TestTopEntryAux(t *testing.T) {
+	key := func(i int) []byte { return fmt.Appendf(nil, "k%d", i) }
+	add := func(l *TopK, i int) *TopEntry { return l.AddHashed(key(i), HashKey(key(i)), 1, uint64(i)) }
+	l := NewTopK(4)
+	for i := range 4 {
+		if e := add(l, i); e.Aux() != 0 {
+			t.Fatalf("new key %d: aux %d", i, e.Aux())
+		}
+		add(l, i).SetAux(uint32(100 + i))
+	}
+	if e := add(l, 2); e.Aux() != 102 {
+		t.Errorf("key 2 again: aux %d, want 102", e.Aux())
+	}
+	if e := add(l, 9); e.Aux() != 0 { // evicts a key of 2 hits
+		t.Errorf("key 9 in an evicted entry: aux %d, want 0", e.Aux())
+	}
+
+	other := NewTopK(10)
+	add(other, 2).SetAux(7)
+	add(other, 5).SetAux(8)
+	merged := NewTopK(10)
+	add(merged, 2).SetAux(1)
+	merged.Merge(other)
+	for _, e := range merged.Entries {
+		if want := map[string]uint32{"k2": 1}[e.Key]; e.Aux() != want {
+			t.Errorf("Merge: %s has aux %d, want %d", e.Key, e.Aux(), want)
+		}
+	}
+
+	disjoint := NewTopK(10)
+	add(disjoint, 1).SetAux(3)
+	disjoint.MergeDisjoint(other)
+	for _, e := range disjoint.Entries {
+		if want := map[string]uint32{"k1": 3}[e.Key]; e.Aux() != want {
+			t.Errorf("MergeDisjoint: %s has aux %d, want %d", e.Key, e.Aux(), want)
+		}
+	}
+
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(l); err != nil {
+		t.Fatal(err)
+	}
+	var back TopK
+	if err := gob.NewDecoder(&b).Decode(&back); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range back.Entries {
+		if e.Aux() != 0 {
+			t.Errorf("decoded %s has aux %d", e.Key, e.Aux())
+		}
+	}
+}
+
 // TestHashSetEachScattered checks that the scattered walk visits every
 // hash once, at every table size, and that a merge through it is the
 // union.

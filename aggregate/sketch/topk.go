@@ -346,6 +346,18 @@ func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
 	return e
 }
 
+// Aux returns the entry's auxiliary word: 0 until [TopEntry.SetAux] sets
+// it, and 0 again when the entry is given to another key or comes from
+// another list by a merge. It is not encoded. A dimension that counts by
+// the keys of a list keeps in it what it worked out from the key (the
+// countries keep a client's country in the State's client list), so that
+// the key's next records need no lookup of their own: the entry is in the
+// cache already, since the list has just counted the record.
+func (e *TopEntry) Aux() uint32 { return e.Visitors.aux }
+
+// SetAux sets the entry's auxiliary word (see [TopEntry.Aux]).
+func (e *TopEntry) SetAux(v uint32) { e.Visitors.aux = v }
+
 // AddLatency adds a request time (v, bucket i) to e.
 func (e *TopEntry) AddLatency(v int64, i int32) {
 	if e.Latency == nil {
@@ -492,6 +504,7 @@ func (t *TopK) Merge(o *TopK) {
 			continue
 		}
 		ne := *oe
+		ne.SetAux(0) // o's word means nothing to t's counters
 		ne.Hits += missT
 		ne.HitsErr += missT
 		if oe.Visitors.Regs != nil {
@@ -523,6 +536,9 @@ func (t *TopK) Merge(o *TopK) {
 // its bound, so the Capacity heaviest of the union are at or above it too
 // (both sides have the same capacity, as the shards of one run do).
 func (t *TopK) MergeDisjoint(o *TopK) {
+	for i := range o.Entries {
+		o.Entries[i].SetAux(0) // o's words mean nothing to t's counters
+	}
 	switch n := len(t.Entries) + len(o.Entries); {
 	case n > t.Capacity:
 		// Keep the heaviest of both without building their union: the

@@ -1,0 +1,115 @@
+package aggregate_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/aggregate/geo"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// TestGeoWorkersAgree checks the countries and networks a State counts
+// through its client list (by the worker that owns each client, with the
+// client's place kept in its entry of the list) against a geo aggregator
+// fed every record itself (Add), over the same lines: with 1 and 4
+// workers, and a client list small enough that clients leave it and come
+// back, so that their places are looked up again. The clients are
+// addresses of the demo database's ranges (countries and networks), others
+// it does not know, local ones, fields that are not addresses and one too
+// long to be one.
+func TestGeoWorkersAgree(t *testing.T) {
+	set, err := geo.OpenAll(filepath.Join("..", "testdata", "geo", "demo.mmdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer set.Close()
+	rng := rand.New(rand.NewPCG(3, 11))
+	clients := []string{"-", "localhost", "127.0.0.1", "10.1.2.3", "::1", "8.8.8.8", "2001:4860::8888",
+		"x" + string(bytes.Repeat([]byte("1.2.3.4:"), 9))}
+	for i := range 1500 {
+		switch i % 4 {
+		case 0:
+			clients = append(clients, fmt.Sprintf("192.0.2.%d", i%256))
+		case 1:
+			clients = append(clients, fmt.Sprintf("198.51.100.%d", i%256))
+		case 2:
+			clients = append(clients, fmt.Sprintf("203.0.113.%d", i%256))
+		default:
+			clients = append(clients, fmt.Sprintf("2001:db8::%x", i))
+		}
+	}
+	codes := []int{200, 200, 304, 404, 410, 500, 503, 499}
+	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
+	var log bytes.Buffer
+	for i := range 60_000 {
+		// Zipf-like: a few clients make most requests, the rest come
+		// and go.
+		c := clients[int(float64(len(clients))*rng.Float64()*rng.Float64()*rng.Float64())]
+		fmt.Fprintf(&log, "%s - - [%s] \"GET /p/%d HTTP/1.1\" %d %d \"-\" \"agent %d\"\n", c,
+			time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			rng.IntN(50), codes[rng.IntN(len(codes))], rng.IntN(5000), rng.IntN(3))
+	}
+	name := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if log.Len() < 8*parser.DefaultBlockSize {
+		t.Fatalf("log of %d bytes: too few blocks", log.Len())
+	}
+
+	// The reference: every record handed to Add.
+	want := geo.NewAggregator(set, geo.Options{})
+	format, _ := parser.ParseFormatSpec("combined")
+	p := format.NewParser()
+	for line := range bytes.Lines(log.Bytes()) {
+		var rec parser.Record
+		if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
+			t.Fatalf("%q: %s", line, r.Reason)
+		}
+		h := dimtest.Hit(&rec)
+		want.Add(&h)
+	}
+
+	for _, workers := range []int{1, 4} {
+		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: workers, Format: format,
+			Options: aggregate.Options{TopCapacity: 100, Dimensions: []dim.Dimension{geo.NewAggregator(set, geo.Options{})}}}, []string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+		if st.Clients.Exact() {
+			t.Fatalf("workers=%d: the client list held every client: no client left it", workers)
+		}
+		got := st.Dimension(geo.Section).(*geo.Aggregator)
+		for _, c := range []struct {
+			what      string
+			got, want any
+		}{
+			{"countries", got.Countries(), want.Countries()},
+			{"local", got.Local(), want.Local()},
+			{"not an address", got.NotIP(), want.NotIP()},
+			{"not found", got.NotFound(), want.NotFound()},
+			{"no ASN", got.NoASN(), want.NoASN()},
+			{"networks", got.Networks(100), want.Networks(100)},
+		} {
+			if !reflect.DeepEqual(c.got, c.want) {
+				t.Errorf("workers=%d: %s:\n got %+v\nwant %+v", workers, c.what, c.got, c.want)
+			}
+		}
+		if len(want.Countries()) < 3 || want.NotIP().Hits == 0 || want.Local().Hits == 0 || want.NotFound().Hits == 0 {
+			t.Fatalf("the log misses a kind of client: countries %+v", want.Countries())
+		}
+	}
+}
