@@ -86,11 +86,11 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 // dimension of Options.Dimensions (Add feeds the core's own directly).
 // The Hit lives in the State so that passing it to an interface method
 // does not allocate.
-func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page bool,
+func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page, seen bool,
 	refHost, ext []byte, vhost uint64, agentKey string) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
-		Day: day, Code: code, HasCode: hasCode, Page: page,
+		Day: day, Code: code, HasCode: hasCode, Page: page, SeenVisitor: seen,
 		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost, AgentKey: agentKey}
 	for _, d := range s.fed {
 		d.Add(h)

@@ -62,10 +62,15 @@ type shardOp struct {
 	list             shardList
 	hasLatency       bool
 	inChunk          bool
-	// For shardClients: the request's status class when it is 4 or 5
-	// (4xx, 5xx), else 0, for the countries (see State.geo).
-	errClass uint8
+	// For shardClients, what the countries need (see State.geo): the
+	// request's status class when it is 4 or 5 (4xx, 5xx), else 0, with
+	// geoSeen when the parsing State had counted its visitor-day before
+	// (dim.Hit.SeenVisitor). One byte: an op stays 72 bytes.
+	geo uint8
 }
+
+// geoSeen is the flag of shardOp.geo.
+const geoSeen = 0x80
 
 // shardBatch is a run of additions for one worker; keys holds their keys
 // back to back.
@@ -316,7 +321,7 @@ func (s *State) apply(op *shardOp, key []byte) {
 			s.ClientAddrs.Add(op.h)
 		}
 		if s.geo != nil {
-			s.geo.AddClient(e, key, op.visitor, op.bytes, op.errClass)
+			s.geo.AddClient(e, key, op.visitor, op.bytes, op.geo&^geoSeen, op.geo&geoSeen != 0)
 		}
 	case shardReferrers:
 		s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)

@@ -466,14 +466,17 @@ func (s *State) Add(rec *parser.Record) {
 	s.sink = sink
 	var agentKey string // the Agents list's key of rec.UserAgent, for the dimensions
 
+	// seen: this State counted the visitor-day before (see
+	// dim.Hit.SeenVisitor).
+	var seen bool
 	if rec.HasTime {
-		s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
+		seen = !s.addTime(rec.Time, day, code, hasCode, rec.Bytes, visitor, page)
 		if hasCode && rec.HasSubStatus {
 			s.curBucket.addSub(code, rec.SubStatus, 1)
 		}
 	} else {
 		s.Undated++
-		s.UndatedVisitors.Add(visitor)
+		seen = !s.UndatedVisitors.AddNew(visitor)
 	}
 
 	if !headroomNoLists {
@@ -482,11 +485,14 @@ func (s *State) Add(rec *parser.Record) {
 		if len(rec.Query) > 0 {
 			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 		}
-		var errClass uint8
+		var g uint8 // shardOp.geo
 		if hasCode && (code/100 == 4 || code/100 == 5) {
-			errClass = uint8(code / 100)
+			g = uint8(code / 100)
 		}
-		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor, errClass: errClass}, rec.Host)
+		if seen {
+			g |= geoSeen
+		}
+		s.route(shardOp{list: shardClients, h: client, bytes: rec.Bytes, visitor: visitor, geo: g}, rec.Host)
 		agentKey = s.Agents.AddHashed(rec.UserAgent, hAgent, rec.Bytes, visitor).Key
 		method := rec.Method
 		if rec.NotHTTP() {
@@ -513,7 +519,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
 	if dims {
-		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, refHost, ext, hVHost, agentKey)
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, seen, refHost, ext, hVHost, agentKey)
 	}
 }
 
@@ -526,8 +532,9 @@ func (s *State) addBytes(dst *uint64, n uint64) {
 }
 
 // addTime puts a record in its minute bucket and its visitor (already
-// mixed with its day) in its day.
-func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, visitor uint64, page bool) {
+// mixed with its day) in its day, and reports whether the visitor may be
+// new to the day (sketch.Distinct.AddNew).
+func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, visitor uint64, page bool) bool {
 	if s.Requests-s.Undated == 1 || sec < s.Earliest {
 		s.Earliest = sec
 	}
@@ -561,7 +568,7 @@ func (s *State) addTime(sec, day int64, code uint16, hasCode bool, n uint64, vis
 		}
 		s.curDay, s.curDayD = day, d
 	}
-	d.Add(visitor)
+	return d.AddNew(visitor)
 }
 
 func (s *State) drillFor(code uint16) *Drill {

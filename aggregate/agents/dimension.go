@@ -389,21 +389,24 @@ func (a *Aggregator) Add(h *dim.Hit) {
 	p := a.planOf(h)
 	bytes, v := h.Rec.Bytes, h.Visitor
 	// A visitor's requests come in runs (a page, then its assets): the
-	// kind's and device's visitor sets already hold a repeated one.
-	same := v == a.lastVisitor && p == a.lastPlan
+	// kind's and device's visitor sets already hold a repeated one. So do
+	// they, and the entries of the visitor's browser, system or bot, when
+	// the State counted the visitor-day before (the agent, thus every key
+	// below, is the identity's).
+	same := v == a.lastVisitor && p == a.lastPlan || h.SeenVisitor
 	a.lastVisitor, a.lastPlan = v, p
 	a.Kinds[p.kind].add(h, bytes, same)
 	a.Devices[p.device].add(h, bytes, same)
 	switch p.kind {
 	case KindHuman:
-		a.BrowserVersions.AddHashed(p.browserVer.b, p.browserVer.h, bytes, v)
-		a.SystemVersions.AddHashed(p.systemVer.b, p.systemVer.h, bytes, v)
+		a.BrowserVersions.AddHashedSeen(p.browserVer.b, p.browserVer.h, bytes, v, h.SeenVisitor)
+		a.SystemVersions.AddHashedSeen(p.systemVer.b, p.systemVer.h, bytes, v, h.SeenVisitor)
 	case KindBot, KindTool:
 		if p.ai {
 			a.AI.add(h, bytes, same)
 		}
 		c := &p.client
-		a.Clients.AddHashed(c.b, c.h, bytes, v)
+		a.Clients.AddHashedSeen(c.b, c.h, bytes, v, h.SeenVisitor)
 		if h.HasCode {
 			switch status.ClassIndex(h.Code) {
 			case status.Class4xx:

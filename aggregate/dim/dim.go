@@ -50,6 +50,14 @@ type Hit struct {
 	HasCode bool
 	// Page says the path ends in a page extension (State's settings).
 	Page bool
+	// SeenVisitor says the State counted Visitor before (in its visitor
+	// count of the day, while that count is exact): every earlier record
+	// of the visitor-day was handed over too. The visitor is then in every
+	// set a dimension added it to whose key the visitor's identity fixes
+	// (its agent's browser, kind and device), and the dimension may skip
+	// adding it again; a set whose key varies among one visitor's records
+	// (a referring site, a path's extension) must not. False when unsure.
+	SeenVisitor bool
 
 	// Derived says the State filled RefHost, Ext and VHost below, which
 	// it works out anyway. A Hit made without them (tests) has Derived

@@ -384,20 +384,25 @@ func (a *Aggregator) count(p *pending) {
 		c.row.add(p.visitor, p.bytes, class, a.opts.DistinctCapacity)
 		c.lastVisitor = p.visitor
 	}
-	a.countNetwork(c, p.visitor, p.bytes, class)
+	a.countNetwork(c, p.visitor, p.bytes, class, false)
 }
 
-// countNetwork counts a record of client c in the network lists.
-func (a *Aggregator) countNetwork(c *client, visitor, bytes uint64, class uint8) {
+// countNetwork counts a record of client c in the network lists; seen:
+// its visitor is in them already (see AddClient).
+func (a *Aggregator) countNetwork(c *client, visitor, bytes uint64, class uint8, seen bool) {
 	if !a.hasAS {
 		return
 	}
 	if c.asn == 0 {
-		a.noASN.add(visitor, bytes, class, a.opts.DistinctCapacity)
+		if seen {
+			a.noASN.addSeen(bytes, class)
+		} else {
+			a.noASN.add(visitor, bytes, class, a.opts.DistinctCapacity)
+		}
 		return
 	}
 	key := strconv.AppendUint(a.keybuf[:0], uint64(c.asn), 10)
-	a.asns.AddHashed(key, c.asnHash, bytes, visitor)
+	a.asns.AddHashedSeen(key, c.asnHash, bytes, visitor, seen)
 	switch class {
 	case 4:
 		a.asn4xx.AddHashed(key, c.asnHash, 0, 0)
@@ -409,28 +414,30 @@ func (a *Aggregator) countNetwork(c *client, visitor, bytes uint64, class uint8)
 // AddClient counts one record by its client field host, whose entry in
 // the State's client list is e, the list having just counted the record:
 // visitor, bytes and class (4 or 5 for an error response, else 0) are the
-// record's. The State calls it instead of Add where that list counts
-// records: in a run of several workers, the worker that owns the client.
+// record's, and seen is its dim.Hit.SeenVisitor: the visitor is then in
+// the row already (a client has one place). The State calls it instead of
+// Add where that list counts records: in a run of several workers, the
+// worker that owns the client.
 //
 // The client's place (row and network) is kept in the entry's auxiliary
 // word (sketch.TopEntry.Aux), so that it is looked up once while the
 // client stays in the list, and a record costs no lookup of its own: the
 // entry is in the cache already. A client that left the list and came
 // back is looked up again through the Locator, which caches addresses.
-func (a *Aggregator) AddClient(e *sketch.TopEntry, host []byte, visitor, bytes uint64, class uint8) {
+func (a *Aggregator) AddClient(e *sketch.TopEntry, host []byte, visitor, bytes uint64, class uint8, seen bool) {
 	var c *client
 	if i := e.Aux(); i != 0 && int(i) <= len(a.located) {
 		c = &a.located[i-1]
 	} else {
 		c = a.place(e, host)
 	}
-	if c.row == a.lastRow && visitor == a.lastVisitor {
-		c.row.addSeen(bytes, class) // the visitor was just counted in this row
+	if seen || c.row == a.lastRow && visitor == a.lastVisitor {
+		c.row.addSeen(bytes, class) // the visitor was counted in this row
 	} else {
 		c.row.add(visitor, bytes, class, a.opts.DistinctCapacity)
 		a.lastRow, a.lastVisitor = c.row, visitor
 	}
-	a.countNetwork(c, visitor, bytes, class)
+	a.countNetwork(c, visitor, bytes, class, seen)
 }
 
 // PrefetchClient asks for what AddClient will read for a record of

@@ -123,23 +123,25 @@ func (s *hashSet) len() int {
 	return s.n
 }
 
-func (s *hashSet) add(h uint64) {
+// add adds h and reports whether it was not in the set.
+func (s *hashSet) add(h uint64) bool {
 	if h == 0 {
+		added := !s.hasZero
 		s.hasZero = true
-		return
+		return added
 	}
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch s.slots[i] {
 		case h:
-			return
+			return false
 		case 0:
 			s.slots[i] = h
 			s.n++
 			if 4*s.n > 3*len(s.slots) {
 				s.grow()
 			}
-			return
+			return true
 		}
 	}
 }
@@ -236,15 +238,23 @@ func NewDistinct(capacity int) *Distinct {
 }
 
 // Add adds a hash.
-func (d *Distinct) Add(h uint64) {
+func (d *Distinct) Add(h uint64) { d.AddNew(h) }
+
+// AddNew adds a hash and reports whether it may be new: false only when
+// the counter is exact and already held it, so that a caller can skip
+// what it did the first time (see dim.Hit.SeenVisitor).
+func (d *Distinct) AddNew(h uint64) bool {
 	if d.regs != nil {
 		hllAdd(d.regs, distinctP, h)
-		return
+		return true
 	}
-	d.set.add(h)
+	if !d.set.add(h) {
+		return false
+	}
 	if d.set.len() > d.capacity {
 		d.toHLL()
 	}
+	return true
 }
 
 func (d *Distinct) toHLL() {

@@ -558,6 +558,48 @@ func TestTopEntryAux(t *testing.T) {
 	}
 }
 
+// TestDistinctAddNew checks that AddNew says a hash is not new only when
+// the counter is exact and held it, zero included.
+func TestDistinctAddNew(t *testing.T) {
+	d := NewDistinct(3)
+	for i, c := range []struct {
+		h    uint64
+		want bool
+	}{{7, true}, {7, false}, {0, true}, {0, false}, {9, true}, {7, false},
+		{11, true}, // the fourth: a HyperLogLog from here
+		{7, true}, {11, true}} {
+		if got := d.AddNew(c.h); got != c.want {
+			t.Errorf("add %d (%d): new %v, want %v", i, c.h, got, c.want)
+		}
+	}
+	if d.Exact() {
+		t.Error("still exact past its capacity")
+	}
+}
+
+// TestTopKAddHashedSeen checks which additions add the visitor: all but
+// the seen ones to an entry that has held its key since its first record.
+func TestTopKAddHashedSeen(t *testing.T) {
+	add := func(l *TopK, key string, visitor uint64, seen bool) *TopEntry {
+		return l.AddHashedSeen([]byte(key), HashKey([]byte(key)), 1, visitor, seen)
+	}
+	l := NewTopK(2)
+	if e := add(l, "a", 1, true); e.Visitors.Count() != 1 {
+		t.Errorf("a new key, seen: %d visitors, want 1", e.Visitors.Count())
+	}
+	add(l, "a", 2, false)
+	if e := add(l, "a", 3, true); e.Visitors.Count() != 2 {
+		t.Errorf("a kept key, seen: %d visitors, want 2 (the seen one not added)", e.Visitors.Count())
+	}
+	add(l, "b", 4, false)
+	add(l, "b", 4, false)
+	add(l, "b", 4, false)
+	add(l, "c", 5, true) // evicts a, the lightest
+	if e := add(l, "c", 6, true); e.HitsErr == 0 || e.Visitors.Count() != 2 {
+		t.Errorf("a key in an evicted entry, seen: ±%d, %d visitors, want 2 (added all the same)", e.HitsErr, e.Visitors.Count())
+	}
+}
+
 // TestHashSetEachScattered checks that the scattered walk visits every
 // hash once, at every table size, and that a merge through it is the
 // union.

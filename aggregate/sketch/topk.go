@@ -235,16 +235,29 @@ func PrefetchKey(e *TopEntry, visitor uint64) {
 // caller that needs the hash anyway (for a visitor identity, or for the
 // same key in another list) saves hashing it again.
 func (t *TopK) AddHashed(key []byte, h uint64, bytes uint64, visitor uint64) *TopEntry {
+	return t.AddHashedSeen(key, h, bytes, visitor, false)
+}
+
+// AddHashedSeen is AddHashed for a caller that may know its visitor is in
+// the key's entry already: seen says every earlier record of the visitor
+// was added with this key. Then the visitor is not added again to an
+// entry that has held the key since its first record (HitsErr 0); an
+// entry that took the key over from an evicted one started its visitors
+// later, and has it added all the same, as does a new one. A dimension
+// whose keys are fixed by the visitor's identity (the agents' browser of
+// a user agent) knows it from dim.Hit.SeenVisitor, and saves the visitor
+// sets' look-ups.
+func (t *TopK) AddHashedSeen(key []byte, h uint64, bytes uint64, visitor uint64, seen bool) *TopEntry {
 	t.EnsureIndex()
 	t.Total++
 	if i := t.last - 1; i >= 0 && t.lastHash == h && sameKey(t.Entries[i].Key, key) {
-		return t.hit(i, bytes, visitor)
+		return t.hitSeen(i, bytes, visitor, seen)
 	}
 	i, s := t.index.find(h, key, t.Entries)
 	t.prev, t.prevHash, t.lastHash = t.last, t.lastHash, h // last is set below
 	if i >= 0 {
 		t.last = i + 1
-		return t.hit(i, bytes, visitor)
+		return t.hitSeen(i, bytes, visitor, seen)
 	}
 	if len(t.Entries) < t.Capacity {
 		if len(t.Entries) == cap(t.Entries) {
@@ -337,10 +350,16 @@ func newEntries(n, c int) []TopEntry {
 
 // hit counts one more record for entry i.
 func (t *TopK) hit(i int32, bytes uint64, visitor uint64) *TopEntry {
+	return t.hitSeen(i, bytes, visitor, false)
+}
+
+// hitSeen is hit, which adds the visitor unless seen and the entry has
+// held the key since its first record (see AddHashedSeen).
+func (t *TopK) hitSeen(i int32, bytes uint64, visitor uint64, seen bool) *TopEntry {
 	e := &t.Entries[i]
 	e.Hits++
 	e.Bytes = AddSat(e.Bytes, bytes)
-	if !t.NoVisitors && !headroomNoEntryVisitors {
+	if (!seen || e.HitsErr != 0) && !t.NoVisitors && !headroomNoEntryVisitors {
 		e.Visitors.Add(visitor)
 	}
 	return e

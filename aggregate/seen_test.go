@@ -1,0 +1,135 @@
+package aggregate_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/webalyze/webalyze/aggregate"
+	"github.com/webalyze/webalyze/aggregate/agents"
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/parser"
+)
+
+// TestAgentsSeenVisitors checks the agents dimension as a State feeds it,
+// with dim.Hit.SeenVisitor set for visitor-days the State counted before
+// (their visitors are then not added again), against an aggregator fed
+// every record with the flag unset, over the same lines: with one worker
+// and top lists so small that browsers leave them and come back (their
+// entries start a new visitor set, which must get the visitor however
+// often it was seen), and with four workers and lists that hold every key.
+// A distinct capacity below the third day's visitors makes the State's
+// count of that day a HyperLogLog, where nothing is known to be seen.
+func TestAgentsSeenVisitors(t *testing.T) {
+	agentsOf := []string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+		"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+		"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+		"curl/8.5.0",
+		"python-requests/2.31.0",
+		"-",
+	}
+	rng := rand.New(rand.NewPCG(5, 13))
+	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
+	codes := []int{200, 200, 304, 404, 500}
+	var log bytes.Buffer
+	for i := range 50_000 {
+		// 600 clients over five days, each with one or two agents: most
+		// records repeat a visitor-day of the ones before. On the third
+		// day, 6 000 clients: more visitor-days than the State counts
+		// exactly.
+		c := rng.IntN(600)
+		if 20_000 <= i && i < 28_000 {
+			c = rng.IntN(6000)
+		}
+		ua := agentsOf[(c+rng.IntN(2))%len(agentsOf)]
+		fmt.Fprintf(&log, "10.%d.%d.%d - - [%s] \"GET /p/%d HTTP/1.1\" %d %d \"-\" \"%s\"\n", c/62500, c/250%250, c%250,
+			time.Unix(start+int64(i*9), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			rng.IntN(40), codes[rng.IntN(len(codes))], rng.IntN(9000), ua)
+	}
+	name := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	format, _ := parser.ParseFormatSpec("combined")
+
+	for _, c := range []struct {
+		workers, top int
+	}{{1, 3}, {4, 1000}} {
+		opts := agents.Options{TopCapacity: c.top, DistinctCapacity: 3000}
+		want := agents.NewAggregator(opts)
+		p := format.NewParser()
+		for line := range bytes.Lines(log.Bytes()) {
+			var rec parser.Record
+			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
+				t.Fatalf("%q: %s", line, r.Reason)
+			}
+			h := dimtest.Hit(&rec)
+			want.Add(&h)
+		}
+		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
+			Options: aggregate.Options{TopCapacity: c.top, DistinctCapacity: 3000,
+				Dimensions: []dim.Dimension{agents.NewAggregator(opts)}}}, []string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+		got := st.Dimension(agents.Section).(*agents.Aggregator)
+		if c.top < 10 && got.BrowserVersions.Exact() {
+			t.Fatalf("top %d: the browser list held every key", c.top)
+		}
+		what := fmt.Sprintf("workers=%d top=%d", c.workers, c.top)
+		for k := range agents.NumKinds {
+			compareFigures(t, fmt.Sprintf("%s: kind %d", what, k), &got.Kinds[k], &want.Kinds[k])
+		}
+		for d := range agents.NumDevices {
+			compareFigures(t, fmt.Sprintf("%s: device %d", what, d), &got.Devices[d], &want.Devices[d])
+		}
+		compareFigures(t, what+": AI", &got.AI, &want.AI)
+		for _, l := range []struct {
+			name      string
+			got, want *sketch.TopK
+		}{{"browsers", got.BrowserVersions, want.BrowserVersions}, {"systems", got.SystemVersions, want.SystemVersions},
+			{"bots and tools", got.Clients, want.Clients}} {
+			if g, w := listOf(l.got), listOf(l.want); g != w {
+				t.Errorf("%s: %s:\n got %s\nwant %s", what, l.name, g, w)
+			}
+		}
+	}
+}
+
+func compareFigures(t *testing.T, what string, got, want *agents.Figures) {
+	t.Helper()
+	if got.Requests != want.Requests || got.Bytes != want.Bytes || got.Classes != want.Classes || got.NoStatus != want.NoStatus ||
+		got.Visitors.Count() != want.Visitors.Count() || got.Visitors.Exact() != want.Visitors.Exact() {
+		t.Errorf("%s: got %d requests, %d visitors (exact %v), want %d, %d (exact %v)", what,
+			got.Requests, got.Visitors.Count(), got.Visitors.Exact(), want.Requests, want.Visitors.Count(), want.Visitors.Exact())
+	}
+}
+
+// listOf describes a top list's entries in key order: keys, counts,
+// bounds, bytes and visitors.
+func listOf(l *sketch.TopK) string {
+	var rows []string
+	for _, e := range l.Entries {
+		rows = append(rows, fmt.Sprintf("%q:%d±%d/%dB/%dv", e.Key, e.Hits, e.HitsErr, e.Bytes, e.Visitors.Count()))
+	}
+	slices.Sort(rows)
+	return fmt.Sprintf("total %d: %s", l.Total, strings.Join(rows, " "))
+}
