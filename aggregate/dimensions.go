@@ -104,12 +104,12 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 
 // wireExt sets what addDims feeds from s.ext: the visits dimension, whose
 // page requests go through route (sharded by identity among a run's
-// workers, and batched), the countries, counted where the client list
-// counts the record (by the worker that owns the client, from the
-// client's entry: see geo.Aggregator.AddClient), and the others, handed
-// each Hit.
+// workers, and batched), the countries and the referring sites, counted
+// where the client and referrer lists count the record (by the worker
+// that owns the key, from its entry: see geo.Aggregator.AddClient and
+// refsites.Sites.AddReferrer), and the others, handed each Hit.
 func (s *State) wireExt() {
-	s.visits, s.geo, s.fed = nil, nil, nil
+	s.visits, s.geo, s.refsites, s.fed = nil, nil, nil, nil
 	for _, d := range s.ext {
 		switch d := d.(type) {
 		case *visits.Visits:
@@ -119,6 +119,14 @@ func (s *State) wireExt() {
 				s.fed = append(s.fed, d)
 			} else {
 				s.geo = d
+			}
+		case *refsites.Sites:
+			// Only when the sites count the referrers the State's list
+			// counts: the same site hosts left out.
+			if headroomNoLists || !d.SameSites(s.Settings.SiteHosts) {
+				s.fed = append(s.fed, d)
+			} else {
+				s.refsites = d
 			}
 		default:
 			s.fed = append(s.fed, d)

@@ -16,6 +16,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/agents"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/aggregate/refsites"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -132,4 +133,87 @@ func listOf(l *sketch.TopK) string {
 	}
 	slices.Sort(rows)
 	return fmt.Sprintf("total %d: %s", l.Total, strings.Join(rows, " "))
+}
+
+// TestRefsitesWorkersAgree checks the referring sites as a State counts
+// them, where its referrer list counts the record (by the worker that
+// owns the referrer, the site's index kept in the referrer's entry),
+// against an aggregator fed every record itself (Add): with one worker, a
+// list of sites so small that it evicts (then no index is kept), and a
+// referrer list that drops referrers (and their indexes), with four
+// workers and exact lists,
+// and with site hosts other than the State's (then the State hands the
+// sites every record, as before). Referrers come in any case, with ports
+// and user info, from the virtual host itself, and from the --site hosts.
+func TestRefsitesWorkersAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 2))
+	hosts := []string{"www.Google.com", "news.example.org:8080", "user:pw@forum.example.net", "[2001:db8::1]:443",
+		"site.test", "WWW.SITE.TEST", "shop.site.test", "t.co", "m.facebook.com", "x.invalid"}
+	for i := range 300 {
+		hosts = append(hosts, fmt.Sprintf("h%d.example.com", i))
+	}
+	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
+	var log bytes.Buffer
+	for i := range 40_000 {
+		ref := "-"
+		switch n := rng.IntN(10); {
+		case n == 0:
+		case n == 1:
+			ref = ""
+		default:
+			h := hosts[int(float64(len(hosts))*rng.Float64()*rng.Float64())]
+			ref = fmt.Sprintf("https://%s/p/%d?q=%d", h, rng.IntN(30), rng.IntN(5))
+		}
+		vhost := []string{"site.test", "shop.site.test", "other.test"}[rng.IntN(3)]
+		fmt.Fprintf(&log, "%s 10.0.%d.%d - - [%s] \"GET /p HTTP/1.1\" 200 %d \"%s\" \"agent %d\"\n", vhost,
+			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			rng.IntN(9000), ref, rng.IntN(3))
+	}
+	name := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	format, err := parser.ParseFormatSpec(`apache:%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		workers, top, sitesCap int
+		stateSites, dimSites   []string
+	}{
+		{1, 100_000, 5, []string{"site.test"}, []string{"site.test"}},
+		{1, 20, 10_000, []string{"site.test"}, []string{"site.test"}},
+		{4, 100_000, 10_000, []string{"site.test"}, []string{"site.test"}},
+		{4, 100_000, 10_000, nil, nil},
+		{2, 100_000, 10_000, []string{"site.test"}, []string{"site.test", "t.co"}},
+	} {
+		want := refsites.New(c.sitesCap, c.dimSites)
+		p := format.NewParser()
+		for line := range bytes.Lines(log.Bytes()) {
+			var rec parser.Record
+			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
+				t.Fatalf("%q: %s", line, r.Reason)
+			}
+			h := dimtest.Hit(&rec)
+			want.Add(&h)
+		}
+		want.Flush()
+		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
+			Options: aggregate.Options{TopCapacity: c.top, SiteHosts: c.stateSites,
+				Dimensions: []dim.Dimension{refsites.New(c.sitesCap, c.dimSites)}}}, []string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+		got := st.Dimension(refsites.Section).(*refsites.Sites)
+		what := fmt.Sprintf("workers=%d top=%d sites=%d %q/%q", c.workers, c.top, c.sitesCap, c.stateSites, c.dimSites)
+		if c.sitesCap < 10 && got.List.Exact() {
+			t.Fatalf("%s: the list held every site", what)
+		}
+		if g, w := listOf(got.List), listOf(want.List); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+		}
+	}
 }

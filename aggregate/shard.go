@@ -324,7 +324,10 @@ func (s *State) apply(op *shardOp, key []byte) {
 			s.geo.AddClient(e, key, op.visitor, op.bytes, op.geo&^geoSeen, op.geo&geoSeen != 0)
 		}
 	case shardReferrers:
-		s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
+		e := s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
+		if s.refsites != nil {
+			s.refsites.AddReferrer(e, key, op.bytes, op.visitor)
+		}
 	case shardVisits:
 		s.visits.AddPage(op.h, op.time, op.day, key, op.pathHash)
 	}
@@ -531,8 +534,13 @@ func (s *State) applyOps(b *shardBatch) {
 		if j := i + d; j < len(ops) {
 			e := entries[j%len(entries)]
 			sketch.PrefetchKey(e, ops[j].visitor)
-			if e != nil && ops[j].list == shardClients && s.geo != nil {
-				s.geo.PrefetchClient(e, ops[j].visitor)
+			if e != nil {
+				switch {
+				case ops[j].list == shardClients && s.geo != nil:
+					s.geo.PrefetchClient(e, ops[j].visitor)
+				case ops[j].list == shardReferrers && s.refsites != nil:
+					s.refsites.PrefetchReferrer(e)
+				}
 			}
 		}
 		op := &ops[i]

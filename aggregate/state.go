@@ -269,6 +269,7 @@ type State struct {
 	fed       []dim.Dimension // those of ext handed every Hit (see wireExt)
 	visits    *visits.Visits  // the visits dimension of ext, fed by route
 	geo       *geo.Aggregator // the countries of ext, fed by the client list (see apply)
+	refsites  *refsites.Sites // the referring sites of ext, fed by the referrer list (see apply)
 	filter    dim.Filter
 	hit       dim.Hit // handed to the dimensions (see addDims)
 }

@@ -30,6 +30,10 @@ type Sites struct {
 
 	scratch []byte
 	pipe    sketch.Pipe // additions to List not yet made (see Flush)
+	// moved says List's entries may have changed places (a merge, a
+	// sort): the indexes kept in the State's referrer list (see
+	// AddReferrer) no longer hold.
+	moved bool
 }
 
 // New returns an empty Sites exact up to capacity hosts (DefaultCapacity
@@ -79,6 +83,46 @@ func (s *Sites) Add(h *dim.Hit) {
 	s.pipe.Add(s.List, s.scratch, r.Bytes, h.Visitor)
 }
 
+// SameSites reports whether s leaves out the same site hosts as hosts
+// (lower case, without port): then it counts the referrers the State's
+// referrer list counts, and the State may feed it with AddReferrer.
+func (s *Sites) SameSites(hosts []string) bool { return sameSet(s.SiteHosts, hosts) }
+
+// AddReferrer counts an external referrer ref, whose entry in the State's
+// referrer list is e (the list having just counted it), with bytes and
+// visitor. The State calls it instead of Add when s counts what that list
+// counts (SameSites): where the list counts the record, by the worker that
+// owns the referrer.
+//
+// The index of the referrer's site in List is kept in the entry's
+// auxiliary word (sketch.TopEntry.Aux): a known referrer's next records
+// count at that index with no host to find, copy or hash, and no look-up.
+// The index holds while List has evicted no site and was not merged or
+// sorted; past that, every record is looked up.
+func (s *Sites) AddReferrer(e *sketch.TopEntry, ref []byte, bytes, visitor uint64) {
+	if i := e.Aux(); i != 0 && s.indexesHold() && int(i) <= len(s.List.Entries) {
+		s.List.HitAt(int32(i-1), bytes, visitor)
+		return
+	}
+	s.scratch = lowerHost(s.scratch[:0], HostOf(ref))
+	site := s.List.AddHashed(s.scratch, sketch.HashKey(s.scratch), bytes, visitor)
+	if s.indexesHold() {
+		e.SetAux(uint32(s.List.Index(site)) + 1)
+	}
+}
+
+// PrefetchReferrer asks for the site entry AddReferrer will update for a
+// referrer whose entry in the State's list is e, once e is in the cache
+// (see aggregate.State.applyOps).
+func (s *Sites) PrefetchReferrer(e *sketch.TopEntry) {
+	if i := e.Aux(); i != 0 && s.indexesHold() {
+		s.List.PrefetchAt(int32(i - 1))
+	}
+}
+
+// indexesHold says the indexes AddReferrer keeps still name their sites.
+func (s *Sites) indexesHold() bool { return !s.moved && !s.List.Dropped }
+
 // Flush makes the additions to List that Add queued (dim.Flusher): they
 // are made in batches, whose cache misses overlap.
 func (s *Sites) Flush() { s.pipe.Flush(s.List) }
@@ -91,6 +135,7 @@ func (s *Sites) Merge(other dim.Dimension) error {
 	}
 	s.Flush()
 	o.Flush()
+	s.moved, o.moved = true, true
 	if !sameSet(s.SiteHosts, o.SiteHosts) {
 		return fmt.Errorf("%s: site hosts differ (%q and %q)", Section, s.SiteHosts, o.SiteHosts)
 	}
@@ -129,6 +174,7 @@ func checkList(t *sketch.TopK) error {
 // Canonical puts s in a form for comparison (tests).
 func (s *Sites) Canonical() {
 	s.Flush()
+	s.moved = true
 	slices.Sort(s.SiteHosts)
 	s.List.Canonical()
 }

@@ -600,6 +600,37 @@ func TestTopKAddHashedSeen(t *testing.T) {
 	}
 }
 
+// TestTopKIndexHitAt checks that Index finds an entry's place (and no
+// place for an entry of another list), and that HitAt at it counts as
+// AddHashed would.
+func TestTopKIndexHitAt(t *testing.T) {
+	a, b := NewTopK(10), NewTopK(10)
+	for i := range 5 {
+		k := fmt.Appendf(nil, "k%d", i)
+		a.AddHashed(k, HashKey(k), 1, uint64(i))
+	}
+	other := b.AddHashed([]byte("k0"), HashKey([]byte("k0")), 1, 0)
+	for i := range 5 {
+		if got := a.Index(&a.Entries[i]); got != int32(i) {
+			t.Errorf("Index of entry %d: %d", i, got)
+		}
+	}
+	if got := a.Index(other); got != -1 {
+		t.Errorf("Index of another list's entry: %d, want -1", got)
+	}
+	if got := NewTopK(1).Index(other); got != -1 {
+		t.Errorf("Index in an empty list: %d, want -1", got)
+	}
+	a.PrefetchAt(99) // out of range: asks for nothing
+	e := a.HitAt(3, 7, 42)
+	if e != &a.Entries[3] || e.Hits != 2 || e.Bytes != 8 || e.Visitors.Count() != 2 || a.Total != 6 {
+		t.Errorf("HitAt: %+v, total %d", *e, a.Total)
+	}
+	if err := a.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestHashSetEachScattered checks that the scattered walk visits every
 // hash once, at every table size, and that a merge through it is the
 // union.

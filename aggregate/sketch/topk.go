@@ -365,6 +365,40 @@ func (t *TopK) hitSeen(i int32, bytes uint64, visitor uint64, seen bool) *TopEnt
 	return e
 }
 
+// Index returns the index of e in t.Entries, or -1 when e is not one of
+// them.
+func (t *TopK) Index(e *TopEntry) int32 {
+	if len(t.Entries) == 0 {
+		return -1
+	}
+	off := uintptr(unsafe.Pointer(e)) - uintptr(unsafe.Pointer(&t.Entries[0]))
+	const size = unsafe.Sizeof(TopEntry{})
+	if off%size != 0 || off/size >= uintptr(len(t.Entries)) {
+		return -1
+	}
+	return int32(off / size)
+}
+
+// HitAt counts one more record of the key at index i of t.Entries, with
+// bytes and visitor, as AddHashed would: for a caller that knows the key
+// is there, having had i from [TopK.Index] while the list has neither
+// evicted a key (Dropped) nor been merged, trimmed or sorted since, so
+// that it needs no look-up. i must be within t.Entries.
+func (t *TopK) HitAt(i int32, bytes, visitor uint64) *TopEntry {
+	t.Total++
+	return t.hit(i, bytes, visitor)
+}
+
+// PrefetchAt asks for the entry at index i of t.Entries, which HitAt
+// will update (see PrefetchEntry). An index out of range asks for
+// nothing.
+func (t *TopK) PrefetchAt(i int32) {
+	if uint(i) < uint(len(t.Entries)) {
+		e := &t.Entries[i]
+		prefetch2(unsafe.Pointer(e), unsafe.Add(unsafe.Pointer(e), 64))
+	}
+}
+
 // Aux returns the entry's auxiliary word: 0 until [TopEntry.SetAux] sets
 // it, and 0 again when the entry is given to another key or comes from
 // another list by a merge. It is not encoded. A dimension that counts by
