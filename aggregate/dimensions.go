@@ -86,11 +86,11 @@ func (s *State) newDims(protos []dim.Dimension, filter dim.Filter) {
 // dimension of Options.Dimensions (Add feeds the core's own directly).
 // The Hit lives in the State so that passing it to an interface method
 // does not allocate.
-func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page, seen bool,
+func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visitor uint64, day int64, code uint16, hasCode, page, seen, external bool,
 	refHost, ext []byte, vhost uint64, agentKey string) {
 	h := &s.hit
 	*h = dim.Hit{Rec: rec, Client: client, Path: path, Agent: agent, Identity: identity, Visitor: visitor,
-		Day: day, Code: code, HasCode: hasCode, Page: page, SeenVisitor: seen,
+		Day: day, Code: code, HasCode: hasCode, Page: page, SeenVisitor: seen, RefFromList: external && s.search != nil,
 		Derived: true, RefHost: refHost, Ext: ext, VHost: vhost, AgentKey: agentKey}
 	for _, d := range s.fed {
 		d.Add(h)
@@ -109,7 +109,7 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 // that owns the key, from its entry: see geo.Aggregator.AddClient and
 // refsites.Sites.AddReferrer), and the others, handed each Hit.
 func (s *State) wireExt() {
-	s.visits, s.geo, s.refsites, s.fed = nil, nil, nil, nil
+	s.visits, s.geo, s.refsites, s.search, s.fed = nil, nil, nil, nil, nil
 	for _, d := range s.ext {
 		switch d := d.(type) {
 		case *visits.Visits:
@@ -127,6 +127,14 @@ func (s *State) wireExt() {
 				s.fed = append(s.fed, d)
 			} else {
 				s.refsites = d
+			}
+		case *search.Search:
+			// Handed every Hit (the site-search terms, and the phrases of
+			// referrers the referrer list does not count), and the
+			// referrers that list counts from it.
+			s.fed = append(s.fed, d)
+			if !headroomNoLists {
+				s.search = d
 			}
 		default:
 			s.fed = append(s.fed, d)

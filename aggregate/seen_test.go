@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -214,6 +216,120 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 		}
 		if g, w := listOf(got.List), listOf(want.List); g != w {
 			t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+		}
+	}
+}
+
+// TestSearchWorkersAgree checks the search phrases and engine referrals
+// as a State counts them, those of the referrers its referrer list counts
+// from that list (by the worker that owns the referrer, the engine and
+// the phrase's index kept in the referrer's memo) and the others (a
+// referrer from the virtual host or a --site host, as a search engine
+// can be) from each record, against an aggregator fed every record
+// (Add): with one worker and a list of 40 phrases (evicting: then no index
+// is kept, and the counts are checked against the exact ones, within
+// their bounds) or a referrer list of 20 (dropping referrers and their
+// memos), and with four workers and exact lists. Site-search terms come
+// from the records' own queries.
+func TestSearchWorkersAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 21))
+	refs := []string{"-", "", "http://x", "https://www.google.com/", "https://www.google.com/search?q=%s",
+		"https://WWW.Bing.com:443/search?q=%s&form=x", "https://duckduckgo.com/?q=%s", "https://yandex.ru/search/?text=%s",
+		"https://u:p@www.google.co.uk/url?sa=t&q=%s#frag", "https://search.yahoo.com/search?p=%s",
+		"https://forum.example.net/t/%s", "https://www.google.com/search?hl=en"}
+	words := []string{"lamp", "red+shoes", "caf%C3%A9", "a%20b", "%3Cscript%3E", "x"}
+	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
+	var log bytes.Buffer
+	for i := range 40_000 {
+		ref := refs[rng.IntN(len(refs))]
+		if strings.Contains(ref, "%s") {
+			// A few phrases are most of them: the heavy ones stay in an
+			// evicting list, with tight bounds.
+			ref = fmt.Sprintf(ref, words[rng.IntN(len(words))]+fmt.Sprint(int(60*math.Pow(rng.Float64(), 4))))
+		}
+		// The virtual host is a search engine's at times: its referrers
+		// are internal, so the State's referrer list does not count them.
+		vhost := []string{"site.test", "www.google.com", "other.test"}[rng.IntN(3)]
+		path := "/p"
+		if rng.IntN(5) == 0 {
+			path = fmt.Sprintf("/find?q=%s&page=2", words[rng.IntN(len(words))])
+		}
+		fmt.Fprintf(&log, "%s 10.0.%d.%d - - [%s] \"GET %s HTTP/1.1\" 200 %d \"%s\" \"agent %d\"\n", vhost,
+			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			path, rng.IntN(9000), ref, rng.IntN(3))
+	}
+	name := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	format, err := parser.ParseFormatSpec(`apache:%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		workers, top, capacity int
+		sites                  []string
+	}{
+		{1, 100_000, 40, []string{"duckduckgo.com"}},
+		{1, 20, 10_000, nil},
+		{4, 100_000, 10_000, []string{"duckduckgo.com"}},
+	} {
+		want, exact := search.New(c.capacity), search.New(1<<20)
+		p := format.NewParser()
+		for line := range bytes.Lines(log.Bytes()) {
+			var rec parser.Record
+			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
+				t.Fatalf("%q: %s", line, r.Reason)
+			}
+			h := dimtest.Hit(&rec)
+			want.Add(&h)
+			exact.Add(&h)
+		}
+		want.Flush()
+		exact.Flush()
+		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
+			Options: aggregate.Options{TopCapacity: c.top, SiteHosts: c.sites,
+				Dimensions: []dim.Dimension{search.New(c.capacity)}}}, []string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+		got := st.Dimension(search.Section).(*search.Search)
+		what := fmt.Sprintf("workers=%d top=%d capacity=%d", c.workers, c.top, c.capacity)
+		if c.capacity < 1000 && got.Phrases.Exact() {
+			t.Fatalf("%s: the list held every phrase", what)
+		}
+		if got.Engines != want.Engines {
+			t.Errorf("%s: engines %v, want %v", what, got.Engines, want.Engines)
+		}
+		if c.capacity > 1000 {
+			if g, w := listOf(got.Phrases), listOf(want.Phrases); g != w {
+				t.Errorf("%s: phrases:\n got %s\nwant %s", what, g, w)
+			}
+		} else {
+			// An evicting list depends on the order of the additions,
+			// which the list's referrers and the others do not share:
+			// each count must hold its phrase's, within its bound.
+			if got.Phrases.Total != exact.Phrases.Total {
+				t.Errorf("%s: %d phrases, want %d", what, got.Phrases.Total, exact.Phrases.Total)
+			}
+			counts := map[string]uint64{}
+			for _, e := range exact.Phrases.Entries {
+				counts[e.Key] = e.Hits
+			}
+			for _, e := range got.Phrases.Entries {
+				if n := counts[e.Key]; n < e.Hits-e.HitsErr || n > e.Hits {
+					t.Errorf("%s: phrase %q counted %d±%d, has %d", what, e.Key, e.Hits, e.HitsErr, n)
+				}
+			}
+		}
+		if g, w := listOf(got.Terms), listOf(want.Terms); g != w {
+			t.Errorf("%s: terms:\n got %s\nwant %s", what, g, w)
+		}
+		if want.Phrases.Total == 0 || want.Terms.Total == 0 {
+			t.Fatalf("%s: no phrase or no term", what)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 )
@@ -325,12 +326,46 @@ func (s *State) apply(op *shardOp, key []byte) {
 		}
 	case shardReferrers:
 		e := s.Referrers.AddHashed(key, op.h, op.bytes, op.visitor)
-		if s.refsites != nil {
-			s.refsites.AddReferrer(e, key, op.bytes, op.visitor)
+		if s.refsites != nil || s.search != nil {
+			m := s.referrerMemo(e)
+			if s.refsites != nil {
+				s.refsites.AddReferrer(m, key, op.bytes, op.visitor)
+			}
+			if s.search != nil {
+				s.search.AddReferrer(m, key, op.bytes, op.visitor)
+			}
 		}
 	case shardVisits:
 		s.visits.AddPage(op.h, op.time, op.day, key, op.pathHash)
 	}
+}
+
+// referrerMemo returns the memo of the referrer whose entry in s.Referrers
+// is e, which the list has just counted: the dimensions fed from the list
+// keep there what they worked out of the referrer (dim.ReferrerMemo). It
+// is the memo at the entry's index, emptied when the entry took another
+// referrer: the entry's auxiliary word says it was handed out for the
+// referrer the entry holds (it is 0 for a new key, and after a merge).
+func (s *State) referrerMemo(e *sketch.TopEntry) *dim.ReferrerMemo {
+	i := int(s.Referrers.Index(e))
+	if i >= len(s.refMemos) {
+		s.refMemos = append(s.refMemos, make([]dim.ReferrerMemo, len(s.Referrers.Entries)-len(s.refMemos))...)
+	}
+	m := &s.refMemos[i]
+	if e.Aux() == 0 {
+		*m = dim.ReferrerMemo{}
+		e.SetAux(1)
+	}
+	return m
+}
+
+// knownMemo returns the memo of the referrer whose entry in s.Referrers is
+// e when it has one, for a prefetch (e may be stale: see applyOps).
+func (s *State) knownMemo(e *sketch.TopEntry) *dim.ReferrerMemo {
+	if i := int(s.Referrers.Index(e)); i >= 0 && i < len(s.refMemos) && e.Aux() != 0 {
+		return &s.refMemos[i]
+	}
+	return nil
 }
 
 // forward queues op, whose key is key, for the owner of its key, and
@@ -538,8 +573,15 @@ func (s *State) applyOps(b *shardBatch) {
 				switch {
 				case ops[j].list == shardClients && s.geo != nil:
 					s.geo.PrefetchClient(e, ops[j].visitor)
-				case ops[j].list == shardReferrers && s.refsites != nil:
-					s.refsites.PrefetchReferrer(e)
+				case ops[j].list == shardReferrers && (s.refsites != nil || s.search != nil):
+					if m := s.knownMemo(e); m != nil {
+						if s.refsites != nil {
+							s.refsites.PrefetchReferrer(m)
+						}
+						if s.search != nil {
+							s.search.PrefetchReferrer(m)
+						}
+					}
 				}
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/aggregate/ingest"
 	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/sketch"
 	"github.com/webalyze/webalyze/aggregate/status"
 	"github.com/webalyze/webalyze/aggregate/timing"
@@ -270,8 +271,12 @@ type State struct {
 	visits    *visits.Visits  // the visits dimension of ext, fed by route
 	geo       *geo.Aggregator // the countries of ext, fed by the client list (see apply)
 	refsites  *refsites.Sites // the referring sites of ext, fed by the referrer list (see apply)
-	filter    dim.Filter
-	hit       dim.Hit // handed to the dimensions (see addDims)
+	search    *search.Search  // the search of ext, its phrases fed by the referrer list (see apply)
+	// refMemos are the memos of the dimensions fed by the referrer list,
+	// by the index of the referrer's entry (see referrerMemo).
+	refMemos []dim.ReferrerMemo
+	filter   dim.Filter
+	hit      dim.Hit // handed to the dimensions (see addDims)
 }
 
 // SubKey is the key of [State.SubCodes] for code.sub.
@@ -520,7 +525,7 @@ func (s *State) Add(rec *parser.Record) {
 		s.times.AddTimed(rec, lat, latIdx, code, hasCode)
 	}
 	if dims {
-		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, seen, refHost, ext, hVHost, agentKey)
+		s.addDims(rec, client, hPath, hAgent, identity, visitor, day, code, hasCode, page, seen, external && !headroomNoLists, refHost, ext, hVHost, agentKey)
 	}
 }
 

@@ -58,6 +58,10 @@ type Hit struct {
 	// adding it again; a set whose key varies among one visitor's records
 	// (a referring site, a path's extension) must not. False when unsure.
 	SeenVisitor bool
+	// RefFromList says the State hands the record's referrer to the
+	// dimensions it feeds from its referrer list (their AddReferrer, by the
+	// worker that owns the referrer): their Add leaves the referrer out.
+	RefFromList bool
 
 	// Derived says the State filled RefHost, Ext and VHost below, which
 	// it works out anyway. A Hit made without them (tests) has Derived
@@ -152,4 +156,14 @@ func DecodeGob(section string, data []byte, v any, check func() error) (err erro
 		return fmt.Errorf("corrupt %s section: %w", section, err)
 	}
 	return check()
+}
+
+// ReferrerMemo is what the dimensions the State feeds from its referrer
+// list (the referring sites, the search phrases) keep of one referrer
+// while it stays in the list, so that its next records need no parsing
+// or look-up: zero when the referrer enters the list, and each field is
+// one dimension's.
+type ReferrerMemo struct {
+	Site   uint32 // refsites.Sites.AddReferrer's
+	Search uint32 // search.Search.AddReferrer's
 }

@@ -88,34 +88,33 @@ func (s *Sites) Add(h *dim.Hit) {
 // referrer list counts, and the State may feed it with AddReferrer.
 func (s *Sites) SameSites(hosts []string) bool { return sameSet(s.SiteHosts, hosts) }
 
-// AddReferrer counts an external referrer ref, whose entry in the State's
-// referrer list is e (the list having just counted it), with bytes and
-// visitor. The State calls it instead of Add when s counts what that list
-// counts (SameSites): where the list counts the record, by the worker that
-// owns the referrer.
+// AddReferrer counts an external referrer ref, with bytes and visitor,
+// which the State's referrer list has just counted; m is what the State
+// keeps for the referrer while it stays in that list. The State calls it
+// instead of Add when s counts what that list counts (SameSites): where
+// the list counts the record, by the worker that owns the referrer.
 //
-// The index of the referrer's site in List is kept in the entry's
-// auxiliary word (sketch.TopEntry.Aux): a known referrer's next records
-// count at that index with no host to find, copy or hash, and no look-up.
-// The index holds while List has evicted no site and was not merged or
-// sorted; past that, every record is looked up.
-func (s *Sites) AddReferrer(e *sketch.TopEntry, ref []byte, bytes, visitor uint64) {
-	if i := e.Aux(); i != 0 && s.indexesHold() && int(i) <= len(s.List.Entries) {
+// The index of the referrer's site in List is kept in m.Site: a known
+// referrer's next records count at that index with no host to find, copy
+// or hash, and no look-up. The index holds while List has evicted no
+// site and was not merged or sorted; past that, every record is looked
+// up.
+func (s *Sites) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint64) {
+	if i := m.Site; i != 0 && s.indexesHold() && int(i) <= len(s.List.Entries) {
 		s.List.HitAt(int32(i-1), bytes, visitor)
 		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], HostOf(ref))
 	site := s.List.AddHashed(s.scratch, sketch.HashKey(s.scratch), bytes, visitor)
 	if s.indexesHold() {
-		e.SetAux(uint32(s.List.Index(site)) + 1)
+		m.Site = uint32(s.List.Index(site)) + 1
 	}
 }
 
 // PrefetchReferrer asks for the site entry AddReferrer will update for a
-// referrer whose entry in the State's list is e, once e is in the cache
-// (see aggregate.State.applyOps).
-func (s *Sites) PrefetchReferrer(e *sketch.TopEntry) {
-	if i := e.Aux(); i != 0 && s.indexesHold() {
+// referrer whose memo is m (see aggregate.State.applyOps).
+func (s *Sites) PrefetchReferrer(m *dim.ReferrerMemo) {
+	if i := m.Site; i != 0 && s.indexesHold() {
 		s.List.PrefetchAt(int32(i - 1))
 	}
 }

@@ -33,6 +33,9 @@ type Search struct {
 	out, buf []byte
 	// additions to Terms and Phrases not yet made (see Flush)
 	terms, phrases sketch.Pipe
+	// moved says Phrases' entries may have changed places (a merge, a
+	// sort): the indexes AddReferrer keeps no longer hold.
+	moved bool
 }
 
 // New returns an empty Search whose lists are exact up to capacity
@@ -62,7 +65,7 @@ func (s *Search) Add(h *dim.Hit) {
 			s.terms.Add(s.Terms, s.out, r.Bytes, h.Visitor)
 		}
 	}
-	if len(r.Referer) > 8 {
+	if len(r.Referer) > 8 && !h.RefFromList {
 		var e int
 		var q []byte
 		if h.Derived {
@@ -82,6 +85,82 @@ func (s *Search) Add(h *dim.Hit) {
 		}
 	}
 }
+
+// The memo AddReferrer keeps of a referrer (dim.ReferrerMemo.Search): 0
+// until worked out, then memoKnown, the engine + 1 (0: none) at
+// memoEngineShift, and the index + 1 of its phrase in Phrases (0: none;
+// memoPhrase: one whose index is not kept).
+const (
+	memoKnown       = 1 << 31
+	memoEngineShift = 24
+	memoPhrase      = 1<<memoEngineShift - 1
+)
+
+// The engine + 1 takes 7 bits of the memo.
+const _ = uint(127 - (NumEngines + 1))
+
+// AddReferrer counts the search phrase and engine referral of a referrer
+// ref, with bytes and visitor, which the State's referrer list has just
+// counted (the State then sets dim.Hit.RefFromList, and Add leaves the
+// referrer out); m is what the State keeps for the referrer while it
+// stays in that list. A referrer's engine, and the index of its phrase in
+// Phrases, are worked out once and kept in m.Search: its next records
+// count with no parsing and no look-up, while Phrases has evicted no
+// phrase and was not merged or sorted (past that, the phrase is parsed
+// and looked up again).
+func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint64) {
+	v := m.Search
+	var q []byte // the query, once parsed
+	if v == 0 {
+		v = memoKnown
+		if len(ref) > 8 {
+			var e int
+			if e, q = engineOf(ref); e >= 0 {
+				v |= uint32(e+1)<<memoEngineShift | memoPhrase
+			}
+		}
+		m.Search = v
+	}
+	e := int(v>>memoEngineShift&0x7f) - 1
+	if e < 0 {
+		return
+	}
+	s.Engines[e]++
+	p := v & memoPhrase
+	if p == 0 {
+		return
+	}
+	if p != memoPhrase && s.phraseIndexesHold() && int(p) <= len(s.Phrases.Entries) {
+		s.Phrases.HitAt(int32(p-1), bytes, visitor)
+		return
+	}
+	if q == nil {
+		_, q = engineOf(ref)
+	}
+	var ok bool
+	if s.out, s.buf, ok = Param(s.out, s.buf, q, engines[e].params); !ok {
+		m.Search = v &^ memoPhrase // no phrase
+		return
+	}
+	pe := s.Phrases.AddHashed(s.out, sketch.HashKey(s.out), bytes, visitor)
+	if i := s.Phrases.Index(pe); s.phraseIndexesHold() && i >= 0 && i+1 < memoPhrase {
+		m.Search = v&^memoPhrase | uint32(i+1)
+	} else {
+		m.Search = v | memoPhrase // parsed again next time
+	}
+}
+
+// PrefetchReferrer asks for the phrase entry AddReferrer will update for
+// a referrer whose memo is m (see aggregate.State.applyOps).
+func (s *Search) PrefetchReferrer(m *dim.ReferrerMemo) {
+	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.phraseIndexesHold() {
+		s.Phrases.PrefetchAt(int32(p - 1))
+	}
+}
+
+// phraseIndexesHold says the indexes of Phrases kept in memos still name
+// their phrases.
+func (s *Search) phraseIndexesHold() bool { return !s.moved && !s.Phrases.Dropped }
 
 // Flush makes the additions to Terms and Phrases that Add queued
 // (dim.Flusher): they are made in batches, whose cache misses overlap.
@@ -107,6 +186,7 @@ func (s *Search) Merge(other dim.Dimension) error {
 	}
 	s.Flush()
 	o.Flush()
+	s.moved, o.moved = true, true
 	if s.Terms.Capacity != o.Terms.Capacity {
 		return fmt.Errorf("%s: capacities differ (%d and %d)", Section, s.Terms.Capacity, o.Terms.Capacity)
 	}
@@ -153,6 +233,7 @@ func checkList(t *sketch.TopK) error {
 // Canonical puts s in a form for comparison (tests).
 func (s *Search) Canonical() {
 	s.Flush()
+	s.moved = true
 	s.Terms.Canonical()
 	s.Phrases.Canonical()
 }
