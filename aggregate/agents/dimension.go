@@ -293,6 +293,33 @@ type plan struct {
 	ai                    bool
 	browserVer, systemVer key // humans only
 	client                key // bots and tools only
+	// Where the keys were last found in BrowserVersions, SystemVersions
+	// and Clients (see addAt).
+	browserAt, systemAt, clientAt place
+}
+
+// place is where a key was found in a list: the entry's index, and the
+// entry's own string of the key, which tells the index still holds it. An
+// entry keeps its string while it holds the key; one that takes over
+// another key gets a new string, and the string kept here is never freed
+// for another to reuse. Merges and sorts move entries: then the strings
+// differ and the key is looked up.
+type place struct {
+	i   int32
+	key string
+}
+
+// addAt adds a record of key k to list t, at w when it still holds k (no
+// look-up, no comparison of the key), and keeps where k is.
+func addAt(t *sketch.TopK, k *key, w *place, bytes, visitor uint64, seen bool) {
+	if i := w.i; w.key != "" && uint(i) < uint(len(t.Entries)) {
+		if e := &t.Entries[i]; unsafe.StringData(e.Key) == unsafe.StringData(w.key) && len(e.Key) == len(w.key) {
+			t.HitAtSeen(i, bytes, visitor, seen)
+			return
+		}
+	}
+	e := t.AddHashedSeen(k.b, k.h, bytes, visitor, seen)
+	*w = place{t.Index(e), e.Key}
 }
 
 type key struct {
@@ -399,14 +426,14 @@ func (a *Aggregator) Add(h *dim.Hit) {
 	a.Devices[p.device].add(h, bytes, same)
 	switch p.kind {
 	case KindHuman:
-		a.BrowserVersions.AddHashedSeen(p.browserVer.b, p.browserVer.h, bytes, v, h.SeenVisitor)
-		a.SystemVersions.AddHashedSeen(p.systemVer.b, p.systemVer.h, bytes, v, h.SeenVisitor)
+		addAt(a.BrowserVersions, &p.browserVer, &p.browserAt, bytes, v, h.SeenVisitor)
+		addAt(a.SystemVersions, &p.systemVer, &p.systemAt, bytes, v, h.SeenVisitor)
 	case KindBot, KindTool:
 		if p.ai {
 			a.AI.add(h, bytes, same)
 		}
 		c := &p.client
-		a.Clients.AddHashedSeen(c.b, c.h, bytes, v, h.SeenVisitor)
+		addAt(a.Clients, c, &p.clientAt, bytes, v, h.SeenVisitor)
 		if h.HasCode {
 			switch status.ClassIndex(h.Code) {
 			case status.Class4xx:

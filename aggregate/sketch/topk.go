@@ -385,8 +385,14 @@ func (t *TopK) Index(e *TopEntry) int32 {
 // evicted a key (Dropped) nor been merged, trimmed or sorted since, so
 // that it needs no look-up. i must be within t.Entries.
 func (t *TopK) HitAt(i int32, bytes, visitor uint64) *TopEntry {
+	return t.HitAtSeen(i, bytes, visitor, false)
+}
+
+// HitAtSeen is HitAt for a caller that may know its visitor is in the
+// entry already (see AddHashedSeen).
+func (t *TopK) HitAtSeen(i int32, bytes, visitor uint64, seen bool) *TopEntry {
 	t.Total++
-	return t.hit(i, bytes, visitor)
+	return t.hitSeen(i, bytes, visitor, seen)
 }
 
 // PrefetchAt asks for the entry at index i of t.Entries, which HitAt
