@@ -359,10 +359,12 @@ func (s *State) referrerMemo(e *sketch.TopEntry) *dim.ReferrerMemo {
 	return m
 }
 
-// knownMemo returns the memo of the referrer whose entry in s.Referrers is
-// e when it has one, for a prefetch (e may be stale: see applyOps).
-func (s *State) knownMemo(e *sketch.TopEntry) *dim.ReferrerMemo {
-	if i := int(s.Referrers.Index(e)); i >= 0 && i < len(s.refMemos) && e.Aux() != 0 {
+// memoAt returns the memo at the index of e, an entry of s.Referrers, for
+// a prefetch: without reading e (which may not be in the cache yet), so
+// possibly a memo emptied for another referrer, which only makes the
+// prefetches useless (e itself may be stale: see applyOps).
+func (s *State) memoAt(e *sketch.TopEntry) *dim.ReferrerMemo {
+	if i := int(s.Referrers.Index(e)); i >= 0 && i < len(s.refMemos) {
 		return &s.refMemos[i]
 	}
 	return nil
@@ -563,6 +565,18 @@ func (s *State) applyOps(b *shardBatch) {
 			var e *sketch.TopEntry
 			if op := &ops[j]; op.list != shardVisits {
 				e = lists[op.list&3].PrefetchEntry(op.h)
+				// The memo is at the entry's index, in a small array:
+				// the site's and phrase's entries can be asked for now.
+				if e != nil && op.list == shardReferrers && (s.refsites != nil || s.search != nil) {
+					if m := s.memoAt(e); m != nil {
+						if s.refsites != nil {
+							s.refsites.PrefetchReferrer(m)
+						}
+						if s.search != nil {
+							s.search.PrefetchReferrer(m)
+						}
+					}
+				}
 			}
 			entries[j%len(entries)] = e
 		}
@@ -574,12 +588,12 @@ func (s *State) applyOps(b *shardBatch) {
 				case ops[j].list == shardClients && s.geo != nil:
 					s.geo.PrefetchClient(e, ops[j].visitor)
 				case ops[j].list == shardReferrers && (s.refsites != nil || s.search != nil):
-					if m := s.knownMemo(e); m != nil {
+					if m := s.memoAt(e); m != nil {
 						if s.refsites != nil {
-							s.refsites.PrefetchReferrer(m)
+							s.refsites.PrefetchVisitor(m, ops[j].visitor)
 						}
 						if s.search != nil {
-							s.search.PrefetchReferrer(m)
+							s.search.PrefetchVisitor(m, ops[j].visitor)
 						}
 					}
 				}

@@ -112,10 +112,18 @@ func (s *Sites) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint
 }
 
 // PrefetchReferrer asks for the site entry AddReferrer will update for a
-// referrer whose memo is m (see aggregate.State.applyOps).
+// referrer whose memo is m, and PrefetchVisitor, once that entry is in
+// the cache, for its register of visitor (see aggregate.State.applyOps).
 func (s *Sites) PrefetchReferrer(m *dim.ReferrerMemo) {
 	if i := m.Site; i != 0 && s.indexesHold() {
 		s.List.PrefetchAt(int32(i - 1))
+	}
+}
+
+// PrefetchVisitor: see PrefetchReferrer.
+func (s *Sites) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
+	if i := m.Site; i != 0 && s.indexesHold() {
+		s.List.PrefetchVisitorAt(int32(i-1), visitor)
 	}
 }
 

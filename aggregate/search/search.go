@@ -151,10 +151,18 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 }
 
 // PrefetchReferrer asks for the phrase entry AddReferrer will update for
-// a referrer whose memo is m (see aggregate.State.applyOps).
+// a referrer whose memo is m, and PrefetchVisitor, once that entry is in
+// the cache, for its register of visitor (see aggregate.State.applyOps).
 func (s *Search) PrefetchReferrer(m *dim.ReferrerMemo) {
 	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.phraseIndexesHold() {
 		s.Phrases.PrefetchAt(int32(p - 1))
+	}
+}
+
+// PrefetchVisitor: see PrefetchReferrer.
+func (s *Search) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
+	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.phraseIndexesHold() {
+		s.Phrases.PrefetchVisitorAt(int32(p-1), visitor)
 	}
 }
 

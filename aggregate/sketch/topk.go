@@ -405,6 +405,18 @@ func (t *TopK) PrefetchAt(i int32) {
 	}
 }
 
+// PrefetchVisitorAt asks for the visitor register HitAt will update for
+// visitor in the entry at index i, once the entry is in the cache (an
+// exact visitor set is in the entry itself). An index out of range asks
+// for nothing.
+func (t *TopK) PrefetchVisitorAt(i int32, visitor uint64) {
+	if uint(i) < uint(len(t.Entries)) {
+		if regs := t.Entries[i].Visitors.Regs; regs != nil {
+			prefetch(unsafe.Pointer(&regs[visitor>>(64-smallP)]))
+		}
+	}
+}
+
 // Aux returns the entry's auxiliary word: 0 until [TopEntry.SetAux] sets
 // it, and 0 again when the entry is given to another key or comes from
 // another list by a merge. It is not encoded. A dimension that counts by
