@@ -10,6 +10,15 @@
 // a [Hit]. A dimension package imports dim, sketch, status and
 // parser, never aggregate: the State sits above its dimensions.
 //
+// Some dimensions are counted from the State's own top lists instead,
+// where a list counts the record (in a run of several workers, by the
+// worker that owns the list's key), with what they worked out of the key
+// kept beside its entry: the countries from the client list (the client's
+// place, in the entry's auxiliary word, sketch.TopEntry.Aux), the
+// referring sites and the search phrases from the referrer list (a
+// [ReferrerMemo] per referrer). The visits get the page requests of an
+// identity at the worker that owns it. The others get every Hit.
+//
 // A State built with [aggregate.Options.Dimensions] makes one aggregator
 // per worker with [Dimension.New] and folds them with [Dimension.Merge], so
 // a dimension's figures must not depend on how records were split among
