@@ -104,10 +104,12 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 
 // wireExt sets what addDims feeds from s.ext: the visits dimension, whose
 // page requests go through route (sharded by identity among a run's
-// workers, and batched), the countries and the referring sites, counted
-// where the client and referrer lists count the record (by the worker
-// that owns the key, from its entry: see geo.Aggregator.AddClient and
-// refsites.Sites.AddReferrer), and the others, handed each Hit.
+// workers, and batched), the countries, the referring sites and the
+// search phrases, counted where the client and referrer lists count the
+// record (by the worker that owns the key, from its entry or memo: see
+// geo.Aggregator.AddClient, refsites.Sites.AddReferrer and
+// search.Search.AddReferrer), and the others, handed each Hit (search
+// too, for its site-search terms).
 func (s *State) wireExt() {
 	s.visits, s.geo, s.refsites, s.search, s.fed = nil, nil, nil, nil, nil
 	for _, d := range s.ext {

@@ -502,9 +502,9 @@ func TestTopEntrySize(t *testing.T) {
 }
 
 // TestTopEntryAux checks that an entry's auxiliary word stays with its key
-// only: 0 for a new key, for a key that took an evicted one's entry, for
-// entries that came from another list by either merge, and after a gob
-// round trip.
+// at its place only: 0 for a new key, for a key that took an evicted one's
+// entry, for entries that came from another list by either merge, for
+// entries sorted or cut to the capacity, and after a gob round trip.
 func TestTopEntryAux(t *testing.T) {
 	key := func(i int) []byte { return fmt.Appendf(nil, "k%d", i) }
 	add := func(l *TopK, i int) *TopEntry { return l.AddHashed(key(i), HashKey(key(i)), 1, uint64(i)) }
@@ -540,6 +540,19 @@ func TestTopEntryAux(t *testing.T) {
 	for _, e := range disjoint.Entries {
 		if want := map[string]uint32{"k1": 3}[e.Key]; e.Aux() != want {
 			t.Errorf("MergeDisjoint: %s has aux %d, want %d", e.Key, e.Aux(), want)
+		}
+	}
+
+	for _, cut := range []func(*TopK){(*TopK).Canonical, func(l *TopK) { l.Capacity = 1; l.trim() }} {
+		moved := NewTopK(10)
+		for i := range 3 {
+			add(moved, i).SetAux(uint32(i + 1))
+		}
+		cut(moved)
+		for _, e := range moved.Entries {
+			if e.Aux() != 0 {
+				t.Errorf("a moved entry %s has aux %d", e.Key, e.Aux())
+			}
 		}
 	}
 

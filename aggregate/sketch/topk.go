@@ -85,6 +85,15 @@ func (t *TopK) Canonical() {
 	for i := range t.Entries {
 		t.Entries[i].Visitors.Canonical()
 	}
+	clearAux(t.Entries) // the entries moved
+}
+
+// clearAux sets the auxiliary word of es to 0: entries that moved, whose
+// words may stand for their places (see TopEntry.Aux).
+func clearAux(es []TopEntry) {
+	for i := range es {
+		es[i].SetAux(0)
+	}
 }
 
 // heapNode is an entry in the Space-Saving heap: its position and its hit
@@ -418,8 +427,9 @@ func (t *TopK) PrefetchVisitorAt(i int32, visitor uint64) {
 }
 
 // Aux returns the entry's auxiliary word: 0 until [TopEntry.SetAux] sets
-// it, and 0 again when the entry is given to another key or comes from
-// another list by a merge. It is not encoded. A dimension that counts by
+// it, and 0 again when the entry is given to another key, comes from
+// another list by a merge, or moves (a sort, a cut to the capacity), so
+// that a word may stand for the entry's place. It is not encoded. A dimension that counts by
 // the keys of a list keeps in it what it worked out from the key (the
 // countries keep a client's country in the State's client list), so that
 // the key's next records need no lookup of their own: the entry is in the
@@ -617,6 +627,7 @@ func (t *TopK) MergeDisjoint(o *TopK) {
 		// allocating it set the peak RSS of a run.
 		t.Entries = keepHeaviest(t.Entries, o.Entries, t.Capacity)
 		t.Dropped = true
+		clearAux(t.Entries) // the entries moved
 	case n > cap(t.Entries):
 		e := newEntries(len(t.Entries), n)
 		copy(e, t.Entries)
@@ -638,7 +649,8 @@ func (t *TopK) trim() {
 	}
 	t.Entries = keepHeaviest(t.Entries, nil, t.Capacity)
 	t.Dropped = true
-	t.resetIndex() // rebuilt when next needed
+	clearAux(t.Entries) // the entries moved
+	t.resetIndex()      // rebuilt when next needed
 }
 
 // keepHeaviest returns the c entries of a and b (a then b) with the most
