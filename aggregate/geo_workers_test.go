@@ -2,10 +2,8 @@ package aggregate_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/webalyze/webalyze/aggregate"
 	"github.com/webalyze/webalyze/aggregate/dim"
-	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
 	"github.com/webalyze/webalyze/aggregate/geo"
 	"github.com/webalyze/webalyze/parser"
 )
@@ -59,10 +56,7 @@ func TestGeoWorkersAgree(t *testing.T) {
 			time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
 			rng.IntN(50), codes[rng.IntN(len(codes))], rng.IntN(5000), rng.IntN(3))
 	}
-	name := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	name := logFile(t, log.Bytes())
 	if log.Len() < 8*parser.DefaultBlockSize {
 		t.Fatalf("log of %d bytes: too few blocks", log.Len())
 	}
@@ -70,25 +64,11 @@ func TestGeoWorkersAgree(t *testing.T) {
 	// The reference: every record handed to Add.
 	want := geo.NewAggregator(set, geo.Options{})
 	format, _ := parser.ParseFormatSpec("combined")
-	p := format.NewParser()
-	for line := range bytes.Lines(log.Bytes()) {
-		var rec parser.Record
-		if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
-			t.Fatalf("%q: %s", line, r.Reason)
-		}
-		h := dimtest.Hit(&rec)
-		want.Add(&h)
-	}
+	feed(t, format, log.Bytes(), want)
 
 	for _, workers := range []int{1, 4} {
-		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: workers, Format: format,
-			Options: aggregate.Options{TopCapacity: 100, Dimensions: []dim.Dimension{geo.NewAggregator(set, geo.Options{})}}}, []string{name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Check(); err != nil {
-			t.Fatal(err)
-		}
+		st := runChecked(t, workers, format, aggregate.Options{TopCapacity: 100,
+			Dimensions: []dim.Dimension{geo.NewAggregator(set, geo.Options{})}}, name)
 		if st.Clients.Exact() {
 			t.Fatalf("workers=%d: the client list held every client: no client left it", workers)
 		}

@@ -64,10 +64,7 @@ func TestAgentsSeenVisitors(t *testing.T) {
 			time.Unix(start+int64(i*9), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
 			rng.IntN(40), codes[rng.IntN(len(codes))], rng.IntN(9000), ua)
 	}
-	name := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	name := logFile(t, log.Bytes())
 	format, _ := parser.ParseFormatSpec("combined")
 
 	for _, c := range []struct {
@@ -75,24 +72,9 @@ func TestAgentsSeenVisitors(t *testing.T) {
 	}{{1, 3}, {4, 1000}} {
 		opts := agents.Options{TopCapacity: c.top, DistinctCapacity: 3000}
 		want := agents.NewAggregator(opts)
-		p := format.NewParser()
-		for line := range bytes.Lines(log.Bytes()) {
-			var rec parser.Record
-			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
-				t.Fatalf("%q: %s", line, r.Reason)
-			}
-			h := dimtest.Hit(&rec)
-			want.Add(&h)
-		}
-		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
-			Options: aggregate.Options{TopCapacity: c.top, DistinctCapacity: 3000,
-				Dimensions: []dim.Dimension{agents.NewAggregator(opts)}}}, []string{name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Check(); err != nil {
-			t.Fatal(err)
-		}
+		feed(t, format, log.Bytes(), want)
+		st := runChecked(t, c.workers, format, aggregate.Options{TopCapacity: c.top, DistinctCapacity: 3000,
+			Dimensions: []dim.Dimension{agents.NewAggregator(opts)}}, name)
 		got := st.Dimension(agents.Section).(*agents.Aggregator)
 		if c.top < 10 && got.BrowserVersions.Exact() {
 			t.Fatalf("top %d: the browser list held every key", c.top)
@@ -171,11 +153,8 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
 			rng.IntN(9000), ref, rng.IntN(3))
 	}
-	name := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	format, err := parser.ParseFormatSpec(`apache:%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`)
+	name := logFile(t, log.Bytes())
+	format, err := parser.ParseFormatSpec(vhostFormat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,25 +169,9 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 		{2, 100_000, 10_000, []string{"site.test"}, []string{"site.test", "t.co"}},
 	} {
 		want := refsites.New(c.sitesCap, c.dimSites)
-		p := format.NewParser()
-		for line := range bytes.Lines(log.Bytes()) {
-			var rec parser.Record
-			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
-				t.Fatalf("%q: %s", line, r.Reason)
-			}
-			h := dimtest.Hit(&rec)
-			want.Add(&h)
-		}
-		want.Flush()
-		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
-			Options: aggregate.Options{TopCapacity: c.top, SiteHosts: c.stateSites,
-				Dimensions: []dim.Dimension{refsites.New(c.sitesCap, c.dimSites)}}}, []string{name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Check(); err != nil {
-			t.Fatal(err)
-		}
+		feed(t, format, log.Bytes(), want)
+		st := runChecked(t, c.workers, format, aggregate.Options{TopCapacity: c.top, SiteHosts: c.stateSites,
+			Dimensions: []dim.Dimension{refsites.New(c.sitesCap, c.dimSites)}}, name)
 		got := st.Dimension(refsites.Section).(*refsites.Sites)
 		what := fmt.Sprintf("workers=%d top=%d sites=%d %q/%q", c.workers, c.top, c.sitesCap, c.stateSites, c.dimSites)
 		if c.sitesCap < 10 && got.List.Exact() {
@@ -258,11 +221,8 @@ func TestSearchWorkersAgree(t *testing.T) {
 			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
 			path, rng.IntN(9000), ref, rng.IntN(3))
 	}
-	name := filepath.Join(t.TempDir(), "access.log")
-	if err := os.WriteFile(name, log.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	format, err := parser.ParseFormatSpec(`apache:%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`)
+	name := logFile(t, log.Bytes())
+	format, err := parser.ParseFormatSpec(vhostFormat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,27 +235,9 @@ func TestSearchWorkersAgree(t *testing.T) {
 		{4, 100_000, 10_000, []string{"duckduckgo.com"}},
 	} {
 		want, exact := search.New(c.capacity), search.New(1<<20)
-		p := format.NewParser()
-		for line := range bytes.Lines(log.Bytes()) {
-			var rec parser.Record
-			if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
-				t.Fatalf("%q: %s", line, r.Reason)
-			}
-			h := dimtest.Hit(&rec)
-			want.Add(&h)
-			exact.Add(&h)
-		}
-		want.Flush()
-		exact.Flush()
-		st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: c.workers, Format: format,
-			Options: aggregate.Options{TopCapacity: c.top, SiteHosts: c.sites,
-				Dimensions: []dim.Dimension{search.New(c.capacity)}}}, []string{name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Check(); err != nil {
-			t.Fatal(err)
-		}
+		feed(t, format, log.Bytes(), want, exact)
+		st := runChecked(t, c.workers, format, aggregate.Options{TopCapacity: c.top, SiteHosts: c.sites,
+			Dimensions: []dim.Dimension{search.New(c.capacity)}}, name)
 		got := st.Dimension(search.Section).(*search.Search)
 		what := fmt.Sprintf("workers=%d top=%d capacity=%d", c.workers, c.top, c.capacity)
 		if c.capacity < 1000 && got.Phrases.Exact() {
@@ -333,3 +275,52 @@ func TestSearchWorkersAgree(t *testing.T) {
 		}
 	}
 }
+
+// logFile writes log to a file of its own and returns its name.
+func logFile(t *testing.T, log []byte) string {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(name, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// feed hands every line of log, parsed in format, to the dimensions ds as
+// the State would (dimtest.Hit): the figures to compare a run's with.
+func feed(t *testing.T, format parser.Format, log []byte, ds ...dim.Dimension) {
+	t.Helper()
+	p := format.NewParser()
+	for line := range bytes.Lines(log) {
+		var rec parser.Record
+		if r := p.Parse(bytes.TrimSuffix(line, []byte("\n")), &rec); r.Reason != "" {
+			t.Fatalf("%q: %s", line, r.Reason)
+		}
+		h := dimtest.Hit(&rec)
+		for _, d := range ds {
+			d.Add(&h)
+		}
+	}
+	for _, d := range ds {
+		if f, ok := d.(dim.Flusher); ok {
+			f.Flush()
+		}
+	}
+}
+
+// runChecked runs name through a State of opts with workers workers, and
+// checks the State.
+func runChecked(t *testing.T, workers int, format parser.Format, opts aggregate.Options, name string) *aggregate.State {
+	t.Helper()
+	st, _, err := aggregate.Run(context.Background(), aggregate.RunConfig{Workers: workers, Format: format, Options: opts}, []string{name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Check(); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// vhostFormat is the combined format with the virtual host first.
+const vhostFormat = `apache:%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`

@@ -154,20 +154,27 @@ func TestDistinctMergeAndGob(t *testing.T) {
 	}
 }
 
-func roundTripDistinct(t *testing.T, d *Distinct) *Distinct {
+// gobRoundTrip returns what gob decodes of v's encoding.
+func gobRoundTrip[T any](t *testing.T, v *T) *T {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	var out Distinct
+	var out T
 	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
 		t.Fatal(err)
 	}
+	return &out
+}
+
+func roundTripDistinct(t *testing.T, d *Distinct) *Distinct {
+	t.Helper()
+	out := gobRoundTrip(t, d)
 	if out.Count() != d.Count() || out.Exact() != d.Exact() || out.capacity != d.capacity {
 		t.Fatalf("gob round trip: %d/%v, want %d/%v", out.Count(), out.Exact(), d.Count(), d.Exact())
 	}
-	return &out
+	return out
 }
 
 func TestSmallDistinct(t *testing.T) {
@@ -522,24 +529,22 @@ func TestTopEntryAux(t *testing.T) {
 		t.Errorf("key 9 in an evicted entry: aux %d, want 0", e.Aux())
 	}
 
-	other := NewTopK(10)
-	add(other, 2).SetAux(7)
-	add(other, 5).SetAux(8)
-	merged := NewTopK(10)
-	add(merged, 2).SetAux(1)
-	merged.Merge(other)
-	for _, e := range merged.Entries {
-		if want := map[string]uint32{"k2": 1}[e.Key]; e.Aux() != want {
-			t.Errorf("Merge: %s has aux %d, want %d", e.Key, e.Aux(), want)
-		}
-	}
-
-	disjoint := NewTopK(10)
-	add(disjoint, 1).SetAux(3)
-	disjoint.MergeDisjoint(other)
-	for _, e := range disjoint.Entries {
-		if want := map[string]uint32{"k1": 3}[e.Key]; e.Aux() != want {
-			t.Errorf("MergeDisjoint: %s has aux %d, want %d", e.Key, e.Aux(), want)
+	// Merged into a list whose own key (and word) is k, of word w.
+	for _, c := range []struct {
+		name  string
+		merge func(t, o *TopK)
+		k     int
+	}{{"Merge", (*TopK).Merge, 2}, {"MergeDisjoint", (*TopK).MergeDisjoint, 1}} {
+		other := NewTopK(10)
+		add(other, 2).SetAux(7)
+		add(other, 5).SetAux(8)
+		merged := NewTopK(10)
+		add(merged, c.k).SetAux(1)
+		c.merge(merged, other)
+		for _, e := range merged.Entries {
+			if want := map[string]uint32{fmt.Sprintf("k%d", c.k): 1}[e.Key]; e.Aux() != want {
+				t.Errorf("%s: %s has aux %d, want %d", c.name, e.Key, e.Aux(), want)
+			}
 		}
 	}
 
@@ -556,14 +561,7 @@ func TestTopEntryAux(t *testing.T) {
 		}
 	}
 
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(l); err != nil {
-		t.Fatal(err)
-	}
-	var back TopK
-	if err := gob.NewDecoder(&b).Decode(&back); err != nil {
-		t.Fatal(err)
-	}
+	back := gobRoundTrip(t, l)
 	for _, e := range back.Entries {
 		if e.Aux() != 0 {
 			t.Errorf("decoded %s has aux %d", e.Key, e.Aux())
