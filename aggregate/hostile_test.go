@@ -12,6 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webalyze/webalyze/aggregate/agents"
+	"github.com/webalyze/webalyze/aggregate/content"
+	"github.com/webalyze/webalyze/aggregate/dim"
+	"github.com/webalyze/webalyze/aggregate/geo"
+	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
+	"github.com/webalyze/webalyze/aggregate/users"
+	"github.com/webalyze/webalyze/aggregate/vhosts"
+	"github.com/webalyze/webalyze/aggregate/visits"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -147,7 +156,12 @@ func mapsEqual(a, b map[string]uint64) bool {
 // FuzzPipelineAccounting feeds arbitrary bytes, as a file, through the
 // whole pipeline with format detection and a small line limit: whatever
 // the input, every line is counted once (read = parsed + malformed +
-// skipped + filtered) and class, code and time totals sum to parsed.
+// skipped + filtered) and class, code and time totals sum to parsed. With
+// the flag 0x80 of the second argument the State counts every visitor
+// panel too (countries from the demo database; the dimensions' own checks
+// then run), and with 0x40 its lists hold 8 keys, so that clients,
+// referrers, sites and phrases are evicted and their kept places and
+// memos dropped.
 func FuzzPipelineAccounting(f *testing.F) {
 	for _, c := range []string{
 		"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200 1 \"-\" \"ua\"\n",
@@ -161,13 +175,32 @@ func FuzzPipelineAccounting(f *testing.F) {
 	for _, name := range []string{"nul-run.log", "time.log", "status.log", "iis-fields-change.log", "truncated.log.gz"} {
 		if b, err := os.ReadFile(filepath.Join("..", "testdata", "hostile", name)); err == nil {
 			f.Add(b, uint8(2))
+			f.Add(b, uint8(0xc1))
 		}
 	}
+	f.Add([]byte("site.test 1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET /a?q=x HTTP/1.1\" 404 1 \"https://www.google.com/search?q=a+b\" \"Mozilla/5.0 (compatible; GPTBot/1.2)\"\n"+
+		"1.2.3.5 - - [10/Oct/2000:13:55:37 -0700] \"GET /b HTTP/1.1\" 200 1 \"https://t.co/x\" \"curl/8\"\n"), uint8(0x82))
 	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
 		cfg := RunConfig{Workers: int(workers%4) + 1, MaxLine: 256, Candidates: parser.AutoCandidates(nil),
 			Open: func(name string) (*parser.Input, error) {
 				return parser.NewInput(name, bytes.NewReader(data), int64(len(data)))
 			}}
+		if workers&0x40 != 0 {
+			cfg.Options.TopCapacity = 8
+		}
+		if workers&0x80 != 0 {
+			set, err := geo.OpenAll(filepath.Join("..", "testdata", "geo", "demo.mmdb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer set.Close()
+			top := cfg.Options.TopCapacity
+			cfg.Options.SiteHosts = []string{"site.test"}
+			cfg.Options.Dimensions = []dim.Dimension{
+				agents.NewAggregator(agents.Options{TopCapacity: top}), geo.NewAggregator(set, geo.Options{}),
+				refsites.New(top, cfg.Options.SiteHosts), search.New(top), content.New(top), users.New(top), vhosts.New(top),
+				visits.New(visits.Options{Capacity: 4, TopCapacity: top})}
+		}
 		st, _, err := Run(context.Background(), cfg, []string{"fuzz.log"})
 		if err != nil {
 			t.Fatal(err)
