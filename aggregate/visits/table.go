@@ -1,6 +1,7 @@
 package visits
 
 import (
+	"math/bits"
 	"slices"
 	"unsafe"
 
@@ -21,9 +22,12 @@ type table struct {
 	used, dead int
 	lists      [][]visit
 	free       []int32 // lists not in use, empty
-	// spare is the slots before the last resize, for the next one of
-	// that size.
-	spare []slot
+	// spares are the slot arrays of earlier sizes, by log2 of their
+	// length, for the next resize to that size: folding shrinks the table
+	// and the open visits grow it back, over and over, through the same
+	// sizes, so the arrays take turns instead of being allocated anew (at
+	// most twice the largest size in all).
+	spares [64][]slot
 }
 
 // slot states.
@@ -49,10 +53,8 @@ func newTable() table {
 
 func (t *table) resize(n int) {
 	old := t.slots
-	if len(t.spare) == n {
-		// Folding shrinks the table and the open visits grow it back, over
-		// and over: the arrays take turns instead of being allocated anew.
-		t.slots = t.spare
+	if k := bits.Len(uint(n)) - 1; len(t.spares[k]) == n {
+		t.slots, t.spares[k] = t.spares[k], nil
 		clear(t.slots)
 	} else {
 		// Written once before use (see sketch's newSlots): a probe's read
@@ -73,7 +75,9 @@ func (t *table) resize(n int) {
 			t.used++
 		}
 	}
-	t.spare = old
+	if len(old) > 0 {
+		t.spares[bits.Len(uint(len(old)))-1] = old
+	}
 }
 
 // clean empties the dead slots and moves every identity to the first
