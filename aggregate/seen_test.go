@@ -69,7 +69,7 @@ func TestAgentsSeenVisitors(t *testing.T) {
 
 	for _, c := range []struct {
 		workers, top int
-	}{{1, 3}, {4, 1000}} {
+	}{{1, 2}, {4, 1000}} {
 		opts := agents.Options{TopCapacity: c.top, DistinctCapacity: 3000}
 		want := agents.NewAggregator(opts)
 		feed(t, format, log.Bytes(), want)

@@ -491,10 +491,7 @@ func (s *State) Add(rec *parser.Record) {
 		if len(rec.Query) > 0 {
 			s.route(shardOp{list: shardURLsQuery, h: hQuery, bytes: rec.Bytes, visitor: visitor}, s.scratch)
 		}
-		var g uint8 // shardOp.geo
-		if hasCode && (code/100 == 4 || code/100 == 5) {
-			g = uint8(code / 100)
-		}
+		g := geo.ErrClass(code, hasCode) // shardOp.geo
 		if seen {
 			g |= geoSeen
 		}

@@ -293,33 +293,23 @@ type plan struct {
 	ai                    bool
 	browserVer, systemVer key // humans only
 	client                key // bots and tools only
-	// Where the keys were last found in BrowserVersions, SystemVersions
-	// and Clients (see addAt).
-	browserAt, systemAt, clientAt place
+	// The indexes + 1 of the keys' entries in BrowserVersions,
+	// SystemVersions and Clients (0: not known; see addAt).
+	browserAt, systemAt, clientAt int32
 }
 
-// place is where a key was found in a list: the entry's index, and the
-// entry's own string of the key, which tells the index still holds it. An
-// entry keeps its string while it holds the key; one that takes over
-// another key gets a new string, and the string kept here is never freed
-// for another to reuse. Merges and sorts move entries: then the strings
-// differ and the key is looked up.
-type place struct {
-	i   int32
-	key string
-}
-
-// addAt adds a record of key k to list t, at w when it still holds k (no
-// look-up, no comparison of the key), and keeps where k is.
-func addAt(t *sketch.TopK, k *key, w *place, bytes, visitor uint64, seen bool) {
-	if i := w.i; w.key != "" && uint(i) < uint(len(t.Entries)) {
-		if e := &t.Entries[i]; unsafe.StringData(e.Key) == unsafe.StringData(w.key) && len(e.Key) == len(w.key) {
-			t.HitAtSeen(i, bytes, visitor, seen)
-			return
-		}
+// addAt adds a record of key k to list t: at the index kept in at while
+// the list's indexes hold (sketch.TopK.IndexesHold: no look-up, no
+// comparison of the key), else looked up, its index kept.
+func addAt(t *sketch.TopK, k *key, at *int32, bytes, visitor uint64, seen bool) {
+	if i := *at - 1; i >= 0 && t.IndexesHold() && int(i) < len(t.Entries) {
+		t.HitAtSeen(i, bytes, visitor, seen)
+		return
 	}
 	e := t.AddHashedSeen(k.b, k.h, bytes, visitor, seen)
-	*w = place{t.Index(e), e.Key}
+	if t.IndexesHold() {
+		*at = t.Index(e) + 1
+	}
 }
 
 type key struct {

@@ -351,3 +351,25 @@ func TestAgentKey(t *testing.T) {
 		}
 	}
 }
+
+// TestListIndexes checks the indexes a plan keeps of its keys (addAt)
+// against an evicting list: in lists of one key, Chrome 120, Chrome 119
+// and Chrome 120 again (all on Windows 10) leave the browser entry to
+// Chrome 120 (Space-Saving: 3 records, 2 of them maybe another key's),
+// which an index kept past the evictions would give to Chrome 119.
+func TestListIndexes(t *testing.T) {
+	a := NewAggregator(Options{TopCapacity: 1})
+	for i, ua := range []string{testAgents[0], testAgents[1], testAgents[0]} {
+		rec := &parser.Record{UserAgent: []byte(ua), Bytes: 10, Status: 200, HasStatus: true}
+		a.Add(&dim.Hit{Rec: rec, Code: 200, HasCode: true, Visitor: uint64(i)})
+	}
+	for _, c := range []struct {
+		l       *sketch.TopK
+		key     string
+		hitsErr uint64
+	}{{a.BrowserVersions, VersionKey("Chrome", "120"), 2}, {a.SystemVersions, VersionKey("Windows", "10"), 0}} {
+		if e := c.l.Entries; len(e) != 1 || e[0].Key != c.key || e[0].Hits != 3 || e[0].HitsErr != c.hitsErr {
+			t.Errorf("entries %+v, want %q with 3 hits, %d maybe others'", e, c.key, c.hitsErr)
+		}
+	}
+}

@@ -119,9 +119,9 @@ func (r *Row) addSeen(bytes uint64, class uint8) {
 	}
 }
 
-// errClass is the status class that Row counts of a record: 4 or 5 for an
-// error response, else 0.
-func errClass(code uint16, hasCode bool) uint8 {
+// ErrClass is the status class that Row counts of a record: 4 or 5 for an
+// error response, else 0 (AddClient's class).
+func ErrClass(code uint16, hasCode bool) uint8 {
 	if c := code / 100; hasCode && (c == 4 || c == 5) {
 		return uint8(c)
 	}
@@ -377,7 +377,7 @@ func (a *Aggregator) count(p *pending) {
 		*c = a.resolve(p.host[:p.hostLen])
 		c.hash, c.lastVisitor = p.client, ^p.visitor
 	}
-	class := errClass(p.code, p.hasCode)
+	class := ErrClass(p.code, p.hasCode)
 	if c.lastVisitor == p.visitor {
 		c.row.addSeen(p.bytes, class) // the visitor was just counted in this row
 	} else {

@@ -30,10 +30,6 @@ type Sites struct {
 
 	scratch []byte
 	pipe    sketch.Pipe // additions to List not yet made (see Flush)
-	// moved says List's entries may have changed places (a merge, a
-	// sort): the indexes kept in the State's referrer list (see
-	// AddReferrer) no longer hold.
-	moved bool
 }
 
 // New returns an empty Sites exact up to capacity hosts (DefaultCapacity
@@ -96,17 +92,16 @@ func (s *Sites) SameSites(hosts []string) bool { return sameSet(s.SiteHosts, hos
 //
 // The index of the referrer's site in List is kept in m.Site: a known
 // referrer's next records count at that index with no host to find, copy
-// or hash, and no look-up. The index holds while List has evicted no
-// site and was not merged or sorted; past that, every record is looked
-// up.
+// or hash, and no look-up, while the list's indexes hold
+// (sketch.TopK.IndexesHold); past that, every record is looked up.
 func (s *Sites) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint64) {
-	if i := m.Site; i != 0 && s.indexesHold() && int(i) <= len(s.List.Entries) {
+	if i := m.Site; i != 0 && s.List.IndexesHold() && int(i) <= len(s.List.Entries) {
 		s.List.HitAt(int32(i-1), bytes, visitor)
 		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], HostOf(ref))
 	site := s.List.AddHashed(s.scratch, sketch.HashKey(s.scratch), bytes, visitor)
-	if s.indexesHold() {
+	if s.List.IndexesHold() {
 		m.Site = uint32(s.List.Index(site)) + 1
 	}
 }
@@ -115,20 +110,17 @@ func (s *Sites) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint
 // referrer whose memo is m, and PrefetchVisitor, once that entry is in
 // the cache, for its register of visitor (see aggregate.State.applyOps).
 func (s *Sites) PrefetchReferrer(m *dim.ReferrerMemo) {
-	if i := m.Site; i != 0 && s.indexesHold() {
+	if i := m.Site; i != 0 && s.List.IndexesHold() {
 		s.List.PrefetchAt(int32(i - 1))
 	}
 }
 
 // PrefetchVisitor: see PrefetchReferrer.
 func (s *Sites) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
-	if i := m.Site; i != 0 && s.indexesHold() {
+	if i := m.Site; i != 0 && s.List.IndexesHold() {
 		s.List.PrefetchVisitorAt(int32(i-1), visitor)
 	}
 }
-
-// indexesHold says the indexes AddReferrer keeps still name their sites.
-func (s *Sites) indexesHold() bool { return !s.moved && !s.List.Dropped }
 
 // Flush makes the additions to List that Add queued (dim.Flusher): they
 // are made in batches, whose cache misses overlap.
@@ -142,7 +134,6 @@ func (s *Sites) Merge(other dim.Dimension) error {
 	}
 	s.Flush()
 	o.Flush()
-	s.moved, o.moved = true, true
 	if !sameSet(s.SiteHosts, o.SiteHosts) {
 		return fmt.Errorf("%s: site hosts differ (%q and %q)", Section, s.SiteHosts, o.SiteHosts)
 	}
@@ -181,7 +172,6 @@ func checkList(t *sketch.TopK) error {
 // Canonical puts s in a form for comparison (tests).
 func (s *Sites) Canonical() {
 	s.Flush()
-	s.moved = true
 	slices.Sort(s.SiteHosts)
 	s.List.Canonical()
 }

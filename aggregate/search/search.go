@@ -33,9 +33,6 @@ type Search struct {
 	out, buf []byte
 	// additions to Terms and Phrases not yet made (see Flush)
 	terms, phrases sketch.Pipe
-	// moved says Phrases' entries may have changed places (a merge, a
-	// sort): the indexes AddReferrer keeps no longer hold.
-	moved bool
 }
 
 // New returns an empty Search whose lists are exact up to capacity
@@ -105,9 +102,9 @@ const _ = uint(127 - (NumEngines + 1))
 // referrer out); m is what the State keeps for the referrer while it
 // stays in that list. A referrer's engine, and the index of its phrase in
 // Phrases, are worked out once and kept in m.Search: its next records
-// count with no parsing and no look-up, while Phrases has evicted no
-// phrase and was not merged or sorted (past that, the phrase is parsed
-// and looked up again).
+// count with no parsing and no look-up, while the indexes of Phrases hold
+// (sketch.TopK.IndexesHold; past that, the phrase is parsed and looked up
+// again).
 func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint64) {
 	v := m.Search
 	var q []byte // the query, once parsed
@@ -130,7 +127,7 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 	if p == 0 {
 		return
 	}
-	if p != memoPhrase && s.phraseIndexesHold() && int(p) <= len(s.Phrases.Entries) {
+	if p != memoPhrase && s.Phrases.IndexesHold() && int(p) <= len(s.Phrases.Entries) {
 		s.Phrases.HitAt(int32(p-1), bytes, visitor)
 		return
 	}
@@ -143,7 +140,7 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 		return
 	}
 	pe := s.Phrases.AddHashed(s.out, sketch.HashKey(s.out), bytes, visitor)
-	if i := s.Phrases.Index(pe); s.phraseIndexesHold() && i >= 0 && i+1 < memoPhrase {
+	if i := s.Phrases.Index(pe); s.Phrases.IndexesHold() && i >= 0 && i+1 < memoPhrase {
 		m.Search = v&^memoPhrase | uint32(i+1)
 	} else {
 		m.Search = v | memoPhrase // parsed again next time
@@ -154,21 +151,17 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 // a referrer whose memo is m, and PrefetchVisitor, once that entry is in
 // the cache, for its register of visitor (see aggregate.State.applyOps).
 func (s *Search) PrefetchReferrer(m *dim.ReferrerMemo) {
-	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.phraseIndexesHold() {
+	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.Phrases.IndexesHold() {
 		s.Phrases.PrefetchAt(int32(p - 1))
 	}
 }
 
 // PrefetchVisitor: see PrefetchReferrer.
 func (s *Search) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
-	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.phraseIndexesHold() {
+	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.Phrases.IndexesHold() {
 		s.Phrases.PrefetchVisitorAt(int32(p-1), visitor)
 	}
 }
-
-// phraseIndexesHold says the indexes of Phrases kept in memos still name
-// their phrases.
-func (s *Search) phraseIndexesHold() bool { return !s.moved && !s.Phrases.Dropped }
 
 // Flush makes the additions to Terms and Phrases that Add queued
 // (dim.Flusher): they are made in batches, whose cache misses overlap.
@@ -194,7 +187,6 @@ func (s *Search) Merge(other dim.Dimension) error {
 	}
 	s.Flush()
 	o.Flush()
-	s.moved, o.moved = true, true
 	if s.Terms.Capacity != o.Terms.Capacity {
 		return fmt.Errorf("%s: capacities differ (%d and %d)", Section, s.Terms.Capacity, o.Terms.Capacity)
 	}
@@ -241,7 +233,6 @@ func checkList(t *sketch.TopK) error {
 // Canonical puts s in a form for comparison (tests).
 func (s *Search) Canonical() {
 	s.Flush()
-	s.moved = true
 	s.Terms.Canonical()
 	s.Phrases.Canonical()
 }

@@ -640,6 +640,23 @@ func TestTopKIndexHitAt(t *testing.T) {
 	if err := a.Check(); err != nil {
 		t.Error(err)
 	}
+
+	// The indexes hold through additions and merges in, not through an
+	// eviction or a sort.
+	if !a.IndexesHold() {
+		t.Error("indexes do not hold after additions")
+	}
+	a.Merge(b)
+	if !a.IndexesHold() || a.Index(&a.Entries[3]) != 3 || a.Entries[3].Key != "k3" {
+		t.Error("indexes do not hold after a merge")
+	}
+	evicting := NewTopK(1)
+	evicting.Add([]byte("x"), 1, 0)
+	evicting.Add([]byte("y"), 1, 0)
+	a.Canonical()
+	if evicting.IndexesHold() || a.IndexesHold() {
+		t.Errorf("indexes hold after an eviction (%v) or a sort (%v)", evicting.IndexesHold(), a.IndexesHold())
+	}
 }
 
 // TestHashSetEachScattered checks that the scattered walk visits every

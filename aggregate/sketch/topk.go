@@ -63,7 +63,17 @@ type TopK struct {
 	// HTTP/2.0 in turn.
 	last, prev         int32
 	lastHash, prevHash uint64
+	// sorted says the entries were sorted (Canonical): an index no longer
+	// names the key it named (see IndexesHold).
+	sorted bool
 }
+
+// IndexesHold reports whether every index [TopK.Index] gave still names
+// the key it named: while the list has evicted no key (Dropped: an
+// eviction gives an entry to another key, a cut to the capacity moves
+// entries) and was not sorted. Adding keys and merging others in (which
+// appends them) keep the indexes of the entries already there.
+func (t *TopK) IndexesHold() bool { return !t.Dropped && !t.sorted }
 
 // NewTopK returns an empty list holding at most capacity keys (at least 1).
 func NewTopK(capacity int) *TopK {
@@ -86,6 +96,7 @@ func (t *TopK) Canonical() {
 		t.Entries[i].Visitors.Canonical()
 	}
 	clearAux(t.Entries) // the entries moved
+	t.sorted = true
 }
 
 // clearAux sets the auxiliary word of es to 0: entries that moved, whose
@@ -390,8 +401,7 @@ func (t *TopK) Index(e *TopEntry) int32 {
 
 // HitAt counts one more record of the key at index i of t.Entries, with
 // bytes and visitor, as AddHashed would: for a caller that knows the key
-// is there, having had i from [TopK.Index] while the list has neither
-// evicted a key (Dropped) nor been merged, trimmed or sorted since, so
+// is there, having had i from [TopK.Index] while [TopK.IndexesHold], so
 // that it needs no look-up. i must be within t.Entries.
 func (t *TopK) HitAt(i int32, bytes, visitor uint64) *TopEntry {
 	return t.HitAtSeen(i, bytes, visitor, false)
