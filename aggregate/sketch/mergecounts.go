@@ -1,0 +1,110 @@
+package sketch
+
+import (
+	"cmp"
+	"slices"
+)
+
+// CountsBatch is a batch of exact counts of distinct keys for
+// [TopK.MergeCounts]: Len keys, the i-th At(i) (its bytes, which need
+// stay valid only during the call, its HashKey, its count > 0).
+type CountsBatch interface {
+	Len() int
+	At(i int) (key []byte, h, hits uint64)
+}
+
+// MergeCounts adds the counts of batch, exact, to t: the same as
+// t.Merge of an exact list of them, but for which keys stay past the
+// capacity, decided the Space-Saving way; total is the batch's hits,
+// listed or not (at least the sum of its counts). An aggregator that
+// counts its keys exactly in a table of its own for a while and then
+// hands them over uses it (the visits' entry and exit pages): the list
+// then costs a look-up per distinct key of the batch rather than one
+// per record, and only the keys that stay become strings.
+//
+// A key the list holds gets its count added. A key it lacks is credited
+// with the list's error bound, as Merge credits it: its count before the
+// batch was at most that. While all fit, they are appended; past the
+// capacity, the batch's new keys, heaviest first (of keys tied, those
+// whose hashes are lowest), take the place of the list's lightest entry
+// as long as they outweigh it. Every key left out or evicted then has at
+// most the list's least count, the bound [TopK.ErrorBound] states.
+func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
+	n := batch.Len()
+	t.Total += total
+	t.last, t.prev, t.lastHash, t.prevHash = 0, 0, 0, 0
+	if len(t.Entries) == 0 && !t.Dropped && n <= t.Capacity {
+		// Into an empty list: no key to look up.
+		t.resetIndex()
+		t.Entries = newEntries(0, n)
+		for i := range n {
+			key, _, hits := batch.At(i)
+			t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: hits})
+		}
+		return
+	}
+	t.EnsureIndex()
+	miss := t.ErrorBound()
+	var rest []newKey
+	for i := range n {
+		key, h, hits := batch.At(i)
+		if j, _ := t.index.find(h, key, t.Entries); j >= 0 {
+			t.Entries[j].Hits += hits // a heap node's count may be low, never high
+			continue
+		}
+		rest = append(rest, newKey{i: int32(i), h: h, hits: hits + miss})
+	}
+	overflow := len(t.Entries)+len(rest) > t.Capacity
+	if overflow {
+		slices.SortFunc(rest, func(a, b newKey) int { return cmp.Or(cmp.Compare(b.hits, a.hits), cmp.Compare(a.h, b.h)) })
+	}
+	for _, k := range rest {
+		key, _, _ := batch.At(int(k.i))
+		if len(t.Entries) < t.Capacity {
+			if len(t.Entries) == cap(t.Entries) {
+				t.grow()
+			}
+			t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss})
+			i := int32(len(t.Entries) - 1)
+			_, s := t.index.find(k.h, key, t.Entries)
+			t.index.insert(s, k.h, i)
+			if t.heapOK {
+				t.heap = append(t.heap, heapNode{hits: k.hits, i: i})
+				t.hashes = append(t.hashes, k.h)
+				t.up(len(t.heap) - 1)
+			}
+			continue
+		}
+		if !t.heapOK {
+			t.buildHeap()
+		}
+		t.Dropped = true
+		i := t.evictable()
+		e := &t.Entries[i]
+		if k.hits <= e.Hits {
+			break // the rest weigh no more: none would stay
+		}
+		t.index.remove(t.index.slotOf(t.hashes[i], i))
+		t.hashes[i] = k.h
+		lat := e.Latency
+		if lat != nil {
+			*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
+		}
+		*e = TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss, Latency: lat}
+		_, s := t.index.find(k.h, key, t.Entries)
+		t.index.insert(s, k.h, i)
+		t.heap[0].hits = e.Hits
+		t.down(0)
+	}
+	if overflow {
+		t.Dropped = true // keys were left out or evicted
+	}
+}
+
+// newKey is a key of a MergeCounts batch that the list lacks: its place
+// in the batch, its hash, its count with the list's bound.
+type newKey struct {
+	i    int32
+	h    uint64
+	hits uint64
+}
