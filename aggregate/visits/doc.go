@@ -31,7 +31,12 @@
 // Figures: visits per day and month, pages per visit (bounce rate: the
 // share of one-page visits), the duration distribution (last request minus
 // first, in AWStats's ranges) and the top entry and exit pages (sketch.TopK,
-// exact up to their capacity).
+// exact up to their capacity). The pages of folded visits are counted
+// first in a table of their own, exactly, one probe for a visit's entry and
+// exit alike when they are the same page (most visits are one page), and
+// handed to the lists when it fills or the figures are asked for (see
+// tally.go): the lists come out the same while they hold every page, and
+// within their bounds past it.
 //
 // # Order, workers, runs and merges
 //

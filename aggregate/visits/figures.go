@@ -6,7 +6,6 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -50,10 +49,10 @@ type Figures struct {
 
 // Figures returns v's figures; v is unchanged.
 func (v *Visits) Figures() Figures {
-	c := counts{Days: maps.Clone(v.done.Days), PagesHist: v.done.PagesHist, DurHist: v.done.DurHist,
-		Visits: v.done.Visits, Pages: v.done.Pages, Seconds: v.done.Seconds, Entry: v.newTop(), Exit: v.newTop()}
-	c.Entry.Merge(v.done.Entry)
-	c.Exit.Merge(v.done.Exit)
+	c := newCounts(v.topCap)
+	c.mergeSettled(&v.done)
+	v.done.pend.settle(c.Entry, false)
+	v.done.pend.settle(c.Exit, true)
 	// Open visits in a fixed order, so that lists past their capacity come
 	// out the same from equal aggregators.
 	ws := make([]visit, 0, v.nOpen)
@@ -61,6 +60,7 @@ func (v *Visits) Figures() Figures {
 		ws = append(ws, v.open.get(id)...)
 	}
 	c.addAll(ws, v)
+	c.settle()
 	f := Figures{Timeout: v.Timeout(), Capacity: v.capacity, Visits: c.Visits, Pages: c.Pages, Seconds: c.Seconds,
 		Bounces: c.PagesHist[0], PagesHist: c.PagesHist[:], DurHist: c.DurHist[:], Entry: c.Entry, Exit: c.Exit,
 		Requests: v.requests, Undated: v.undated, ClosedEarly: v.closedEarly, PossibleSplits: v.possibleSplits}
@@ -106,6 +106,7 @@ type wireVisit struct {
 // adjacent state can still join.
 func (v *Visits) MarshalBinary() ([]byte, error) {
 	v.seal()
+	v.done.settle()
 	w := wire{Timeout: v.timeout, Capacity: v.capacity, TopCapacity: v.topCap,
 		Requests: v.requests, Counted: v.counted, Undated: v.undated,
 		Visits: v.done.Visits, Pages: v.done.Pages, Seconds: v.done.Seconds,
@@ -150,7 +151,8 @@ func (v *Visits) UnmarshalBinary(b []byte) error {
 		requests: w.Requests, counted: w.Counted, undated: w.Undated,
 		ranges: w.Ranges, folds: w.Folds,
 		closedEarly: w.ClosedEarly, possibleSplits: w.PossibleSplits, nextSeal: minSeal}
-	v.done = counts{Visits: w.Visits, Pages: w.Pages, Seconds: w.Seconds, Days: map[int64]uint64{}, Entry: w.Entry, Exit: w.Exit}
+	v.done = counts{Visits: w.Visits, Pages: w.Pages, Seconds: w.Seconds, Days: map[int64]uint64{}, Entry: w.Entry, Exit: w.Exit,
+		pend: newTally(w.TopCapacity)}
 	copy(v.done.PagesHist[:], w.PagesHist)
 	copy(v.done.DurHist[:], w.DurHist)
 	v.done.Entry.NoVisitors, v.done.Exit.NoVisitors = true, true

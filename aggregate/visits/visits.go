@@ -51,7 +51,8 @@ type visit struct {
 // hold no pointers, so the garbage collector does not scan them.
 type ref uint64
 
-// counts are what folded (closed) visits leave behind.
+// counts are what folded (closed) visits leave behind. The entry and exit
+// pages of the latest are in pend, until settle adds them to the lists.
 type counts struct {
 	Visits, Pages uint64
 	Seconds       uint64 // summed durations, saturating
@@ -59,6 +60,22 @@ type counts struct {
 	PagesHist     [len(PagesBuckets)]uint64
 	DurHist       [len(DurationBuckets)]uint64
 	Entry, Exit   *sketch.TopK
+	pend          tally
+}
+
+// newCounts returns empty counters whose lists hold topCap pages.
+func newCounts(topCap int) counts {
+	return counts{Days: map[int64]uint64{}, Entry: newTop(topCap), Exit: newTop(topCap), pend: newTally(topCap)}
+}
+
+// settle adds the pages pend holds to the entry and exit lists.
+func (c *counts) settle() {
+	if c.pend.n == 0 {
+		return
+	}
+	c.pend.settle(c.Entry, false)
+	c.pend.settle(c.Exit, true)
+	c.pend.reset()
 }
 
 // Visits is the visits aggregator of a State (a dim.Dimension).
@@ -115,13 +132,13 @@ func New(o Options) *Visits {
 }
 
 func (v *Visits) reset() {
-	v.done = counts{Days: map[int64]uint64{}, Entry: v.newTop(), Exit: v.newTop()}
+	v.done = newCounts(v.topCap)
 	v.open = newTable()
 	v.nextSeal = minSeal
 }
 
-func (v *Visits) newTop() *sketch.TopK {
-	t := sketch.NewTopK(v.topCap)
+func newTop(topCap int) *sketch.TopK {
+	t := sketch.NewTopK(topCap)
 	t.NoVisitors = true
 	return t
 }
@@ -425,27 +442,24 @@ func (v *Visits) foldWhere(f func(w *visit) bool) uint64 {
 const foldBatch = 256
 
 // addAll counts the closed visits ws, whose paths are in v's arena, in
-// order. The entry and exit lists are looked up in a pipeline of
-// prefetches, as the State's own lists are (aggregate.State.applyOps):
-// the visits are many and their pages scattered over the lists, so each
-// addition would otherwise wait on memory several times.
+// order. Their pages are tallied in a pipeline of prefetches, as the
+// State's lists are looked up (aggregate.State.applyOps): the visits are
+// many and their pages scattered over the tally, so each would otherwise
+// wait on memory twice, for its slot and for the slot's path.
 func (c *counts) addAll(ws []visit, v *Visits) {
 	const d = 4
-	var entries, exits [2 * d]*sketch.TopEntry
-	c.Entry.EnsureIndex()
-	c.Exit.EnsureIndex()
 	for i := range ws {
-		if j := i + 3*d; j < len(ws) {
-			c.Entry.PrefetchSlot(ws[j].entryH)
-			c.Exit.PrefetchSlot(ws[j].exitH)
-		}
 		if j := i + 2*d; j < len(ws) {
-			entries[j%len(entries)] = c.Entry.PrefetchEntry(ws[j].entryH)
-			exits[j%len(exits)] = c.Exit.PrefetchEntry(ws[j].exitH)
+			c.pend.prefetchSlot(ws[j].entryH)
+			if ws[j].exitH != ws[j].entryH {
+				c.pend.prefetchSlot(ws[j].exitH)
+			}
 		}
 		if j := i + d; j < len(ws) {
-			sketch.PrefetchKey(entries[j%len(entries)], 0)
-			sketch.PrefetchKey(exits[j%len(exits)], 0)
+			c.pend.prefetchKey(ws[j].entryH)
+			if ws[j].exitH != ws[j].entryH {
+				c.pend.prefetchKey(ws[j].exitH)
+			}
 		}
 		w := &ws[i]
 		c.add(w, v.path(w.entry), v.path(w.exit))
@@ -461,12 +475,30 @@ func (c *counts) add(w *visit, entry, exit []byte) {
 	c.Days[w.day]++
 	c.PagesHist[pagesBucket(w.pages)]++
 	c.DurHist[durationBucket(d)]++
-	c.Entry.AddHashed(entry, w.entryH, 0, 0)
-	c.Exit.AddHashed(exit, w.exitH, 0, 0)
+	if c.pend.full() {
+		c.settle()
+	}
+	if w.entryH == w.exitH && bytes.Equal(entry, exit) {
+		c.pend.add(entry, w.entryH, 1, 1)
+		return
+	}
+	c.pend.add(entry, w.entryH, 1, 0)
+	c.pend.add(exit, w.exitH, 0, 1)
 }
 
 // merge adds o's counters to c.
 func (c *counts) merge(o *counts) {
+	c.mergeSettled(o)
+	o.pend.each(func(key []byte, h, entry, exit uint64) {
+		if c.pend.full() {
+			c.settle()
+		}
+		c.pend.add(key, h, entry, exit)
+	})
+}
+
+// mergeSettled adds o's counters to c, but for the pages o.pend holds.
+func (c *counts) mergeSettled(o *counts) {
 	c.Visits += o.Visits
 	c.Pages += o.Pages
 	c.Seconds = sketch.AddSat(c.Seconds, o.Seconds)
@@ -542,9 +574,13 @@ func (v *Visits) check() error {
 	for i := range c.DurHist {
 		dh += c.DurHist[i]
 	}
-	if days != c.Visits || ph != c.Visits || dh != c.Visits || c.Entry.Total != c.Visits || c.Exit.Total != c.Visits {
+	if err := c.pend.check(); err != nil {
+		return err
+	}
+	entries, exits := c.Entry.Total+c.pend.entries, c.Exit.Total+c.pend.exits
+	if days != c.Visits || ph != c.Visits || dh != c.Visits || entries != c.Visits || exits != c.Visits {
 		return fmt.Errorf("visits: %d visits, but %d by day, %d by pages, %d by duration, %d entries, %d exits",
-			c.Visits, days, ph, dh, c.Entry.Total, c.Exit.Total)
+			c.Visits, days, ph, dh, entries, exits)
 	}
 	if err := c.Entry.Check(); err != nil {
 		return fmt.Errorf("visits: entry pages: %w", err)
