@@ -113,21 +113,24 @@ func TestTallyScattered(t *testing.T) {
 	}
 }
 
+// benchPages fills t with 60 000 pages, each one visit's entry and exit,
+// and returns them with their hashes.
+func benchPages(t *tally) (keys [][]byte, hs []uint64) {
+	for i := range 60_000 {
+		k := fmt.Appendf(nil, "/products/category-%d/item-%d", i%40, i)
+		keys, hs = append(keys, k), append(hs, sketch.HashKey(k))
+		t.add(k, hs[i], 1, 1)
+	}
+	return keys, hs
+}
+
 // BenchmarkTallySettle: the figures of a run turn the tally of its
 // visits' pages into the entry and exit lists; inserted in the tally's
 // slot order (the order of their hashes) into a list's growing index,
 // the pages made a cluster every probe walked (see scattered).
 func BenchmarkTallySettle(b *testing.B) {
-	var keys [][]byte
-	var hs []uint64
-	for i := range 60_000 {
-		k := fmt.Appendf(nil, "/products/category-%d/item-%d", i%40, i)
-		keys, hs = append(keys, k), append(hs, sketch.HashKey(k))
-	}
 	tl := newTally(100_000)
-	for i, k := range keys {
-		tl.add(k, hs[i], 1, 1)
-	}
+	benchPages(&tl)
 	b.ReportAllocs()
 	for b.Loop() {
 		// Into a list that holds a page: the merge, not the straight copy.
@@ -140,16 +143,8 @@ func BenchmarkTallySettle(b *testing.B) {
 // BenchmarkTallyAdd: a folded one-page visit, the usual one, counted in
 // a warm tally of 60 000 pages.
 func BenchmarkTallyAdd(b *testing.B) {
-	var keys [][]byte
-	var hs []uint64
-	for i := range 60_000 {
-		k := fmt.Appendf(nil, "/products/category-%d/item-%d", i%40, i)
-		keys, hs = append(keys, k), append(hs, sketch.HashKey(k))
-	}
 	co := newCounts(100_000)
-	for i, k := range keys {
-		co.pend.add(k, hs[i], 1, 1)
-	}
+	keys, hs := benchPages(&co.pend)
 	rng := rand.New(rand.NewPCG(1, 1))
 	order := make([]int, 1<<16)
 	for i := range order {
