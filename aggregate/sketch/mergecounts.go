@@ -78,7 +78,6 @@ func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 		if !t.heapOK {
 			t.buildHeap()
 		}
-		t.Dropped = true
 		i := t.evictable()
 		e := &t.Entries[i]
 		if k.hits <= e.Hits {
