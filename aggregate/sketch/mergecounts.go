@@ -1,10 +1,5 @@
 package sketch
 
-import (
-	"cmp"
-	"slices"
-)
-
 // CountsBatch is a batch of exact counts of distinct keys for
 // [TopK.MergeCounts]: Len keys, the i-th At(i) (its bytes, which need
 // stay valid only during the call, its HashKey, its count > 0).
@@ -22,13 +17,16 @@ type CountsBatch interface {
 // then costs a look-up per distinct key of the batch rather than one
 // per record, and only the keys that stay become strings.
 //
-// A key the list holds gets its count added. A key it lacks is credited
-// with the list's error bound, as Merge credits it: its count before the
-// batch was at most that. While all fit, they are appended; past the
-// capacity, the batch's new keys, heaviest first (of keys tied, those
-// whose hashes are lowest), take the place of the list's lightest entry
-// as long as they outweigh it. Every key left out or evicted then has at
-// most the list's least count, the bound [TopK.ErrorBound] states.
+// A key the list holds gets its count added first. A key it lacks is
+// credited with the list's error bound, as Merge credits it: its count
+// before the batch was at most that. While all fit, they are appended;
+// past the capacity, each of the batch's new keys in turn takes the place
+// of the list's lightest entry if it outweighs it (the list's min-heap):
+// the list ends with the capacity heaviest of its entries and the new
+// keys, whatever the batch's order, but for which of keys tied at the cut
+// stay (those that came first). Every key left out or evicted has at most
+// the list's least count, the bound [TopK.ErrorBound] states, since that
+// count only grows.
 func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 	n := batch.Len()
 	t.Total += total
@@ -52,25 +50,23 @@ func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 			t.Entries[j].Hits += hits // a heap node's count may be low, never high
 			continue
 		}
-		rest = append(rest, newKey{i: int32(i), h: h, hits: hits + miss})
+		rest = append(rest, newKey{i: int32(i), hits: hits + miss})
 	}
 	overflow := len(t.Entries)+len(rest) > t.Capacity
-	if overflow {
-		slices.SortFunc(rest, func(a, b newKey) int { return cmp.Or(cmp.Compare(b.hits, a.hits), cmp.Compare(a.h, b.h)) })
-	}
 	for _, k := range rest {
-		key, _, _ := batch.At(int(k.i))
+		key, h, _ := batch.At(int(k.i))
+		hits := k.hits
 		if len(t.Entries) < t.Capacity {
 			if len(t.Entries) == cap(t.Entries) {
 				t.grow()
 			}
-			t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss})
+			t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: hits, HitsErr: miss})
 			i := int32(len(t.Entries) - 1)
-			_, s := t.index.find(k.h, key, t.Entries)
-			t.index.insert(s, k.h, i)
+			_, s := t.index.find(h, key, t.Entries)
+			t.index.insert(s, h, i)
 			if t.heapOK {
-				t.heap = append(t.heap, heapNode{hits: k.hits, i: i})
-				t.hashes = append(t.hashes, k.h)
+				t.heap = append(t.heap, heapNode{hits: hits, i: i})
+				t.hashes = append(t.hashes, h)
 				t.up(len(t.heap) - 1)
 			}
 			continue
@@ -80,18 +76,18 @@ func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 		}
 		i := t.evictable()
 		e := &t.Entries[i]
-		if k.hits <= e.Hits {
-			break // the rest weigh no more: none would stay
+		if hits <= e.Hits {
+			continue
 		}
 		t.index.remove(t.index.slotOf(t.hashes[i], i))
-		t.hashes[i] = k.h
+		t.hashes[i] = h
 		lat := e.Latency
 		if lat != nil {
 			*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
 		}
-		*e = TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss, Latency: lat}
-		_, s := t.index.find(k.h, key, t.Entries)
-		t.index.insert(s, k.h, i)
+		*e = TopEntry{Key: string(key), Hits: hits, HitsErr: miss, Latency: lat}
+		_, s := t.index.find(h, key, t.Entries)
+		t.index.insert(s, h, i)
 		t.heap[0].hits = e.Hits
 		t.down(0)
 	}
@@ -101,9 +97,9 @@ func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 }
 
 // newKey is a key of a MergeCounts batch that the list lacks: its place
-// in the batch, its hash, its count with the list's bound.
+// in the batch, its count with the list's bound. It holds no pointer, so
+// that the collector need not scan a batch's worth of them.
 type newKey struct {
 	i    int32
-	h    uint64
 	hits uint64
 }
