@@ -34,7 +34,6 @@ type tally struct {
 	arena []byte
 	// entries and exits sum the slots' counts.
 	entries, exits uint64
-	order          []int32 // settle's, reused
 }
 
 type tallySlot struct {
@@ -146,9 +145,10 @@ func (t *tally) prefetchKey(h uint64) {
 }
 
 // settle adds the counts of one kind (exits or entries) to l
-// (sketch.TopK.MergeCounts), in scattered order.
+// (sketch.TopK.MergeCounts), in scattered order. It does not change t:
+// Figures settles an aggregator's tally into lists of its own.
 func (t *tally) settle(l *sketch.TopK, exits bool) {
-	b := tallyBatch{t: t, exits: exits, slots: t.order[:0]}
+	b := tallyBatch{t: t, exits: exits, slots: make([]int32, 0, t.n)}
 	for i := range t.scattered() {
 		if s := &t.slots[i]; exits && s.exit > 0 || !exits && s.entry > 0 {
 			b.slots = append(b.slots, int32(i))
@@ -159,7 +159,6 @@ func (t *tally) settle(l *sketch.TopK, exits bool) {
 		total = t.exits
 	}
 	l.MergeCounts(&b, total)
-	t.order = b.slots[:0]
 }
 
 // tallyBatch is one kind of counts of a tally as a sketch.CountsBatch:
