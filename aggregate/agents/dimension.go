@@ -293,22 +293,17 @@ type plan struct {
 	ai                    bool
 	browserVer, systemVer key // humans only
 	client                key // bots and tools only
-	// The indexes + 1 of the keys' entries in BrowserVersions,
-	// SystemVersions and Clients (0: not known; see addAt).
+	// The kept indexes of the keys' entries in BrowserVersions,
+	// SystemVersions and Clients (sketch.TopK.KeptIndex; see addAt).
 	browserAt, systemAt, clientAt int32
 }
 
-// addAt adds a record of key k to list t: at the index kept in at while
-// the list's indexes hold (sketch.TopK.IndexesHold: no look-up, no
-// comparison of the key), else looked up, its index kept.
+// addAt adds a record of key k to list t: at the entry its kept index at
+// names (no look-up, no comparison of the key), else looked up, its index
+// kept.
 func addAt(t *sketch.TopK, k *key, at *int32, bytes, visitor uint64, seen bool) {
-	if i := *at - 1; i >= 0 && t.IndexesHold() && int(i) < len(t.Entries) {
-		t.HitAtSeen(i, bytes, visitor, seen)
-		return
-	}
-	e := t.AddHashedSeen(k.b, k.h, bytes, visitor, seen)
-	if t.IndexesHold() {
-		*at = t.Index(e) + 1
+	if !t.HitKept(*at, bytes, visitor, seen) {
+		*at = t.KeptIndex(t.AddHashedSeen(k.b, k.h, bytes, visitor, seen))
 	}
 }
 

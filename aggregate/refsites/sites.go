@@ -90,36 +90,26 @@ func (s *Sites) SameSites(hosts []string) bool { return sameSet(s.SiteHosts, hos
 // instead of Add when s counts what that list counts (SameSites): where
 // the list counts the record, by the worker that owns the referrer.
 //
-// The index of the referrer's site in List is kept in m.Site: a known
-// referrer's next records count at that index with no host to find, copy
-// or hash, and no look-up, while the list's indexes hold
-// (sketch.TopK.IndexesHold); past that, every record is looked up.
+// The kept index of the referrer's site in List (sketch.TopK.KeptIndex)
+// is in m.Site: a known referrer's next records count there with no host
+// to find, copy or hash, and no look-up, while it names the entry; past
+// that, every record is looked up.
 func (s *Sites) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uint64) {
-	if i := m.Site; i != 0 && s.List.IndexesHold() && int(i) <= len(s.List.Entries) {
-		s.List.HitAt(int32(i-1), bytes, visitor)
+	if s.List.HitKept(int32(m.Site), bytes, visitor, false) {
 		return
 	}
 	s.scratch = lowerHost(s.scratch[:0], HostOf(ref))
-	site := s.List.AddHashed(s.scratch, sketch.HashKey(s.scratch), bytes, visitor)
-	if s.List.IndexesHold() {
-		m.Site = uint32(s.List.Index(site)) + 1
-	}
+	m.Site = uint32(s.List.KeptIndex(s.List.AddHashed(s.scratch, sketch.HashKey(s.scratch), bytes, visitor)))
 }
 
 // PrefetchReferrer asks for the site entry AddReferrer will update for a
 // referrer whose memo is m, and PrefetchVisitor, once that entry is in
 // the cache, for its register of visitor (see aggregate.State.applyOps).
-func (s *Sites) PrefetchReferrer(m *dim.ReferrerMemo) {
-	if i := m.Site; i != 0 && s.List.IndexesHold() {
-		s.List.PrefetchAt(int32(i - 1))
-	}
-}
+func (s *Sites) PrefetchReferrer(m *dim.ReferrerMemo) { s.List.PrefetchKept(int32(m.Site)) }
 
 // PrefetchVisitor: see PrefetchReferrer.
 func (s *Sites) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
-	if i := m.Site; i != 0 && s.List.IndexesHold() {
-		s.List.PrefetchVisitorAt(int32(i-1), visitor)
-	}
+	s.List.PrefetchKeptVisitor(int32(m.Site), visitor)
 }
 
 // Flush makes the additions to List that Add queued (dim.Flusher): they

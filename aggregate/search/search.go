@@ -85,8 +85,9 @@ func (s *Search) Add(h *dim.Hit) {
 
 // The memo AddReferrer keeps of a referrer (dim.ReferrerMemo.Search): 0
 // until worked out, then memoKnown, the engine + 1 (0: none) at
-// memoEngineShift, and the index + 1 of its phrase in Phrases (0: none;
-// memoPhrase: one whose index is not kept).
+// memoEngineShift, and the kept index of its phrase in Phrases
+// (sketch.TopK.KeptIndex; 0: no phrase; memoPhrase: one whose index is
+// not kept).
 const (
 	memoKnown       = 1 << 31
 	memoEngineShift = 24
@@ -127,8 +128,7 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 	if p == 0 {
 		return
 	}
-	if p != memoPhrase && s.Phrases.IndexesHold() && int(p) <= len(s.Phrases.Entries) {
-		s.Phrases.HitAt(int32(p-1), bytes, visitor)
+	if p != memoPhrase && s.Phrases.HitKept(int32(p), bytes, visitor, false) {
 		return
 	}
 	if q == nil {
@@ -140,8 +140,8 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 		return
 	}
 	pe := s.Phrases.AddHashed(s.out, sketch.HashKey(s.out), bytes, visitor)
-	if i := s.Phrases.Index(pe); s.Phrases.IndexesHold() && i >= 0 && i+1 < memoPhrase {
-		m.Search = v&^memoPhrase | uint32(i+1)
+	if k := s.Phrases.KeptIndex(pe); k != 0 && k < memoPhrase {
+		m.Search = v&^memoPhrase | uint32(k)
 	} else {
 		m.Search = v | memoPhrase // parsed again next time
 	}
@@ -151,15 +151,15 @@ func (s *Search) AddReferrer(m *dim.ReferrerMemo, ref []byte, bytes, visitor uin
 // a referrer whose memo is m, and PrefetchVisitor, once that entry is in
 // the cache, for its register of visitor (see aggregate.State.applyOps).
 func (s *Search) PrefetchReferrer(m *dim.ReferrerMemo) {
-	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.Phrases.IndexesHold() {
-		s.Phrases.PrefetchAt(int32(p - 1))
+	if p := m.Search & memoPhrase; p != memoPhrase {
+		s.Phrases.PrefetchKept(int32(p))
 	}
 }
 
 // PrefetchVisitor: see PrefetchReferrer.
 func (s *Search) PrefetchVisitor(m *dim.ReferrerMemo, visitor uint64) {
-	if p := m.Search & memoPhrase; p != 0 && p != memoPhrase && s.Phrases.IndexesHold() {
-		s.Phrases.PrefetchVisitorAt(int32(p-1), visitor)
+	if p := m.Search & memoPhrase; p != memoPhrase {
+		s.Phrases.PrefetchKeptVisitor(int32(p), visitor)
 	}
 }
 

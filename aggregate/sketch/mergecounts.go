@@ -55,41 +55,12 @@ func (t *TopK) MergeCounts(batch CountsBatch, total uint64) {
 	overflow := len(t.Entries)+len(rest) > t.Capacity
 	for _, k := range rest {
 		key, h, _ := batch.At(int(k.i))
-		hits := k.hits
 		if len(t.Entries) < t.Capacity {
-			if len(t.Entries) == cap(t.Entries) {
-				t.grow()
-			}
-			t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: hits, HitsErr: miss})
-			i := int32(len(t.Entries) - 1)
 			_, s := t.index.find(h, key, t.Entries)
-			t.index.insert(s, h, i)
-			if t.heapOK {
-				t.heap = append(t.heap, heapNode{hits: hits, i: i})
-				t.hashes = append(t.hashes, h)
-				t.up(len(t.heap) - 1)
-			}
-			continue
+			t.appendKey(s, h, TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss})
+		} else if i := t.lightest(); k.hits > t.Entries[i].Hits {
+			t.evict(i, key, h, TopEntry{Key: string(key), Hits: k.hits, HitsErr: miss})
 		}
-		if !t.heapOK {
-			t.buildHeap()
-		}
-		i := t.evictable()
-		e := &t.Entries[i]
-		if hits <= e.Hits {
-			continue
-		}
-		t.index.remove(t.index.slotOf(t.hashes[i], i))
-		t.hashes[i] = h
-		lat := e.Latency
-		if lat != nil {
-			*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
-		}
-		*e = TopEntry{Key: string(key), Hits: hits, HitsErr: miss, Latency: lat}
-		_, s := t.index.find(h, key, t.Entries)
-		t.index.insert(s, h, i)
-		t.heap[0].hits = e.Hits
-		t.down(0)
 	}
 	if overflow {
 		t.Dropped = true // keys were left out or evicted

@@ -611,10 +611,10 @@ func TestTopKAddHashedSeen(t *testing.T) {
 	}
 }
 
-// TestTopKIndexHitAt checks that Index finds an entry's place (and no
-// place for an entry of another list), and that HitAt at it counts as
-// AddHashed would.
-func TestTopKIndexHitAt(t *testing.T) {
+// TestTopKIndexHitKept checks that Index finds an entry's place (and no
+// place for an entry of another list), and that HitKept at its kept index
+// counts as AddHashed would, while the indexes hold.
+func TestTopKIndexHitKept(t *testing.T) {
 	a, b := NewTopK(10), NewTopK(10)
 	for i := range 5 {
 		k := fmt.Appendf(nil, "k%d", i)
@@ -632,10 +632,17 @@ func TestTopKIndexHitAt(t *testing.T) {
 	if got := NewTopK(1).Index(other); got != -1 {
 		t.Errorf("Index in an empty list: %d, want -1", got)
 	}
-	a.PrefetchAt(99) // out of range: asks for nothing
-	e := a.HitAt(3, 7, 42)
-	if e != &a.Entries[3] || e.Hits != 2 || e.Bytes != 8 || e.Visitors.Count() != 2 || a.Total != 6 {
-		t.Errorf("HitAt: %+v, total %d", *e, a.Total)
+	a.PrefetchKept(99) // out of range: asks for nothing
+	a.PrefetchKeptVisitor(0, 1)
+	k := a.KeptIndex(&a.Entries[3])
+	if k != 4 || !a.HitKept(k, 7, 42, false) {
+		t.Fatalf("kept index %d not hit", k)
+	}
+	if e := &a.Entries[3]; e.Hits != 2 || e.Bytes != 8 || e.Visitors.Count() != 2 || a.Total != 6 {
+		t.Errorf("HitKept: %+v, total %d", *e, a.Total)
+	}
+	if a.HitKept(0, 1, 1, false) || a.HitKept(99, 1, 1, false) || a.Total != 6 {
+		t.Errorf("HitKept counted at no entry: total %d", a.Total)
 	}
 	if err := a.Check(); err != nil {
 		t.Error(err)
@@ -656,6 +663,9 @@ func TestTopKIndexHitAt(t *testing.T) {
 	a.Canonical()
 	if evicting.IndexesHold() || a.IndexesHold() {
 		t.Errorf("indexes hold after an eviction (%v) or a sort (%v)", evicting.IndexesHold(), a.IndexesHold())
+	}
+	if a.KeptIndex(&a.Entries[3]) != 0 || a.HitKept(k, 1, 1, false) {
+		t.Error("a kept index names an entry after a sort")
 	}
 }
 

@@ -280,48 +280,65 @@ func (t *TopK) AddHashedSeen(key []byte, h uint64, bytes uint64, visitor uint64,
 		return t.hitSeen(i, bytes, visitor, seen)
 	}
 	if len(t.Entries) < t.Capacity {
-		if len(t.Entries) == cap(t.Entries) {
-			t.grow()
-		}
-		t.Entries = append(t.Entries, TopEntry{Key: string(key), Hits: 1, Bytes: bytes})
-		i := int32(len(t.Entries) - 1)
-		t.index.insert(s, h, i)
-		t.last = i + 1
-		e := &t.Entries[i]
-		if !t.NoVisitors && !headroomNoEntryVisitors {
-			e.Visitors.Add(visitor)
-		}
-		if t.heapOK {
-			t.heap = append(t.heap, heapNode{hits: 1, i: i})
-			t.hashes = append(t.hashes, h)
-			t.up(len(t.heap) - 1)
-		}
-		return e
+		i = t.appendKey(s, h, TopEntry{Key: string(key), Hits: 1, Bytes: bytes})
+	} else {
+		// Full: the key takes the place of the one with the fewest hits
+		// (Space-Saving).
+		t.Dropped = true
+		i = t.lightest()
+		t.evict(i, key, h, TopEntry{Key: string(key), Hits: t.Entries[i].Hits + 1, HitsErr: t.Entries[i].Hits, Bytes: bytes})
 	}
-	// Full: replace the key with the fewest hits (Space-Saving).
-	if !t.heapOK {
-		t.buildHeap()
-	}
-	t.Dropped = true
-	i = t.evictable()
 	t.last = i + 1
 	e := &t.Entries[i]
-	t.index.remove(t.index.slotOf(t.hashes[i], i))
-	t.hashes[i] = h
-	lat := e.Latency
-	if lat != nil {
-		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
-	}
-	*e = TopEntry{Key: string(key), Hits: e.Hits + 1, HitsErr: e.Hits, Bytes: bytes, Latency: lat}
 	if !t.NoVisitors && !headroomNoEntryVisitors {
 		e.Visitors.Add(visitor)
 	}
+	return e
+}
+
+// appendKey appends ne, the entry of a key t lacks whose hash is h, to a
+// list with room, at slot s of the index (as find returned it), and
+// returns its index.
+func (t *TopK) appendKey(s, h uint64, ne TopEntry) int32 {
+	if len(t.Entries) == cap(t.Entries) {
+		t.grow()
+	}
+	t.Entries = append(t.Entries, ne)
+	i := int32(len(t.Entries) - 1)
+	t.index.insert(s, h, i)
+	if t.heapOK {
+		t.heap = append(t.heap, heapNode{hits: ne.Hits, i: i})
+		t.hashes = append(t.hashes, h)
+		t.up(len(t.heap) - 1)
+	}
+	return i
+}
+
+// lightest returns the index of the entry with the fewest hits, building
+// the heap the first time (see evictable).
+func (t *TopK) lightest() int32 {
+	if !t.heapOK {
+		t.buildHeap()
+	}
+	return t.evictable()
+}
+
+// evict gives entry i, the lightest (lightest), to key, whose hash is h,
+// with the counts of ne; the entry's latency sketch is kept for reuse.
+func (t *TopK) evict(i int32, key []byte, h uint64, ne TopEntry) {
+	e := &t.Entries[i]
+	t.index.remove(t.index.slotOf(t.hashes[i], i))
+	t.hashes[i] = h
+	if lat := e.Latency; lat != nil {
+		*lat = Latency{Counts: lat.Counts[:0], Shift: lat.Shift}
+		ne.Latency = lat
+	}
+	*e = ne
 	// The removal may have moved slots: look for the free one again.
-	_, s = t.index.find(h, key, t.Entries)
+	_, s := t.index.find(h, key, t.Entries)
 	t.index.insert(s, h, i)
 	t.heap[0].hits = e.Hits
 	t.down(0)
-	return e
 }
 
 // evictable returns the entry with the fewest hits, at the heap's root.
@@ -399,38 +416,55 @@ func (t *TopK) Index(e *TopEntry) int32 {
 	return int32(off / size)
 }
 
-// HitAt counts one more record of the key at index i of t.Entries, with
-// bytes and visitor, as AddHashed would: for a caller that knows the key
-// is there, having had i from [TopK.Index] while [TopK.IndexesHold], so
-// that it needs no look-up. i must be within t.Entries.
-func (t *TopK) HitAt(i int32, bytes, visitor uint64) *TopEntry {
-	return t.HitAtSeen(i, bytes, visitor, false)
+// A kept index is what a caller keeps of a key's entry to find it again
+// without a look-up: the entry's index + 1, from [TopK.KeptIndex]; 0 is
+// none. It names the entry while the list's indexes hold (IndexesHold).
+
+// KeptIndex returns the kept index of e, an entry of t: its index + 1
+// while the list's indexes hold, else 0 (nothing worth keeping).
+func (t *TopK) KeptIndex(e *TopEntry) int32 {
+	if !t.IndexesHold() {
+		return 0
+	}
+	return t.Index(e) + 1
 }
 
-// HitAtSeen is HitAt for a caller that may know its visitor is in the
-// entry already (see AddHashedSeen).
-func (t *TopK) HitAtSeen(i int32, bytes, visitor uint64, seen bool) *TopEntry {
+// kept returns the entry a kept index k names, or nil when it names none
+// any more.
+func (t *TopK) kept(k int32) *TopEntry {
+	if i := k - 1; i >= 0 && int(i) < len(t.Entries) && t.IndexesHold() {
+		return &t.Entries[i]
+	}
+	return nil
+}
+
+// HitKept counts one more record of the key whose kept index is k, with
+// bytes, visitor and seen as AddHashedSeen does, and reports whether it
+// could: false when k names no entry any more, and the caller then adds
+// the record by its key (and keeps the new index).
+func (t *TopK) HitKept(k int32, bytes, visitor uint64, seen bool) bool {
+	if t.kept(k) == nil {
+		return false
+	}
 	t.Total++
-	return t.hitSeen(i, bytes, visitor, seen)
+	t.hitSeen(k-1, bytes, visitor, seen)
+	return true
 }
 
-// PrefetchAt asks for the entry at index i of t.Entries, which HitAt
-// will update (see PrefetchEntry). An index out of range asks for
-// nothing.
-func (t *TopK) PrefetchAt(i int32) {
-	if uint(i) < uint(len(t.Entries)) {
-		e := &t.Entries[i]
+// PrefetchKept asks for the entry HitKept(k) will update (see
+// PrefetchEntry), and PrefetchKeptVisitor, once that entry is in the
+// cache, for its register of visitor (an exact visitor set is in the
+// entry itself). A kept index that names no entry asks for nothing.
+func (t *TopK) PrefetchKept(k int32) {
+	if e := t.kept(k); e != nil {
 		prefetch2(unsafe.Pointer(e), unsafe.Add(unsafe.Pointer(e), 64))
 	}
 }
 
-// PrefetchVisitorAt asks for the visitor register HitAt will update for
-// visitor in the entry at index i, once the entry is in the cache (an
-// exact visitor set is in the entry itself). An index out of range asks
-// for nothing.
-func (t *TopK) PrefetchVisitorAt(i int32, visitor uint64) {
-	if uint(i) < uint(len(t.Entries)) {
-		if regs := t.Entries[i].Visitors.Regs; regs != nil {
+// PrefetchKeptVisitor: see PrefetchKept.
+func (t *TopK) PrefetchKeptVisitor(k int32, visitor uint64) {
+	if e := t.kept(k); e != nil {
+		if regs := e.Visitors.Regs; regs != nil {
 			prefetch(unsafe.Pointer(&regs[visitor>>(64-smallP)]))
 		}
 	}
