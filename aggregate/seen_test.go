@@ -136,10 +136,8 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 	for i := range 300 {
 		hosts = append(hosts, fmt.Sprintf("h%d.example.com", i))
 	}
-	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
-	var log bytes.Buffer
-	for i := range 40_000 {
-		ref := "-"
+	log, name, format := vhostLog(t, rng, func() (vhost, path, ref string) {
+		ref = "-"
 		switch n := rng.IntN(10); {
 		case n == 0:
 		case n == 1:
@@ -148,16 +146,8 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 			h := hosts[int(float64(len(hosts))*rng.Float64()*rng.Float64())]
 			ref = fmt.Sprintf("https://%s/p/%d?q=%d", h, rng.IntN(30), rng.IntN(5))
 		}
-		vhost := []string{"site.test", "shop.site.test", "other.test"}[rng.IntN(3)]
-		fmt.Fprintf(&log, "%s 10.0.%d.%d - - [%s] \"GET /p HTTP/1.1\" 200 %d \"%s\" \"agent %d\"\n", vhost,
-			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
-			rng.IntN(9000), ref, rng.IntN(3))
-	}
-	name := logFile(t, log.Bytes())
-	format, err := parser.ParseFormatSpec(vhostFormat)
-	if err != nil {
-		t.Fatal(err)
-	}
+		return []string{"site.test", "shop.site.test", "other.test"}[rng.IntN(3)], "/p", ref
+	})
 	for _, c := range []struct {
 		workers, top, sitesCap int
 		stateSites, dimSites   []string
@@ -169,7 +159,7 @@ func TestRefsitesWorkersAgree(t *testing.T) {
 		{2, 100_000, 10_000, []string{"site.test"}, []string{"site.test", "t.co"}},
 	} {
 		want := refsites.New(c.sitesCap, c.dimSites)
-		feed(t, format, log.Bytes(), want)
+		feed(t, format, log, want)
 		st := runChecked(t, c.workers, format, aggregate.Options{TopCapacity: c.top, SiteHosts: c.stateSites,
 			Dimensions: []dim.Dimension{refsites.New(c.sitesCap, c.dimSites)}}, name)
 		got := st.Dimension(refsites.Section).(*refsites.Sites)
@@ -201,10 +191,8 @@ func TestSearchWorkersAgree(t *testing.T) {
 		"https://u:p@www.google.co.uk/url?sa=t&q=%s#frag", "https://search.yahoo.com/search?p=%s",
 		"https://forum.example.net/t/%s", "https://www.google.com/search?hl=en"}
 	words := []string{"lamp", "red+shoes", "caf%C3%A9", "a%20b", "%3Cscript%3E", "x"}
-	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
-	var log bytes.Buffer
-	for i := range 40_000 {
-		ref := refs[rng.IntN(len(refs))]
+	log, name, format := vhostLog(t, rng, func() (vhost, path, ref string) {
+		ref = refs[rng.IntN(len(refs))]
 		if strings.Contains(ref, "%s") {
 			// A few phrases are most of them: the heavy ones stay in an
 			// evicting list, with tight bounds.
@@ -212,20 +200,13 @@ func TestSearchWorkersAgree(t *testing.T) {
 		}
 		// The virtual host is a search engine's at times: its referrers
 		// are internal, so the State's referrer list does not count them.
-		vhost := []string{"site.test", "www.google.com", "other.test"}[rng.IntN(3)]
-		path := "/p"
+		vhost = []string{"site.test", "www.google.com", "other.test"}[rng.IntN(3)]
+		path = "/p"
 		if rng.IntN(5) == 0 {
 			path = fmt.Sprintf("/find?q=%s&page=2", words[rng.IntN(len(words))])
 		}
-		fmt.Fprintf(&log, "%s 10.0.%d.%d - - [%s] \"GET %s HTTP/1.1\" 200 %d \"%s\" \"agent %d\"\n", vhost,
-			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
-			path, rng.IntN(9000), ref, rng.IntN(3))
-	}
-	name := logFile(t, log.Bytes())
-	format, err := parser.ParseFormatSpec(vhostFormat)
-	if err != nil {
-		t.Fatal(err)
-	}
+		return vhost, path, ref
+	})
 	for _, c := range []struct {
 		workers, top, capacity int
 		sites                  []string
@@ -235,7 +216,7 @@ func TestSearchWorkersAgree(t *testing.T) {
 		{4, 100_000, 10_000, []string{"duckduckgo.com"}},
 	} {
 		want, exact := search.New(c.capacity), search.New(1<<20)
-		feed(t, format, log.Bytes(), want, exact)
+		feed(t, format, log, want, exact)
 		st := runChecked(t, c.workers, format, aggregate.Options{TopCapacity: c.top, SiteHosts: c.sites,
 			Dimensions: []dim.Dimension{search.New(c.capacity)}}, name)
 		got := st.Dimension(search.Section).(*search.Search)
@@ -320,6 +301,27 @@ func runChecked(t *testing.T, workers int, format parser.Format, opts aggregate.
 		t.Fatal(err)
 	}
 	return st
+}
+
+// vhostLog writes a log of 40 000 records in vhostFormat, seven seconds
+// apart, of virtual host, path and referrer from line, address, bytes and
+// agent from rng, to a file of its own; it returns the log, the file's
+// name and the format.
+func vhostLog(t *testing.T, rng *rand.Rand, line func() (vhost, path, ref string)) ([]byte, string, parser.Format) {
+	t.Helper()
+	start := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).Unix()
+	var log bytes.Buffer
+	for i := range 40_000 {
+		vhost, path, ref := line()
+		fmt.Fprintf(&log, "%s 10.0.%d.%d - - [%s] \"GET %s HTTP/1.1\" 200 %d \"%s\" \"agent %d\"\n", vhost,
+			rng.IntN(4), rng.IntN(250), time.Unix(start+int64(i*7), 0).UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			path, rng.IntN(9000), ref, rng.IntN(3))
+	}
+	format, err := parser.ParseFormatSpec(vhostFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log.Bytes(), logFile(t, log.Bytes()), format
 }
 
 // vhostFormat is the combined format with the virtual host first.

@@ -359,15 +359,33 @@ func (s *State) referrerMemo(e *sketch.TopEntry) *dim.ReferrerMemo {
 	return m
 }
 
-// memoAt returns the memo at the index of e, an entry of s.Referrers, for
-// a prefetch: without reading e (which may not be in the cache yet), so
-// possibly a memo emptied for another referrer, which only makes the
-// prefetches useless (e itself may be stale: see applyOps).
-func (s *State) memoAt(e *sketch.TopEntry) *dim.ReferrerMemo {
-	if i := int(s.Referrers.Index(e)); i >= 0 && i < len(s.refMemos) {
-		return &s.refMemos[i]
+// prefetchMemo asks the dimensions fed from the referrer list for what
+// they will read for the referrer whose entry in s.Referrers is e: their
+// entries, or with registers, once those are in the cache, their
+// registers of visitor (see applyOps). It takes the memo at the index of
+// e without reading e (which may not be in the cache yet), so possibly a
+// memo emptied for another referrer, which only makes the prefetches
+// useless (e itself may be stale).
+func (s *State) prefetchMemo(e *sketch.TopEntry, visitor uint64, registers bool) {
+	i := int(s.Referrers.Index(e))
+	if i < 0 || i >= len(s.refMemos) {
+		return
 	}
-	return nil
+	m := &s.refMemos[i]
+	if s.refsites != nil {
+		if registers {
+			s.refsites.PrefetchVisitor(m, visitor)
+		} else {
+			s.refsites.PrefetchReferrer(m)
+		}
+	}
+	if s.search != nil {
+		if registers {
+			s.search.PrefetchVisitor(m, visitor)
+		} else {
+			s.search.PrefetchReferrer(m)
+		}
+	}
 }
 
 // forward queues op, whose key is key, for the owner of its key, and
@@ -567,15 +585,8 @@ func (s *State) applyOps(b *shardBatch) {
 				e = lists[op.list&3].PrefetchEntry(op.h)
 				// The memo is at the entry's index, in a small array:
 				// the site's and phrase's entries can be asked for now.
-				if e != nil && op.list == shardReferrers && (s.refsites != nil || s.search != nil) {
-					if m := s.memoAt(e); m != nil {
-						if s.refsites != nil {
-							s.refsites.PrefetchReferrer(m)
-						}
-						if s.search != nil {
-							s.search.PrefetchReferrer(m)
-						}
-					}
+				if e != nil && op.list == shardReferrers {
+					s.prefetchMemo(e, 0, false)
 				}
 			}
 			entries[j%len(entries)] = e
@@ -587,15 +598,8 @@ func (s *State) applyOps(b *shardBatch) {
 				switch {
 				case ops[j].list == shardClients && s.geo != nil:
 					s.geo.PrefetchClient(e, ops[j].visitor)
-				case ops[j].list == shardReferrers && (s.refsites != nil || s.search != nil):
-					if m := s.memoAt(e); m != nil {
-						if s.refsites != nil {
-							s.refsites.PrefetchVisitor(m, ops[j].visitor)
-						}
-						if s.search != nil {
-							s.search.PrefetchVisitor(m, ops[j].visitor)
-						}
-					}
+				case ops[j].list == shardReferrers:
+					s.prefetchMemo(e, ops[j].visitor, true)
 				}
 			}
 		}
