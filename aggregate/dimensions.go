@@ -112,6 +112,11 @@ func (s *State) addDims(rec *parser.Record, client, path, agent, identity, visit
 // too, for its site-search terms).
 func (s *State) wireExt() {
 	s.visits, s.geo, s.refsites, s.search, s.fed = nil, nil, nil, nil, nil
+	// Only refsites and search read dim.Hit.RefHost: the sites when they
+	// are handed every Hit, search for referrers it does not take from
+	// the referrer list (those that are not external: the rule worked
+	// out their host, see State.Add).
+	s.refHostFed = false
 	for _, d := range s.ext {
 		switch d := d.(type) {
 		case *visits.Visits:
@@ -127,6 +132,7 @@ func (s *State) wireExt() {
 			// counts: the same site hosts left out.
 			if headroomNoLists || !d.SameSites(s.Settings.SiteHosts) {
 				s.fed = append(s.fed, d)
+				s.refHostFed = true
 			} else {
 				s.refsites = d
 			}
@@ -137,6 +143,8 @@ func (s *State) wireExt() {
 			s.fed = append(s.fed, d)
 			if !headroomNoLists {
 				s.search = d
+			} else {
+				s.refHostFed = true
 			}
 		default:
 			s.fed = append(s.fed, d)

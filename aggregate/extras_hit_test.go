@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
+	"github.com/webalyze/webalyze/aggregate/refsites"
+	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/sketch"
+	"github.com/webalyze/webalyze/aggregate/users"
+	"github.com/webalyze/webalyze/aggregate/vhosts"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -35,8 +40,31 @@ func TestExtrasDerivedHit(t *testing.T) {
 		}
 		recs = append(recs, r)
 	}
-	s := New(Options{SiteHosts: []string{"www.example.org"}, Dimensions: extraDims()})
-	alone := extraDims()
+	// The State's site hosts and the referring sites': the same (the
+	// sites counted from the referrer list, the host worked out for the
+	// rule), none (no host worked out where no virtual host is logged),
+	// and different ones (the sites handed every Hit, with its host).
+	for _, c := range []struct {
+		name         string
+		state, sites []string
+	}{
+		{"same sites", []string{"www.example.org"}, []string{"www.example.org"}},
+		{"no sites", nil, nil},
+		{"other sites", nil, []string{"www.example.org"}},
+		{"state's sites only", []string{"www.example.org"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) { checkDerivedHit(t, recs, c.state, c.sites) })
+	}
+}
+
+// checkDerivedHit is TestExtrasDerivedHit for a State of site hosts state
+// whose referring sites leave out sites.
+func checkDerivedHit(t *testing.T, recs []parser.Record, state, sites []string) {
+	dims := func() []dim.Dimension {
+		return []dim.Dimension{refsites.New(0, sites), search.New(0), content.New(0), users.New(0), vhosts.New(0)}
+	}
+	s := New(Options{SiteHosts: state, Dimensions: dims()})
+	alone := dims()
 	for i := range recs {
 		s.Add(&recs[i])
 		r := &recs[i]

@@ -272,6 +272,9 @@ type State struct {
 	geo       *geo.Aggregator // the countries of ext, fed by the client list (see apply)
 	refsites  *refsites.Sites // the referring sites of ext, fed by the referrer list (see apply)
 	search    *search.Search  // the search of ext, its phrases fed by the referrer list (see apply)
+	// refHostFed: a dimension of fed reads dim.Hit.RefHost of every
+	// external referrer (see wireExt).
+	refHostFed bool
 	// refMemos are the memos of the dimensions fed by the referrer list,
 	// by the index of the referrer's entry (see referrerMemo).
 	refMemos []dim.ReferrerMemo
@@ -416,11 +419,12 @@ func (s *State) Add(rec *parser.Record) {
 	var refHost []byte
 	var external bool
 	var hVHost uint64
-	if dims {
+	if dims && len(rec.VHost) > 0 {
+		hVHost = sketch.HashKey(rec.VHost)
+	}
+	if dims && (s.refHostFed || len(rec.VHost) > 0 || len(s.Settings.SiteHosts) > 0) {
+		// The rule needs the host, or a dimension reads it (dim.Hit.RefHost).
 		refHost, external = refsites.ExternalHost(rec.Referer, rec.VHost, s.Settings.SiteHosts)
-		if len(rec.VHost) > 0 {
-			hVHost = sketch.HashKey(rec.VHost)
-		}
 	} else {
 		external = isExternalReferrer(rec.Referer, rec.VHost, s.Settings.SiteHosts)
 	}

@@ -78,7 +78,10 @@ type Hit struct {
 	Derived bool
 	// RefHost is the referrer's host as refsites.HostOf finds it (without
 	// user info and port, case kept): a sub-slice of Rec.Referer, nil when
-	// the referrer is empty, "-" or has no "://".
+	// the referrer is empty, "-" or has no "://". The State works it out
+	// only where it is read: for the referrers that are not external, and
+	// for all when a dimension that reads it (refsites, search) is handed
+	// every Hit rather than fed from the referrer list; else it is nil.
 	RefHost []byte
 	// Ext is the path's extension as the State's page test reads it: the
 	// bytes after the last dot of the last segment of Rec.Path (a
