@@ -180,12 +180,8 @@ func (t *table) shrink() {
 }
 
 // prefetch starts bringing into the cache the first slot find(id) reads.
-// A slot (80 bytes) lies across two cache lines wherever it starts, and
-// find reads both: the identity in the first, the state in the second.
 func (t *table) prefetch(id uint64) {
-	s := unsafe.Pointer(&t.slots[t.home(id)])
-	sketch.Prefetch(s)
-	sketch.Prefetch(unsafe.Add(s, unsafe.Sizeof(slot{})-1))
+	sketch.Prefetch(unsafe.Pointer(&t.slots[t.home(id)]))
 }
 
 // remove frees s.
