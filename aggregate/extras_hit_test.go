@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/webalyze/webalyze/aggregate/content"
 	"github.com/webalyze/webalyze/aggregate/dim"
 	"github.com/webalyze/webalyze/aggregate/dim/dimtest"
-	"github.com/webalyze/webalyze/aggregate/refsites"
-	"github.com/webalyze/webalyze/aggregate/search"
 	"github.com/webalyze/webalyze/aggregate/sketch"
-	"github.com/webalyze/webalyze/aggregate/users"
-	"github.com/webalyze/webalyze/aggregate/vhosts"
 	"github.com/webalyze/webalyze/parser"
 )
 
@@ -60,11 +55,8 @@ func TestExtrasDerivedHit(t *testing.T) {
 // checkDerivedHit is TestExtrasDerivedHit for a State of site hosts state
 // whose referring sites leave out sites.
 func checkDerivedHit(t *testing.T, recs []parser.Record, state, sites []string) {
-	dims := func() []dim.Dimension {
-		return []dim.Dimension{refsites.New(0, sites), search.New(0), content.New(0), users.New(0), vhosts.New(0)}
-	}
-	s := New(Options{SiteHosts: state, Dimensions: dims()})
-	alone := dims()
+	s := New(Options{SiteHosts: state, Dimensions: extraDimsFor(sites)})
+	alone := extraDimsFor(sites)
 	for i := range recs {
 		s.Add(&recs[i])
 		r := &recs[i]

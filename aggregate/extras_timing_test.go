@@ -13,8 +13,11 @@ import (
 )
 
 // extraDims are the dimensions cmd adds to every run (cmd/webalyze/extras.go).
-func extraDims() []dim.Dimension {
-	return []dim.Dimension{refsites.New(0, []string{"www.example.org"}), search.New(0), content.New(0), users.New(0), vhosts.New(0)}
+func extraDims() []dim.Dimension { return extraDimsFor([]string{"www.example.org"}) }
+
+// extraDimsFor is extraDims with referring sites that leave out sites.
+func extraDimsFor(sites []string) []dim.Dimension {
+	return []dim.Dimension{refsites.New(0, sites), search.New(0), content.New(0), users.New(0), vhosts.New(0)}
 }
 
 // BenchmarkStateAddExtras is BenchmarkStateAdd without and with the
