@@ -63,11 +63,7 @@ func (t *table) resize(n int) {
 		t.slots = make([]slot, n)
 		clear(t.slots)
 	}
-	t.shift = 64
-	for n > 1 {
-		n >>= 1
-		t.shift--
-	}
+	t.shift = shiftOf(n)
 	t.used, t.dead = 0, 0
 	for i := range old {
 		if s := &old[i]; s.state == one || s.state == many {
@@ -106,6 +102,10 @@ func (t *table) clean() {
 		*t.place(e.id) = e
 	}
 }
+
+// shiftOf is 64 - log2(n) for n a power of two: a 64-bit hash shifted
+// right by it indexes n slots (table.home, tally.add).
+func shiftOf(n int) uint { return uint(65 - bits.Len(uint(n))) }
 
 // home is the first slot probed for id (Fibonacci hashing: identities are
 // hashes, but their low bits need not be well spread).

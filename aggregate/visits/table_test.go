@@ -64,3 +64,16 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+// TestShiftOf: a hash shifted by shiftOf(n) indexes all n slots, no more.
+func TestShiftOf(t *testing.T) {
+	for k := range 31 {
+		n := 1 << k
+		if got := shiftOf(n); got != uint(64-k) {
+			t.Errorf("shiftOf(%d) = %d, want %d", n, got, 64-k)
+		}
+		if top := ^uint64(0) >> shiftOf(n); top != uint64(n-1) {
+			t.Errorf("the largest hash indexes slot %d of %d", top, n)
+		}
+	}
+}

@@ -102,10 +102,7 @@ func (t *tally) init(size int) {
 	// the zero page, and the write after it flush that mapping from
 	// every processor's TLB (see sketch's newSlots).
 	clear(t.slots)
-	t.shift = 64
-	for n := size; n > 1; n >>= 1 {
-		t.shift--
-	}
+	t.shift = shiftOf(size)
 }
 
 func (t *tally) grow() {
