@@ -31,8 +31,9 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	if j.state != nil && j.state.State != "" {
 		return nil, usageError(errors.New("--clickhouse and --state do not go together: the table is the state"))
 	}
-	if j.in.NoVisitorPanels && j.in.ExcludeBots {
-		return nil, usageError(errors.New("--exclude-bots needs the user-agent classes that --no-visitor-panels leaves out"))
+	noAgents, err := j.in.noAgents()
+	if err != nil {
+		return nil, err
 	}
 	if len(j.sites) > 0 {
 		return nil, usageError(errors.New("--site with --clickhouse: the table's referrer_external column is computed at load without --site hosts; drop --site"))
@@ -72,7 +73,7 @@ func (j *job) collectClickHouse(g *Globals) (*collected, error) {
 	}
 	opts := clickhouse.QueryOptions{Table: j.ch.Table, Location: loc, TopN: max(j.top, 1), CountsOnly: j.countsOnly,
 		DrillRows: j.in.DrillCapacity, DrillAllCodes: j.drillAll,
-		NoAgentPanels: j.in.NoVisitorPanels, NoExtras: j.in.NoVisitorPanels, ExcludeBots: j.in.ExcludeBots,
+		NoAgentPanels: noAgents, NoExtras: j.in.NoVisitorPanels, ExcludeBots: j.in.ExcludeBots,
 		NoVisits: j.in.NoVisits || j.in.NoVisitorPanels, VisitTimeout: j.in.VisitTimeout,
 		Since: c.since.Unix(), HasSince: c.hasSince, Until: c.until.Unix(), HasUntil: c.hasUn}
 	if opts.DrillRows == 0 {

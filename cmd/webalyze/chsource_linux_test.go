@@ -314,7 +314,7 @@ func TestClickHouseSource(t *testing.T) {
 		all := 0.0
 		for _, extra := range [][]string{nil, {"--tz", "America/New_York", "--top", "7", "--drill-all-codes"},
 			{"--since", "-30m", "--relative-to", "end"}, {"--exclude-bots", "--top", "9"}, {"--no-visitor-panels"},
-			{"--geoip-db", demoDB, "--top", "3"}, {"--visit-timeout", "2m", "--tz", "Asia/Kolkata"}, {"--no-visits"}} {
+			{"--geoip-db", demoDB, "--top", "3"}, {"--visit-timeout", "2m", "--tz", "Asia/Kolkata"}, {"--no-visits"}, {"--no-agents"}} {
 			local := run(t, append(append([]string{"summary", "--json"}, extra...), files...)...)
 			remote := run(t, append(append([]string{"summary", "--json"}, extra...), ch...)...)
 			m := sameModel(t, fmt.Sprint("summary --json ", extra), []byte(remote.stdout), []byte(local.stdout))
@@ -328,6 +328,9 @@ func TestClickHouseSource(t *testing.T) {
 			if v, _ := m["visits"].(map[string]any); (v == nil) != (extra != nil && (extra[0] == "--no-visits" || extra[0] == "--no-visitor-panels")) ||
 				v != nil && num(v["visits"]) == 0 {
 				t.Errorf("summary %v: visits %v", extra, m["visits"])
+			}
+			if a, _ := m["agent_panels"].(map[string]any); (a == nil) != (extra != nil && (extra[0] == "--no-agents" || extra[0] == "--no-visitor-panels")) {
+				t.Errorf("summary %v: agent_panels %.80v", extra, m["agent_panels"])
 			}
 			if extra != nil && extra[0] == "--geoip-db" && (m["geo"] == nil || len(asList(m["geo"].(map[string]any)["networks"].(map[string]any)["rows"])) != 3) {
 				t.Errorf("--geoip-db: geo %v", m["geo"])

@@ -162,18 +162,19 @@ func (j *job) collect(g *Globals) (*collected, error) {
 	ctx := context.Background()
 	opts := aggregate.Options{Location: loc, DrillAllCodes: j.drillAll, SiteHosts: j.sites,
 		TopCapacity: j.in.TopCapacity, DrillCapacity: j.in.DrillCapacity, DistinctCapacity: j.in.DistinctCapacity}
-	if j.in.NoVisitorPanels && j.in.ExcludeBots {
-		return nil, usageError(errors.New("--exclude-bots needs the user-agent classes that --no-visitor-panels leaves out"))
+	noAgents, err := j.in.noAgents()
+	if err != nil {
+		return nil, err
 	}
 	switch {
-	case j.in.NoVisitorPanels:
-		// Only what the user asks for by name (--geoip-db) is counted.
+	case noAgents:
+		// --no-agents, or --no-visitor-panels: no agent classes.
 	case goesOn(prev, agents.Section):
 		// As for visits below: a state made before agents were counted
 		// goes on without them.
 		j.in.addAgents(&opts)
 	case j.in.ExcludeBots:
-		return nil, usageError(fmt.Errorf("--exclude-bots: --state %s was made by a webalyze that did not classify user agents: start a new state", report.Visible(statePath)))
+		return nil, usageError(fmt.Errorf("--exclude-bots: --state %s was made without user-agent classes (--no-agents, --no-visitor-panels, or a webalyze before them): start a new state", report.Visible(statePath)))
 	}
 	if geoDim != nil {
 		opts.Dimensions = append(opts.Dimensions, geoDim)

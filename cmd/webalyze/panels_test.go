@@ -3,14 +3,16 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestNoVisitorPanels: --no-visitor-panels leaves out the agent panels,
-// visits and the extra panels and nothing else; a state made so goes on
-// without them; --exclude-bots, which needs the agent classes, is refused.
-func TestNoVisitorPanels(t *testing.T) {
+// TestPanelFlags: --no-visitor-panels leaves out the agent panels, visits
+// and the extra panels, --no-agents the agent panels alone, and nothing
+// else; a state made so goes on without them; --exclude-bots, which needs
+// the agent classes, is refused with either.
+func TestPanelFlags(t *testing.T) {
 	bin := buildWebalyze(t)
 	dir := t.TempDir()
 	lines := visitLog()
@@ -22,6 +24,7 @@ func TestNoVisitorPanels(t *testing.T) {
 	log := filepath.Join(dir, "access.log")
 	writeLog(t, log, lines)
 	panels := []string{"agent_panels", "visits", "referring_sites", "search", "content", "remote_users", "vhost_status"}
+	core := []string{"lines", "requests", "bytes", "status", "visitors", "top_urls", "agents"}
 
 	model := func(args ...string) map[string]json.RawMessage {
 		t.Helper()
@@ -35,39 +38,55 @@ func TestNoVisitorPanels(t *testing.T) {
 		}
 		return m
 	}
-	full, lean := model(log), model("--no-visitor-panels", log)
+	full := model(log)
 	for _, k := range panels {
-		if v, ok := lean[k]; ok && string(v) != "null" {
-			t.Errorf("--no-visitor-panels: %s is %.80s", k, v)
-		}
 		if v := full[k]; len(v) == 0 || string(v) == "null" {
-			t.Errorf("without the flag: %s missing", k)
+			t.Errorf("without a flag: %s missing", k)
 		}
 	}
-	for _, k := range []string{"lines", "requests", "bytes", "status", "visitors", "top_urls", "agents"} {
-		if string(full[k]) != string(lean[k]) {
-			t.Errorf("--no-visitor-panels changed %s:\n%.200s\n%.200s", k, full[k], lean[k])
-		}
-	}
+	for _, tc := range []struct {
+		flag string
+		off  []string // the panels it leaves out; the others are as without it
+	}{
+		{"--no-visitor-panels", panels},
+		{"--no-agents", []string{"agent_panels"}},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			lean := model(tc.flag, log)
+			for _, k := range append(slices.Clone(core), panels...) {
+				if slices.Contains(tc.off, k) {
+					if v, ok := lean[k]; ok && string(v) != "null" {
+						t.Errorf("%s is %.80s", k, v)
+					}
+				} else if string(full[k]) != string(lean[k]) {
+					t.Errorf("changed %s:\n%.200s\n%.200s", k, full[k], lean[k])
+				}
+			}
 
-	// A state made without the panels goes on without them.
-	state := filepath.Join(dir, "lean.state")
-	half := filepath.Join(dir, "half.log")
-	writeLog(t, half, lines[:300])
-	model("--no-visitor-panels", "--state", state, half)
-	writeLog(t, half, lines)
-	again := model("--state", state, half)
-	if string(again["requests"]) != string(full["requests"]) {
-		t.Errorf("second run on the lean state: requests %s, want %s", again["requests"], full["requests"])
-	}
-	for _, k := range panels {
-		if v, ok := again[k]; ok && string(v) != "null" {
-			t.Errorf("a lean state grew %s", k)
-		}
-	}
+			// A state made without the panels goes on without them.
+			state := filepath.Join(dir, tc.flag[2:]+".state")
+			half := filepath.Join(dir, tc.flag[2:]+".log")
+			writeLog(t, half, lines[:300])
+			model(tc.flag, "--state", state, half)
+			writeLog(t, half, lines)
+			again := model("--state", state, half)
+			if string(again["requests"]) != string(full["requests"]) {
+				t.Errorf("second run on the lean state: requests %s, want %s", again["requests"], full["requests"])
+			}
+			for _, k := range tc.off {
+				if v, ok := again[k]; ok && string(v) != "null" {
+					t.Errorf("a lean state grew %s", k)
+				}
+			}
+			code, _, errs := runBin(t, bin, "summary", "--state", state, "--exclude-bots", half)
+			if code != 2 || !strings.Contains(errs, "was made without user-agent classes") {
+				t.Errorf("--exclude-bots on the lean state: exit %d: %s", code, errs)
+			}
 
-	code, _, errs := runBin(t, bin, "summary", "--no-visitor-panels", "--exclude-bots", log)
-	if code != 2 || !strings.Contains(errs, "--exclude-bots needs the user-agent classes") {
-		t.Errorf("--no-visitor-panels --exclude-bots: exit %d: %s", code, errs)
+			code, _, errs = runBin(t, bin, "summary", tc.flag, "--exclude-bots", log)
+			if code != 2 || !strings.Contains(errs, "--exclude-bots needs the user-agent classes that "+tc.flag+" leaves out") {
+				t.Errorf("%s --exclude-bots: exit %d: %s", tc.flag, code, errs)
+			}
+		})
 	}
 }
