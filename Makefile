@@ -72,7 +72,7 @@ bench-tools: build
 
 # fuzz: every fuzz target for FUZZTIME each.
 fuzz:
-	@for pkg in ./parser ./aggregate ./aggregate/geo ./report; do \
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

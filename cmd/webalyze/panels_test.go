@@ -83,6 +83,14 @@ func TestPanelFlags(t *testing.T) {
 				t.Errorf("--exclude-bots on the lean state: exit %d: %s", code, errs)
 			}
 
+			// A state made with the panels refuses a run without them.
+			fullState := filepath.Join(dir, tc.flag[2:]+"-full.state")
+			model("--state", fullState, half)
+			code, _, errs = runBin(t, bin, "summary", tc.flag, "--state", fullState, half)
+			if code != 2 || !strings.Contains(errs, "different dimensions") {
+				t.Errorf("%s on a state made with the panels: exit %d: %s", tc.flag, code, errs)
+			}
+
 			code, _, errs = runBin(t, bin, "summary", tc.flag, "--exclude-bots", log)
 			if code != 2 || !strings.Contains(errs, "--exclude-bots needs the user-agent classes that "+tc.flag+" leaves out") {
 				t.Errorf("%s --exclude-bots: exit %d: %s", tc.flag, code, errs)
